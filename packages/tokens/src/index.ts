@@ -1,0 +1,37 @@
+// @repo/tokens: RFC 9068 JWT access tokens (issue, verify), ES256 signing keys and JWKS, RFC 6750 bearer helpers.
+
+export {
+  ACCESS_TOKEN_TYPE,
+  type AccessTokenClaims,
+  type AccessTokenKeySource,
+  DEFAULT_CLOCK_TOLERANCE_SECONDS,
+  type IssueAccessTokenParams,
+  issueAccessToken,
+  scopesOf,
+  type VerifyAccessTokenOptions,
+  verifyAccessToken,
+} from "./access-token";
+export { AccessTokenError, type AccessTokenErrorReason } from "./access-token-error";
+export {
+  type BearerChallenge,
+  BearerRequestError,
+  extractBearerToken,
+  formatBearerChallenge,
+} from "./bearer";
+export { createLocalKeySet, createRemoteKeySet, type RemoteKeySetOptions } from "./jwks";
+export {
+  ACCESS_TOKEN_ALGORITHM,
+  generateSigningKey,
+  importSigningKey,
+  type KeyLifecycle,
+  type KeyPublicationPolicy,
+  publishableKeys,
+  type SigningKey,
+  toJwks,
+} from "./keys";
+export {
+  type AccessTokenVerifier,
+  type AccessTokenVerifierOptions,
+  createAccessTokenVerifier,
+  DEFAULT_CACHE_MAX_ENTRIES,
+} from "./verifier";
