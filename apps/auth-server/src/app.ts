@@ -1,0 +1,123 @@
+// The authorization server's HTTP surface: one route per protocol step, each in its own module.
+import { sql } from "drizzle-orm";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import { logger } from "hono/logger";
+import { methodNotAllowed } from "hono/method-not-allowed";
+import { secureHeaders } from "hono/secure-headers";
+import { rateLimiter } from "hono-rate-limiter";
+import { OAuthError } from "./http/oauth-error";
+import { introspectRoute } from "./oauth/introspect";
+import { JWKS_PATH, jwksRoute, METADATA_PATH, metadataRoute } from "./oauth/metadata";
+import { registerRoute } from "./oauth/register";
+import { revokeRoute } from "./oauth/revoke";
+import { tokenRoute } from "./oauth/token";
+import type { AuthServer } from "./server-context";
+
+const FORM_BODY_LIMIT = 16 * 1024;
+const REGISTRATION_BODY_LIMIT = 64 * 1024;
+
+function limitBody(maxSize: number) {
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new OAuthError("invalid_request", `the request body is larger than ${maxSize} bytes`, {
+        status: 413,
+      });
+    },
+  });
+}
+
+export interface CreateAppOptions {
+  /** Prints one line per request; off in tests. */
+  logRequests?: boolean;
+  /** Where unexpected errors are reported (never to the client). */
+  reportError?: (error: unknown) => void;
+}
+
+export function createApp(server: AuthServer, options: CreateAppOptions = {}): Hono {
+  const app = new Hono();
+  const reportError = options.reportError ?? ((error) => console.error(error));
+
+  if (options.logRequests) app.use(logger());
+  app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
+  app.use(
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) =>
+        new OAuthError("method_not_allowed", `use ${methods.join(" or ")}`, {
+          headers: { Allow: methods.join(", ") },
+        }).toResponse(c),
+    }),
+  );
+
+  // Browser-based MCP clients (e.g. MCP Inspector) discover and register from another origin.
+  // No credentials are involved (no cookies here), so a wildcard origin is safe.
+  const publicCors = cors({
+    origin: "*",
+    allowMethods: ["GET", "POST"],
+    allowHeaders: ["Authorization", "Content-Type", "MCP-Protocol-Version"],
+    maxAge: 600,
+  });
+  for (const path of ["/.well-known/*", "/register", "/token", "/revoke"])
+    app.use(path, publicCors);
+
+  app.get("/health", (c) => {
+    // Touches the database, so a broken data volume shows up in health checks, not in token requests.
+    server.db.run(sql`select 1`);
+    return c.json({ status: "ok" });
+  });
+
+  app.get(METADATA_PATH, metadataRoute(server));
+  app.get(JWKS_PATH, jwksRoute(server));
+
+  app.post(
+    "/register",
+    rateLimiter({
+      windowMs: server.config.registrationRateLimit.windowSeconds * 1000,
+      limit: server.config.registrationRateLimit.limit,
+      standardHeaders: "draft-7",
+      keyGenerator: (c) => server.clientAddress(c) ?? "unknown",
+      handler: (c) => {
+        // hono-rate-limiter stores its counters on the context under "rateLimit".
+        const { resetTime } = (c.var as { rateLimit?: { resetTime?: Date } }).rateLimit ?? {};
+        const retryAfter = resetTime
+          ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000))
+          : server.config.registrationRateLimit.windowSeconds;
+        throw new OAuthError(
+          "temporarily_unavailable",
+          "too many registrations from this address; try again later",
+          {
+            status: 429,
+            headers: { "Retry-After": String(retryAfter) },
+          },
+        );
+      },
+    }),
+    limitBody(REGISTRATION_BODY_LIMIT),
+    registerRoute(server),
+  );
+  app.post("/token", limitBody(FORM_BODY_LIMIT), tokenRoute(server));
+  app.post("/revoke", limitBody(FORM_BODY_LIMIT), revokeRoute(server));
+  app.post("/introspect", limitBody(FORM_BODY_LIMIT), introspectRoute(server));
+
+  app.notFound((c) => new OAuthError("not_found", "no such endpoint").toResponse(c));
+
+  app.onError((error, c) => {
+    if (error instanceof OAuthError) return error.toResponse(c);
+    if (error instanceof HTTPException && error.status < 500) {
+      return new OAuthError("invalid_request", error.message || "bad request", {
+        status: error.status as 400,
+      }).toResponse(c);
+    }
+    // Never a stack trace or internal detail to the client (DESIGN.md "Errors and bad input").
+    reportError(error);
+    return new OAuthError("server_error", "the server could not complete the request").toResponse(
+      c,
+    );
+  });
+
+  return app;
+}

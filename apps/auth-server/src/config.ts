@@ -1,0 +1,190 @@
+// Process configuration from the environment, validated once at start (DESIGN.md "Default URLs").
+import { isAbsolute, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+const REPOSITORY_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** Development defaults that must never reach a production deployment. */
+export const DEVELOPMENT_SECRETS = {
+  KEY_ENCRYPTION_SECRET: "development-only-key-encryption-secret-0123456789",
+  DEMO_BATCH_CLIENT_SECRET: "demo-batch-secret",
+  DEMO_USER_PASSWORD: "demo-password",
+  ANALYST_USER_PASSWORD: "analyst-password",
+} as const;
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+const booleanFlag = z
+  .enum(["true", "false", "1", "0"])
+  .transform((value) => value === "true" || value === "1");
+
+/** A URL compared verbatim everywhere it appears (issuer, `aud`, metadata): one canonical string. */
+function canonicalUrl() {
+  return z.string().superRefine((value, ctx) => {
+    if (!URL.canParse(value)) {
+      ctx.addIssue({ code: "custom", message: "must be an absolute URL" });
+      return;
+    }
+    const url = new URL(value);
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+      ctx.addIssue({ code: "custom", message: "must use https (or http on loopback)" });
+    }
+    if (url.search || url.hash || value.includes("#") || value.includes("?")) {
+      ctx.addIssue({ code: "custom", message: "must not have a query or fragment" });
+    }
+    if (value.endsWith("/")) {
+      // RFC 8414 §3 / RFC 8707 §2: identifiers are compared as strings, so "…/" and "…" are different
+      // resources; a trailing slash is the most common cause of issuer and audience mismatches.
+      ctx.addIssue({ code: "custom", message: "must not end with a slash" });
+    }
+    if (url.username || url.password) {
+      ctx.addIssue({ code: "custom", message: "must not contain credentials" });
+    }
+    const canonical = `${url.protocol}//${url.host}${url.pathname === "/" ? "" : url.pathname}`;
+    if (!value.endsWith("/") && value !== canonical) {
+      ctx.addIssue({
+        code: "custom",
+        message: "must be in canonical form (lowercase scheme and host, no default port)",
+      });
+    }
+  });
+}
+
+const EnvironmentSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  HOST: z.string().min(1).default("localhost"),
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  ISSUER: canonicalUrl()
+    .refine((value) => URL.canParse(value) && new URL(value).pathname === "/", {
+      message: "must have no path (metadata lives at /.well-known/oauth-authorization-server)",
+    })
+    .default("http://localhost:4000"),
+  MCP_RESOURCE: canonicalUrl().default("http://localhost:4100/mcp"),
+  AUTH_DATABASE_PATH: z.string().min(1).default("data/auth-server.sqlite"),
+  KEY_ENCRYPTION_SECRET: z
+    .string()
+    .min(32, "must be at least 32 characters of random data")
+    .default(DEVELOPMENT_SECRETS.KEY_ENCRYPTION_SECRET),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    // OAuth 2.1 §7.1: access tokens are short-lived; resource servers cannot see revocations.
+    .max(3600)
+    .default(600),
+  REGISTRATION_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
+  REGISTRATION_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  SEED_DEMO_DATA: booleanFlag.default(true),
+  DEMO_BATCH_CLIENT_SECRET: z.string().min(8).default(DEVELOPMENT_SECRETS.DEMO_BATCH_CLIENT_SECRET),
+  DEMO_USER_PASSWORD: z.string().min(8).default(DEVELOPMENT_SECRETS.DEMO_USER_PASSWORD),
+  ANALYST_USER_PASSWORD: z.string().min(8).default(DEVELOPMENT_SECRETS.ANALYST_USER_PASSWORD),
+  LOG_REQUESTS: booleanFlag.default(true),
+});
+
+/** The environment variables the auth-server reads; docker-compose.yml is tested against this list. */
+export const AUTH_SERVER_ENVIRONMENT_KEYS = Object.keys(EnvironmentSchema.shape);
+
+export interface AuthServerConfig {
+  mode: "development" | "test" | "production";
+  host: string;
+  port: number;
+  issuer: string;
+  mcpResource: string;
+  databasePath: string;
+  keyEncryptionSecret: string;
+  accessTokenTtlSeconds: number;
+  /** Leeway for clock differences between this server and resource servers, in seconds. */
+  clockToleranceSeconds: number;
+  registrationRateLimit: { limit: number; windowSeconds: number };
+  seed: {
+    enabled: boolean;
+    demoBatchClientSecret: string;
+    demoUserPassword: string;
+    analystUserPassword: string;
+  };
+  logRequests: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+function isLoopbackUrl(value: string): boolean {
+  return LOOPBACK_HOSTS.has(new URL(value).hostname);
+}
+
+/** Reads and validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(environment: Record<string, string | undefined>): AuthServerConfig {
+  // An empty string in a .env file means "not set", so defaults still apply.
+  const present = Object.fromEntries(
+    Object.entries(environment).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const parsed = EnvironmentSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const variable = issue.path.join(".");
+        return `${variable}: ${issue.message}`;
+      }),
+    );
+  }
+  const env = parsed.data;
+
+  const problems: string[] = [];
+  if (env.NODE_ENV === "production") {
+    for (const [variable, developmentValue] of Object.entries(DEVELOPMENT_SECRETS)) {
+      const seededOnly = variable !== "KEY_ENCRYPTION_SECRET";
+      if (seededOnly && !env.SEED_DEMO_DATA) continue;
+      if (env[variable as keyof typeof DEVELOPMENT_SECRETS] === developmentValue) {
+        problems.push(
+          `${variable}: still the published development default; set a secret value or run with NODE_ENV=development`,
+        );
+      }
+    }
+    if (env.SEED_DEMO_DATA && env.DEMO_BATCH_CLIENT_SECRET.length < 32) {
+      problems.push(
+        "DEMO_BATCH_CLIENT_SECRET: must be at least 32 random characters in production (it is stored as a fast digest, so it needs high entropy)",
+      );
+    }
+    for (const variable of ["ISSUER", "MCP_RESOURCE"] as const) {
+      if (new URL(env[variable]).protocol !== "https:" && !isLoopbackUrl(env[variable])) {
+        problems.push(
+          `${variable}: must use https in production (http is allowed on loopback only)`,
+        );
+      }
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const issuerPort = Number(
+    new URL(env.ISSUER).port || (env.ISSUER.startsWith("https:") ? 443 : 80),
+  );
+  return {
+    mode: env.NODE_ENV,
+    host: env.HOST,
+    port: env.PORT ?? issuerPort,
+    issuer: env.ISSUER,
+    mcpResource: env.MCP_RESOURCE,
+    databasePath: isAbsolute(env.AUTH_DATABASE_PATH)
+      ? env.AUTH_DATABASE_PATH
+      : resolve(REPOSITORY_ROOT, env.AUTH_DATABASE_PATH),
+    keyEncryptionSecret: env.KEY_ENCRYPTION_SECRET,
+    accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+    clockToleranceSeconds: 5,
+    registrationRateLimit: {
+      limit: env.REGISTRATION_RATE_LIMIT,
+      windowSeconds: env.REGISTRATION_RATE_WINDOW_SECONDS,
+    },
+    seed: {
+      enabled: env.SEED_DEMO_DATA,
+      demoBatchClientSecret: env.DEMO_BATCH_CLIENT_SECRET,
+      demoUserPassword: env.DEMO_USER_PASSWORD,
+      analystUserPassword: env.ANALYST_USER_PASSWORD,
+    },
+    logRequests: env.LOG_REQUESTS,
+  };
+}

@@ -1,0 +1,103 @@
+// The authorization server's tables: it owns all OAuth state (DESIGN.md "Ownership").
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+const createdAt = () =>
+  integer("created_at", { mode: "timestamp_ms" })
+    .notNull()
+    .default(sql`(unixepoch('subsec') * 1000)`);
+
+export const users = sqliteTable("users", {
+  id: text("id").primaryKey(),
+  /** Stored lowercased so that sign-in and uniqueness do not depend on letter case. */
+  email: text("email").notNull().unique(),
+  displayName: text("display_name").notNull(),
+  /** scrypt, see security/passwords.ts. */
+  passwordHash: text("password_hash").notNull(),
+  isAdmin: integer("is_admin", { mode: "boolean" }).notNull().default(false),
+  createdAt: createdAt(),
+  disabledAt: integer("disabled_at", { mode: "timestamp_ms" }),
+});
+
+export type RegistrationType = "pre_registered" | "dynamic" | "metadata_document";
+export type TokenEndpointAuthMethod = "none" | "client_secret_basic" | "client_secret_post";
+export type ApplicationType = "native" | "web";
+
+export const clients = sqliteTable("clients", {
+  clientId: text("client_id").primaryKey(),
+  registrationType: text("registration_type").$type<RegistrationType>().notNull(),
+  /** SHA-256 of the secret, never the secret: see security/secrets.ts for why not a slow KDF. */
+  clientSecretDigest: text("client_secret_digest"),
+  tokenEndpointAuthMethod: text("token_endpoint_auth_method")
+    .$type<TokenEndpointAuthMethod>()
+    .notNull(),
+  applicationType: text("application_type").$type<ApplicationType>().notNull(),
+  redirectUris: text("redirect_uris", { mode: "json" }).$type<string[]>().notNull(),
+  grantTypes: text("grant_types", { mode: "json" }).$type<string[]>().notNull(),
+  responseTypes: text("response_types", { mode: "json" }).$type<string[]>().notNull(),
+  clientName: text("client_name"),
+  clientUri: text("client_uri"),
+  logoUri: text("logo_uri"),
+  tosUri: text("tos_uri"),
+  policyUri: text("policy_uri"),
+  contacts: text("contacts", { mode: "json" }).$type<string[]>(),
+  softwareId: text("software_id"),
+  softwareVersion: text("software_version"),
+  /** The `scope` registered by the client (RFC 7591 §2). Informational: it never caps later requests. */
+  scope: text("scope"),
+  /** Pre-registered clients only: the scopes and resources an administrator allowed. */
+  allowedScopes: text("allowed_scopes", { mode: "json" }).$type<string[]>(),
+  allowedResources: text("allowed_resources", { mode: "json" }).$type<string[]>(),
+  createdAt: createdAt(),
+  disabledAt: integer("disabled_at", { mode: "timestamp_ms" }),
+});
+
+export const signingKeys = sqliteTable("signing_keys", {
+  kid: text("kid").primaryKey(),
+  alg: text("alg").notNull(),
+  publicJwk: text("public_jwk", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  /** The private JWK as a compact JWE (dir + A256GCM) under a key derived from KEY_ENCRYPTION_SECRET. */
+  encryptedPrivateJwk: text("encrypted_private_jwk").notNull(),
+  createdAt: createdAt(),
+  /** Set when a newer key takes over signing; the public key stays published until its tokens expire. */
+  retiredAt: integer("retired_at", { mode: "timestamp_ms" }),
+});
+
+/**
+ * Access tokens are self-contained JWTs, so the server keeps no row per token; it remembers only the
+ * ones revoked before they expired (RFC 7009), which introspection (RFC 7662) then reports inactive.
+ */
+export const revokedAccessTokens = sqliteTable(
+  "revoked_access_tokens",
+  {
+    jti: text("jti").primaryKey(),
+    clientId: text("client_id").notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (table) => [index("revoked_access_tokens_expires_at").on(table.expiresAt)],
+);
+
+export type AuditOutcome = "success" | "failure";
+
+export const auditEvents = sqliteTable(
+  "audit_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    occurredAt: integer("occurred_at", { mode: "timestamp_ms" }).notNull(),
+    event: text("event").notNull(),
+    outcome: text("outcome").$type<AuditOutcome>().notNull(),
+    clientId: text("client_id"),
+    /** The user (or, for client credentials, the client) the event is about. */
+    subject: text("subject"),
+    /** The signed-in person who caused the event, for administrative actions. */
+    actorUserId: text("actor_user_id"),
+    ipAddress: text("ip_address"),
+    details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
+  },
+  (table) => [
+    index("audit_events_occurred_at").on(table.occurredAt),
+    index("audit_events_client_id").on(table.clientId),
+    index("audit_events_event").on(table.event),
+  ],
+);

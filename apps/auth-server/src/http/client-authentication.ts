@@ -1,0 +1,167 @@
+// Client authentication at the token, revocation and introspection endpoints: RFC 6749 §2.3.1
+// (client_secret_basic, client_secret_post) and public clients identified by client_id alone (`none`).
+import type { Context } from "hono";
+import type { Executor } from "../db/database";
+import type { TokenEndpointAuthMethod } from "../db/schema";
+import { secretMatchesDigest } from "../security/secrets";
+import type { AuthServer } from "../server-context";
+import { recordAuditEvent } from "../store/audit";
+import { type ClientRecord, findClient, isConfidential } from "../store/clients";
+import { OAuthError } from "./oauth-error";
+
+export interface AuthenticatedClient {
+  client: ClientRecord;
+  method: TokenEndpointAuthMethod;
+}
+
+/** Why authentication failed, for the audit log; the client only ever sees a generic invalid_client. */
+export class ClientAuthenticationError extends OAuthError {
+  constructor(
+    readonly attemptedClientId: string | undefined,
+    readonly reason: string,
+    usedAuthorizationHeader: boolean,
+  ) {
+    super("invalid_client", "client authentication failed", {
+      // RFC 6749 §5.2: a failed Authorization-header authentication answers 401 with a matching challenge.
+      headers: usedAuthorizationHeader ? { "WWW-Authenticate": 'Basic realm="oauth"' } : {},
+    });
+  }
+}
+
+const MAX_CLIENT_ID_LENGTH = 2048;
+
+/** RFC 6749 §2.3.1: the id and secret are form-urlencoded before base64, so "+" means space. */
+function formDecode(value: string): string {
+  return decodeURIComponent(value.replace(/\+/g, "%20"));
+}
+
+function parseBasicCredentials(header: string): { clientId: string; clientSecret: string } {
+  const match = /^Basic +([A-Za-z0-9+/]+={0,2}) *$/i.exec(header);
+  if (!match?.[1]) {
+    throw new OAuthError(
+      "invalid_request",
+      "the Authorization header is not valid Basic credentials",
+    );
+  }
+  const decoded = Buffer.from(match[1], "base64").toString("utf8");
+  const separator = decoded.indexOf(":");
+  if (separator < 0) {
+    throw new OAuthError("invalid_request", "Basic credentials must be client_id:client_secret");
+  }
+  try {
+    return {
+      clientId: formDecode(decoded.slice(0, separator)),
+      clientSecret: formDecode(decoded.slice(separator + 1)),
+    };
+  } catch {
+    throw new OAuthError("invalid_request", "Basic credentials are not correctly form-encoded");
+  }
+}
+
+export interface ClientAuthenticationInput {
+  authorizationHeader: string | undefined;
+  parameters: Record<string, string>;
+}
+
+export function clientAuthenticationInput(
+  c: Context,
+  parameters: Record<string, string>,
+): ClientAuthenticationInput {
+  return { authorizationHeader: c.req.header("authorization"), parameters };
+}
+
+/**
+ * Identifies and authenticates the client. A confidential client must prove its secret with either
+ * secret method (both carry the same secret, so accepting both adds no risk); a public client must not
+ * present one. OAuth 2.1 §2.4: "MUST NOT use more than one authentication method in each request".
+ */
+export function authenticateClient(
+  executor: Executor,
+  input: ClientAuthenticationInput,
+): AuthenticatedClient {
+  const { authorizationHeader, parameters } = input;
+  const bodyClientId = parameters.client_id;
+  const bodySecret = parameters.client_secret;
+
+  let presented: { clientId: string; clientSecret?: string; method: TokenEndpointAuthMethod };
+  if (authorizationHeader !== undefined) {
+    if (bodySecret !== undefined) {
+      throw new OAuthError(
+        "invalid_request",
+        "use only one client authentication method per request",
+      );
+    }
+    const basic = parseBasicCredentials(authorizationHeader);
+    if (bodyClientId !== undefined && bodyClientId !== basic.clientId) {
+      throw new OAuthError("invalid_request", "client_id does not match the Authorization header");
+    }
+    presented = { ...basic, method: "client_secret_basic" };
+  } else if (bodySecret !== undefined) {
+    if (bodyClientId === undefined) {
+      throw new OAuthError("invalid_request", "client_secret was sent without client_id");
+    }
+    presented = { clientId: bodyClientId, clientSecret: bodySecret, method: "client_secret_post" };
+  } else if (bodyClientId !== undefined) {
+    presented = { clientId: bodyClientId, method: "none" };
+  } else {
+    throw new ClientAuthenticationError(undefined, "no client identification", false);
+  }
+
+  const viaHeader = presented.method === "client_secret_basic";
+  if (presented.clientId.length === 0 || presented.clientId.length > MAX_CLIENT_ID_LENGTH) {
+    throw new ClientAuthenticationError(undefined, "malformed client_id", viaHeader);
+  }
+  const client = findClient(executor, presented.clientId);
+
+  if (presented.clientSecret !== undefined) {
+    // Always compare, even for an unknown client, so timing does not reveal which client ids exist.
+    const matches = secretMatchesDigest(presented.clientSecret, client?.clientSecretDigest ?? null);
+    if (!client || !matches || !isConfidential(client)) {
+      throw new ClientAuthenticationError(
+        presented.clientId,
+        client ? "wrong client secret" : "unknown client",
+        viaHeader,
+      );
+    }
+  } else if (!client) {
+    throw new ClientAuthenticationError(presented.clientId, "unknown client", viaHeader);
+  } else if (isConfidential(client)) {
+    throw new ClientAuthenticationError(
+      presented.clientId,
+      "confidential client sent no secret",
+      viaHeader,
+    );
+  }
+
+  if (client.disabledAt !== null) {
+    throw new ClientAuthenticationError(presented.clientId, "client is disabled", viaHeader);
+  }
+  return { client, method: presented.method };
+}
+
+/** authenticateClient for the revocation and introspection endpoints, recording failures in the audit log. */
+export function authenticateClientAudited(
+  server: AuthServer,
+  c: Context,
+  parameters: Record<string, string>,
+  endpoint: "revoke" | "introspect",
+): AuthenticatedClient {
+  try {
+    return authenticateClient(server.db, clientAuthenticationInput(c, parameters));
+  } catch (error) {
+    if (error instanceof ClientAuthenticationError) {
+      recordAuditEvent(
+        server.db,
+        {
+          event: "client.authentication_failed",
+          outcome: "failure",
+          clientId: error.attemptedClientId?.slice(0, 200),
+          ipAddress: server.clientAddress(c),
+          details: { endpoint, reason: error.reason },
+        },
+        server.clock(),
+      );
+    }
+    throw error;
+  }
+}

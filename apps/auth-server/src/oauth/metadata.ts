@@ -1,0 +1,52 @@
+// RFC 8414 OAuth 2.0 Authorization Server Metadata (§2 fields, §3 location), plus RFC 9207 §3.
+import { scopesForAudience } from "@repo/scopes";
+import type { AuthServer } from "../server-context";
+import { GRANT_HANDLERS } from "./token";
+
+export const METADATA_PATH = "/.well-known/oauth-authorization-server";
+export const JWKS_PATH = "/.well-known/jwks.json";
+
+const CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"];
+
+export function authorizationServerMetadata(server: AuthServer) {
+  const { issuer } = server.config;
+  return {
+    // §3.3: must be identical to the issuer the metadata URL was built from.
+    issuer,
+    authorization_endpoint: `${issuer}/authorize`,
+    token_endpoint: `${issuer}/token`,
+    jwks_uri: `${issuer}${JWKS_PATH}`,
+    registration_endpoint: `${issuer}/register`,
+    revocation_endpoint: `${issuer}/revoke`,
+    introspection_endpoint: `${issuer}/introspect`,
+    // The MCP scopes only: admin scopes belong to pre-registered clients and are not advertised.
+    // No offline_access (SEP-2207): refresh tokens follow from the grant, not from a scope.
+    scopes_supported: scopesForAudience("mcp"),
+    response_types_supported: ["code"],
+    response_modes_supported: ["query"],
+    // Derived from the implemented grant handlers, so the document never promises a missing grant.
+    grant_types_supported: Object.keys(GRANT_HANDLERS),
+    token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    introspection_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+    // OAuth 2.1 §4.1.1 / RFC 7636: S256 only; MCP clients refuse to proceed without this member.
+    code_challenge_methods_supported: ["S256"],
+    authorization_response_iss_parameter_supported: true,
+  };
+}
+
+export function metadataRoute(server: AuthServer) {
+  return () =>
+    Response.json(authorizationServerMetadata(server), {
+      headers: { "Cache-Control": "public, max-age=300" },
+    });
+}
+
+/** RFC 7517 §5 JWK Set: the keys a resource server may meet in unexpired tokens. */
+export function jwksRoute(server: AuthServer) {
+  return () =>
+    Response.json(server.keys.jwks(), {
+      // Short enough that a resource server sees a rotation's new key soon; jose also refetches on an unknown kid.
+      headers: { "Cache-Control": "public, max-age=300" },
+    });
+}

@@ -1,0 +1,49 @@
+// Redirect URI rules: OAuth 2.1 §2.3.1 (https, or http on loopback), RFC 6749 §3.1.2 (absolute, no
+// fragment), RFC 8252 §7.3 (loopback), and OpenID Connect Registration's `application_type` constraints.
+import type { ApplicationType } from "../db/schema";
+
+/** DESIGN.md: `localhost` counts as loopback too, because mcp-remote registers http://localhost:<port>/…. */
+const LOOPBACK_HOSTNAMES = new Set(["127.0.0.1", "[::1]", "localhost"]);
+
+export const MAX_REDIRECT_URI_LENGTH = 2000;
+
+export function isLoopbackRedirectUri(uri: URL): boolean {
+  return LOOPBACK_HOSTNAMES.has(uri.hostname);
+}
+
+export type RedirectUriProblem = string;
+
+/**
+ * Returns why a redirect URI cannot be registered, or undefined if it can. Web applications must use
+ * https on a real host; native applications (desktop, CLI) may also use loopback, http or https.
+ */
+export function redirectUriProblem(
+  value: string,
+  applicationType: ApplicationType,
+): RedirectUriProblem | undefined {
+  if (value.length > MAX_REDIRECT_URI_LENGTH) return "is too long";
+  if (!URL.canParse(value)) return "is not an absolute URI";
+  const uri = new URL(value);
+  // A fragment would carry the code past the client to scripts on the page (RFC 6749 §3.1.2).
+  if (value.includes("#")) return "must not contain a fragment";
+  if (uri.username || uri.password) return "must not contain user credentials";
+  const loopback = isLoopbackRedirectUri(uri);
+  if (uri.protocol === "http:" && !loopback) {
+    return "must use https (http is allowed only on loopback: 127.0.0.1, [::1] or localhost)";
+  }
+  if (uri.protocol !== "https:" && uri.protocol !== "http:") {
+    return "must use https, or http on loopback";
+  }
+  if (loopback && applicationType === "web") {
+    return 'uses a loopback host, which requires application_type "native"';
+  }
+  return undefined;
+}
+
+/** RFC 7591 leaves the default to the server; OIDC says "web". MCP clients often omit it while using
+ * loopback redirects (the TypeScript SDK does), so infer "native" from a loopback redirect URI. */
+export function inferApplicationType(redirectUris: readonly string[]): ApplicationType {
+  return redirectUris.some((value) => URL.canParse(value) && isLoopbackRedirectUri(new URL(value)))
+    ? "native"
+    : "web";
+}

@@ -1,0 +1,82 @@
+// RFC 7009 OAuth 2.0 Token Revocation: §2.1 request, §2.2 response.
+import type { Context } from "hono";
+import { z } from "zod";
+import { authenticateClientAudited } from "../http/client-authentication";
+import { OAuthError } from "../http/oauth-error";
+import { readFormParameters } from "../http/request-body";
+import type { AuthServer } from "../server-context";
+import { recordAuditEvent } from "../store/audit";
+import { isConfidential } from "../store/clients";
+import { revokeAccessToken } from "../store/revoked-access-tokens";
+import { lookUpAccessToken } from "./access-token-lookup";
+
+export const RevocationRequest = z.object({
+  token: z.string({ error: "token is required" }).max(8192, "token is too long"),
+  token_type_hint: z.string().max(100).optional(),
+});
+
+export function revokeRoute(server: AuthServer) {
+  return async (c: Context) => {
+    const ipAddress = server.clientAddress(c);
+    const { single } = await readFormParameters(c);
+    const authenticated = authenticateClientAudited(server, c, single, "revoke");
+    const request = RevocationRequest.safeParse(single);
+    if (!request.success) {
+      throw new OAuthError(
+        "invalid_request",
+        request.error.issues[0]?.message ?? "invalid request",
+      );
+    }
+    const { client } = authenticated;
+    const state = await lookUpAccessToken(server, request.data.token);
+    const now = server.clock();
+
+    if (state.kind === "unknown") {
+      // §2.2: an invalid or unknown token is not an error; the client cannot do anything about it.
+      return c.body(null, 200);
+    }
+    const { claims } = state;
+    if (claims.client_id !== client.clientId) {
+      recordAuditEvent(
+        server.db,
+        {
+          event: "token.revocation_refused",
+          outcome: "failure",
+          clientId: client.clientId,
+          subject: claims.sub,
+          ipAddress,
+          details: { jti: claims.jti, tokenClientId: claims.client_id },
+        },
+        now,
+      );
+      // §2.1 refuses a token issued to another client. An authenticated client is told so; a public
+      // client is answered as if revoked, so the endpoint cannot be used to test whether tokens are valid.
+      if (isConfidential(client)) {
+        throw new OAuthError("invalid_request", "the token was not issued to this client");
+      }
+      return c.body(null, 200);
+    }
+    if (state.kind === "active") {
+      server.db.transaction((tx) => {
+        revokeAccessToken(
+          tx,
+          { jti: claims.jti, clientId: claims.client_id, expiresAt: new Date(claims.exp * 1000) },
+          now,
+        );
+        recordAuditEvent(
+          tx,
+          {
+            event: "token.revoked",
+            outcome: "success",
+            clientId: client.clientId,
+            subject: claims.sub,
+            ipAddress,
+            details: { tokenType: "access_token", jti: claims.jti },
+          },
+          now,
+        );
+      });
+    }
+    return c.body(null, 200);
+  };
+}

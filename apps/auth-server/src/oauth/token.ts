@@ -1,0 +1,87 @@
+// RFC 6749 §3.2 / OAuth 2.1 §3.2: the token endpoint — client authentication, then one grant type.
+import type { Context } from "hono";
+import {
+  authenticateClient,
+  ClientAuthenticationError,
+  clientAuthenticationInput,
+} from "../http/client-authentication";
+import { OAuthError } from "../http/oauth-error";
+import { readFormParameters } from "../http/request-body";
+import type { AuthServer } from "../server-context";
+import { recordAuditEvent } from "../store/audit";
+import { clientCredentialsGrant, type GrantInput } from "./grants/client-credentials";
+
+/** RFC 6749 §5.1 successful response. */
+export interface TokenResponse {
+  access_token: string;
+  token_type: "Bearer";
+  expires_in: number;
+  scope: string;
+  refresh_token?: string;
+}
+
+type GrantHandler = (server: AuthServer, input: GrantInput) => Promise<TokenResponse>;
+
+/** The grant types this server implements; metadata's grant_types_supported is derived from it. */
+export const GRANT_HANDLERS: Readonly<Record<string, GrantHandler>> = {
+  client_credentials: clientCredentialsGrant,
+};
+
+export function tokenRoute(server: AuthServer) {
+  return async (c: Context) => {
+    const ipAddress = server.clientAddress(c);
+    let clientId: string | undefined;
+    let grantType: string | undefined;
+    try {
+      const { single, repeated } = await readFormParameters(c, ["resource"]);
+      grantType = single.grant_type;
+      const authenticated = authenticateClient(server.db, clientAuthenticationInput(c, single));
+      clientId = authenticated.client.clientId;
+      if (grantType === undefined) {
+        throw new OAuthError("invalid_request", "grant_type is required");
+      }
+      const handler = Object.hasOwn(GRANT_HANDLERS, grantType)
+        ? GRANT_HANDLERS[grantType]
+        : undefined;
+      if (!handler) {
+        throw new OAuthError(
+          "unsupported_grant_type",
+          `grant_type must be one of: ${Object.keys(GRANT_HANDLERS).join(", ")}`,
+        );
+      }
+      const response = await handler(server, {
+        parameters: single,
+        resources: repeated.resource,
+        authenticated,
+        ipAddress,
+      });
+      // RFC 6749 §5.1: tokens must never sit in a cache.
+      c.header("Cache-Control", "no-store");
+      c.header("Pragma", "no-cache");
+      return c.json(response);
+    } catch (error) {
+      if (error instanceof OAuthError) {
+        const authenticationFailed = error instanceof ClientAuthenticationError;
+        recordAuditEvent(
+          server.db,
+          {
+            event: authenticationFailed ? "client.authentication_failed" : "token.request_rejected",
+            outcome: "failure",
+            clientId: authenticationFailed ? error.attemptedClientId?.slice(0, 200) : clientId,
+            ipAddress,
+            details: {
+              endpoint: "token",
+              error: error.code,
+              ...(authenticationFailed
+                ? { reason: error.reason }
+                : { description: error.description }),
+              ...(grantType === undefined ? {} : { grantType: grantType.slice(0, 100) }),
+            },
+          },
+          server.clock(),
+        );
+      }
+      throw error;
+    }
+  };
+}

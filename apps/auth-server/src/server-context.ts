@@ -1,0 +1,17 @@
+// What every endpoint handler needs: configuration, storage, keys and the clock, passed explicitly.
+import type { Context } from "hono";
+import type { AuthServerConfig } from "./config";
+import type { Database } from "./db/database";
+import type { KeyRing } from "./keys/key-ring";
+import type { ResourceRegistry } from "./oauth/resources";
+
+export interface AuthServer {
+  config: AuthServerConfig;
+  db: Database;
+  keys: KeyRing;
+  resources: ResourceRegistry;
+  /** Injected so tests can move time (expiry, key rotation windows) without sleeping. */
+  clock: () => Date;
+  /** The peer address for audit rows and rate limits; undefined when the request did not come over a socket. */
+  clientAddress: (c: Context) => string | undefined;
+}

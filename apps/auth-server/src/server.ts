@@ -1,0 +1,100 @@
+// Assembles the authorization server from its configuration: database, keys, seed data, HTTP app.
+import type { AddressInfo } from "node:net";
+import { type ServerType, serve } from "@hono/node-server";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import type { Context, Hono } from "hono";
+import { type CreateAppOptions, createApp } from "./app";
+import type { AuthServerConfig } from "./config";
+import { openDatabase } from "./db/database";
+import { deriveKeyEncryptionKey } from "./keys/key-encryption";
+import { KeyRing } from "./keys/key-ring";
+import { type authorizationServerMetadata, JWKS_PATH, METADATA_PATH } from "./oauth/metadata";
+import type { ResourceRegistry } from "./oauth/resources";
+import { seedDemoData } from "./seed";
+import type { AuthServer } from "./server-context";
+import { pruneExpiredRevocations } from "./store/revoked-access-tokens";
+
+export class StartupCheckError extends Error {
+  override name = "StartupCheckError";
+}
+
+export interface AuthServerInstance {
+  app: Hono;
+  server: AuthServer;
+  close(): void;
+}
+
+function clientAddress(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * DESIGN.md: each server checks its own metadata against its configuration and refuses to start on a
+ * mismatch — an issuer that differs by one character makes every client reject every token.
+ */
+async function checkServedMetadata(app: Hono, config: AuthServerConfig, activeKid: string) {
+  const metadata = (await (await app.request(METADATA_PATH)).json()) as ReturnType<
+    typeof authorizationServerMetadata
+  >;
+  const problems: string[] = [];
+  if (metadata.issuer !== config.issuer) {
+    problems.push(`metadata issuer ${metadata.issuer} differs from ISSUER ${config.issuer}`);
+  }
+  for (const [name, value] of Object.entries(metadata)) {
+    if (name.endsWith("_endpoint") || name === "jwks_uri") {
+      if (typeof value !== "string" || !value.startsWith(`${config.issuer}/`)) {
+        problems.push(`${name} ${String(value)} is not under the issuer`);
+      }
+    }
+  }
+  const jwks = (await (await app.request(JWKS_PATH)).json()) as { keys: { kid?: string }[] };
+  if (!jwks.keys.some((key) => key.kid === activeKid)) {
+    problems.push("the JWKS does not publish the active signing key");
+  }
+  if (problems.length > 0) throw new StartupCheckError(problems.join("; "));
+}
+
+export async function createAuthServer(
+  config: AuthServerConfig,
+  options: CreateAppOptions & { clock?: () => Date } = {},
+): Promise<AuthServerInstance> {
+  const clock = options.clock ?? (() => new Date());
+  const database = openDatabase(config.databasePath);
+  try {
+    const keys = await KeyRing.open({
+      db: database.db,
+      keyEncryptionKey: deriveKeyEncryptionKey(config.keyEncryptionSecret),
+      clock,
+      maxTokenLifetimeSeconds: config.accessTokenTtlSeconds,
+      clockToleranceSeconds: config.clockToleranceSeconds,
+    });
+    await seedDemoData(database.db, config, clock());
+    pruneExpiredRevocations(database.db, clock());
+    const resources: ResourceRegistry = [{ identifier: config.mcpResource, audience: "mcp" }];
+    const server: AuthServer = { config, db: database.db, keys, resources, clock, clientAddress };
+    const app = createApp(server, options);
+    await checkServedMetadata(app, config, keys.signingKey().kid);
+    return { app, server, close: database.close };
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+}
+
+/** Starts listening; resolves once the socket is bound (port 0 picks a free port). */
+export function listen(
+  app: Pick<Hono, "fetch">,
+  hostname: string,
+  port: number,
+): Promise<{ server: ServerType; port: number }> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname, port }, (info: AddressInfo) =>
+      resolve({ server, port: info.port }),
+    );
+    server.once("error", reject);
+  });
+}

@@ -1,0 +1,34 @@
+// RFC 7009 revocation of self-contained access tokens: a deny-list of `jti`s kept until the tokens expire.
+import { eq, lt, sql } from "drizzle-orm";
+import { type Executor, preparedPerExecutor } from "../db/database";
+import { revokedAccessTokens } from "../db/schema";
+
+export function revokeAccessToken(
+  executor: Executor,
+  token: { jti: string; clientId: string; expiresAt: Date },
+  now: Date,
+): void {
+  executor
+    .insert(revokedAccessTokens)
+    .values({ ...token, revokedAt: now })
+    .onConflictDoNothing()
+    .run();
+}
+
+const findRevocationStatement = preparedPerExecutor((executor) =>
+  executor
+    .select({ jti: revokedAccessTokens.jti })
+    .from(revokedAccessTokens)
+    .where(eq(revokedAccessTokens.jti, sql.placeholder("jti")))
+    .prepare(),
+);
+
+export function isAccessTokenRevoked(executor: Executor, jti: string): boolean {
+  return findRevocationStatement(executor).get({ jti }) !== undefined;
+}
+
+/** An expired token is inactive anyway, so its deny-list entry can go. */
+export function pruneExpiredRevocations(executor: Executor, now: Date): number {
+  return executor.delete(revokedAccessTokens).where(lt(revokedAccessTokens.expiresAt, now)).run()
+    .changes;
+}

@@ -1,0 +1,115 @@
+// Configuration: bad variables are named, and production refuses every published default.
+import { describe, expect, it } from "vitest";
+import { ConfigError, DEVELOPMENT_SECRETS, loadConfig } from "../src/config";
+
+function problemsOf(environment: Record<string, string>): string[] {
+  try {
+    loadConfig(environment);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+const PRODUCTION_SECRETS = {
+  NODE_ENV: "production",
+  ISSUER: "https://auth.example.com",
+  MCP_RESOURCE: "https://mcp.example.com/mcp",
+  KEY_ENCRYPTION_SECRET: "k".repeat(48),
+  DEMO_BATCH_CLIENT_SECRET: "s".repeat(48),
+  DEMO_USER_PASSWORD: "a-real-password-1",
+  ANALYST_USER_PASSWORD: "a-real-password-2",
+};
+
+describe("loadConfig", () => {
+  it("applies the DESIGN.md defaults in development", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      mode: "development",
+      issuer: "http://localhost:4000",
+      mcpResource: "http://localhost:4100/mcp",
+      port: 4000,
+      accessTokenTtlSeconds: 600,
+    });
+    expect(config.databasePath).toMatch(/data[/\\]auth-server\.sqlite$/);
+  });
+
+  it("derives the port from the issuer unless PORT is set", () => {
+    expect(loadConfig({ ISSUER: "http://localhost:4555" }).port).toBe(4555);
+    expect(loadConfig({ ISSUER: "http://localhost:4555", PORT: "8080" }).port).toBe(8080);
+  });
+
+  it("treats empty variables as unset", () => {
+    expect(loadConfig({ ISSUER: "" }).issuer).toBe("http://localhost:4000");
+  });
+
+  it.each([
+    ["a trailing slash", "http://localhost:4000/", /must not end with a slash/],
+    ["a path", "http://localhost:4000/oauth", /must have no path/],
+    ["a query", "http://localhost:4000?x=1", /query or fragment/],
+    ["no scheme", "localhost:4000", /absolute URL|https/],
+    ["an uppercase host", "http://LOCALHOST:4000", /canonical form/],
+    ["a default port", "https://auth.example.com:443", /canonical form/],
+  ])("names ISSUER when it has %s", (_, issuer, message) => {
+    const problems = problemsOf({ ISSUER: issuer });
+    expect(problems.some((problem) => problem.startsWith("ISSUER") && message.test(problem))).toBe(
+      true,
+    );
+  });
+
+  it("names MCP_RESOURCE when it has a trailing slash", () => {
+    expect(problemsOf({ MCP_RESOURCE: "http://localhost:4100/mcp/" })[0]).toMatch(/^MCP_RESOURCE/);
+  });
+
+  it("names every bad variable at once", () => {
+    const problems = problemsOf({
+      ACCESS_TOKEN_TTL_SECONDS: "86400",
+      KEY_ENCRYPTION_SECRET: "short",
+      SEED_DEMO_DATA: "maybe",
+    });
+    expect(problems.map((problem) => problem.split(":")[0]).sort()).toEqual([
+      "ACCESS_TOKEN_TTL_SECONDS",
+      "KEY_ENCRYPTION_SECRET",
+      "SEED_DEMO_DATA",
+    ]);
+  });
+
+  it("starts in production when every secret is set", () => {
+    expect(loadConfig(PRODUCTION_SECRETS).mode).toBe("production");
+  });
+
+  it.each(Object.keys(DEVELOPMENT_SECRETS))(
+    "refuses production with the published development default of %s",
+    (variable) => {
+      const environment: Record<string, string> = { ...PRODUCTION_SECRETS };
+      delete environment[variable];
+      const problems = problemsOf(environment);
+      expect(problems.some((problem) => problem.startsWith(variable))).toBe(true);
+    },
+  );
+
+  it("needs no demo secrets in production when demo data is not seeded", () => {
+    expect(
+      loadConfig({
+        NODE_ENV: "production",
+        ISSUER: "https://auth.example.com",
+        MCP_RESOURCE: "https://mcp.example.com/mcp",
+        KEY_ENCRYPTION_SECRET: "k".repeat(48),
+        SEED_DEMO_DATA: "false",
+      }).seed.enabled,
+    ).toBe(false);
+  });
+
+  it("refuses a low-entropy demo-batch secret in production", () => {
+    expect(
+      problemsOf({ ...PRODUCTION_SECRETS, DEMO_BATCH_CLIENT_SECRET: "short-secret" })[0],
+    ).toMatch(/^DEMO_BATCH_CLIENT_SECRET/);
+  });
+
+  it("refuses plain http for a non-loopback issuer in production", () => {
+    expect(problemsOf({ ...PRODUCTION_SECRETS, ISSUER: "http://auth.example.com" })[0]).toMatch(
+      /^ISSUER: must use https/,
+    );
+  });
+});

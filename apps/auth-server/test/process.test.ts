@@ -1,0 +1,106 @@
+// The real process, started the way `npm start` starts it: it serves, and it refuses bad configuration.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { json } from "./support/test-server";
+
+const APP_ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+function startProcess(environment: Record<string, string>): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+} {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: APP_ROOT,
+    env: { PATH: process.env.PATH ?? "", ...environment },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
+  return { child, output: () => output, exited };
+}
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+let directory: string;
+beforeAll(() => {
+  directory = mkdtempSync(join(tmpdir(), "auth-server-process-"));
+});
+afterAll(() => {
+  rmSync(directory, { recursive: true, force: true });
+});
+
+describe("the auth-server process", () => {
+  it("starts, serves its metadata, and stops cleanly on SIGTERM", async () => {
+    const port = await freePort();
+    const issuer = `http://127.0.0.1:${port}`;
+    const started = startProcess({
+      HOST: "127.0.0.1",
+      ISSUER: issuer,
+      AUTH_DATABASE_PATH: join(directory, "process.sqlite"),
+      LOG_REQUESTS: "false",
+    });
+    try {
+      await waitFor(() => started.output().includes("auth-server: issuer"), "the ready line");
+      expect((await fetch(`${issuer}/health`)).status).toBe(200);
+      const metadata = await json(fetch(`${issuer}/.well-known/oauth-authorization-server`));
+      expect(metadata.issuer).toBe(issuer);
+    } finally {
+      started.child.kill("SIGTERM");
+    }
+    expect(await started.exited).toBe(0);
+  });
+
+  it("refuses to start with a bad variable, naming it, and exits 1", async () => {
+    const started = startProcess({
+      ISSUER: "http://localhost:4000/",
+      AUTH_DATABASE_PATH: join(directory, "never.sqlite"),
+    });
+    expect(await started.exited).toBe(1);
+    expect(started.output()).toMatch(/refusing to start[\s\S]*ISSUER: must not end with a slash/);
+  });
+
+  it("refuses to start in production with the development key-encryption secret", async () => {
+    const started = startProcess({
+      NODE_ENV: "production",
+      ISSUER: "https://auth.example.com",
+      MCP_RESOURCE: "https://mcp.example.com/mcp",
+      SEED_DEMO_DATA: "false",
+      AUTH_DATABASE_PATH: join(directory, "never.sqlite"),
+    });
+    expect(await started.exited).toBe(1);
+    expect(started.output()).toMatch(
+      /KEY_ENCRYPTION_SECRET: still the published development default/,
+    );
+  });
+});

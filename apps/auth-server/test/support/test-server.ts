@@ -1,0 +1,153 @@
+// A real auth-server for protocol tests: real HTTP on an ephemeral loopback port, a temporary SQLite file.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Hono } from "hono";
+import { afterAll, beforeAll, expect } from "vitest";
+import { loadConfig } from "../../src/config";
+import { type AuthServerInstance, createAuthServer, listen } from "../../src/server";
+
+export const DEMO_BATCH = { clientId: "demo-batch", clientSecret: "demo-batch-secret" } as const;
+export const MCP_RESOURCE = "http://localhost:4100/mcp";
+
+export interface TestAuthServer {
+  issuer: string;
+  url(path: string): string;
+  instance: AuthServerInstance;
+  databasePath: string;
+  /** Unexpected errors the server reported (each would have been a 500). */
+  serverErrors: unknown[];
+  /** Moves the server's clock forward, for expiry and key-rotation tests. */
+  advanceClock(seconds: number): void;
+  close(): Promise<void>;
+}
+
+export async function startTestAuthServer(
+  environment: Record<string, string> = {},
+): Promise<TestAuthServer> {
+  const directory = mkdtempSync(join(tmpdir(), "auth-server-test-"));
+  const databasePath = join(directory, "auth-server.sqlite");
+  // The issuer must name the real port, so bind first and attach the app once it exists.
+  let app: Pick<Hono, "fetch"> | undefined;
+  const { server, port } = await listen(
+    {
+      fetch: (request, env, context) =>
+        app ? app.fetch(request, env, context) : new Response("starting", { status: 503 }),
+    },
+    "127.0.0.1",
+    0,
+  );
+  const issuer = `http://127.0.0.1:${port}`;
+  const serverErrors: unknown[] = [];
+  let offsetMs = 0;
+  try {
+    const config = loadConfig({
+      NODE_ENV: "test",
+      ISSUER: issuer,
+      MCP_RESOURCE,
+      AUTH_DATABASE_PATH: databasePath,
+      LOG_REQUESTS: "false",
+      REGISTRATION_RATE_LIMIT: "10000",
+      ...environment,
+    });
+    const instance = await createAuthServer(config, {
+      clock: () => new Date(Date.now() + offsetMs),
+      reportError: (error) => serverErrors.push(error),
+    });
+    app = instance.app;
+    return {
+      issuer,
+      url: (path) => `${issuer}${path}`,
+      instance,
+      databasePath,
+      serverErrors,
+      advanceClock: (seconds) => {
+        offsetMs += seconds * 1000;
+      },
+      close: async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          if ("closeAllConnections" in server) server.closeAllConnections();
+        });
+        instance.close();
+        rmSync(directory, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    server.close();
+    rmSync(directory, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+export function basicAuthorization(clientId: string, clientSecret: string): string {
+  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, "+");
+  return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString("base64")}`;
+}
+
+export function form(parameters: Record<string, string> | [string, string][]): {
+  headers: Record<string, string>;
+  body: string;
+} {
+  return {
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(parameters).toString(),
+  };
+}
+
+/** POST /token for the seeded demo-batch client with client_secret_basic. */
+export async function requestClientCredentialsToken(
+  server: TestAuthServer,
+  parameters: Record<string, string> = { resource: MCP_RESOURCE },
+  credentials: { clientId: string; clientSecret: string } = DEMO_BATCH,
+): Promise<Response> {
+  const request = form({ grant_type: "client_credentials", ...parameters });
+  return fetch(server.url("/token"), {
+    method: "POST",
+    headers: {
+      ...request.headers,
+      Authorization: basicAuthorization(credentials.clientId, credentials.clientSecret),
+    },
+    body: request.body,
+  });
+}
+
+/** A parsed JSON body whose members the test then asserts on, one by one. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON and assert its shape explicitly.
+export type JsonBody = Record<string, any>;
+
+export async function json(response: Response | Promise<Response>): Promise<JsonBody> {
+  return (await (await response).json()) as JsonBody;
+}
+
+/**
+ * One server for the whole test file: started before the first test, closed after the last, and
+ * checked to have reported no unexpected errors (each would have been a 500). The returned object
+ * forwards to the running server, so tests read `server.url(…)` as if it were the server itself.
+ */
+export function useTestAuthServer(environment: Record<string, string> = {}): TestAuthServer {
+  let current: TestAuthServer | undefined;
+  beforeAll(async () => {
+    current = await startTestAuthServer(environment);
+  });
+  afterAll(async () => {
+    if (!current) return;
+    expect(current.serverErrors).toEqual([]);
+    await current.close();
+  });
+  return new Proxy({} as TestAuthServer, {
+    get: (_, property) => {
+      if (!current) throw new Error("the test auth-server is not running (use it inside a test)");
+      return Reflect.get(current, property);
+    },
+  });
+}
+
+/** POST /register with a JSON body, as an MCP client does. */
+export function registerClient(server: TestAuthServer, metadata: unknown): Promise<Response> {
+  return fetch(server.url("/register"), {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: typeof metadata === "string" ? metadata : JSON.stringify(metadata),
+  });
+}
