@@ -41,7 +41,11 @@ export function createApp(server: AuthServer, options: CreateAppOptions = {}): H
   const app = new Hono();
   const reportError = options.reportError ?? ((error) => console.error(error));
 
-  if (options.logRequests) app.use(logger());
+  if (options.logRequests) {
+    const requestLogger = logger();
+    // Requests that did not arrive over a socket (the start-up self-check) are not logged.
+    app.use((c, next) => (server.clientAddress(c) === undefined ? next() : requestLogger(c, next)));
+  }
   app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
   app.use(
     methodNotAllowed({
