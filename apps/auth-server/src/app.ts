@@ -7,8 +7,8 @@ import { HTTPException } from "hono/http-exception";
 import { logger } from "hono/logger";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { secureHeaders } from "hono/secure-headers";
-import { rateLimiter } from "hono-rate-limiter";
 import { OAuthError } from "./http/oauth-error";
+import { registrationRateLimit } from "./http/rate-limit";
 import { introspectRoute } from "./oauth/introspect";
 import { JWKS_PATH, jwksRoute, METADATA_PATH, metadataRoute } from "./oauth/metadata";
 import { registerRoute } from "./oauth/register";
@@ -65,8 +65,9 @@ export function createApp(server: AuthServer, options: CreateAppOptions = {}): H
     allowHeaders: ["Authorization", "Content-Type", "MCP-Protocol-Version"],
     maxAge: 600,
   });
-  for (const path of ["/.well-known/*", "/register", "/token", "/revoke"])
+  for (const path of ["/.well-known/*", "/register", "/token", "/revoke"]) {
     app.use(path, publicCors);
+  }
 
   app.get("/health", (c) => {
     // Touches the database, so a broken data volume shows up in health checks, not in token requests.
@@ -79,27 +80,7 @@ export function createApp(server: AuthServer, options: CreateAppOptions = {}): H
 
   app.post(
     "/register",
-    rateLimiter({
-      windowMs: server.config.registrationRateLimit.windowSeconds * 1000,
-      limit: server.config.registrationRateLimit.limit,
-      standardHeaders: "draft-7",
-      keyGenerator: (c) => server.clientAddress(c) ?? "unknown",
-      handler: (c) => {
-        // hono-rate-limiter stores its counters on the context under "rateLimit".
-        const { resetTime } = (c.var as { rateLimit?: { resetTime?: Date } }).rateLimit ?? {};
-        const retryAfter = resetTime
-          ? Math.max(1, Math.ceil((resetTime.getTime() - Date.now()) / 1000))
-          : server.config.registrationRateLimit.windowSeconds;
-        throw new OAuthError(
-          "temporarily_unavailable",
-          "too many registrations from this address; try again later",
-          {
-            status: 429,
-            headers: { "Retry-After": String(retryAfter) },
-          },
-        );
-      },
-    }),
+    registrationRateLimit(server),
     limitBody(REGISTRATION_BODY_LIMIT),
     registerRoute(server),
   );

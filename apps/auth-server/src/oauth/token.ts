@@ -9,18 +9,8 @@ import { OAuthError } from "../http/oauth-error";
 import { readFormParameters } from "../http/request-body";
 import type { AuthServer } from "../server-context";
 import { recordAuditEvent } from "../store/audit";
-import { clientCredentialsGrant, type GrantInput } from "./grants/client-credentials";
-
-/** RFC 6749 §5.1 successful response. */
-export interface TokenResponse {
-  access_token: string;
-  token_type: "Bearer";
-  expires_in: number;
-  scope: string;
-  refresh_token?: string;
-}
-
-type GrantHandler = (server: AuthServer, input: GrantInput) => Promise<TokenResponse>;
+import { clientCredentialsGrant } from "./grants/client-credentials";
+import type { GrantHandler } from "./grants/grant";
 
 /** The grant types this server implements; metadata's grant_types_supported is derived from it. */
 export const GRANT_HANDLERS: Readonly<Record<string, GrantHandler>> = {

@@ -3,25 +3,17 @@
 import { isKnownScope, narrowScopes, parseScopeParameter } from "@repo/scopes";
 import { issueAccessToken } from "@repo/tokens";
 import { z } from "zod";
-import type { AuthenticatedClient } from "../../http/client-authentication";
 import { OAuthError } from "../../http/oauth-error";
 import type { AuthServer } from "../../server-context";
 import { recordAuditEvent } from "../../store/audit";
 import { isConfidential } from "../../store/clients";
 import { type ProtectedResource, resolveResource, scopeAudience } from "../resources";
-import type { TokenResponse } from "../token";
+import type { GrantInput, TokenResponse } from "./grant";
 
 export const ClientCredentialsTokenRequest = z.object({
   grant_type: z.literal("client_credentials"),
-  scope: z.string().max(2000).optional(),
+  scope: z.string().max(2000, "scope is too long").optional(),
 });
-
-export interface GrantInput {
-  parameters: Record<string, string>;
-  resources: readonly string[] | undefined;
-  authenticated: AuthenticatedClient;
-  ipAddress: string | undefined;
-}
 
 export async function clientCredentialsGrant(
   server: AuthServer,
@@ -30,7 +22,7 @@ export async function clientCredentialsGrant(
   const { client } = input.authenticated;
   const request = ClientCredentialsTokenRequest.safeParse(input.parameters);
   if (!request.success) {
-    throw new OAuthError("invalid_request", "scope is too long");
+    throw new OAuthError("invalid_request", request.error.issues[0]?.message ?? "invalid request");
   }
   // OAuth 2.1 §4.2: only confidential clients; a public client could be anyone holding its id.
   if (!isConfidential(client) || !client.grantTypes.includes("client_credentials")) {
