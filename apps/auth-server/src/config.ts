@@ -2,6 +2,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { isLoopbackUrl } from "./loopback";
 
 const REPOSITORY_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -12,8 +13,6 @@ export const DEVELOPMENT_SECRETS = {
   DEMO_USER_PASSWORD: "demo-password",
   ANALYST_USER_PASSWORD: "analyst-password",
 } as const;
-
-const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 const booleanFlag = z
   .enum(["true", "false", "1", "0"])
@@ -113,10 +112,6 @@ export class ConfigError extends Error {
   }
 }
 
-function isLoopbackUrl(value: string): boolean {
-  return LOOPBACK_HOSTS.has(new URL(value).hostname);
-}
-
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(environment: Record<string, string | undefined>): AuthServerConfig {
   // An empty string in a .env file means "not set", so defaults still apply.
@@ -151,7 +146,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Aut
       );
     }
     for (const variable of ["ISSUER", "MCP_RESOURCE"] as const) {
-      if (new URL(env[variable]).protocol !== "https:" && !isLoopbackUrl(env[variable])) {
+      if (new URL(env[variable]).protocol !== "https:" && !isLoopbackUrl(new URL(env[variable]))) {
         problems.push(
           `${variable}: must use https in production (http is allowed on loopback only)`,
         );

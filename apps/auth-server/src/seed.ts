@@ -20,13 +20,13 @@ export const DEMO_USERS = [
     email: "demo@example.com",
     displayName: "Demo Admin",
     isAdmin: true,
-    password: "demoUserPassword",
+    passwordSetting: "demoUserPassword",
   },
   {
     email: "analyst@example.com",
     displayName: "Ada Analyst",
     isAdmin: false,
-    password: "analystUserPassword",
+    passwordSetting: "analystUserPassword",
   },
 ] as const;
 
@@ -50,7 +50,7 @@ export async function seedDemoData(
 
   for (const demoUser of DEMO_USERS) {
     if (findUserByEmail(db, demoUser.email)) continue;
-    const passwordHash = await hashPassword(config.seed[demoUser.password]);
+    const passwordHash = await hashPassword(config.seed[demoUser.passwordSetting]);
     db.transaction((tx) => {
       if (findUserByEmail(tx, demoUser.email)) return;
       const user = insertUser(tx, {

@@ -63,13 +63,6 @@ export interface ClientAuthenticationInput {
   parameters: Record<string, string>;
 }
 
-export function clientAuthenticationInput(
-  c: Context,
-  parameters: Record<string, string>,
-): ClientAuthenticationInput {
-  return { authorizationHeader: c.req.header("authorization"), parameters };
-}
-
 /**
  * Identifies and authenticates the client. A confidential client must prove its secret with either
  * secret method (both carry the same secret, so accepting both adds no risk); a public client must not
@@ -139,15 +132,18 @@ export function authenticateClient(
   return { client, method: presented.method };
 }
 
-/** authenticateClient for the revocation and introspection endpoints, recording failures in the audit log. */
+/** authenticateClient, recording failures in the audit log (the client itself only sees invalid_client). */
 export function authenticateClientAudited(
   server: AuthServer,
   c: Context,
   parameters: Record<string, string>,
-  endpoint: "revoke" | "introspect",
+  endpoint: "token" | "revoke" | "introspect",
 ): AuthenticatedClient {
   try {
-    return authenticateClient(server.db, clientAuthenticationInput(c, parameters));
+    return authenticateClient(server.db, {
+      authorizationHeader: c.req.header("authorization"),
+      parameters,
+    });
   } catch (error) {
     if (error instanceof ClientAuthenticationError) {
       recordAuditEvent(

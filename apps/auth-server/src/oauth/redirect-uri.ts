@@ -1,15 +1,9 @@
 // Redirect URI rules: OAuth 2.1 §2.3.1 (https, or http on loopback), RFC 6749 §3.1.2 (absolute, no
 // fragment), RFC 8252 §7.3 (loopback), and OpenID Connect Registration's `application_type` constraints.
 import type { ApplicationType } from "../db/schema";
-
-/** DESIGN.md: `localhost` counts as loopback too, because mcp-remote registers http://localhost:<port>/…. */
-const LOOPBACK_HOSTNAMES = new Set(["127.0.0.1", "[::1]", "localhost"]);
+import { isLoopbackUrl } from "../loopback";
 
 export const MAX_REDIRECT_URI_LENGTH = 2000;
-
-export function isLoopbackRedirectUri(uri: URL): boolean {
-  return LOOPBACK_HOSTNAMES.has(uri.hostname);
-}
 
 export type RedirectUriProblem = string;
 
@@ -27,7 +21,7 @@ export function redirectUriProblem(
   // A fragment would carry the code past the client to scripts on the page (RFC 6749 §3.1.2).
   if (value.includes("#")) return "must not contain a fragment";
   if (uri.username || uri.password) return "must not contain user credentials";
-  const loopback = isLoopbackRedirectUri(uri);
+  const loopback = isLoopbackUrl(uri);
   if (uri.protocol === "http:" && !loopback) {
     return "must use https (http is allowed only on loopback: 127.0.0.1, [::1] or localhost)";
   }
@@ -43,7 +37,7 @@ export function redirectUriProblem(
 /** RFC 7591 leaves the default to the server; OIDC says "web". MCP clients often omit it while using
  * loopback redirects (the TypeScript SDK does), so infer "native" from a loopback redirect URI. */
 export function inferApplicationType(redirectUris: readonly string[]): ApplicationType {
-  return redirectUris.some((value) => URL.canParse(value) && isLoopbackRedirectUri(new URL(value)))
+  return redirectUris.some((value) => URL.canParse(value) && isLoopbackUrl(new URL(value)))
     ? "native"
     : "web";
 }

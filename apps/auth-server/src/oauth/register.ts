@@ -5,11 +5,12 @@ import { z } from "zod";
 import type { ApplicationType, TokenEndpointAuthMethod } from "../db/schema";
 import { OAuthError } from "../http/oauth-error";
 import { readJsonObject } from "../http/request-body";
+import { isLoopbackUrl } from "../loopback";
 import { randomIdentifier, randomSecret, secretDigest } from "../security/secrets";
 import type { AuthServer } from "../server-context";
 import { recordAuditEvent } from "../store/audit";
 import { type ClientRecord, insertClient } from "../store/clients";
-import { inferApplicationType, isLoopbackRedirectUri, redirectUriProblem } from "./redirect-uri";
+import { inferApplicationType, redirectUriProblem } from "./redirect-uri";
 import { scopeAudience } from "./resources";
 
 const SUPPORTED_AUTH_METHODS: readonly TokenEndpointAuthMethod[] = [
@@ -62,7 +63,7 @@ function webUriProblem(value: string): string | undefined {
   if (!URL.canParse(value)) return "is not an absolute URL";
   const uri = new URL(value);
   if (uri.protocol === "https:") return undefined;
-  if (uri.protocol === "http:" && isLoopbackRedirectUri(uri)) return undefined;
+  if (uri.protocol === "http:" && isLoopbackUrl(uri)) return undefined;
   return "must use https";
 }
 

@@ -1,9 +1,8 @@
 // RFC 6749 §3.2 / OAuth 2.1 §3.2: the token endpoint — client authentication, then one grant type.
 import type { Context } from "hono";
 import {
-  authenticateClient,
+  authenticateClientAudited,
   ClientAuthenticationError,
-  clientAuthenticationInput,
 } from "../http/client-authentication";
 import { OAuthError } from "../http/oauth-error";
 import { readFormParameters } from "../http/request-body";
@@ -25,7 +24,7 @@ export function tokenRoute(server: AuthServer) {
     try {
       const { single, repeated } = await readFormParameters(c, ["resource"]);
       grantType = single.grant_type;
-      const authenticated = authenticateClient(server.db, clientAuthenticationInput(c, single));
+      const authenticated = authenticateClientAudited(server, c, single, "token");
       clientId = authenticated.client.clientId;
       if (grantType === undefined) {
         throw new OAuthError("invalid_request", "grant_type is required");
@@ -50,21 +49,19 @@ export function tokenRoute(server: AuthServer) {
       c.header("Pragma", "no-cache");
       return c.json(response);
     } catch (error) {
-      if (error instanceof OAuthError) {
-        const authenticationFailed = error instanceof ClientAuthenticationError;
+      // Authentication failures were audited where they happened.
+      if (error instanceof OAuthError && !(error instanceof ClientAuthenticationError)) {
         recordAuditEvent(
           server.db,
           {
-            event: authenticationFailed ? "client.authentication_failed" : "token.request_rejected",
+            event: "token.request_rejected",
             outcome: "failure",
-            clientId: authenticationFailed ? error.attemptedClientId?.slice(0, 200) : clientId,
+            clientId,
             ipAddress,
             details: {
               endpoint: "token",
               error: error.code,
-              ...(authenticationFailed
-                ? { reason: error.reason }
-                : { description: error.description }),
+              description: error.description,
               ...(grantType === undefined ? {} : { grantType: grantType.slice(0, 100) }),
             },
           },
