@@ -1,0 +1,3 @@
+// The auth-server as a library, for other workspaces' tests that need a real one on loopback.
+export { type AuthServerConfig, ConfigError, loadConfig } from "./config";
+export { type AuthServerInstance, createAuthServer, listen, StartupCheckError } from "./server";
