@@ -1,0 +1,41 @@
+// The consent form's submission: Allow or Deny, then a 303 to the client's redirect URI.
+import { webConfig } from "../../../lib/config";
+import { isSameOriginRequest, isValidCsrfToken } from "../../../lib/csrf";
+import { FORGED_FORM_MESSAGE, refuse, seeOther } from "../../../lib/form-responses";
+import { currentSession, internalApi } from "../../../lib/request-context";
+
+export async function POST(request: Request): Promise<Response> {
+  const config = webConfig();
+  // AS-16: a page on another site must not be able to submit "Allow" in the person's name.
+  if (!isSameOriginRequest(request.headers, config.webUrl)) return refuse(403, FORGED_FORM_MESSAGE);
+
+  const form = await request.formData().catch(() => undefined);
+  const interactionId = form?.get("interaction");
+  const decision = form?.get("decision");
+  if (typeof interactionId !== "string" || (decision !== "allow" && decision !== "deny")) {
+    return refuse(400, "This form is missing its sign-in request or decision.");
+  }
+  const consentPage = `/consent?${new URLSearchParams({ interaction: interactionId })}`;
+
+  const session = await currentSession();
+  // The session ended while the page was open: sign in again, then see the same request.
+  if (!session) return seeOther(`/login?${new URLSearchParams({ interaction: interactionId })}`);
+  const purpose = { form: "consent", interactionId } as const;
+  if (!isValidCsrfToken(session.csrfSecret, purpose, form?.get("csrf"))) {
+    return refuse(403, FORGED_FORM_MESSAGE);
+  }
+
+  const result = await internalApi().decideConsent(interactionId, session.userId, decision);
+  switch (result.status) {
+    case "redirect":
+      // Exactly where the auth-server says: it built the URL from the registered redirect URI
+      // with code (or error), state and iss (RFC 9207); the web app never assembles it.
+      return seeOther(result.redirectTo);
+    case "unknown":
+    case "expired":
+      // The consent page explains both cases.
+      return seeOther(consentPage);
+    case "rejected":
+      return refuse(400, "The sign-in service refused this account for this request.");
+  }
+}

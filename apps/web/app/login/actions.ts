@@ -1,0 +1,63 @@
+// The login form's submission: checks the password through the internal API, then starts a session.
+"use server";
+
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { forwardedClientAddress } from "../../lib/client-address";
+import { webConfig } from "../../lib/config";
+import { isSameOriginRequest } from "../../lib/csrf";
+import { internalApi, startSession } from "../../lib/request-context";
+
+export interface SignInState {
+  /** What the person typed, so a failed attempt does not make them type it again. */
+  email: string;
+  error?: string;
+}
+
+/** One message for an unknown email and a wrong password, so the form does not reveal who has an account. */
+const INVALID_CREDENTIALS_MESSAGE = "The email or password is incorrect.";
+
+export async function signIn(_previous: SignInState, form: FormData): Promise<SignInState> {
+  const email = stringField(form, "email").trim();
+  const password = stringField(form, "password");
+  const interactionId = stringField(form, "interaction");
+  if (!email || !password) return { email, error: "Enter your email and password." };
+
+  const config = webConfig();
+  const requestHeaders = await headers();
+  // Login CSRF (signing the victim in as the attacker) is stopped here; Next.js checks Origin for
+  // server actions too, but this check does not depend on that.
+  if (!isSameOriginRequest(requestHeaders, config.webUrl)) {
+    return {
+      email,
+      error: "This form did not come from this site. Reload the page and try again.",
+    };
+  }
+
+  const result = await internalApi().login({
+    email,
+    password,
+    clientAddress: forwardedClientAddress(requestHeaders.get("x-forwarded-for"), config.trustProxy),
+  });
+  switch (result.status) {
+    case "invalid-credentials":
+      return { email, error: INVALID_CREDENTIALS_MESSAGE };
+    case "too-many-attempts":
+      return { email, error: tooManyAttemptsMessage(result.retryAfterSeconds) };
+    case "signed-in":
+      await startSession(result.user);
+      redirect(
+        interactionId ? `/consent?${new URLSearchParams({ interaction: interactionId })}` : "/",
+      );
+  }
+}
+
+function tooManyAttemptsMessage(retryAfterSeconds: number): string {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return `Too many attempts, try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"}.`;
+}
+
+function stringField(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === "string" ? value : "";
+}

@@ -1,0 +1,53 @@
+"use client";
+
+import { useActionState } from "react";
+import { type SignInState, signIn } from "./actions";
+
+export function LoginForm({ interactionId }: { interactionId: string | undefined }) {
+  const [state, formAction, pending] = useActionState<SignInState, FormData>(signIn, { email: "" });
+  const errorId = state.error ? "login-error" : undefined;
+  return (
+    <form action={formAction} noValidate>
+      {state.error ? (
+        <p id="login-error" className="alert" role="alert">
+          {state.error}
+        </p>
+      ) : null}
+      {interactionId ? <input type="hidden" name="interaction" value={interactionId} /> : null}
+      <div className="field">
+        <label htmlFor="email">Email</label>
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          inputMode="email"
+          spellCheck={false}
+          required
+          // A changed key re-creates the field, so React's form reset shows what was typed.
+          key={state.email}
+          defaultValue={state.email}
+          aria-invalid={state.error ? true : undefined}
+          aria-describedby={errorId}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="password">Password</label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          aria-invalid={state.error ? true : undefined}
+          aria-describedby={errorId}
+        />
+      </div>
+      <div className="button-row">
+        <button type="submit" className="button button-primary" disabled={pending}>
+          {pending ? "Signing in…" : "Sign in"}
+        </button>
+      </div>
+    </form>
+  );
+}

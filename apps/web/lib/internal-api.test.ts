@@ -1,0 +1,258 @@
+// The internal API client against a real HTTP server on loopback that answers as docs/internal-api.md says.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createInternalApiClient, InternalApiError } from "./internal-api";
+
+interface RecordedRequest {
+  method: string;
+  path: string;
+  authorization: string | undefined;
+  body: string;
+}
+
+type Handler = (request: RecordedRequest, response: ServerResponse) => void;
+
+let baseUrl = "";
+let requests: RecordedRequest[] = [];
+let handler: Handler = () => {};
+let issuedTokens = 0;
+
+const server = createServer(async (incoming: IncomingMessage, response: ServerResponse) => {
+  let body = "";
+  for await (const chunk of incoming) body += chunk;
+  const request: RecordedRequest = {
+    method: incoming.method ?? "",
+    path: incoming.url ?? "",
+    authorization: incoming.headers.authorization,
+    body,
+  };
+  requests.push(request);
+  if (request.path === "/token") {
+    issuedTokens += 1;
+    return sendJson(response, 200, {
+      access_token: `token-${issuedTokens}`,
+      token_type: "Bearer",
+      expires_in: 600,
+    });
+  }
+  handler(request, response);
+});
+
+function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  response.writeHead(status, { "Content-Type": "application/json", ...headers });
+  response.end(JSON.stringify(body));
+}
+
+const INTERACTION = {
+  id: "abc123",
+  expiresAt: "2026-11-26T10:40:00.000Z",
+  client: {
+    clientId: "client-1",
+    name: "<img src=x onerror=alert(1)>",
+    uri: null,
+    logoUri: null,
+    registrationType: "dynamic",
+    verified: false,
+  },
+  redirectUri: "http://localhost:53682/callback",
+  redirectHost: "localhost",
+  loopbackRedirect: true,
+  resource: { identifier: "http://localhost:4100/mcp", name: "Financial sentiment MCP server" },
+  scopes: [
+    {
+      name: "mcp:tools:sentiment:read",
+      title: "Sentiment analysis",
+      description: "…",
+      risk: "low",
+    },
+  ],
+  consentRemembered: false,
+};
+
+let clock = 0;
+function client() {
+  return createInternalApiClient({
+    issuer: "http://localhost:4000",
+    internalUrl: baseUrl,
+    clientId: "web",
+    clientSecret: "web client+secret",
+    now: () => clock,
+  });
+}
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
+
+beforeEach(() => {
+  requests = [];
+  issuedTokens = 0;
+  clock = 0;
+});
+
+describe("internal API client", () => {
+  it("gets a client-credentials token for the internal resource with client_secret_basic", async () => {
+    handler = (_, response) => sendJson(response, 200, INTERACTION);
+    await client().interaction("abc123");
+    const [tokenRequest, apiRequest] = requests;
+    expect(tokenRequest?.method).toBe("POST");
+    expect(Object.fromEntries(new URLSearchParams(tokenRequest?.body))).toEqual({
+      grant_type: "client_credentials",
+      resource: "http://localhost:4000/internal",
+      scope: "internal:interactions",
+    });
+    // RFC 6749 §2.3.1: the secret is form-encoded before base64 ("+" for space, "%2B" for "+").
+    expect(tokenRequest?.authorization).toBe(
+      `Basic ${Buffer.from("web:web+client%2Bsecret").toString("base64")}`,
+    );
+    expect(apiRequest).toMatchObject({
+      method: "GET",
+      path: "/internal/interactions/abc123",
+      authorization: "Bearer token-1",
+    });
+  });
+
+  it("reuses the token until shortly before it expires", async () => {
+    handler = (_, response) => sendJson(response, 200, INTERACTION);
+    const api = client();
+    await api.interaction("abc123");
+    clock = 500_000;
+    await api.interaction("abc123");
+    clock = 580_000;
+    await api.interaction("abc123");
+    expect(requests.map((request) => request.authorization?.split(" ")[0])).toEqual([
+      "Basic",
+      "Bearer",
+      "Bearer",
+      "Basic",
+      "Bearer",
+    ]);
+  });
+
+  it("shares one token request between concurrent calls", async () => {
+    handler = (_, response) => sendJson(response, 200, INTERACTION);
+    const api = client();
+    await Promise.all([api.interaction("abc123"), api.interaction("abc123")]);
+    expect(requests.filter((request) => request.path === "/token")).toHaveLength(1);
+  });
+
+  it("retries once with a fresh token when the API rejects the token", async () => {
+    handler = (request, response) =>
+      request.authorization === "Bearer token-1"
+        ? sendJson(response, 401, { error: "invalid_token" }, { "WWW-Authenticate": "Bearer" })
+        : sendJson(response, 200, INTERACTION);
+    const result = await client().interaction("abc123", "user-1");
+    expect(result).toEqual({ status: "found", interaction: INTERACTION });
+    expect(requests.map((request) => request.path)).toEqual([
+      "/token",
+      "/internal/interactions/abc123?user=user-1",
+      "/token",
+      "/internal/interactions/abc123?user=user-1",
+    ]);
+  });
+
+  it("gives up after the second rejected token instead of looping", async () => {
+    handler = (_, response) =>
+      sendJson(response, 401, { error: "invalid_token" }, { "WWW-Authenticate": "Bearer" });
+    await expect(client().interaction("abc123")).rejects.toBeInstanceOf(InternalApiError);
+    expect(requests).toHaveLength(4);
+  });
+
+  it("maps login answers to typed results", async () => {
+    const api = client();
+    handler = (request, response) => {
+      const { password } = JSON.parse(request.body) as { password: string };
+      if (password === "right") {
+        return sendJson(response, 200, {
+          user: { id: "u1", email: "demo@example.com", name: "Demo", isAdmin: true },
+        });
+      }
+      if (password === "wrong") return sendJson(response, 401, { error: "invalid_credentials" });
+      return sendJson(response, 429, { error: "too_many_attempts" }, { "Retry-After": "300" });
+    };
+    expect(await api.login({ email: "demo@example.com", password: "right" })).toEqual({
+      status: "signed-in",
+      user: { id: "u1", email: "demo@example.com", name: "Demo", isAdmin: true },
+    });
+    // A password refused is a 401 without a Bearer challenge: no token retry.
+    expect(await api.login({ email: "demo@example.com", password: "wrong" })).toEqual({
+      status: "invalid-credentials",
+    });
+    expect(
+      await api.login({ email: "demo@example.com", password: "again", clientAddress: "127.0.0.1" }),
+    ).toEqual({ status: "too-many-attempts", retryAfterSeconds: 300 });
+    const logins = requests.filter((request) => request.path === "/internal/login");
+    expect(logins).toHaveLength(3);
+    expect(JSON.parse(logins[2]?.body ?? "")).toEqual({
+      email: "demo@example.com",
+      password: "again",
+      clientAddress: "127.0.0.1",
+    });
+  });
+
+  it("maps 404 and 410 to unknown and expired interactions", async () => {
+    const api = client();
+    handler = (request, response) =>
+      request.path.startsWith("/internal/interactions/gone")
+        ? sendJson(response, 410, { error: "interaction_expired" })
+        : sendJson(response, 404, { error: "unknown_interaction" });
+    expect(await api.interaction("nope")).toEqual({ status: "unknown" });
+    expect(await api.interaction("gone")).toEqual({ status: "expired" });
+    expect(await api.decideConsent("nope", "u1", "allow")).toEqual({ status: "unknown" });
+    expect(await api.decideConsent("gone", "u1", "deny")).toEqual({ status: "expired" });
+  });
+
+  it("never puts an id that could change the URL path on the wire", async () => {
+    handler = (_, response) => sendJson(response, 200, INTERACTION);
+    const api = client();
+    for (const id of ["..", "../login", "a/b", "a?b", "", "x".repeat(129)]) {
+      expect(await api.interaction(id)).toEqual({ status: "unknown" });
+    }
+    expect(requests).toEqual([]);
+  });
+
+  it("returns the consent redirect exactly as the auth-server built it", async () => {
+    const redirectTo =
+      "http://localhost:53682/callback?code=c&state=s&iss=http%3A%2F%2Flocalhost%3A4000";
+    handler = (_, response) => sendJson(response, 200, { redirectTo });
+    expect(await client().decideConsent("abc123", "u1", "allow")).toEqual({
+      status: "redirect",
+      redirectTo,
+    });
+    expect(JSON.parse(requests[1]?.body ?? "")).toEqual({ userId: "u1", decision: "allow" });
+  });
+
+  it("maps a refused user to a rejected consent", async () => {
+    handler = (_, response) =>
+      sendJson(response, 400, { error: "invalid_request", error_description: "unknown user" });
+    expect(await client().decideConsent("abc123", "u1", "allow")).toEqual({
+      status: "rejected",
+      description: "unknown user",
+    });
+  });
+
+  it("throws on answers outside the contract: 5xx, malformed bodies, an unreachable server", async () => {
+    handler = (_, response) => sendJson(response, 500, { error: "server_error" });
+    await expect(client().interaction("abc123")).rejects.toThrowError(/500/);
+    handler = (_, response) => sendJson(response, 200, { ...INTERACTION, scopes: "all" });
+    await expect(client().interaction("abc123")).rejects.toBeInstanceOf(InternalApiError);
+    const unreachable = createInternalApiClient({
+      issuer: "http://localhost:4000",
+      internalUrl: "http://127.0.0.1:1",
+      clientId: "web",
+      clientSecret: "secret",
+    });
+    await expect(unreachable.interaction("abc123")).rejects.toThrowError(/could not be reached/);
+  });
+});

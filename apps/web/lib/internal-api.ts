@@ -1,0 +1,299 @@
+// A client for the auth-server's internal API (docs/internal-api.md), used only on the server.
+import { z } from "zod";
+
+export const INTERNAL_API_SCOPE = "internal:interactions";
+
+const UserSchema = z.object({
+  id: z.string().min(1),
+  email: z.string(),
+  name: z.string(),
+  isAdmin: z.boolean(),
+});
+
+export type SignedInUser = z.infer<typeof UserSchema>;
+
+const InteractionSchema = z.object({
+  id: z.string(),
+  expiresAt: z.string(),
+  client: z.object({
+    clientId: z.string(),
+    // Dynamically registered clients may have registered without a `client_name`.
+    name: z.string().nullable(),
+    uri: z.string().nullable(),
+    logoUri: z.string().nullable(),
+    registrationType: z.string(),
+    verified: z.boolean(),
+  }),
+  redirectUri: z.string(),
+  redirectHost: z.string(),
+  loopbackRedirect: z.boolean(),
+  resource: z.object({ identifier: z.string(), name: z.string() }),
+  scopes: z.array(
+    z.object({
+      name: z.string(),
+      title: z.string(),
+      description: z.string(),
+      risk: z.enum(["low", "medium", "high"]),
+    }),
+  ),
+  consentRemembered: z.boolean(),
+});
+
+/** A pending authorization request, as the consent page shows it. */
+export type Interaction = z.infer<typeof InteractionSchema>;
+
+const TokenResponseSchema = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string().regex(/^bearer$/i),
+  expires_in: z.number().positive(),
+});
+
+const ErrorBodySchema = z.object({ error: z.string(), error_description: z.string().optional() });
+
+export type LoginResult =
+  | { status: "signed-in"; user: SignedInUser }
+  | { status: "invalid-credentials" }
+  | { status: "too-many-attempts"; retryAfterSeconds: number };
+
+export type InteractionResult =
+  | { status: "found"; interaction: Interaction }
+  | { status: "unknown" }
+  | { status: "expired" };
+
+export type ConsentDecision = "allow" | "deny";
+
+export type ConsentResult =
+  | { status: "redirect"; redirectTo: string }
+  | { status: "unknown" }
+  | { status: "expired" }
+  | { status: "rejected"; description: string };
+
+/** Anything the contract does not describe: the auth-server is down, misconfigured or changed. */
+export class InternalApiError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = "InternalApiError";
+  }
+}
+
+export interface InternalApiOptions {
+  /** The public issuer: the internal API's resource identifier is `${issuer}/internal`. */
+  issuer: string;
+  /** Where this server reaches the auth-server (AUTH_INTERNAL_URL). */
+  internalUrl: string;
+  clientId: string;
+  clientSecret: string;
+  fetch?: typeof fetch;
+  now?: () => number;
+  timeoutMs?: number;
+}
+
+export interface InternalApiClient {
+  login(input: { email: string; password: string; clientAddress?: string }): Promise<LoginResult>;
+  interaction(id: string, userId?: string): Promise<InteractionResult>;
+  decideConsent(id: string, userId: string, decision: ConsentDecision): Promise<ConsentResult>;
+}
+
+/** Renew the cached token this long before it expires, so a call never carries a dying token. */
+const TOKEN_RENEWAL_MARGIN_MS = 30_000;
+
+/** Interaction ids are opaque, but only this alphabet may reach a URL path (no `..`, no `/`). */
+const INTERACTION_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+/** RFC 6749 §2.3.1: client_secret_basic form-encodes the id and secret before base64. */
+function basicAuthorization(clientId: string, clientSecret: string): string {
+  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, "+");
+  return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString("base64")}`;
+}
+
+export function createInternalApiClient(options: InternalApiOptions): InternalApiClient {
+  const fetchImpl = options.fetch ?? fetch;
+  const now = options.now ?? Date.now;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const base = options.internalUrl;
+  let cachedToken: { value: string; renewAt: number } | undefined;
+  let pendingToken: Promise<string> | undefined;
+
+  async function requestToken(): Promise<string> {
+    const response = await send(`${base}/token`, {
+      method: "POST",
+      headers: {
+        Authorization: basicAuthorization(options.clientId, options.clientSecret),
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        resource: `${options.issuer}/internal`,
+        scope: INTERNAL_API_SCOPE,
+      }).toString(),
+    });
+    if (!response.ok) {
+      const error = await errorCode(response);
+      throw new InternalApiError(
+        `the auth-server refused the web client's token request (${response.status} ${error ?? "no error code"})`,
+        response.status,
+      );
+    }
+    const token = TokenResponseSchema.safeParse(await readJson(response));
+    if (!token.success)
+      throw new InternalApiError("the token response is not what RFC 6749 §5.1 says");
+    const lifetimeMs = token.data.expires_in * 1000;
+    cachedToken = {
+      value: token.data.access_token,
+      renewAt: now() + Math.max(lifetimeMs - TOKEN_RENEWAL_MARGIN_MS, lifetimeMs / 2),
+    };
+    return token.data.access_token;
+  }
+
+  function accessToken(): Promise<string> {
+    if (cachedToken && now() < cachedToken.renewAt) return Promise.resolve(cachedToken.value);
+    // Concurrent requests share one token request instead of each asking for their own.
+    pendingToken ??= requestToken().finally(() => {
+      pendingToken = undefined;
+    });
+    return pendingToken;
+  }
+
+  async function call(path: string, init: { method: "GET" | "POST"; body?: unknown }) {
+    const attempt = async (token: string) =>
+      send(`${base}${path}`, {
+        method: init.method,
+        headers: {
+          Authorization: `Bearer ${token}`,
+          Accept: "application/json",
+          ...(init.body === undefined ? {} : { "Content-Type": "application/json" }),
+        },
+        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      });
+    const first = await attempt(await accessToken());
+    if (!isTokenRejection(first)) return first;
+    // The token may have been revoked or signed with a key that has since been rotated out:
+    // one retry with a fresh token, never a loop.
+    await first.body?.cancel();
+    cachedToken = undefined;
+    const second = await attempt(await accessToken());
+    if (isTokenRejection(second)) {
+      throw new InternalApiError("the internal API refused a fresh access token", 401);
+    }
+    return second;
+  }
+
+  async function send(url: string, init: RequestInit): Promise<Response> {
+    try {
+      return await fetchImpl(url, {
+        ...init,
+        redirect: "manual",
+        cache: "no-store",
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (cause) {
+      throw new InternalApiError(
+        `the auth-server at ${base} could not be reached (${String(cause)})`,
+      );
+    }
+  }
+
+  return {
+    async login({ email, password, clientAddress }) {
+      const response = await call("/internal/login", {
+        method: "POST",
+        body: { email, password, ...(clientAddress ? { clientAddress } : {}) },
+      });
+      if (response.status === 200) {
+        const body = z.object({ user: UserSchema }).safeParse(await readJson(response));
+        if (!body.success) throw unexpected(response, "a login answer without a valid user");
+        return { status: "signed-in", user: body.data.user };
+      }
+      const error = await errorCode(response);
+      if (response.status === 401 && error === "invalid_credentials") {
+        return { status: "invalid-credentials" };
+      }
+      if (response.status === 429) {
+        return { status: "too-many-attempts", retryAfterSeconds: retryAfter(response) };
+      }
+      throw unexpected(response, error);
+    },
+
+    async interaction(id, userId) {
+      if (!INTERACTION_ID.test(id)) return { status: "unknown" };
+      const query = userId ? `?${new URLSearchParams({ user: userId })}` : "";
+      const response = await call(`/internal/interactions/${id}${query}`, { method: "GET" });
+      if (response.status === 200) {
+        const body = InteractionSchema.safeParse(await readJson(response));
+        if (!body.success)
+          throw unexpected(response, "an interaction that does not match the contract");
+        return { status: "found", interaction: body.data };
+      }
+      const error = await errorCode(response);
+      if (response.status === 404) return { status: "unknown" };
+      if (response.status === 410) return { status: "expired" };
+      throw unexpected(response, error);
+    },
+
+    async decideConsent(id, userId, decision) {
+      if (!INTERACTION_ID.test(id)) return { status: "unknown" };
+      const response = await call(`/internal/interactions/${id}/consent`, {
+        method: "POST",
+        body: { userId, decision },
+      });
+      if (response.status === 200) {
+        const body = z.object({ redirectTo: z.url() }).safeParse(await readJson(response));
+        if (!body.success) throw unexpected(response, "a consent answer without a redirectTo URL");
+        return { status: "redirect", redirectTo: body.data.redirectTo };
+      }
+      const error = await readError(response);
+      if (response.status === 404) return { status: "unknown" };
+      if (response.status === 410) return { status: "expired" };
+      if (response.status === 400) {
+        return { status: "rejected", description: error?.error_description ?? error?.error ?? "" };
+      }
+      throw unexpected(response, error?.error);
+    },
+  };
+}
+
+/**
+ * A 401 about our access token carries an RFC 6750 §3 `Bearer` challenge; the login endpoint's
+ * `401 invalid_credentials` is about the person's password and must not trigger a token retry.
+ */
+function isTokenRejection(response: Response): boolean {
+  return (
+    response.status === 401 && /^\s*bearer\b/i.test(response.headers.get("www-authenticate") ?? "")
+  );
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch {
+    return undefined;
+  }
+}
+
+async function readError(response: Response) {
+  const body = ErrorBodySchema.safeParse(await readJson(response));
+  return body.success ? body.data : undefined;
+}
+
+async function errorCode(response: Response): Promise<string | undefined> {
+  return (await readError(response))?.error;
+}
+
+function unexpected(response: Response, detail: string | undefined): InternalApiError {
+  return new InternalApiError(
+    `unexpected answer from the internal API: ${response.status}${detail ? ` (${detail})` : ""}`,
+    response.status,
+  );
+}
+
+/** RFC 9110 §10.2.3: delay-seconds or an HTTP date; a missing or odd value means one minute. */
+function retryAfter(response: Response): number {
+  const header = response.headers.get("retry-after");
+  if (header === null) return 60;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim());
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? 60 : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
