@@ -1,0 +1,166 @@
+// The MCP server's HTTP surface: discovery metadata, health, and the protected MCP endpoint.
+import { requireBearer } from "@repo/tokens/hono";
+import { sql } from "drizzle-orm";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { logger } from "hono/logger";
+import { secureHeaders } from "hono/secure-headers";
+import { JSON_RPC_ERROR, jsonRpcError, parseJsonRpcBody, toolCallsIn } from "./http/json-rpc";
+import { isAllowedOrigin, requireAllowedOrigin } from "./http/origin";
+import { toolCallRateLimit } from "./http/rate-limit";
+import { type McpVariables, mcpEndpoint } from "./mcp/endpoint";
+import {
+  PROTECTED_RESOURCE_METADATA_PATH,
+  protectedResourceMetadata,
+  protectedResourceMetadataUrl,
+} from "./oauth/protected-resource-metadata";
+import type { ResourceServer } from "./server-context";
+import { recordToolCall } from "./store/tool-calls";
+import { INITIAL_SCOPES, requiredScopesFor } from "./tools/catalogue";
+
+/** Far above any real MCP message here (a batch of headlines is a few KiB), far below a memory risk. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export interface CreateAppOptions {
+  /** Prints one line per request; off in tests. */
+  logRequests?: boolean;
+  /** Where unexpected errors are reported (never to the client). */
+  reportError?: (error: unknown) => void;
+}
+
+export interface McpApp {
+  app: Hono;
+  /** Stops timers the app owns (the rate limiter's). */
+  close(): void;
+}
+
+export function createApp(server: ResourceServer, options: CreateAppOptions = {}): McpApp {
+  const { config, db, verifier, clock } = server;
+  const reportError = options.reportError ?? ((error) => console.error(error));
+  const app = new Hono<{ Variables: McpVariables }>();
+  const mcpPath = new URL(config.resource).pathname;
+  const resourceMetadataUrl = protectedResourceMetadataUrl(config.resource);
+
+  if (options.logRequests) {
+    const requestLogger = logger();
+    // Requests that did not arrive over a socket (the start-up self-check) are not logged.
+    app.use((c, next) => (server.clientAddress(c) === undefined ? next() : requestLogger(c, next)));
+  }
+  app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
+
+  app.get("/health", (c) => {
+    // Touches the database, so a broken data volume shows up in health checks, not in tool calls.
+    db.run(sql`select 1`);
+    return c.json({ status: "ok" });
+  });
+
+  // RFC 9728 §3.1 path-based location first (what the 401 challenge points to), then the root one
+  // that MCP clients fall back to. Public and cacheable: it holds nothing about any caller.
+  const metadata = protectedResourceMetadata(config);
+  const metadataCors = cors({ origin: "*", allowMethods: ["GET"], maxAge: 600 });
+  for (const path of new Set([
+    new URL(resourceMetadataUrl).pathname,
+    PROTECTED_RESOURCE_METADATA_PATH,
+  ])) {
+    app.use(path, metadataCors);
+    app.get(path, (c) => c.json(metadata, 200, { "Cache-Control": "public, max-age=300" }));
+  }
+
+  const rateLimit = toolCallRateLimit({
+    ...config.toolRateLimit,
+    clientIdOf: (c) => (c.var as McpVariables).accessToken.client_id,
+    toolCallsOf: (c) => toolCallsIn((c.var as McpVariables).jsonRpcBody).length,
+  });
+
+  app.use(
+    mcpPath,
+    // RS-8: before anything else, including CORS, so a refused origin learns nothing more.
+    requireAllowedOrigin(config),
+    // RS-9: a browser-based client must send these headers and read the challenge it gets back.
+    cors({
+      origin: (origin) => (isAllowedOrigin(config, origin) ? origin : null),
+      allowMethods: ["GET", "POST", "DELETE"],
+      allowHeaders: [
+        "Authorization",
+        "Content-Type",
+        "Accept",
+        "Mcp-Session-Id",
+        "MCP-Protocol-Version",
+        "Last-Event-ID",
+      ],
+      exposeHeaders: ["WWW-Authenticate", "Mcp-Session-Id", "Retry-After"],
+      maxAge: 600,
+    }),
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        jsonRpcError(
+          c,
+          413,
+          JSON_RPC_ERROR.invalidRequest,
+          `Request body larger than ${MAX_BODY_BYTES} bytes`,
+        ),
+    }),
+    async (c, next) => {
+      c.set("jsonRpcBody", parseJsonRpcBody(c.req.method === "POST" ? await c.req.text() : ""));
+      await next();
+    },
+    requireBearer({
+      issuer: config.issuer,
+      audience: config.resource,
+      jwks: verifier,
+      resourceMetadataUrl,
+      // RS-5 at the HTTP layer: a tools/call needs its tool's scope, a batch the scopes of all its
+      // calls; everything else (initialize, tools/list, ping, notifications) a valid token only.
+      requiredScopes: (c) => [
+        ...new Set(
+          toolCallsIn((c.var as McpVariables).jsonRpcBody).flatMap((call) =>
+            requiredScopesFor(call.name),
+          ),
+        ),
+      ],
+      challengeScopes: INITIAL_SCOPES,
+      onDecision: (decision, c) => {
+        if (decision.outcome === "allowed") return;
+        // Refused tool calls are audited here; the ones let through are audited as they complete.
+        const occurredAt = clock();
+        for (const call of toolCallsIn((c.var as McpVariables).jsonRpcBody)) {
+          recordToolCall(db, {
+            occurredAt,
+            subject: decision.claims?.sub ?? null,
+            clientId: decision.claims?.client_id ?? null,
+            tool: call.name,
+            scopes: decision.claims?.scope ?? null,
+            outcome: decision.outcome === "verification_unavailable" ? "error" : "denied",
+            durationMs: 0,
+            error: `${decision.outcome}: ${decision.errorDescription ?? ""}`,
+          });
+        }
+      },
+    }),
+    rateLimit.middleware,
+  );
+  app.all(
+    mcpPath,
+    mcpEndpoint({
+      db,
+      clock,
+      validator: server.jsonSchemaValidator,
+      reportError,
+      recordToolCall: (entry) => recordToolCall(db, entry),
+    }),
+  );
+
+  app.notFound((c) => c.json({ error: "not_found", error_description: "no such endpoint" }, 404));
+  app.onError((error, c) => {
+    // Never a stack trace or internal detail to the client (DESIGN.md "Errors and bad input").
+    reportError(error);
+    return c.json(
+      { error: "server_error", error_description: "the server could not complete the request" },
+      500,
+    );
+  });
+
+  return { app: app as unknown as Hono, close: rateLimit.close };
+}

@@ -1,0 +1,173 @@
+// Process configuration from the environment, validated once at start (DESIGN.md "Default URLs").
+import { isAbsolute, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { isLoopbackUrl } from "./loopback";
+
+const REPOSITORY_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+const booleanFlag = z
+  .enum(["true", "false", "1", "0"])
+  .transform((value) => value === "true" || value === "1");
+
+/** A URL compared verbatim everywhere it appears (issuer, `aud`, metadata): one canonical string. */
+function canonicalUrl() {
+  return z.string().superRefine((value, ctx) => {
+    if (!URL.canParse(value)) {
+      ctx.addIssue({ code: "custom", message: "must be an absolute URL" });
+      return;
+    }
+    const url = new URL(value);
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+      ctx.addIssue({ code: "custom", message: "must use https (or http on loopback)" });
+    }
+    if (url.search || url.hash || value.includes("#") || value.includes("?")) {
+      ctx.addIssue({ code: "custom", message: "must not have a query or fragment" });
+    }
+    if (value.endsWith("/")) {
+      // RFC 8707 §2 and RFC 9728 §3.3 compare identifiers as strings: "…/mcp/" is another resource
+      // than "…/mcp", and every token minted for one would be refused by the other.
+      ctx.addIssue({ code: "custom", message: "must not end with a slash" });
+    }
+    if (url.username || url.password) {
+      ctx.addIssue({ code: "custom", message: "must not contain credentials" });
+    }
+    const canonical = `${url.protocol}//${url.host}${url.pathname === "/" ? "" : url.pathname}`;
+    if (!value.endsWith("/") && value !== canonical) {
+      ctx.addIssue({
+        code: "custom",
+        message: "must be in canonical form (lowercase scheme and host, no default port)",
+      });
+    }
+  });
+}
+
+/** One browser origin (RFC 6454 §6.2 serialisation): scheme, host and port only. */
+const OriginSchema = z
+  .string()
+  .refine((value) => URL.canParse(value) && new URL(value).origin === value && value !== "null", {
+    message: "must be comma-separated origins such as https://app.example.com (no path)",
+  });
+
+const EnvironmentSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  HOST: z.string().min(1).default("localhost"),
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  MCP_RESOURCE: canonicalUrl()
+    .refine(
+      (value) => {
+        if (!URL.canParse(value)) return true;
+        const { pathname } = new URL(value);
+        return pathname !== "/" && !pathname.startsWith("/.well-known/") && pathname !== "/health";
+      },
+      {
+        message:
+          "must name the MCP endpoint's path (e.g. http://localhost:4100/mcp), outside /.well-known/ and /health",
+      },
+    )
+    .default("http://localhost:4100/mcp"),
+  ISSUER: canonicalUrl().default("http://localhost:4000"),
+  JWKS_URL: z.url({ protocol: /^https?$/, message: "must be an absolute http(s) URL" }).optional(),
+  MCP_DATABASE_PATH: z.string().min(1).default("data/mcp-server.sqlite"),
+  ALLOWED_ORIGINS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(",")
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== ""),
+    )
+    .pipe(z.array(OriginSchema))
+    .optional(),
+  TOOL_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  LOG_REQUESTS: booleanFlag.default(true),
+});
+
+/** The environment variables the MCP server reads; docker-compose.yml is tested against this list. */
+export const MCP_SERVER_ENVIRONMENT_KEYS = Object.keys(EnvironmentSchema.shape);
+
+export interface McpServerConfig {
+  mode: "development" | "test" | "production";
+  host: string;
+  port: number;
+  /** The canonical URL of the MCP endpoint: the `aud` of every token this server accepts. */
+  resource: string;
+  /** The authorization server whose tokens this server accepts (`iss`). */
+  issuer: string;
+  /** Where the issuer's keys are fetched from; an internal URL inside docker-compose. */
+  jwksUrl: string;
+  databasePath: string;
+  /** Browser origins allowed besides requests without `Origin`; see http/origin.ts. */
+  allowedOrigins: readonly string[];
+  /** In development and test, any loopback origin (a local MCP Inspector) is allowed too. */
+  allowLoopbackOrigins: boolean;
+  /** Tool calls per client_id per minute. */
+  toolRateLimit: { limit: number; windowSeconds: number };
+  /** Leeway for clock differences between this server and the authorization server, in seconds. */
+  clockToleranceSeconds: number;
+  logRequests: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+function defaultPort(url: URL): number {
+  return Number(url.port || (url.protocol === "https:" ? 443 : 80));
+}
+
+/** Reads and validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(environment: Record<string, string | undefined>): McpServerConfig {
+  // An empty string in a .env file means "not set", so defaults still apply.
+  const present = Object.fromEntries(
+    Object.entries(environment).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const parsed = EnvironmentSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`),
+    );
+  }
+  const env = parsed.data;
+  const jwksUrl = env.JWKS_URL ?? `${env.ISSUER}/.well-known/jwks.json`;
+
+  const problems: string[] = [];
+  if (env.NODE_ENV === "production") {
+    const publicUrls = { MCP_RESOURCE: env.MCP_RESOURCE, ISSUER: env.ISSUER, JWKS_URL: jwksUrl };
+    for (const [variable, value] of Object.entries(publicUrls)) {
+      const url = new URL(value);
+      // Plain http lets anyone on the path swap the keys (JWKS_URL) or read the tokens sent here.
+      if (url.protocol !== "https:" && !isLoopbackUrl(url)) {
+        problems.push(
+          `${variable}: must use https in production (http is allowed on loopback only)`,
+        );
+      }
+    }
+    for (const origin of env.ALLOWED_ORIGINS ?? []) {
+      if (!origin.startsWith("https:") && !isLoopbackUrl(new URL(origin))) {
+        problems.push(`ALLOWED_ORIGINS: ${origin} must use https in production`);
+      }
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    mode: env.NODE_ENV,
+    host: env.HOST,
+    port: env.PORT ?? defaultPort(new URL(env.MCP_RESOURCE)),
+    resource: env.MCP_RESOURCE,
+    issuer: env.ISSUER,
+    jwksUrl,
+    databasePath: isAbsolute(env.MCP_DATABASE_PATH)
+      ? env.MCP_DATABASE_PATH
+      : resolve(REPOSITORY_ROOT, env.MCP_DATABASE_PATH),
+    allowedOrigins: env.ALLOWED_ORIGINS ?? [],
+    allowLoopbackOrigins: env.NODE_ENV !== "production",
+    toolRateLimit: { limit: env.TOOL_RATE_LIMIT, windowSeconds: 60 },
+    clockToleranceSeconds: 5,
+    logRequests: env.LOG_REQUESTS,
+  };
+}

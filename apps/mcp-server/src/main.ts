@@ -1,0 +1,33 @@
+// Process entry point: `npm start` / `npm run dev` in apps/mcp-server.
+import { ConfigError, loadConfig } from "./config";
+import { createMcpResourceServer, listen, StartupCheckError } from "./server";
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const instance = await createMcpResourceServer(config, { logRequests: config.logRequests });
+  const { server } = await listen(instance.app, config.host, config.port);
+  console.log(
+    `mcp-server: MCP endpoint ${config.resource} (listening on ${config.host}:${config.port}, ${config.mode} mode, issuer ${config.issuer}, database ${config.databasePath})`,
+  );
+
+  const shutdown = (signal: string) => {
+    console.log(`mcp-server: ${signal} received, shutting down`);
+    server.close(() => {
+      instance.close();
+      process.exit(0);
+    });
+    // Keep-alive connections would otherwise hold the process open.
+    if ("closeAllConnections" in server) server.closeAllConnections();
+  };
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof StartupCheckError) {
+    console.error(`mcp-server: refusing to start.\n${error.message}`);
+  } else {
+    console.error("mcp-server: failed to start", error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,60 @@
+// MCP Streamable HTTP transport (2025-11-25 "Transports"), stateless: one server per request.
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import type { BearerVariables } from "@repo/tokens/hono";
+import type { Context } from "hono";
+import { JSON_RPC_ERROR, type JsonRpcBody, jsonRpcError } from "../http/json-rpc";
+import type { ToolCallEntry } from "../store/tool-calls";
+import { callerFrom } from "../tools/caller";
+import { ToolCallAudit } from "./tool-call-audit";
+import { createToolServer, type ToolServerDependencies } from "./tool-server";
+
+export type McpVariables = BearerVariables & { jsonRpcBody: JsonRpcBody };
+
+export interface McpEndpointDependencies extends ToolServerDependencies {
+  recordToolCall: (entry: ToolCallEntry) => void;
+}
+
+const JSON_CONTENT_TYPE = /^application\/json[ \t]*(?:;|$)/i;
+
+/**
+ * Answers a request that has passed the Origin check, the bearer check (with the scopes of every
+ * tool it calls) and the rate limit. No session is kept between requests: each carries its own token,
+ * which was checked for this very request (RS-7), and a fresh server bound to that token's caller.
+ */
+export function mcpEndpoint(dependencies: McpEndpointDependencies) {
+  return async (c: Context<{ Variables: McpVariables }>): Promise<Response> => {
+    // A stateless server has no stream to offer on GET and no session to end on DELETE; the
+    // transport spec's answer to both is 405 (the SDK client then carries on over POST alone).
+    if (c.req.method !== "POST") {
+      return jsonRpcError(
+        c,
+        405,
+        JSON_RPC_ERROR.serverError,
+        "Method not allowed: this stateless server accepts POST only",
+        { Allow: "POST" },
+      );
+    }
+    const body = c.var.jsonRpcBody;
+    if (body.kind !== "parsed" && JSON_CONTENT_TYPE.test(c.req.header("content-type") ?? "")) {
+      return jsonRpcError(c, 400, JSON_RPC_ERROR.parseError, "Parse error: the body is not JSON");
+    }
+
+    const caller = callerFrom(c.var.accessToken);
+    const audit = new ToolCallAudit(caller, dependencies.recordToolCall, dependencies.clock);
+    const server = createToolServer(caller, audit, dependencies);
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
+    await server.connect(transport);
+    audit.observe(transport);
+    try {
+      // A body that is not JSON only gets here with another media type, which the transport
+      // refuses (415) before it would look at the body.
+      const parsedBody = body.kind === "parsed" ? body.value : null;
+      return await transport.handleRequest(c.req.raw, { parsedBody });
+    } finally {
+      await server.close();
+    }
+  };
+}

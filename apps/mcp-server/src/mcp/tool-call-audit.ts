@@ -1,0 +1,104 @@
+// The tool-call audit: one row per tools/call, whatever answered it (DESIGN.md "Access": every decision).
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import {
+  isJSONRPCErrorResponse,
+  isJSONRPCRequest,
+  isJSONRPCResultResponse,
+  type JSONRPCMessage,
+  type RequestId,
+} from "@modelcontextprotocol/sdk/types.js";
+import type { ToolCallOutcome } from "../db/schema";
+import type { ToolCallEntry } from "../store/tool-calls";
+import type { Caller } from "../tools/caller";
+
+interface PendingCall {
+  tool: string;
+  receivedAt: Date;
+  startedAt: number;
+}
+
+function toolNameOf(message: JSONRPCMessage): string | undefined {
+  if (!isJSONRPCRequest(message) || message.method !== "tools/call") return undefined;
+  const name = message.params?.name;
+  return typeof name === "string" ? name : "(no tool name)";
+}
+
+function errorTextOf(result: Record<string, unknown>): string | undefined {
+  const [first] = Array.isArray(result.content) ? result.content : [];
+  return typeof first?.text === "string" ? first.text : undefined;
+}
+
+/**
+ * Watches one request's transport: a tools/call is timed from the message reaching the server to
+ * its response leaving it, so calls refused by the SDK itself (an unknown tool, arguments that fail
+ * the input schema, output that fails the output schema) are recorded like those a tool answered.
+ * The tools say which of their refusals were authorization decisions (`markDenied`).
+ */
+export class ToolCallAudit {
+  readonly #pending = new Map<RequestId, PendingCall>();
+  readonly #denials = new Map<RequestId, string>();
+
+  constructor(
+    private readonly caller: Caller,
+    private readonly record: (entry: ToolCallEntry) => void,
+    private readonly clock: () => Date,
+  ) {}
+
+  /** The tool refused the call for lack of authority (a scope, or a person behind the token). */
+  markDenied(requestId: RequestId, reason: string): void {
+    this.#denials.set(requestId, reason);
+  }
+
+  /** Call once the MCP server is connected to the transport (connecting sets its callbacks). */
+  observe(transport: Transport): void {
+    const deliver = transport.onmessage;
+    transport.onmessage = (message, extra) => {
+      const tool = toolNameOf(message);
+      if (tool !== undefined && isJSONRPCRequest(message)) {
+        this.#pending.set(message.id, {
+          tool,
+          receivedAt: this.clock(),
+          startedAt: performance.now(),
+        });
+      }
+      deliver?.(message, extra);
+    };
+    const send = transport.send.bind(transport);
+    transport.send = async (message, options) => {
+      if (isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message)) {
+        const id = message.id;
+        if (id !== undefined) this.#completed(id, message);
+      }
+      return send(message, options);
+    };
+  }
+
+  #completed(id: RequestId, response: JSONRPCMessage): void {
+    const call = this.#pending.get(id);
+    if (call === undefined) return;
+    this.#pending.delete(id);
+    const denial = this.#denials.get(id);
+    let outcome: ToolCallOutcome = "success";
+    let error: string | undefined;
+    if (denial !== undefined) {
+      outcome = "denied";
+      error = denial;
+    } else if (isJSONRPCErrorResponse(response)) {
+      outcome = "error";
+      error = response.error.message;
+    } else if (isJSONRPCResultResponse(response) && response.result.isError === true) {
+      outcome = "error";
+      error = errorTextOf(response.result);
+    }
+    this.record({
+      occurredAt: call.receivedAt,
+      subject: this.caller.subject,
+      clientId: this.caller.clientId,
+      tool: call.tool,
+      scopes: this.caller.scope,
+      outcome,
+      durationMs: performance.now() - call.startedAt,
+      error: error ?? null,
+    });
+  }
+}

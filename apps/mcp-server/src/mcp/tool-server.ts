@@ -1,0 +1,111 @@
+// The MCP server one request talks to: every tool, bound to the caller the request's token proved.
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
+import packageJson from "../../package.json" with { type: "json" };
+import type { Database } from "../db/database";
+import type { Caller } from "../tools/caller";
+import { mayCall, TOOL_ACCESS } from "../tools/catalogue";
+import { type Tool, ToolError } from "../tools/tool";
+import { TOOLS } from "../tools/tools";
+import type { ToolCallAudit } from "./tool-call-audit";
+
+export const SERVER_NAME = "financial-sentiment";
+
+const INSTRUCTIONS = [
+  "Financial news sentiment over a fixed, dated news dataset: score any text, or read the sentiment of",
+  "a company's coverage over a date window. Each tool's description names the OAuth scope it needs;",
+  "a call without it is refused with HTTP 403 and that scope, so ask for it then (step-up).",
+  "Watchlist and digest tools act on the signed-in person's own data and need a user's token.",
+].join(" ");
+
+export interface ToolServerDependencies {
+  db: Database;
+  clock: () => Date;
+  /** Built once per process: constructing one costs more than answering a tool call. */
+  validator: jsonSchemaValidator;
+  /** Unexpected errors go here, never to the client. */
+  reportError: (error: unknown) => void;
+}
+
+/** The description clients list: the tool's own words, then the scope it needs (for step-up). */
+export function listedDescription(tool: Tool): string {
+  const access = TOOL_ACCESS[tool.name];
+  const person =
+    access.actsFor === "user"
+      ? " It acts on the signed-in person's own data (a user's token)."
+      : "";
+  return `${tool.description} Requires the OAuth scope ${access.scope}.${person}`;
+}
+
+function toolError(text: string): CallToolResult {
+  return { content: [{ type: "text", text }], isError: true };
+}
+
+function authorityRefusal(tool: Tool, caller: Caller): string | undefined {
+  const access = TOOL_ACCESS[tool.name];
+  // The HTTP layer already answered 403 for a missing scope; this second check keeps a tool safe
+  // if it is ever reached another way (a new transport, a routing mistake).
+  if (!mayCall(caller.scopes, tool.name)) {
+    return `${tool.name} requires the scope ${access.scope}, which this access token does not grant. Request a token that includes it.`;
+  }
+  if (access.actsFor === "user" && !caller.actsForUser) {
+    return `${tool.name} works on a signed-in person's own data, so it needs an access token issued to a user (authorization code flow). This token was issued to the client ${caller.clientId} itself (client credentials) and has no user.`;
+  }
+  return undefined;
+}
+
+export function createToolServer(
+  caller: Caller,
+  audit: ToolCallAudit,
+  dependencies: ToolServerDependencies,
+): McpServer {
+  const server = new McpServer(
+    { name: SERVER_NAME, title: "Financial sentiment", version: packageJson.version },
+    { jsonSchemaValidator: dependencies.validator, instructions: INSTRUCTIONS },
+  );
+  for (const tool of TOOLS) {
+    const access = TOOL_ACCESS[tool.name];
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: listedDescription(tool),
+        inputSchema: tool.inputSchema,
+        outputSchema: tool.outputSchema,
+        annotations: { title: tool.title, ...tool.annotations },
+        // Machine-readable twin of the description's scope sentence (the shape SEP-1488 proposes).
+        _meta: { securitySchemes: [{ type: "oauth2", scopes: [access.scope] }] },
+      },
+      async (input: unknown, extra): Promise<CallToolResult> => {
+        const refusal = authorityRefusal(tool, caller);
+        if (refusal !== undefined) {
+          audit.markDenied(extra.requestId, refusal);
+          return toolError(refusal);
+        }
+        try {
+          const answer = await tool.run(input, {
+            caller,
+            db: dependencies.db,
+            now: dependencies.clock(),
+          });
+          const structuredContent = answer.structuredContent as Record<string, unknown>;
+          return {
+            // MCP 2025-11-25 "Structured Content": a tool returning structured content SHOULD also
+            // return it serialized as text, for clients that read only `content`.
+            content: [
+              { type: "text", text: answer.summary },
+              { type: "text", text: JSON.stringify(structuredContent) },
+            ],
+            structuredContent,
+          };
+        } catch (error) {
+          if (error instanceof ToolError) return toolError(error.message);
+          dependencies.reportError(error);
+          return toolError(`${tool.name} failed on the server; the failure was logged.`);
+        }
+      },
+    );
+  }
+  return server;
+}

@@ -1,0 +1,18 @@
+// What every part of the MCP server shares: its configuration, database, token verifier and clock.
+import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
+import type { AccessTokenVerifier } from "@repo/tokens";
+import type { Context } from "hono";
+import type { McpServerConfig } from "./config";
+import type { Database } from "./db/database";
+
+export interface ResourceServer {
+  config: McpServerConfig;
+  db: Database;
+  /** Checks tokens locally against the issuer's cached JWKS; the only outbound call is that fetch (RS-4). */
+  verifier: AccessTokenVerifier;
+  /** One validator for every per-request MCP server: building one costs about 640 µs (DESIGN.md). */
+  jsonSchemaValidator: jsonSchemaValidator;
+  clock: () => Date;
+  /** The peer address of a request that came over a socket; undefined for in-process requests. */
+  clientAddress: (c: Context) => string | undefined;
+}

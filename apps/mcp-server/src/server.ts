@@ -1,0 +1,143 @@
+// Assembles the MCP server from its configuration: database, token verifier, HTTP app, self-check.
+import type { AddressInfo } from "node:net";
+import { type ServerType, serve } from "@hono/node-server";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { extractWWWAuthenticateParams } from "@modelcontextprotocol/sdk/client/auth.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
+import { OFFLINE_ACCESS_SCOPE } from "@repo/scopes";
+import {
+  type AccessTokenKeySource,
+  createAccessTokenVerifier,
+  createRemoteKeySet,
+} from "@repo/tokens";
+import type { Context, Hono } from "hono";
+import { type CreateAppOptions, createApp } from "./app";
+import type { McpServerConfig } from "./config";
+import { openDatabase } from "./db/database";
+import {
+  PROTECTED_RESOURCE_METADATA_PATH,
+  type ProtectedResourceMetadata,
+  protectedResourceMetadataUrl,
+} from "./oauth/protected-resource-metadata";
+import type { ResourceServer } from "./server-context";
+
+export class StartupCheckError extends Error {
+  override name = "StartupCheckError";
+}
+
+export interface McpResourceServerInstance {
+  app: Hono;
+  server: ResourceServer;
+  close(): void;
+}
+
+function clientAddress(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined;
+  }
+}
+
+async function servedMetadata(app: Hono, url: string): Promise<ProtectedResourceMetadata> {
+  const response = await app.request(new URL(url).pathname);
+  if (response.status !== 200) throw new StartupCheckError(`${url} answered ${response.status}`);
+  return (await response.json()) as ProtectedResourceMetadata;
+}
+
+/**
+ * DESIGN.md: each server checks what it serves against its configuration and refuses to start on a
+ * mismatch. Here the chain a client follows is walked in-process: an unauthenticated request to the
+ * MCP endpoint, the challenge's resource_metadata URL, and the documents at it and at the root.
+ */
+async function checkServedMetadata(app: Hono, config: McpServerConfig): Promise<void> {
+  const problems: string[] = [];
+  const challenge = await app.request(new URL(config.resource).pathname, { method: "POST" });
+  const { resourceMetadataUrl, scope } = extractWWWAuthenticateParams(challenge);
+  const expectedUrl = protectedResourceMetadataUrl(config.resource);
+  if (challenge.status !== 401 || resourceMetadataUrl?.href !== expectedUrl) {
+    problems.push(`the MCP endpoint's challenge does not point to ${expectedUrl}`);
+  }
+  if (scope?.split(" ").includes(OFFLINE_ACCESS_SCOPE)) {
+    problems.push("the challenge advertises offline_access");
+  }
+  const rootUrl = new URL(PROTECTED_RESOURCE_METADATA_PATH, config.resource).href;
+  for (const url of new Set([expectedUrl, rootUrl])) {
+    const metadata = await servedMetadata(app, url);
+    if (metadata.resource !== config.resource) {
+      problems.push(
+        `${url} names resource ${metadata.resource}, not MCP_RESOURCE ${config.resource}`,
+      );
+    }
+    if (metadata.authorization_servers.join(" ") !== config.issuer) {
+      problems.push(`${url} names authorization servers other than ISSUER ${config.issuer}`);
+    }
+    if (metadata.scopes_supported.includes(OFFLINE_ACCESS_SCOPE)) {
+      problems.push(`${url} advertises offline_access`);
+    }
+  }
+  if (problems.length > 0) throw new StartupCheckError(problems.join("; "));
+}
+
+export interface CreateServerOptions extends CreateAppOptions {
+  clock?: () => Date;
+  /** The issuer's keys; defaults to fetching JWKS_URL (tests may hand over a fixed set). */
+  keys?: AccessTokenKeySource;
+}
+
+export async function createMcpResourceServer(
+  config: McpServerConfig,
+  options: CreateServerOptions = {},
+): Promise<McpResourceServerInstance> {
+  const clock = options.clock ?? (() => new Date());
+  const database = openDatabase(config.databasePath);
+  try {
+    const verifier = createAccessTokenVerifier({
+      issuer: config.issuer,
+      audience: config.resource,
+      keys: options.keys ?? createRemoteKeySet(config.jwksUrl),
+      clockToleranceSeconds: config.clockToleranceSeconds,
+      clock,
+    });
+    const server: ResourceServer = {
+      config,
+      db: database.db,
+      verifier,
+      jsonSchemaValidator: new AjvJsonSchemaValidator(),
+      clock,
+      clientAddress,
+    };
+    const { app, close } = createApp(server, options);
+    try {
+      await checkServedMetadata(app, config);
+    } catch (error) {
+      close();
+      throw error;
+    }
+    return {
+      app,
+      server,
+      close: () => {
+        close();
+        database.close();
+      },
+    };
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+}
+
+/** Starts listening; resolves once the socket is bound (port 0 picks a free port). */
+export function listen(
+  app: Pick<Hono, "fetch">,
+  hostname: string,
+  port: number,
+): Promise<{ server: ServerType; port: number }> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname, port }, (info: AddressInfo) =>
+      resolve({ server, port: info.port }),
+    );
+    server.once("error", reject);
+  });
+}
