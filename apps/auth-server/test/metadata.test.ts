@@ -2,6 +2,7 @@
 import { OAuthMetadataSchema } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { scopesForAudience } from "@repo/scopes";
 import { describe, expect, it } from "vitest";
+import { createClientMetadataDocumentResolver } from "../src/oauth/client-metadata-document";
 import { json, useTestAuthServer } from "./support/test-server";
 
 const server = useTestAuthServer();
@@ -39,6 +40,27 @@ describe("authorization server metadata (RFC 8414)", () => {
       expect.arrayContaining(["none", "client_secret_basic", "client_secret_post"]),
     );
     expect(metadata.grant_types_supported).toContain("client_credentials");
+  });
+
+  it("advertises client_id_metadata_document_supported exactly when it can fetch metadata documents (AS-5)", async () => {
+    const context = server.instance.server;
+    const configured = context.clientMetadataDocuments;
+    const documents = createClientMetadataDocumentResolver({
+      allowPrivateNetwork: false,
+      clock: context.clock,
+    });
+    try {
+      context.clientMetadataDocuments = documents;
+      const metadata = await json(fetch(server.url("/.well-known/oauth-authorization-server")));
+      expect(metadata.client_id_metadata_document_supported).toBe(true);
+      expect(OAuthMetadataSchema.parse(metadata).client_id_metadata_document_supported).toBe(true);
+      context.clientMetadataDocuments = undefined;
+      const without = await json(fetch(server.url("/.well-known/oauth-authorization-server")));
+      expect(without.client_id_metadata_document_supported).toBe(false);
+    } finally {
+      context.clientMetadataDocuments = configured;
+      await documents.close();
+    }
   });
 
   it("lists the MCP scopes and never offline_access (RS-6)", async () => {

@@ -32,6 +32,9 @@ export function authorizationServerMetadata(server: AuthServer) {
     // OAuth 2.1 §4.1.1 / RFC 7636: S256 only; MCP clients refuse to proceed without this member.
     code_challenge_methods_supported: ["S256"],
     authorization_response_iss_parameter_supported: true,
+    // draft-ietf-oauth-client-id-metadata-document-00 §5: MCP clients use a URL client_id only when this
+    // is true. Like the grants above, it follows from what is wired in, not from a setting.
+    client_id_metadata_document_supported: server.clientMetadataDocuments !== undefined,
   };
 }
 

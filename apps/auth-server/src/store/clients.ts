@@ -2,6 +2,7 @@
 import { eq, sql } from "drizzle-orm";
 import { type Executor, preparedPerExecutor } from "../db/database";
 import { clients } from "../db/schema";
+import type { ClientMetadataDocument } from "../oauth/client-metadata-document";
 
 export type ClientRecord = typeof clients.$inferSelect;
 export type NewClientRecord = typeof clients.$inferInsert;
@@ -36,6 +37,51 @@ export function updatePreRegisteredPolicy(
   policy: { allowedScopes: string[]; allowedResources: string[] },
 ): void {
   executor.update(clients).set(policy).where(eq(clients.clientId, clientId)).run();
+}
+
+/**
+ * Records what a client's metadata document says, so that codes, refresh tokens and consents can name the
+ * client like any other. Each fetch refreshes the row; `createdAt` and `disabledAt` are kept. A row of
+ * another registration type with the same id (an administrator's pre-registration of the URL) is never
+ * overwritten: the upsert then fails.
+ */
+export function upsertMetadataDocumentClient(
+  executor: Executor,
+  document: ClientMetadataDocument,
+  now: Date,
+): ClientRecord {
+  const metadata = {
+    registrationType: "metadata_document",
+    clientSecretDigest: null,
+    tokenEndpointAuthMethod: document.tokenEndpointAuthMethod,
+    applicationType: document.applicationType,
+    redirectUris: document.redirectUris,
+    grantTypes: document.grantTypes,
+    responseTypes: document.responseTypes,
+    clientName: document.clientName,
+    clientUri: document.clientUri,
+    logoUri: document.logoUri,
+    tosUri: document.tosUri,
+    policyUri: document.policyUri,
+    contacts: document.contacts,
+    softwareId: document.softwareId,
+    softwareVersion: document.softwareVersion,
+    scope: document.scope,
+  } satisfies Partial<NewClientRecord>;
+  const client = executor
+    .insert(clients)
+    .values({ clientId: document.clientId, ...metadata, createdAt: now })
+    .onConflictDoUpdate({
+      target: clients.clientId,
+      set: metadata,
+      setWhere: eq(clients.registrationType, "metadata_document"),
+    })
+    .returning()
+    .get();
+  if (!client) {
+    throw new Error(`client ${document.clientId} is registered, but not by a metadata document`);
+  }
+  return client;
 }
 
 /** A client that holds a secret and must prove it (RFC 6749 §2.1 "confidential"). */
