@@ -1,0 +1,253 @@
+// Tests for the sentiment engine: each rule with examples, score bounds, offsets and empty input.
+
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { analyzeSentiment } from "./engine";
+
+const score = (text: string) => analyzeSentiment(text).score;
+
+describe("analyzeSentiment: empty and evidence-free input", () => {
+  it.each(["", "   ", "\n\t"])("scores %j as Neutral with no evidence", (text) => {
+    expect(analyzeSentiment(text)).toEqual({
+      score: 0,
+      label: "Neutral",
+      confidence: 0,
+      evidence: [],
+    });
+  });
+
+  it("gives a factual sentence with finance words no score", () => {
+    expect(analyzeSentiment("The company will report earnings and revenue on Tuesday.")).toEqual({
+      score: 0,
+      label: "Neutral",
+      confidence: 0,
+      evidence: [],
+    });
+  });
+});
+
+describe("lexicon and phrases", () => {
+  it.each([
+    ["Analysts upgraded the stock", 1],
+    ["Analysts downgraded the stock", -1],
+    ["The bank issued a profit warning", -1],
+    ["Results beat analysts' estimates", 1],
+    ["The company missed consensus estimates", -1],
+    ["The insurer swung to a profit", 1],
+    ["The drug trial met its primary endpoint", 1],
+    ["The company filed for Chapter 11", -1],
+  ])("%s has sign %d", (text, sign) => {
+    expect(Math.sign(score(text))).toBe(sign);
+  });
+
+  it("matches a phrase across a short gap and reports it as one piece of evidence", () => {
+    const result = analyzeSentiment("Quarterly results beat analysts' estimates.");
+    expect(result.evidence).toHaveLength(1);
+    expect(result.evidence[0]).toMatchObject({
+      phrase: "beat analysts' estimates",
+      rule: "phrase",
+    });
+  });
+
+  it("prefers the longest match: a record loss is bad news", () => {
+    expect(score("The airline posted a record loss")).toBeLessThan(0);
+    expect(score("The airline posted record revenue")).toBeGreaterThan(0);
+  });
+});
+
+describe("direction × object", () => {
+  it.each([
+    ["Revenue fell 5%", -1],
+    ["Costs fell 5%", 1],
+    ["The net loss narrowed", 1],
+    ["The net loss widened", -1],
+    ["Debt rose", -1],
+    ["Margin expanded", 1],
+    ["Operating expenses declined", 1],
+    ["The company cut costs", 1],
+    ["The company cut its guidance", -1],
+    ["The company raised its dividend", 1],
+    ["Higher fuel costs hit the airline", -1],
+    ["A rise in revenue", 1],
+    ["Customer churn fell", 1],
+    ["Emissions fell 30%", 1],
+  ])("%s has sign %d", (text, sign) => {
+    const result = analyzeSentiment(text);
+    expect(Math.sign(result.score)).toBe(sign);
+    expect(result.evidence.some((item) => item.rule === "direction-object")).toBe(true);
+  });
+
+  it("pairs each movement with its nearest quantity", () => {
+    const result = analyzeSentiment("Revenue rose while costs fell");
+    expect(result.evidence.map((item) => [item.phrase, Math.sign(item.weight)])).toEqual([
+      ["Revenue rose", 1],
+      ["costs fell", 1],
+    ]);
+  });
+
+  it("scales a move by its size", () => {
+    expect(score("Revenue fell 30%")).toBeLessThan(score("Revenue fell 5%"));
+    expect(score("Revenue fell 1%")).toBeGreaterThan(score("Revenue fell 5%"));
+  });
+});
+
+describe("negation", () => {
+  it.each([
+    ["The company did not beat expectations", -1],
+    ["The company didn't beat expectations", -1],
+    ["It no longer expects growth", -1],
+    ["The drug failed to meet expectations", -1],
+    ["Revenue did not rise", -1],
+    ["Costs did not rise", 1],
+    ["The insurer avoided a loss", 1],
+    ["The bank found no impairment", 1],
+  ])("%s has sign %d", (text, sign) => {
+    const result = analyzeSentiment(text);
+    expect(Math.sign(result.score)).toBe(sign);
+    expect(result.evidence.some((item) => item.rule === "negation")).toBe(true);
+  });
+
+  it("keeps a negated signal weaker than its plain opposite", () => {
+    expect(Math.abs(score("did not beat expectations"))).toBeLessThan(
+      Math.abs(score("beat expectations")),
+    );
+  });
+
+  it("does not reach across a clause", () => {
+    const result = analyzeSentiment(
+      "Nothing changed for the dividend, and revenue did not fall. Profit rose.",
+    );
+    expect(result.evidence.find((item) => item.phrase.startsWith("Profit"))?.rule).toBe(
+      "direction-object",
+    );
+  });
+
+  it("treats 'not only' as emphasis, not negation", () => {
+    expect(score("The company not only beat estimates but raised its outlook")).toBeGreaterThan(
+      0.35,
+    );
+  });
+});
+
+describe("intensifiers", () => {
+  it("strengthens with 'sharply' and weakens with 'slightly'", () => {
+    const plain = score("Revenue fell");
+    expect(score("Revenue fell sharply")).toBeLessThan(plain);
+    expect(score("Revenue fell slightly")).toBeGreaterThan(plain);
+    expect(score("Revenue fell slightly")).toBeLessThan(0);
+  });
+
+  it("records the intensified phrase as evidence", () => {
+    const result = analyzeSentiment("Costs fell sharply.");
+    expect(result.evidence[0]).toMatchObject({ phrase: "Costs fell sharply", rule: "intensifier" });
+    expect(result.evidence[0]?.weight).toBeGreaterThan(1);
+  });
+});
+
+describe("contrast, concession and hedges", () => {
+  it("lets the clause after 'but' outweigh the one before", () => {
+    expect(
+      score("Revenue beat estimates, but the company cut its full-year guidance"),
+    ).toBeLessThan(0);
+    expect(score("Revenue missed estimates, but the company raised its outlook")).toBeGreaterThan(
+      0,
+    );
+  });
+
+  it("weakens what a 'despite' clause says", () => {
+    expect(score("Despite weak sales, profit rose")).toBeGreaterThan(0);
+    expect(score("Shares fell despite strong sales")).toBeLessThan(0);
+  });
+
+  it("weakens what a 'whether' clause or a question says", () => {
+    expect(Math.abs(score("Investors will watch whether margins expand"))).toBeLessThan(0.15);
+    expect(Math.abs(score("Will the company beat estimates?"))).toBeLessThan(
+      Math.abs(score("The company will beat estimates.")),
+    );
+  });
+});
+
+describe("result shape", () => {
+  it("points every piece of evidence at the text it matched", () => {
+    const text = "Halvorsen's net loss narrowed sharply, but analysts downgraded the shares.";
+    const result = analyzeSentiment(text);
+    expect(result.evidence.length).toBeGreaterThan(0);
+    for (const item of result.evidence) {
+      expect(text.slice(item.start, item.end)).toBe(item.phrase);
+    }
+  });
+
+  it("labels with the published thresholds and reports confidence in [0, 1]", () => {
+    const result = analyzeSentiment("Profit jumped 40% and the company raised its dividend.");
+    expect(result.label).toBe("Bullish");
+    expect(result.confidence).toBeGreaterThan(0.5);
+    expect(result.confidence).toBeLessThanOrEqual(1);
+  });
+
+  it("is less confident about mixed evidence than about agreeing evidence", () => {
+    const agreeing = analyzeSentiment("Revenue rose and margins expanded");
+    const mixed = analyzeSentiment("Revenue rose and margins shrank");
+    expect(mixed.confidence).toBeLessThan(agreeing.confidence);
+  });
+
+  const financeWords = fc.constantFrom(
+    "revenue",
+    "costs",
+    "fell",
+    "rose",
+    "not",
+    "no",
+    "sharply",
+    "slightly",
+    "beat",
+    "missed",
+    "loss",
+    "narrowed",
+    "debt",
+    "guidance",
+    "cut",
+    "raised",
+    "but",
+    "despite",
+    "record",
+    "strong",
+    "weak",
+    "upgrade",
+    "downgrade",
+    "did",
+    "expectations",
+    "growth",
+    ",",
+    ".",
+    "?",
+    "25%",
+    "1%",
+  );
+
+  it("keeps the score in [-1, 1] and the offsets valid for any text", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.array(financeWords, { maxLength: 60 }).map((words) => words.join(" ")),
+        ),
+        (text) => {
+          const result = analyzeSentiment(text);
+          expect(result.score).toBeGreaterThanOrEqual(-1);
+          expect(result.score).toBeLessThanOrEqual(1);
+          expect(result.confidence).toBeGreaterThanOrEqual(0);
+          expect(result.confidence).toBeLessThanOrEqual(1);
+          for (const item of result.evidence)
+            expect(text.slice(item.start, item.end)).toBe(item.phrase);
+          if (result.evidence.length === 0) expect(result.score).toBe(0);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("is deterministic", () => {
+    const text = "Revenue fell sharply but costs fell too.";
+    expect(analyzeSentiment(text)).toEqual(analyzeSentiment(text));
+  });
+});
