@@ -9,6 +9,14 @@ import { methodNotAllowed } from "hono/method-not-allowed";
 import { secureHeaders } from "hono/secure-headers";
 import { OAuthError } from "./http/oauth-error";
 import { registrationRateLimit } from "./http/rate-limit";
+import {
+  INTERNAL_API_PATH,
+  internalApi,
+  internalResourceMetadata,
+  internalResourceMetadataPath,
+} from "./internal/internal-api";
+import { InternalApiError } from "./internal/internal-error";
+import { authorizeRoute } from "./oauth/authorize";
 import { introspectRoute } from "./oauth/introspect";
 import { JWKS_PATH, jwksRoute, METADATA_PATH, metadataRoute } from "./oauth/metadata";
 import { registerRoute } from "./oauth/register";
@@ -77,6 +85,11 @@ export function createApp(server: AuthServer, options: CreateAppOptions = {}): H
 
   app.get(METADATA_PATH, metadataRoute(server));
   app.get(JWKS_PATH, jwksRoute(server));
+  app.get(internalResourceMetadataPath(), (c) => c.json(internalResourceMetadata(server)));
+
+  // OAuth 2.1 §4.1.1: GET must be supported; this server takes only GET, so the parameters are
+  // never in a body that a cross-site form could post.
+  app.get("/authorize", authorizeRoute(server));
 
   app.post(
     "/register",
@@ -88,10 +101,14 @@ export function createApp(server: AuthServer, options: CreateAppOptions = {}): H
   app.post("/revoke", limitBody(FORM_BODY_LIMIT), revokeRoute(server));
   app.post("/introspect", limitBody(FORM_BODY_LIMIT), introspectRoute(server));
 
+  app.use(`${INTERNAL_API_PATH}/*`, limitBody(FORM_BODY_LIMIT));
+  app.route(INTERNAL_API_PATH, internalApi(server));
+
   app.notFound((c) => new OAuthError("not_found", "no such endpoint").toResponse(c));
 
   app.onError((error, c) => {
     if (error instanceof OAuthError) return error.toResponse(c);
+    if (error instanceof InternalApiError) return error.toResponse(c);
     if (error instanceof HTTPException && error.status < 500) {
       return new OAuthError("invalid_request", error.message || "bad request", {
         status: error.status as 400,

@@ -12,6 +12,7 @@ export const DEVELOPMENT_SECRETS = {
   DEMO_BATCH_CLIENT_SECRET: "demo-batch-secret",
   DEMO_USER_PASSWORD: "demo-password",
   ANALYST_USER_PASSWORD: "analyst-password",
+  WEB_CLIENT_SECRET: "web-client-secret",
 } as const;
 
 const booleanFlag = z
@@ -60,6 +61,8 @@ const EnvironmentSchema = z.object({
     })
     .default("http://localhost:4000"),
   MCP_RESOURCE: canonicalUrl().default("http://localhost:4100/mcp"),
+  /** The web app (login and consent); /authorize sends the browser to its consent page. */
+  WEB_URL: canonicalUrl().default("http://localhost:3000"),
   AUTH_DATABASE_PATH: z.string().min(1).default("data/auth-server.sqlite"),
   KEY_ENCRYPTION_SECRET: z
     .string()
@@ -72,12 +75,20 @@ const EnvironmentSchema = z.object({
     // OAuth 2.1 §7.1: access tokens are short-lived; resource servers cannot see revocations.
     .max(3600)
     .default(600),
+  REFRESH_TOKEN_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(3600)
+    .max(365 * 86_400)
+    .default(30 * 86_400),
   REGISTRATION_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
   REGISTRATION_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   SEED_DEMO_DATA: booleanFlag.default(true),
   DEMO_BATCH_CLIENT_SECRET: z.string().min(8).default(DEVELOPMENT_SECRETS.DEMO_BATCH_CLIENT_SECRET),
   DEMO_USER_PASSWORD: z.string().min(8).default(DEVELOPMENT_SECRETS.DEMO_USER_PASSWORD),
   ANALYST_USER_PASSWORD: z.string().min(8).default(DEVELOPMENT_SECRETS.ANALYST_USER_PASSWORD),
+  /** The web app's confidential client for the internal API (docs/internal-api.md); always seeded. */
+  WEB_CLIENT_SECRET: z.string().min(8).default(DEVELOPMENT_SECRETS.WEB_CLIENT_SECRET),
   LOG_REQUESTS: booleanFlag.default(true),
 });
 
@@ -90,9 +101,13 @@ export interface AuthServerConfig {
   port: number;
   issuer: string;
   mcpResource: string;
+  /** The internal API's resource identifier (`${issuer}/internal`), the `aud` of the web app's tokens. */
+  internalResource: string;
+  webUrl: string;
   databasePath: string;
   keyEncryptionSecret: string;
   accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
   /** Leeway for clock differences between this server and resource servers, in seconds. */
   clockToleranceSeconds: number;
   registrationRateLimit: { limit: number; windowSeconds: number };
@@ -102,6 +117,7 @@ export interface AuthServerConfig {
     demoUserPassword: string;
     analystUserPassword: string;
   };
+  webClientSecret: string;
   logRequests: boolean;
 }
 
@@ -132,7 +148,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Aut
   const problems: string[] = [];
   if (env.NODE_ENV === "production") {
     for (const [variable, developmentValue] of Object.entries(DEVELOPMENT_SECRETS)) {
-      const seededOnly = variable !== "KEY_ENCRYPTION_SECRET";
+      const seededOnly = variable !== "KEY_ENCRYPTION_SECRET" && variable !== "WEB_CLIENT_SECRET";
       if (seededOnly && !env.SEED_DEMO_DATA) continue;
       if (env[variable as keyof typeof DEVELOPMENT_SECRETS] === developmentValue) {
         problems.push(
@@ -145,7 +161,12 @@ export function loadConfig(environment: Record<string, string | undefined>): Aut
         "DEMO_BATCH_CLIENT_SECRET: must be at least 32 random characters in production (it is stored as a fast digest, so it needs high entropy)",
       );
     }
-    for (const variable of ["ISSUER", "MCP_RESOURCE"] as const) {
+    if (env.WEB_CLIENT_SECRET.length < 32) {
+      problems.push(
+        "WEB_CLIENT_SECRET: must be at least 32 random characters in production (it is stored as a fast digest, so it needs high entropy)",
+      );
+    }
+    for (const variable of ["ISSUER", "MCP_RESOURCE", "WEB_URL"] as const) {
       if (new URL(env[variable]).protocol !== "https:" && !isLoopbackUrl(new URL(env[variable]))) {
         problems.push(
           `${variable}: must use https in production (http is allowed on loopback only)`,
@@ -164,11 +185,14 @@ export function loadConfig(environment: Record<string, string | undefined>): Aut
     port: env.PORT ?? issuerPort,
     issuer: env.ISSUER,
     mcpResource: env.MCP_RESOURCE,
+    internalResource: `${env.ISSUER}/internal`,
+    webUrl: env.WEB_URL,
     databasePath: isAbsolute(env.AUTH_DATABASE_PATH)
       ? env.AUTH_DATABASE_PATH
       : resolve(REPOSITORY_ROOT, env.AUTH_DATABASE_PATH),
     keyEncryptionSecret: env.KEY_ENCRYPTION_SECRET,
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
     clockToleranceSeconds: 5,
     registrationRateLimit: {
       limit: env.REGISTRATION_RATE_LIMIT,
@@ -180,6 +204,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Aut
       demoUserPassword: env.DEMO_USER_PASSWORD,
       analystUserPassword: env.ANALYST_USER_PASSWORD,
     },
+    webClientSecret: env.WEB_CLIENT_SECRET,
     logRequests: env.LOG_REQUESTS,
   };
 }

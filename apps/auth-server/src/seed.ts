@@ -1,5 +1,6 @@
 // Demo data from DESIGN.md "Demo defaults", created on first start and kept in line with the config.
 import { randomUUID } from "node:crypto";
+import { scopesForAudience } from "@repo/scopes";
 import type { AuthServerConfig } from "./config";
 import type { Database } from "./db/database";
 import { hashPassword } from "./security/passwords";
@@ -74,48 +75,92 @@ export async function seedDemoData(
     });
   }
 
-  const allowed = {
-    allowedScopes: [...DEMO_BATCH_SCOPES],
-    allowedResources: [config.mcpResource],
-  };
+  ensurePreRegisteredClient(
+    db,
+    {
+      clientId: DEMO_BATCH_CLIENT_ID,
+      clientName: "Demo batch job",
+      clientSecret: config.seed.demoBatchClientSecret,
+      secretSetting: "DEMO_BATCH_CLIENT_SECRET",
+      allowedScopes: [...DEMO_BATCH_SCOPES],
+      allowedResources: [config.mcpResource],
+    },
+    now,
+  );
+}
+
+export const WEB_CLIENT_ID = "web";
+
+/**
+ * The web app's own confidential client for the internal API (docs/internal-api.md). Seeded in every
+ * mode, demo data or not: without it nobody can sign in.
+ */
+export function seedSystemClients(db: Database, config: AuthServerConfig, now: Date): void {
+  ensurePreRegisteredClient(
+    db,
+    {
+      clientId: WEB_CLIENT_ID,
+      clientName: "Sign-in and consent web app",
+      clientSecret: config.webClientSecret,
+      secretSetting: "WEB_CLIENT_SECRET",
+      allowedScopes: scopesForAudience("internal"),
+      allowedResources: [config.internalResource],
+    },
+    now,
+  );
+}
+
+interface PreRegisteredMachineClient {
+  clientId: string;
+  clientName: string;
+  clientSecret: string;
+  /** The environment variable the secret comes from, named in the audit row when it changes. */
+  secretSetting: string;
+  allowedScopes: string[];
+  allowedResources: string[];
+}
+
+/** Creates a client_credentials client, or brings its policy and secret in line with the config. */
+function ensurePreRegisteredClient(
+  db: Database,
+  spec: PreRegisteredMachineClient,
+  now: Date,
+): void {
+  const allowed = { allowedScopes: spec.allowedScopes, allowedResources: spec.allowedResources };
   db.transaction((tx) => {
-    const existing = findClient(tx, DEMO_BATCH_CLIENT_ID);
+    const existing = findClient(tx, spec.clientId);
     if (!existing) {
       insertClient(tx, {
-        clientId: DEMO_BATCH_CLIENT_ID,
+        clientId: spec.clientId,
         registrationType: "pre_registered",
-        clientSecretDigest: secretDigest(config.seed.demoBatchClientSecret),
+        clientSecretDigest: secretDigest(spec.clientSecret),
         tokenEndpointAuthMethod: "client_secret_basic",
         applicationType: "web",
         redirectUris: [],
         grantTypes: ["client_credentials"],
         responseTypes: [],
-        clientName: "Demo batch job",
+        clientName: spec.clientName,
         ...allowed,
         createdAt: now,
       });
       recordAuditEvent(
         tx,
-        { event: "client.seeded", outcome: "success", clientId: DEMO_BATCH_CLIENT_ID },
+        { event: "client.seeded", outcome: "success", clientId: spec.clientId },
         now,
       );
       return;
     }
-    // The MCP resource URL and the secret come from the environment; follow them when they change.
-    updatePreRegisteredPolicy(tx, DEMO_BATCH_CLIENT_ID, allowed);
-    if (!secretMatchesDigest(config.seed.demoBatchClientSecret, existing.clientSecretDigest)) {
-      updateClientSecretDigest(
-        tx,
-        DEMO_BATCH_CLIENT_ID,
-        secretDigest(config.seed.demoBatchClientSecret),
-      );
+    // Resource URLs and secrets come from the environment; follow them when they change.
+    updatePreRegisteredPolicy(tx, spec.clientId, allowed);
+    if (!secretMatchesDigest(spec.clientSecret, existing.clientSecretDigest)) {
+      updateClientSecretDigest(tx, spec.clientId, secretDigest(spec.clientSecret));
       recordAuditEvent(
         tx,
         {
           event: "client.secret_changed",
           outcome: "success",
-          clientId: DEMO_BATCH_CLIENT_ID,
-          details: { reason: "DEMO_BATCH_CLIENT_SECRET changed" },
+          clientId: spec.clientId,
+          details: { reason: `${spec.secretSetting} changed` },
         },
         now,
       );

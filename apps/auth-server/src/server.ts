@@ -8,9 +8,10 @@ import type { AuthServerConfig } from "./config";
 import { openDatabase } from "./db/database";
 import { deriveKeyEncryptionKey } from "./keys/key-encryption";
 import { KeyRing } from "./keys/key-ring";
+import { createClientMetadataDocumentResolver } from "./oauth/client-metadata-document";
 import { type authorizationServerMetadata, JWKS_PATH, METADATA_PATH } from "./oauth/metadata";
 import type { ResourceRegistry } from "./oauth/resources";
-import { seedDemoData } from "./seed";
+import { seedDemoData, seedSystemClients } from "./seed";
 import type { AuthServer } from "./server-context";
 import { pruneExpiredRevocations } from "./store/revoked-access-tokens";
 
@@ -72,13 +73,39 @@ export async function createAuthServer(
       maxTokenLifetimeSeconds: config.accessTokenTtlSeconds,
       clockToleranceSeconds: config.clockToleranceSeconds,
     });
+    seedSystemClients(database.db, config, clock());
     await seedDemoData(database.db, config, clock());
     pruneExpiredRevocations(database.db, clock());
-    const resources: ResourceRegistry = [{ identifier: config.mcpResource, audience: "mcp" }];
-    const server: AuthServer = { config, db: database.db, keys, resources, clock, clientAddress };
+    const resources: ResourceRegistry = [
+      { identifier: config.mcpResource, audience: "mcp", name: "Financial sentiment MCP server" },
+      // The internal API is a protected resource too (docs/internal-api.md): the web app's tokens.
+      { identifier: config.internalResource, audience: "internal", name: "Internal API" },
+    ];
+    // AS-5: client ids that are https URLs. Outside production, loopback and private addresses are
+    // allowed so that a developer can serve a document from their own machine.
+    const clientMetadataDocuments = createClientMetadataDocumentResolver({
+      allowPrivateNetwork: config.mode !== "production",
+      clock,
+    });
+    const server: AuthServer = {
+      config,
+      db: database.db,
+      keys,
+      resources,
+      clock,
+      clientAddress,
+      clientMetadataDocuments,
+    };
     const app = createApp(server, options);
     await checkServedMetadata(app, config, keys.signingKey().kid);
-    return { app, server, close: database.close };
+    return {
+      app,
+      server,
+      close: () => {
+        void clientMetadataDocuments.close();
+        database.close();
+      },
+    };
   } catch (error) {
     database.close();
     throw error;

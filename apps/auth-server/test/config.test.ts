@@ -16,7 +16,9 @@ const PRODUCTION_SECRETS = {
   NODE_ENV: "production",
   ISSUER: "https://auth.example.com",
   MCP_RESOURCE: "https://mcp.example.com/mcp",
+  WEB_URL: "https://login.example.com",
   KEY_ENCRYPTION_SECRET: "k".repeat(48),
+  WEB_CLIENT_SECRET: "w".repeat(48),
   DEMO_BATCH_CLIENT_SECRET: "s".repeat(48),
   DEMO_USER_PASSWORD: "a-real-password-1",
   ANALYST_USER_PASSWORD: "a-real-password-2",
@@ -95,7 +97,9 @@ describe("loadConfig", () => {
         NODE_ENV: "production",
         ISSUER: "https://auth.example.com",
         MCP_RESOURCE: "https://mcp.example.com/mcp",
+        WEB_URL: "https://login.example.com",
         KEY_ENCRYPTION_SECRET: "k".repeat(48),
+        WEB_CLIENT_SECRET: "w".repeat(48),
         SEED_DEMO_DATA: "false",
       }).seed.enabled,
     ).toBe(false);
@@ -105,6 +109,18 @@ describe("loadConfig", () => {
     expect(
       problemsOf({ ...PRODUCTION_SECRETS, DEMO_BATCH_CLIENT_SECRET: "short-secret" })[0],
     ).toMatch(/^DEMO_BATCH_CLIENT_SECRET/);
+  });
+
+  it("refuses a low-entropy web client secret in production", () => {
+    expect(problemsOf({ ...PRODUCTION_SECRETS, WEB_CLIENT_SECRET: "short-secret" })[0]).toMatch(
+      /^WEB_CLIENT_SECRET/,
+    );
+  });
+
+  it("refuses plain http for a non-loopback web app in production", () => {
+    expect(problemsOf({ ...PRODUCTION_SECRETS, WEB_URL: "http://login.example.com" })[0]).toMatch(
+      /^WEB_URL: must use https/,
+    );
   });
 
   it("refuses plain http for a non-loopback issuer in production", () => {

@@ -1,6 +1,6 @@
 // The authorization server's tables: it owns all OAuth state (DESIGN.md "Ownership").
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" })
@@ -100,4 +100,123 @@ export const auditEvents = sqliteTable(
     index("audit_events_client_id").on(table.clientId),
     index("audit_events_event").on(table.event),
   ],
+);
+
+/**
+ * A validated authorization request waiting for the person's login and consent (DESIGN.md: the
+ * browser goes to the web app with only this id). Everything the code will be bound to is fixed here,
+ * at /authorize, so the web app can change nothing but the decision.
+ */
+export const interactions = sqliteTable(
+  "interactions",
+  {
+    id: text("id").primaryKey(),
+    clientId: text("client_id")
+      .notNull()
+      .references(() => clients.clientId, { onDelete: "cascade" }),
+    redirectUri: text("redirect_uri").notNull(),
+    state: text("state"),
+    scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
+    resource: text("resource").notNull(),
+    codeChallenge: text("code_challenge").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    /** Set once, when consent is granted or denied: an interaction is never completed twice. */
+    completedAt: integer("completed_at", { mode: "timestamp_ms" }),
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+  },
+  (table) => [index("interactions_expires_at").on(table.expiresAt)],
+);
+
+/** What a person has allowed a client to do at a resource; a later request within it skips the screen. */
+export const consents = sqliteTable(
+  "consents",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    clientId: text("client_id")
+      .notNull()
+      .references(() => clients.clientId, { onDelete: "cascade" }),
+    resource: text("resource").notNull(),
+    scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.clientId, table.resource] })],
+);
+
+/**
+ * A grant: everything issued from one authorization code — its refresh tokens (rotated, one chain)
+ * and its access tokens. OAuth 2.1 §4.1.3 and §4.3.1 revoke it as a whole when a code is replayed or
+ * a rotated refresh token comes back.
+ */
+export const grants = sqliteTable(
+  "grants",
+  {
+    id: text("id").primaryKey(),
+    clientId: text("client_id")
+      .notNull()
+      .references(() => clients.clientId, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    resource: text("resource").notNull(),
+    /** The consented scopes: a refresh may narrow them, never exceed them. */
+    scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }).notNull(),
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+    revokedReason: text("revoked_reason"),
+  },
+  (table) => [index("grants_user_client").on(table.userId, table.clientId)],
+);
+
+/** RFC 6749 §4.1.2 codes: 256 random bits, stored as SHA-256, living 60 seconds, redeemable once. */
+export const authorizationCodes = sqliteTable("authorization_codes", {
+  codeDigest: text("code_digest").primaryKey(),
+  /** Created with the code, so a replay can find and revoke what the first redemption issued. */
+  grantId: text("grant_id").notNull(),
+  clientId: text("client_id")
+    .notNull()
+    .references(() => clients.clientId, { onDelete: "cascade" }),
+  userId: text("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  redirectUri: text("redirect_uri").notNull(),
+  resource: text("resource").notNull(),
+  scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
+  codeChallenge: text("code_challenge").notNull(),
+  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  redeemedAt: integer("redeemed_at", { mode: "timestamp_ms" }),
+});
+
+/** Opaque refresh tokens, stored as SHA-256; each is used once and replaced (rotation). */
+export const refreshTokens = sqliteTable(
+  "refresh_tokens",
+  {
+    tokenDigest: text("token_digest").primaryKey(),
+    grantId: text("grant_id")
+      .notNull()
+      .references(() => grants.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    /** Set when exchanged for its successor; a second use is a reuse and revokes the grant. */
+    rotatedAt: integer("rotated_at", { mode: "timestamp_ms" }),
+  },
+  (table) => [index("refresh_tokens_grant_id").on(table.grantId)],
+);
+
+/** The access tokens a grant issued (by `jti`), so that revoking the grant can deny-list them. */
+export const grantAccessTokens = sqliteTable(
+  "grant_access_tokens",
+  {
+    jti: text("jti").primaryKey(),
+    grantId: text("grant_id")
+      .notNull()
+      .references(() => grants.id, { onDelete: "cascade" }),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (table) => [index("grant_access_tokens_grant_id").on(table.grantId)],
 );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inferApplicationType, redirectUriProblem } from "./redirect-uri";
+import { inferApplicationType, redirectUriIsRegistered, redirectUriProblem } from "./redirect-uri";
 
 describe("redirectUriProblem", () => {
   it.each([
@@ -37,5 +37,39 @@ describe("inferApplicationType", () => {
     expect(inferApplicationType(["https://a.example/cb", "http://127.0.0.1/cb"])).toBe("native");
     expect(inferApplicationType(["https://a.example/cb"])).toBe("web");
     expect(inferApplicationType(["not a url"])).toBe("web");
+  });
+});
+
+describe("redirectUriIsRegistered", () => {
+  const registered = [
+    "https://client.example.com/callback",
+    "http://127.0.0.1:51004/callback",
+    "http://localhost:8976/oauth/callback?x=1",
+  ];
+
+  it("matches a registered URI exactly", () => {
+    expect(redirectUriIsRegistered(registered, "https://client.example.com/callback")).toBe(true);
+  });
+
+  it("lets a loopback redirect use another port (RFC 8252 §7.3)", () => {
+    expect(redirectUriIsRegistered(registered, "http://127.0.0.1:60123/callback")).toBe(true);
+    expect(redirectUriIsRegistered(registered, "http://127.0.0.1/callback")).toBe(true);
+    expect(redirectUriIsRegistered(registered, "http://localhost:1/oauth/callback?x=1")).toBe(true);
+  });
+
+  it.each([
+    ["another path", "https://client.example.com/callback/evil"],
+    ["a prefix", "https://client.example.com/call"],
+    ["another host", "https://evil.example/callback"],
+    ["another port on a non-loopback host", "https://client.example.com:8443/callback"],
+    ["a loopback path change", "http://127.0.0.1:51004/other"],
+    ["a loopback host swap (localhost for 127.0.0.1)", "http://localhost:51004/callback"],
+    ["a loopback query change", "http://localhost:8976/oauth/callback?x=2"],
+    ["https instead of loopback http", "https://127.0.0.1:51004/callback"],
+    ["a fragment", "http://127.0.0.1:51004/callback#x"],
+    ["user info", "http://a@127.0.0.1:51004/callback"],
+    ["letter case", "https://client.example.com/Callback"],
+  ])("refuses %s (open redirect)", (_, requested) => {
+    expect(redirectUriIsRegistered(registered, requested)).toBe(false);
   });
 });

@@ -41,3 +41,27 @@ export function inferApplicationType(redirectUris: readonly string[]): Applicati
     ? "native"
     : "web";
 }
+
+/**
+ * OAuth 2.1 §2.3.1 / §4.1.1: the redirect URI of an authorization request must equal a registered one
+ * exactly (no prefix or pattern matching, which open redirects exploit). RFC 8252 §7.3 makes one
+ * exception: a loopback redirect may use any port, because a desktop app picks a free port at each
+ * launch. Scheme, host, path and query must still be identical.
+ */
+export function redirectUriIsRegistered(registered: readonly string[], requested: string): boolean {
+  if (registered.includes(requested)) return true;
+  if (!URL.canParse(requested) || requested.includes("#")) return false;
+  const request = new URL(requested);
+  if (request.protocol !== "http:" || !isLoopbackUrl(request)) return false;
+  if (request.username || request.password) return false;
+  return registered.some((candidate) => {
+    if (!URL.canParse(candidate)) return false;
+    const uri = new URL(candidate);
+    return (
+      uri.protocol === request.protocol &&
+      uri.hostname === request.hostname &&
+      uri.pathname === request.pathname &&
+      uri.search === request.search
+    );
+  });
+}

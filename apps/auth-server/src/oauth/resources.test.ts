@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { OAuthError } from "../http/oauth-error";
 import { type ResourceRegistry, resolveResource, scopeAudience } from "./resources";
 
-const MCP = { identifier: "http://localhost:4100/mcp", audience: "mcp" } as const;
+const MCP = {
+  identifier: "http://localhost:4100/mcp",
+  audience: "mcp",
+  name: "Financial sentiment MCP server",
+} as const;
 const REGISTRY: ResourceRegistry = [MCP];
 
 function targetError(requested: string[] | undefined): string | undefined {

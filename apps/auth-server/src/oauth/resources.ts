@@ -6,6 +6,8 @@ export interface ProtectedResource {
   /** The canonical URI, used verbatim as the token's `aud`. */
   identifier: string;
   audience: ScopeAudience;
+  /** Shown on the consent screen next to the identifier. */
+  name: string;
 }
 
 export type ResourceRegistry = readonly ProtectedResource[];

@@ -4,9 +4,11 @@ import { z } from "zod";
 import { authenticateClientAudited } from "../http/client-authentication";
 import { OAuthError } from "../http/oauth-error";
 import { readFormParameters } from "../http/request-body";
+import { secretDigest } from "../security/secrets";
 import type { AuthServer } from "../server-context";
 import { recordAuditEvent } from "../store/audit";
 import { isConfidential } from "../store/clients";
+import { findGrant, findRefreshToken, revokeGrant } from "../store/grants";
 import { revokeAccessToken } from "../store/revoked-access-tokens";
 import { lookUpAccessToken } from "./access-token-lookup";
 
@@ -28,8 +30,54 @@ export function revokeRoute(server: AuthServer) {
       );
     }
     const { client } = authenticated;
-    const state = await lookUpAccessToken(server, request.data.token);
     const now = server.clock();
+
+    // Refresh tokens are opaque and stored as digests; a JWT never matches one.
+    const refreshToken = findRefreshToken(server.db, secretDigest(request.data.token));
+    const grant = refreshToken ? findGrant(server.db, refreshToken.grantId) : undefined;
+    if (grant) {
+      if (grant.clientId !== client.clientId) {
+        recordAuditEvent(
+          server.db,
+          {
+            event: "token.revocation_refused",
+            outcome: "failure",
+            clientId: client.clientId,
+            subject: grant.userId,
+            ipAddress,
+            details: {
+              tokenType: "refresh_token",
+              grantId: grant.id,
+              tokenClientId: grant.clientId,
+            },
+          },
+          now,
+        );
+        if (isConfidential(client)) {
+          throw new OAuthError("invalid_request", "the token was not issued to this client");
+        }
+        return c.body(null, 200);
+      }
+      // §2.1: revoking a refresh token also invalidates the access tokens of the same grant.
+      server.db.transaction((tx) => {
+        if (!revokeGrant(tx, grant, "revoked by the client", now)) return;
+        recordAuditEvent(
+          tx,
+          {
+            event: "token.revoked",
+            outcome: "success",
+            clientId: client.clientId,
+            subject: grant.userId,
+            ipAddress,
+            details: { tokenType: "refresh_token", grantId: grant.id },
+          },
+          now,
+        );
+      });
+      return c.body(null, 200);
+    }
+
+    const state = await lookUpAccessToken(server, request.data.token);
 
     if (state.kind === "unknown") {
       // §2.2: an invalid or unknown token is not an error; the client cannot do anything about it.

@@ -8,11 +8,15 @@ import { OAuthError } from "../http/oauth-error";
 import { readFormParameters } from "../http/request-body";
 import type { AuthServer } from "../server-context";
 import { recordAuditEvent } from "../store/audit";
+import { authorizationCodeGrant } from "./grants/authorization-code";
 import { clientCredentialsGrant } from "./grants/client-credentials";
 import type { GrantHandler } from "./grants/grant";
+import { refreshTokenGrant } from "./grants/refresh-token";
 
 /** The grant types this server implements; metadata's grant_types_supported is derived from it. */
 export const GRANT_HANDLERS: Readonly<Record<string, GrantHandler>> = {
+  authorization_code: authorizationCodeGrant,
+  refresh_token: refreshTokenGrant,
   client_credentials: clientCredentialsGrant,
 };
 

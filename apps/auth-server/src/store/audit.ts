@@ -15,7 +15,18 @@ export type AuditEventType =
   | "token.revoked"
   | "token.revocation_refused"
   | "signing_key.created"
-  | "signing_key.retired";
+  | "signing_key.retired"
+  | "authorization.requested"
+  | "authorization.rejected"
+  | "user.login"
+  | "user.login_failed"
+  | "consent.granted"
+  | "consent.denied"
+  | "code.issued"
+  | "code.replayed"
+  | "refresh_token.rotated"
+  | "refresh_token.reused"
+  | "grant.revoked";
 
 export interface AuditEntry {
   event: AuditEventType;

@@ -25,3 +25,7 @@ export function insertUser(executor: Executor, user: NewUserRecord): UserRecord 
     .returning()
     .get();
 }
+
+export function findUserById(executor: Executor, id: string): UserRecord | undefined {
+  return executor.select().from(users).where(eq(users.id, id)).get();
+}

@@ -1,0 +1,191 @@
+// GET /internal/interactions/{id} and POST /internal/interactions/{id}/consent (docs/internal-api.md):
+// what the consent page shows, and the person's decision, which issues the authorization code.
+import { randomUUID } from "node:crypto";
+import { describeScopes, satisfiesAll } from "@repo/scopes";
+import { Hono } from "hono";
+import { z } from "zod";
+import { isLoopbackUrl } from "../loopback";
+import { authorizationResponseUri } from "../oauth/authorize";
+import { randomSecret, secretDigest } from "../security/secrets";
+import type { AuthServer } from "../server-context";
+import { recordAuditEvent } from "../store/audit";
+import { findClient } from "../store/clients";
+import { findConsent, grantConsent } from "../store/consents";
+import { insertAuthorizationCode } from "../store/grants";
+import {
+  completeInteraction,
+  findInteraction,
+  type InteractionRecord,
+} from "../store/interactions";
+import { findUserById } from "../store/users";
+import { InternalApiError, readJsonBody } from "./internal-error";
+
+/** RFC 6749 §4.1.2 recommends at most ten minutes; a person's app redeems a code within seconds. */
+export const AUTHORIZATION_CODE_LIFETIME_SECONDS = 60;
+
+export const ConsentDecision = z.object({
+  userId: z.string().min(1).max(100),
+  decision: z.enum(["allow", "deny"]),
+});
+
+function pendingInteraction(server: AuthServer, id: string, now: Date): InteractionRecord {
+  const interaction = id.length <= 100 ? findInteraction(server.db, id) : undefined;
+  if (!interaction) {
+    throw new InternalApiError("unknown_interaction", "no such authorization request", 404);
+  }
+  if (interaction.completedAt !== null || interaction.expiresAt.getTime() <= now.getTime()) {
+    throw new InternalApiError(
+      "interaction_expired",
+      interaction.completedAt !== null
+        ? "this authorization request has already been answered"
+        : "this authorization request has expired",
+      410,
+    );
+  }
+  return interaction;
+}
+
+function activeUser(server: AuthServer, userId: string) {
+  const user = findUserById(server.db, userId);
+  if (!user || user.disabledAt !== null) {
+    throw new InternalApiError("invalid_request", "unknown or disabled user", 400);
+  }
+  return user;
+}
+
+export function interactionRoutes(server: AuthServer): Hono {
+  const routes = new Hono();
+
+  routes.get("/:id", (c) => {
+    const now = server.clock();
+    const interaction = pendingInteraction(server, c.req.param("id"), now);
+    const client = findClient(server.db, interaction.clientId);
+    if (!client)
+      throw new InternalApiError("unknown_interaction", "the client no longer exists", 404);
+    const resource = server.resources.find((entry) => entry.identifier === interaction.resource);
+    const userId = c.req.query("user");
+    let consentRemembered = false;
+    if (userId !== undefined) {
+      const user = activeUser(server, userId);
+      const consent = findConsent(server.db, {
+        userId: user.id,
+        clientId: client.clientId,
+        resource: interaction.resource,
+      });
+      consentRemembered = consent !== undefined && satisfiesAll(consent.scopes, interaction.scopes);
+    }
+    const redirect = new URL(interaction.redirectUri);
+    c.header("Cache-Control", "no-store");
+    return c.json({
+      id: interaction.id,
+      expiresAt: interaction.expiresAt.toISOString(),
+      client: {
+        clientId: client.clientId,
+        name: client.clientName ?? client.clientId,
+        uri: client.clientUri,
+        logoUri: client.logoUri,
+        registrationType: client.registrationType,
+        // Self-registered clients (RFC 7591, metadata documents) chose their own name: AS-16.
+        verified: client.registrationType === "pre_registered",
+      },
+      redirectUri: interaction.redirectUri,
+      redirectHost: redirect.hostname,
+      loopbackRedirect: isLoopbackUrl(redirect),
+      resource: { identifier: interaction.resource, name: resource?.name ?? interaction.resource },
+      scopes: describeScopes(interaction.scopes).map((scope) => ({
+        name: scope.name,
+        title: scope.title,
+        description: scope.description,
+        risk: scope.risk,
+      })),
+      consentRemembered,
+    });
+  });
+
+  routes.post("/:id/consent", async (c) => {
+    const body = ConsentDecision.safeParse(await readJsonBody(c));
+    if (!body.success) {
+      throw new InternalApiError(
+        "invalid_request",
+        'userId and decision ("allow" or "deny") are required',
+        400,
+      );
+    }
+    const now = server.clock();
+    const interaction = pendingInteraction(server, c.req.param("id"), now);
+    const user = activeUser(server, body.data.userId);
+    const { issuer } = server.config;
+
+    const redirectTo = server.db.transaction((tx) => {
+      // Compare-and-set: a second decision (double submit, replayed form) finds it completed.
+      if (!completeInteraction(tx, interaction.id, user.id, now)) {
+        throw new InternalApiError(
+          "interaction_expired",
+          "this authorization request has already been answered",
+          410,
+        );
+      }
+      if (body.data.decision === "deny") {
+        recordAuditEvent(
+          tx,
+          {
+            event: "consent.denied",
+            outcome: "success",
+            clientId: interaction.clientId,
+            subject: user.id,
+            details: { scope: interaction.scopes.join(" "), resource: interaction.resource },
+          },
+          now,
+        );
+        return authorizationResponseUri(interaction.redirectUri, issuer, {
+          error: "access_denied",
+          error_description: "the user denied the request",
+          state: interaction.state,
+        });
+      }
+
+      grantConsent(
+        tx,
+        {
+          userId: user.id,
+          clientId: interaction.clientId,
+          resource: interaction.resource,
+          scopes: interaction.scopes,
+        },
+        now,
+      );
+      const code = randomSecret();
+      insertAuthorizationCode(tx, {
+        codeDigest: secretDigest(code),
+        grantId: randomUUID(),
+        clientId: interaction.clientId,
+        userId: user.id,
+        redirectUri: interaction.redirectUri,
+        resource: interaction.resource,
+        scopes: interaction.scopes,
+        codeChallenge: interaction.codeChallenge,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + AUTHORIZATION_CODE_LIFETIME_SECONDS * 1000),
+      });
+      recordAuditEvent(
+        tx,
+        {
+          event: "consent.granted",
+          outcome: "success",
+          clientId: interaction.clientId,
+          subject: user.id,
+          details: { scope: interaction.scopes.join(" "), resource: interaction.resource },
+        },
+        now,
+      );
+      return authorizationResponseUri(interaction.redirectUri, issuer, {
+        code,
+        state: interaction.state,
+      });
+    });
+    c.header("Cache-Control", "no-store");
+    return c.json({ redirectTo });
+  });
+
+  return routes;
+}

@@ -1,0 +1,90 @@
+// POST /internal/login: checks a person's email and password for the web app (docs/internal-api.md).
+import type { Context } from "hono";
+import { z } from "zod";
+import { LoginThrottle } from "../security/login-throttle";
+import { hashPassword, verifyPassword } from "../security/passwords";
+import type { AuthServer } from "../server-context";
+import { recordAuditEvent } from "../store/audit";
+import { findUserByEmail, normalizeEmail } from "../store/users";
+import { InternalApiError, readJsonBody } from "./internal-error";
+
+export const LoginRequest = z.object({
+  email: z.string().min(1).max(320),
+  password: z.string().min(1).max(1024),
+  /** The browser's address as the web app saw it, for throttling and the audit log. */
+  clientAddress: z.string().max(100).optional(),
+});
+
+/** Five wrong passwords per email, or twenty per address, in fifteen minutes. */
+const THROTTLE = { perEmail: 5, perAddress: 20, windowSeconds: 900 };
+
+export function loginRoute(server: AuthServer) {
+  const throttle = new LoginThrottle(THROTTLE);
+  // A real scrypt hash to check unknown emails against, so that they take as long as known ones and
+  // the response time does not reveal which emails have accounts.
+  const decoyHash = hashPassword("decoy password that matches nothing");
+
+  return async (c: Context) => {
+    const parsed = LoginRequest.safeParse(await readJsonBody(c));
+    if (!parsed.success) {
+      throw new InternalApiError("invalid_request", "email and password are required", 400);
+    }
+    const { password, clientAddress } = parsed.data;
+    const email = normalizeEmail(parsed.data.email);
+    const now = server.clock();
+
+    const wait = throttle.retryAfterSeconds(email, clientAddress, now);
+    if (wait > 0) {
+      recordAuditEvent(
+        server.db,
+        {
+          event: "user.login_failed",
+          outcome: "failure",
+          ipAddress: clientAddress,
+          details: { email, reason: "throttled" },
+        },
+        now,
+      );
+      throw new InternalApiError(
+        "too_many_attempts",
+        "too many failed sign-ins; try again later",
+        429,
+        {
+          "Retry-After": String(wait),
+        },
+      );
+    }
+
+    const user = findUserByEmail(server.db, email);
+    const passwordMatches = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
+    if (!user || !passwordMatches || user.disabledAt !== null) {
+      throttle.recordFailure(email, clientAddress, now);
+      recordAuditEvent(
+        server.db,
+        {
+          event: "user.login_failed",
+          outcome: "failure",
+          subject: user?.id,
+          ipAddress: clientAddress,
+          details: {
+            email,
+            reason: !user ? "unknown email" : !passwordMatches ? "wrong password" : "disabled user",
+          },
+        },
+        now,
+      );
+      throw new InternalApiError("invalid_credentials", "the email or password is incorrect", 401);
+    }
+
+    throttle.recordSuccess(email);
+    recordAuditEvent(
+      server.db,
+      { event: "user.login", outcome: "success", subject: user.id, ipAddress: clientAddress },
+      now,
+    );
+    c.header("Cache-Control", "no-store");
+    return c.json({
+      user: { id: user.id, email: user.email, name: user.displayName, isAdmin: user.isAdmin },
+    });
+  };
+}

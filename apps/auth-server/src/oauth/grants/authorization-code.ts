@@ -1,0 +1,154 @@
+// OAuth 2.1 §4.1.3 / RFC 6749 §4.1.3: exchanging an authorization code, with RFC 7636 §4.6 PKCE
+// verification and RFC 8707 resource binding. A code is single-use; a second use is treated as theft
+// and revokes everything the first use issued (OAuth 2.1 §4.1.3, RFC 9700 §4.5).
+import { z } from "zod";
+import { OAuthError } from "../../http/oauth-error";
+import { secretDigest } from "../../security/secrets";
+import type { AuthServer } from "../../server-context";
+import { recordAuditEvent } from "../../store/audit";
+import {
+  type AuthorizationCodeRecord,
+  findAuthorizationCode,
+  findGrant,
+  insertGrant,
+  markCodeRedeemed,
+  revokeGrant,
+} from "../../store/grants";
+import { findUserById } from "../../store/users";
+import { isCodeVerifier, verifyCodeVerifier } from "../pkce";
+import { resolveResource } from "../resources";
+import type { GrantInput, TokenResponse } from "./grant";
+import { completeTokenResponse, signUserAccessToken } from "./issue-for-grant";
+
+export const AuthorizationCodeTokenRequest = z.object({
+  grant_type: z.literal("authorization_code"),
+  code: z.string({ error: "code is required" }).max(200, "code is not valid"),
+  code_verifier: z
+    .string({ error: "code_verifier is required (PKCE)" })
+    .refine(
+      isCodeVerifier,
+      "code_verifier must be 43 to 128 unreserved characters (RFC 7636 §4.1)",
+    ),
+  redirect_uri: z.string().max(2000).optional(),
+});
+
+/** Every failure to redeem says the same: the code is not valid for this request (RFC 6749 §5.2). */
+function invalidGrant(description = "the authorization code is invalid, expired or already used") {
+  return new OAuthError("invalid_grant", description);
+}
+
+export async function authorizationCodeGrant(
+  server: AuthServer,
+  input: GrantInput,
+): Promise<TokenResponse> {
+  const request = AuthorizationCodeTokenRequest.safeParse(input.parameters);
+  if (!request.success) {
+    throw new OAuthError("invalid_request", request.error.issues[0]?.message ?? "invalid request");
+  }
+  const { client } = input.authenticated;
+  const now = server.clock();
+  const codeDigest = secretDigest(request.data.code);
+  const code = findAuthorizationCode(server.db, codeDigest);
+  if (!code) throw invalidGrant();
+  if (code.clientId !== client.clientId) {
+    // RFC 6749 §4.1.3: the code must have been issued to the authenticated client.
+    throw invalidGrant("the authorization code was issued to another client");
+  }
+  if (code.redeemedAt !== null) {
+    revokeAfterReplay(server, code, input.ipAddress, now);
+    throw invalidGrant();
+  }
+  if (code.expiresAt.getTime() <= now.getTime()) throw invalidGrant();
+  if (!verifyCodeVerifier(request.data.code_verifier, code.codeChallenge)) {
+    throw invalidGrant("code_verifier does not match the code_challenge (PKCE)");
+  }
+  if (request.data.redirect_uri !== undefined && request.data.redirect_uri !== code.redirectUri) {
+    throw invalidGrant("redirect_uri differs from the authorization request's");
+  }
+  if (input.resources !== undefined && input.resources.length > 0) {
+    // RFC 8707 §2.2: the token request may repeat the resource, never swap it for another.
+    const requested = resolveResource(server.resources, input.resources);
+    if (requested.identifier !== code.resource) {
+      throw new OAuthError(
+        "invalid_target",
+        "resource differs from the one the code was issued for",
+      );
+    }
+  }
+  const user = findUserById(server.db, code.userId);
+  if (!user || user.disabledAt !== null) throw invalidGrant("the user is no longer active");
+
+  const accessToken = await signUserAccessToken(
+    server,
+    { clientId: client.clientId, userId: user.id, resource: code.resource, scopes: code.scopes },
+    now,
+  );
+  const response = server.db.transaction((tx) => {
+    // Compare-and-set: of parallel redemptions, exactly one gets here.
+    if (!markCodeRedeemed(tx, codeDigest, now)) return undefined;
+    insertGrant(tx, {
+      id: code.grantId,
+      clientId: client.clientId,
+      userId: user.id,
+      resource: code.resource,
+      scopes: code.scopes,
+      createdAt: now,
+      lastUsedAt: now,
+    });
+    recordAuditEvent(
+      tx,
+      {
+        event: "token.issued",
+        outcome: "success",
+        clientId: client.clientId,
+        subject: user.id,
+        ipAddress: input.ipAddress,
+        details: {
+          grantType: "authorization_code",
+          grantId: code.grantId,
+          jti: accessToken.jti,
+          audience: code.resource,
+          scope: accessToken.scope,
+        },
+      },
+      now,
+    );
+    return completeTokenResponse(
+      tx,
+      server,
+      code.grantId,
+      accessToken,
+      client.grantTypes.includes("refresh_token"),
+      now,
+    );
+  });
+  if (!response) {
+    revokeAfterReplay(server, code, input.ipAddress, now);
+    throw invalidGrant();
+  }
+  return response;
+}
+
+function revokeAfterReplay(
+  server: AuthServer,
+  code: AuthorizationCodeRecord,
+  ipAddress: string | undefined,
+  now: Date,
+): void {
+  server.db.transaction((tx) => {
+    const grant = findGrant(tx, code.grantId);
+    const revoked = grant ? revokeGrant(tx, grant, "authorization code replayed", now) : false;
+    recordAuditEvent(
+      tx,
+      {
+        event: "code.replayed",
+        outcome: "failure",
+        clientId: code.clientId,
+        subject: code.userId,
+        ipAddress,
+        details: { grantId: code.grantId, grantRevoked: revoked },
+      },
+      now,
+    );
+  });
+}

@@ -1,0 +1,78 @@
+// What the authorization code and refresh token grants share: a user's access token bound to a grant,
+// and the next refresh token of the grant's chain.
+import { formatScopeParameter } from "@repo/scopes";
+import { issueAccessToken } from "@repo/tokens";
+import type { Executor } from "../../db/database";
+import { randomSecret, secretDigest } from "../../security/secrets";
+import type { AuthServer } from "../../server-context";
+import { insertRefreshToken, recordGrantAccessToken } from "../../store/grants";
+import type { TokenResponse } from "./grant";
+
+export interface SignedAccessToken {
+  accessToken: string;
+  jti: string;
+  expiresAt: Date;
+  expiresIn: number;
+  scope: string;
+}
+
+/**
+ * Signs before the database transaction: signing is asynchronous and a SQLite transaction here is
+ * synchronous, so the token is made first and only handed out if the transaction commits.
+ */
+export async function signUserAccessToken(
+  server: AuthServer,
+  grant: { clientId: string; userId: string; resource: string; scopes: readonly string[] },
+  now: Date,
+): Promise<SignedAccessToken> {
+  const issued = await issueAccessToken({
+    signingKey: server.keys.signingKey(),
+    issuer: server.config.issuer,
+    audience: grant.resource,
+    subject: grant.userId,
+    clientId: grant.clientId,
+    scopes: [...grant.scopes],
+    lifetimeSeconds: server.config.accessTokenTtlSeconds,
+    now,
+  });
+  return {
+    accessToken: issued.accessToken,
+    jti: issued.claims.jti,
+    expiresAt: new Date(issued.claims.exp * 1000),
+    expiresIn: issued.expiresIn,
+    scope: formatScopeParameter(grant.scopes),
+  };
+}
+
+/** Records the access token under its grant and, when the client uses refresh tokens, issues the next. */
+export function completeTokenResponse(
+  executor: Executor,
+  server: AuthServer,
+  grantId: string,
+  accessToken: SignedAccessToken,
+  withRefreshToken: boolean,
+  now: Date,
+): TokenResponse {
+  recordGrantAccessToken(executor, {
+    jti: accessToken.jti,
+    grantId,
+    expiresAt: accessToken.expiresAt,
+  });
+  const response: TokenResponse = {
+    access_token: accessToken.accessToken,
+    token_type: "Bearer",
+    expires_in: accessToken.expiresIn,
+    scope: accessToken.scope,
+  };
+  if (withRefreshToken) {
+    const refreshToken = randomSecret();
+    insertRefreshToken(executor, {
+      tokenDigest: secretDigest(refreshToken),
+      grantId,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + server.config.refreshTokenTtlSeconds * 1000),
+    });
+    response.refresh_token = refreshToken;
+  }
+  return response;
+}

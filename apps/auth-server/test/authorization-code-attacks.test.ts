@@ -1,0 +1,371 @@
+// Negative tests for the authorization code flow, each named after the attack it stops.
+import { describe, expect, it } from "vitest";
+import {
+  authorize,
+  internalApi,
+  internalApiToken,
+  introspect,
+  obtainAuthorizationCode,
+  pkcePair,
+  READ_SCOPES,
+  redeemCode,
+  refresh,
+  registerPublicClient,
+} from "./support/authorization";
+import { json, MCP_RESOURCE, useTestAuthServer } from "./support/test-server";
+
+const server = useTestAuthServer();
+
+/** An authorization error must come back to the client's redirect URI with state and iss. */
+function expectRedirectedError(response: Response, redirectUri: string, error: string) {
+  expect(response.status).toBe(302);
+  const location = new URL(response.headers.get("location") ?? "");
+  expect(`${location.origin}${location.pathname}`).toBe(redirectUri);
+  expect(location.searchParams.get("error")).toBe(error);
+  expect(location.searchParams.get("state")).toBe("s1");
+  expect(location.searchParams.get("iss")).toBe(server.issuer);
+  return location;
+}
+
+async function validRequest() {
+  const client = await registerPublicClient(server);
+  return {
+    client,
+    parameters: {
+      clientId: client.clientId,
+      redirectUri: client.redirectUri,
+      scope: READ_SCOPES,
+      resource: MCP_RESOURCE,
+      state: "s1",
+      codeChallenge: pkcePair().codeChallenge,
+    },
+  };
+}
+
+describe("/authorize refuses, without redirecting, what it cannot trust", () => {
+  it("does not redirect to an unregistered redirect URI (open redirector)", async () => {
+    const { parameters } = await validRequest();
+    const response = await authorize(server, {
+      ...parameters,
+      redirectUri: "https://attacker.example/callback",
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get("location")).toBeNull();
+    expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(response.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(await response.text()).toContain("did not register");
+  });
+
+  it("does not redirect for an unknown client", async () => {
+    const response = await authorize(server, {
+      clientId: "no-such-client",
+      redirectUri: "http://127.0.0.1:5000/callback",
+      codeChallenge: pkcePair().codeChallenge,
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get("location")).toBeNull();
+  });
+
+  it("renders a client_id carrying HTML as text on the error page (reflected XSS)", async () => {
+    const response = await authorize(server, {
+      clientId: "<script>alert(1)</script>",
+      codeChallenge: pkcePair().codeChallenge,
+    });
+    const page = await response.text();
+    expect(page).not.toContain("<script>alert(1)</script>");
+  });
+
+  it("does not redirect when the client_id is repeated (parameter pollution)", async () => {
+    const { parameters } = await validRequest();
+    const query = new URLSearchParams([
+      ["response_type", "code"],
+      ["client_id", parameters.clientId],
+      ["client_id", "another-client"],
+      ["redirect_uri", parameters.redirectUri],
+    ]);
+    const response = await fetch(server.url(`/authorize?${query}`), { redirect: "manual" });
+    expect(response.status).toBe(400);
+    expect(response.headers.get("location")).toBeNull();
+  });
+});
+
+describe("/authorize sends protocol errors back to the client with state and iss", () => {
+  it("refuses a request without PKCE (code interception)", async () => {
+    const { client, parameters } = await validRequest();
+    const response = await authorize(server, { ...parameters, codeChallenge: undefined });
+    const location = expectRedirectedError(response, client.redirectUri, "invalid_request");
+    expect(location.searchParams.get("error_description")).toMatch(/code_challenge/);
+  });
+
+  it("refuses the plain PKCE method (a challenge that is the verifier)", async () => {
+    const { client, parameters } = await validRequest();
+    const response = await authorize(server, {
+      ...parameters,
+      codeChallenge: "a".repeat(43),
+      codeChallengeMethod: "plain",
+    });
+    expectRedirectedError(response, client.redirectUri, "invalid_request");
+  });
+
+  it("refuses response types other than code (implicit flow token leakage)", async () => {
+    const { client, parameters } = await validRequest();
+    const response = await authorize(server, { ...parameters, extra: { response_type: "token" } });
+    expectRedirectedError(response, client.redirectUri, "unsupported_response_type");
+  });
+
+  it("refuses an unknown scope", async () => {
+    const { client, parameters } = await validRequest();
+    const response = await authorize(server, { ...parameters, scope: "mcp:everything" });
+    expectRedirectedError(response, client.redirectUri, "invalid_scope");
+  });
+
+  it("refuses an admin scope requested for the MCP resource (privilege escalation)", async () => {
+    const { client, parameters } = await validRequest();
+    const response = await authorize(server, { ...parameters, scope: "admin:clients" });
+    expectRedirectedError(response, client.redirectUri, "invalid_scope");
+  });
+
+  it("refuses an unknown resource with invalid_target", async () => {
+    const { client, parameters } = await validRequest();
+    const response = await authorize(server, {
+      ...parameters,
+      resource: "https://other.example/mcp",
+    });
+    expectRedirectedError(response, client.redirectUri, "invalid_target");
+  });
+
+  it("refuses the internal API as a resource for a person's token (confused deputy)", async () => {
+    const { client, parameters } = await validRequest();
+    const response = await authorize(server, {
+      ...parameters,
+      resource: `${server.issuer}/internal`,
+    });
+    expectRedirectedError(response, client.redirectUri, "invalid_target");
+  });
+
+  it("refuses a machine client in the code flow", async () => {
+    const response = await authorize(server, {
+      clientId: "demo-batch",
+      codeChallenge: pkcePair().codeChallenge,
+    });
+    // demo-batch has no redirect URI, so there is nowhere safe to send an error.
+    expect(response.status).toBe(400);
+    expect(response.headers.get("location")).toBeNull();
+  });
+});
+
+describe("/token refuses codes that are stolen, replayed or bent", () => {
+  it("refuses a wrong code_verifier (stolen code without the verifier)", async () => {
+    const authorized = await obtainAuthorizationCode(server);
+    const response = await redeemCode(server, authorized, { code_verifier: "x".repeat(43) });
+    expect(response.status).toBe(400);
+    expect((await json(response)).error).toBe("invalid_grant");
+  });
+
+  it("refuses a token request without code_verifier (PKCE downgrade)", async () => {
+    const authorized = await obtainAuthorizationCode(server);
+    const response = await redeemCode(server, authorized, { code_verifier: undefined });
+    expect(response.status).toBe(400);
+    expect((await json(response)).error).toBe("invalid_request");
+  });
+
+  it("rejects a replayed authorization code and revokes its tokens", async () => {
+    const authorized = await obtainAuthorizationCode(server);
+    const first = await json(redeemCode(server, authorized));
+    expect((await introspect(server, first.access_token)).active).toBe(true);
+
+    const replay = await redeemCode(server, authorized);
+    expect(replay.status).toBe(400);
+    expect((await json(replay)).error).toBe("invalid_grant");
+
+    expect((await introspect(server, first.access_token)).active).toBe(false);
+    const afterReplay = await refresh(server, authorized.clientId, first.refresh_token);
+    expect((await json(afterReplay)).error).toBe("invalid_grant");
+  });
+
+  it("refuses a code redeemed by another client (code injection)", async () => {
+    const authorized = await obtainAuthorizationCode(server);
+    const other = await registerPublicClient(server);
+    const response = await redeemCode(server, authorized, { client_id: other.clientId });
+    expect(response.status).toBe(400);
+    expect((await json(response)).error).toBe("invalid_grant");
+    // The rightful client can still redeem it: a stranger's attempt does not burn the code.
+    expect((await redeemCode(server, authorized)).status).toBe(200);
+  });
+
+  it("refuses a redirect_uri that differs from the authorization request's", async () => {
+    const authorized = await obtainAuthorizationCode(server);
+    const response = await redeemCode(server, authorized, {
+      redirect_uri: "http://127.0.0.1:53682/other",
+    });
+    expect((await json(response)).error).toBe("invalid_grant");
+  });
+
+  it("refuses a resource swapped between authorize and token (audience confusion)", async () => {
+    const authorized = await obtainAuthorizationCode(server);
+    const response = await redeemCode(server, authorized, {
+      resource: `${server.issuer}/internal`,
+    });
+    expect(response.status).toBe(400);
+    expect((await json(response)).error).toBe("invalid_target");
+  });
+
+  it("refuses an expired code (60 seconds)", async () => {
+    const authorized = await obtainAuthorizationCode(server);
+    server.advanceClock(61);
+    const response = await redeemCode(server, authorized);
+    expect((await json(response)).error).toBe("invalid_grant");
+  });
+
+  it("gives exactly one success to 50 parallel redemptions of one code (race)", async () => {
+    const authorized = await obtainAuthorizationCode(server);
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => redeemCode(server, authorized)),
+    );
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(1);
+    const errors = await Promise.all(
+      responses.filter((response) => response.status !== 200).map((response) => json(response)),
+    );
+    expect(errors).toHaveLength(49);
+    for (const error of errors) expect(error.error).toBe("invalid_grant");
+  });
+});
+
+describe("refresh tokens resist theft", () => {
+  it("revokes the whole family when a rotated refresh token is reused (token theft)", async () => {
+    const authorized = await obtainAuthorizationCode(server);
+    const tokens = await json(redeemCode(server, authorized));
+    const rotated = await json(refresh(server, authorized.clientId, tokens.refresh_token));
+    expect(rotated.refresh_token).toBeTypeOf("string");
+
+    const reuse = await refresh(server, authorized.clientId, tokens.refresh_token);
+    expect(reuse.status).toBe(400);
+    expect((await json(reuse)).error).toBe("invalid_grant");
+
+    // The legitimate holder's newer token dies with the family, and so do its access tokens.
+    const newer = await refresh(server, authorized.clientId, rotated.refresh_token);
+    expect((await json(newer)).error).toBe("invalid_grant");
+    expect((await introspect(server, rotated.access_token)).active).toBe(false);
+  });
+
+  it("refuses a scope wider than the grant on refresh (scope escalation)", async () => {
+    const authorized = await obtainAuthorizationCode(server);
+    const tokens = await json(redeemCode(server, authorized));
+    const response = await refresh(server, authorized.clientId, tokens.refresh_token, {
+      scope: `${READ_SCOPES} mcp:data:watchlist:write`,
+    });
+    expect(response.status).toBe(400);
+    expect((await json(response)).error).toBe("invalid_scope");
+  });
+
+  it("refuses a refresh token presented by another client", async () => {
+    const authorized = await obtainAuthorizationCode(server);
+    const tokens = await json(redeemCode(server, authorized));
+    const other = await registerPublicClient(server);
+    const response = await refresh(server, other.clientId, tokens.refresh_token);
+    expect((await json(response)).error).toBe("invalid_grant");
+  });
+
+  it("refuses a refresh for another resource (audience confusion)", async () => {
+    const authorized = await obtainAuthorizationCode(server);
+    const tokens = await json(redeemCode(server, authorized));
+    const response = await refresh(server, authorized.clientId, tokens.refresh_token, {
+      resource: `${server.issuer}/internal`,
+    });
+    expect((await json(response)).error).toBe("invalid_target");
+  });
+
+  it("gives exactly one success to parallel refreshes with one token (race)", async () => {
+    const authorized = await obtainAuthorizationCode(server);
+    const tokens = await json(redeemCode(server, authorized));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => refresh(server, authorized.clientId, tokens.refresh_token)),
+    );
+    expect(responses.filter((response) => response.status === 200)).toHaveLength(1);
+  });
+});
+
+describe("the internal API is a protected resource", () => {
+  it("answers a request without a token with 401 and a Bearer challenge", async () => {
+    const response = await fetch(server.url("/internal/interactions/x"));
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toMatch(
+      /^Bearer resource_metadata="http:\/\/127\.0\.0\.1:\d+\/\.well-known\/oauth-protected-resource\/internal"/,
+    );
+  });
+
+  it("refuses an MCP token at the internal API (token meant for another audience)", async () => {
+    const request = new URLSearchParams({
+      grant_type: "client_credentials",
+      resource: MCP_RESOURCE,
+    });
+    const mcpToken = await json(
+      fetch(server.url("/token"), {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/x-www-form-urlencoded",
+          Authorization: `Basic ${Buffer.from("demo-batch:demo-batch-secret").toString("base64")}`,
+        },
+        body: request.toString(),
+      }),
+    );
+    const response = await internalApi(server, "/interactions/x", {
+      token: mcpToken.access_token,
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toContain('error="invalid_token"');
+  });
+
+  it("refuses a web token without internal:interactions with 403 insufficient_scope", async () => {
+    const token = await internalApiToken(server, "admin:audit:read");
+    const response = await internalApi(server, "/interactions/x", { token });
+    expect(response.status).toBe(403);
+    expect(response.headers.get("www-authenticate")).toContain('error="insufficient_scope"');
+  });
+
+  it("publishes RFC 9728 metadata for the internal API", async () => {
+    const metadata = await json(
+      fetch(server.url("/.well-known/oauth-protected-resource/internal")),
+    );
+    expect(metadata).toMatchObject({
+      resource: `${server.issuer}/internal`,
+      authorization_servers: [server.issuer],
+    });
+  });
+});
+
+describe("RFC 7009 revocation of a person's grant", () => {
+  it("revokes the refresh token and the grant's access tokens together", async () => {
+    const authorized = await obtainAuthorizationCode(server);
+    const tokens = await json(redeemCode(server, authorized));
+    const response = await fetch(server.url("/revoke"), {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        token: tokens.refresh_token,
+        token_type_hint: "refresh_token",
+        client_id: authorized.clientId,
+      }).toString(),
+    });
+    expect(response.status).toBe(200);
+    expect((await refresh(server, authorized.clientId, tokens.refresh_token)).status).toBe(400);
+    expect((await introspect(server, tokens.access_token)).active).toBe(false);
+  });
+
+  it("does not let another client revoke someone else's refresh token (denial of service)", async () => {
+    const authorized = await obtainAuthorizationCode(server);
+    const tokens = await json(redeemCode(server, authorized));
+    const other = await registerPublicClient(server);
+    const response = await fetch(server.url("/revoke"), {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        token: tokens.refresh_token,
+        client_id: other.clientId,
+      }).toString(),
+    });
+    expect(response.status).toBe(200);
+    expect((await refresh(server, authorized.clientId, tokens.refresh_token)).status).toBe(200);
+  });
+});
