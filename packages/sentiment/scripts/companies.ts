@@ -73,8 +73,16 @@ export const FICTIONAL_COMPANIES: FictionalCompany[] = [
     name: "Pelvora Re Holdings Ltd.",
     shortName: "Pelvora Re",
     sector: "insurance",
-    story: { start: 0.5, end: 0.5, summary: "bullish: reinsurance pricing keeps hardening" },
-    products: ["property catastrophe treaties", "specialty reinsurance", "catastrophe bonds"],
+    story: {
+      start: 0.5,
+      end: 0.5,
+      summary: "mixed: reinsurance prices harden, but storm losses keep coming",
+    },
+    products: [
+      "property reinsurance treaties",
+      "specialty reinsurance",
+      "insurance-linked securities",
+    ],
   },
   {
     ticker: "GRQF",

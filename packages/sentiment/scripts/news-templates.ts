@@ -332,7 +332,7 @@ export const TEMPLATES: NewsTemplate[] = [
     topics: ["climate-risk"],
     tone: "positive",
     sectors: ["insurance"],
-    headline: "{short} benefits from higher catastrophe pricing",
+    headline: "{short} benefits from higher reinsurance pricing",
     summary:
       "{name} said renewal rates for its {product} rose {bigpct}% as reinsurers priced in climate risk, boosting premium income.",
   },

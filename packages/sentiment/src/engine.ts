@@ -8,6 +8,7 @@ import {
   CONTRAST_MARKERS,
   DIRECTIONS,
   type DirectionEntry,
+  FAILURE_NEGATORS,
   HEDGE_MARKERS,
   INTENSIFIERS,
   LEXICON,
@@ -45,7 +46,8 @@ const INTENSIFIER_REACH = 2;
 const CONTRAST_BEFORE = 0.5;
 const CONTRAST_AFTER = 1.5;
 const CONCESSION_FACTOR = 0.5;
-const QUESTION_FACTOR = 0.6;
+// A question asserts nothing: "Will X beat estimates?" is a preview, not a result.
+const QUESTION_FACTOR = 0.2;
 // Squashes the raw sum into (-1, 1): one clear signal (weight 1) lands near 0.3, Somewhat-*;
 // two or a strong one pass 0.35, the full label.
 const SQUASH_ALPHA = 10;
@@ -123,8 +125,9 @@ function compilePatterns(): Map<string, Pattern[]> {
       direction,
     });
   }
-  for (const text of NEGATORS)
-    all.push({ tokens: patternTokens(text), role: "negator", weight: 0 });
+  for (const text of NEGATORS) {
+    all.push({ tokens: patternTokens(text), role: "negator", weight: FAILURE_NEGATORS[text] ?? 0 });
+  }
   for (const [text, factor] of Object.entries(INTENSIFIERS)) {
     all.push({ tokens: patternTokens(text), role: "intensifier", weight: factor });
   }
@@ -173,6 +176,35 @@ function matchAt(tokens: Token[], at: number, pattern: string[], from = 0): numb
   return position - 1;
 }
 
+// "Impairment charges", "revenue growth": adjacent quantities name one thing, read by its head noun.
+function mergeObjects(spans: Span[]): Span[] {
+  const merged: Span[] = [];
+  for (const span of spans) {
+    const previous = merged.at(-1);
+    const head = span.pattern.object;
+    if (
+      span.role === "object" &&
+      previous?.role === "object" &&
+      previous.last + 1 === span.first &&
+      head
+    ) {
+      const alone =
+        Math.abs(head.alone) >= Math.abs(previous.pattern.weight)
+          ? head.alone
+          : previous.pattern.weight;
+      merged[merged.length - 1] = {
+        role: "object",
+        first: previous.first,
+        last: span.last,
+        pattern: { ...span.pattern, weight: alone, object: { polarity: head.polarity, alone } },
+      };
+    } else {
+      merged.push(span);
+    }
+  }
+  return merged;
+}
+
 function findSpans(tokens: Token[]): Span[] {
   const spans: Span[] = [];
   let index = 0;
@@ -196,7 +228,7 @@ function findSpans(tokens: Token[]): Span[] {
       index++;
     }
   }
-  return spans;
+  return mergeObjects(spans);
 }
 
 interface Structure {
@@ -205,7 +237,40 @@ interface Structure {
   negationStop: boolean[];
 }
 
-function structure(tokens: Token[], spans: Span[]): Structure {
+// Company suffixes and initials end in a full stop that does not end the sentence
+// ("Quartexa Semiconductor Corp. said revenue rose").
+const ABBREVIATIONS = new Set([
+  "inc",
+  "corp",
+  "co",
+  "ltd",
+  "plc",
+  "llc",
+  "bros",
+  "no",
+  "vs",
+  "st",
+  "mr",
+  "ms",
+  "dr",
+]);
+
+function endsSentence(text: string, tokens: Token[], index: number): boolean {
+  const token = tokens[index];
+  if (!token || !SENTENCE_ENDS.has(token.text)) return false;
+  if (token.text !== ".") return true;
+  const previous = tokens[index - 1];
+  const next = tokens[index + 1];
+  const abbreviated =
+    previous?.kind === "word" &&
+    previous.end === token.start &&
+    (ABBREVIATIONS.has(previous.text) || previous.text.length === 1);
+  if (!abbreviated || !next) return !abbreviated;
+  const nextInitial = text.charAt(next.start);
+  return nextInitial !== nextInitial.toLowerCase();
+}
+
+function structure(text: string, tokens: Token[], spans: Span[]): Structure {
   const markerStarts = new Set(
     spans
       .filter((span) => span.role === "contrast" || span.role === "concession")
@@ -222,7 +287,7 @@ function structure(tokens: Token[], spans: Span[]): Structure {
     sentence.push(sentenceIndex);
     clause.push(clauseIndex);
     negationStop.push(NEGATION_STOP_WORDS.has(token.text));
-    if (SENTENCE_ENDS.has(token.text)) {
+    if (endsSentence(text, tokens, index)) {
       sentenceIndex++;
       clauseIndex++;
     } else if (CLAUSE_PUNCTUATION.has(token.text)) {
@@ -296,7 +361,7 @@ function baseUnits(spans: Span[], clause: number[]): Unit[] {
 }
 
 function percentMagnitude(tokens: Token[], unit: Unit, clause: number[]): number {
-  for (let index = unit.first - 3; index <= unit.last + 3; index++) {
+  for (let index = unit.first - 3; index <= unit.last + 4; index++) {
     const token = tokens[index];
     if (token?.kind !== "number" || !token.text.endsWith("%")) continue;
     if (clause[index] !== clause[unit.anchor]) continue;
@@ -343,6 +408,7 @@ function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: St
   }
 
   for (const span of spans.filter((candidate) => candidate.role === "negator")) {
+    let negatedSomething = false;
     for (const unit of units) {
       if (unit.anchor <= span.last || unit.anchor - span.last > NEGATION_REACH) continue;
       if (clause[unit.anchor] !== clause[span.last]) continue;
@@ -354,13 +420,23 @@ function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: St
       unit.weight *= NEGATION_FACTOR;
       unit.first = Math.min(unit.first, span.first);
       unit.rule = "negation";
+      negatedSomething = true;
+    }
+    if (!negatedSomething && span.pattern.weight !== 0) {
+      units.push({
+        first: span.first,
+        last: span.last,
+        anchor: span.first,
+        weight: span.pattern.weight,
+        rule: "negation",
+      });
     }
   }
 
   for (const span of spans) {
+    const opensSentence = span.first === 0 || sentence[span.first - 1] !== sentence[span.first];
     if (span.role === "contrast") {
       const markerSentence = sentence[span.first] ?? 0;
-      const opensSentence = span.first === 0 || sentence[span.first - 1] !== markerSentence;
       for (const unit of units) {
         const unitSentence = sentence[unit.first] ?? 0;
         if (unitSentence === markerSentence && unit.first > span.last) {
@@ -382,6 +458,18 @@ function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: St
       }
     }
   }
+
+  // "While bookings grew, cash burn rose": a sentence-opening "while" concedes like "although"; a
+  // mid-sentence one only joins two facts.
+  tokens.forEach((token, index) => {
+    const opensSentence = index === 0 || sentence[index - 1] !== sentence[index];
+    if (token.text !== "while" || !opensSentence) return;
+    for (const unit of units) {
+      if (unit.first > index && clause[unit.anchor] === clause[index]) {
+        unit.weight *= CONCESSION_FACTOR;
+      }
+    }
+  });
 
   for (const unit of units) {
     const unitSentence = sentence[unit.anchor];
@@ -406,7 +494,7 @@ export function analyzeSentiment(text: string): SentimentResult {
   if (typeof text !== "string" || text.trim() === "") return { ...EMPTY_RESULT, evidence: [] };
   const tokens = tokenize(text);
   const spans = findSpans(tokens);
-  const shape = structure(tokens, spans);
+  const shape = structure(text, tokens, spans);
   const units = baseUnits(spans, shape.clause);
   applyModifiers(tokens, spans, units, shape);
 
