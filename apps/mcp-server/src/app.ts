@@ -100,6 +100,8 @@ export function createApp(server: ResourceServer, options: CreateAppOptions = {}
           413,
           JSON_RPC_ERROR.invalidRequest,
           `Request body larger than ${MAX_BODY_BYTES} bytes`,
+          // The rest of the body is never read, so the connection cannot carry another request.
+          { Connection: "close" },
         ),
     }),
     async (c, next) => {

@@ -50,7 +50,7 @@ async function servedMetadata(app: Hono, url: string): Promise<ProtectedResource
  * mismatch. Here the chain a client follows is walked in-process: an unauthenticated request to the
  * MCP endpoint, the challenge's resource_metadata URL, and the documents at it and at the root.
  */
-async function checkServedMetadata(app: Hono, config: McpServerConfig): Promise<void> {
+export async function checkServedMetadata(app: Hono, config: McpServerConfig): Promise<void> {
   const problems: string[] = [];
   const challenge = await app.request(new URL(config.resource).pathname, { method: "POST" });
   const { resourceMetadataUrl, scope } = extractWWWAuthenticateParams(challenge);

@@ -1,0 +1,98 @@
+// The real process, started the way `npm start` starts it: it serves, and it refuses bad configuration.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const APP_ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+function startProcess(environment: Record<string, string>): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+} {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: APP_ROOT,
+    env: { PATH: process.env.PATH ?? "", ...environment },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    output += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
+  return { child, output: () => output, exited };
+}
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+let directory: string;
+beforeAll(() => {
+  directory = mkdtempSync(join(tmpdir(), "mcp-server-process-"));
+});
+afterAll(() => {
+  rmSync(directory, { recursive: true, force: true });
+});
+
+describe("the mcp-server process", () => {
+  it("starts, serves its metadata and a challenge, and stops cleanly on SIGTERM", async () => {
+    const port = await freePort();
+    const resource = `http://127.0.0.1:${port}/mcp`;
+    const started = startProcess({
+      HOST: "127.0.0.1",
+      MCP_RESOURCE: resource,
+      MCP_DATABASE_PATH: join(directory, "process.sqlite"),
+      LOG_REQUESTS: "false",
+    });
+    try {
+      await waitFor(() => started.output().includes("mcp-server: MCP endpoint"), "the ready line");
+      expect(started.output()).toContain(resource);
+      expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+      const metadata = (await (
+        await fetch(`http://127.0.0.1:${port}/.well-known/oauth-protected-resource/mcp`)
+      ).json()) as { resource: string };
+      expect(metadata.resource).toBe(resource);
+      expect((await fetch(resource, { method: "POST" })).status).toBe(401);
+    } finally {
+      started.child.kill("SIGTERM");
+    }
+    expect(await started.exited).toBe(0);
+    expect(started.output()).toContain("SIGTERM received");
+  });
+
+  it("refuses to start with bad configuration, naming the variable, and exits 1", async () => {
+    const started = startProcess({
+      NODE_ENV: "production",
+      MCP_RESOURCE: "http://mcp.example.com/mcp",
+      MCP_DATABASE_PATH: join(directory, "refused.sqlite"),
+    });
+    expect(await started.exited).toBe(1);
+    expect(started.output()).toContain("mcp-server: refusing to start.");
+    expect(started.output()).toContain("MCP_RESOURCE: must use https in production");
+  });
+});
