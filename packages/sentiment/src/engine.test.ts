@@ -167,6 +167,42 @@ describe("contrast, concession and hedges", () => {
   });
 });
 
+describe("sentence structure", () => {
+  it("reads adjacent quantities as one thing named by the last word", () => {
+    const result = analyzeSentiment("Impairment charges fell sharply");
+    expect(result.evidence).toHaveLength(1);
+    expect(result.evidence[0]?.phrase).toBe("Impairment charges fell sharply");
+    expect(result.score).toBeGreaterThan(0);
+  });
+
+  it("counts a failure as bad news even when what failed is unknown", () => {
+    expect(
+      analyzeSentiment("The bank was unable to raise fresh capital").evidence[0],
+    ).toMatchObject({
+      phrase: "unable to",
+      rule: "negation",
+    });
+    expect(score("The bank was unable to raise fresh capital")).toBeLessThan(0);
+  });
+
+  it("treats a sentence-opening 'while' as a concession", () => {
+    expect(score("While bookings grew, cash burn rose sharply")).toBeLessThan(0);
+  });
+
+  it("does not end a sentence at a company suffix", () => {
+    const result = analyzeSentiment(
+      "Shares of Quartexa Semiconductor Corp. rose 9% as inflation eased.",
+    );
+    expect(result.evidence.map((item) => item.phrase)).toContain(
+      "Shares of Quartexa Semiconductor Corp. rose",
+    );
+  });
+
+  it("does not count the baseline of a comparison", () => {
+    expect(score("The insurer swung to a net profit from a loss a year ago")).toBeGreaterThan(0.35);
+  });
+});
+
 describe("result shape", () => {
   it("points every piece of evidence at the text it matched", () => {
     const text = "Halvorsen's net loss narrowed sharply, but analysts downgraded the shares.";

@@ -300,7 +300,13 @@ function structure(text: string, tokens: Token[], spans: Span[]): Structure {
 const OBJECT_REACH_BACK = 5;
 const OBJECT_REACH_FORWARD = 4;
 
+/** Word tokens strictly between two token positions; punctuation is not distance. */
+function wordsBetween(tokens: Token[], from: number, to: number): Token[] {
+  return tokens.slice(from + 1, to).filter((token) => token.kind !== "punct");
+}
+
 function nearestObject(
+  tokens: Token[],
   direction: Span,
   objects: Span[],
   clause: number[],
@@ -309,16 +315,25 @@ function nearestObject(
   const sameClause = objects.filter((object) => clause[object.first] === clause[direction.first]);
   const before = sameClause
     .filter((object) => object.last < direction.first)
-    .filter((object) => direction.first - object.last <= OBJECT_REACH_BACK)
+    .filter(
+      (object) => wordsBetween(tokens, object.last, direction.first).length < OBJECT_REACH_BACK,
+    )
     .sort((a, b) => b.last - a.last)[0];
+  // Looking ahead stops at "as" and "and": "rose 9% as inflation eased" is two moves, not one.
   const after = sameClause
     .filter((object) => object.first > direction.last)
-    .filter((object) => object.first - direction.last <= OBJECT_REACH_FORWARD)
+    .filter((object) => {
+      const between = wordsBetween(tokens, direction.last, object.first);
+      return (
+        between.length < OBJECT_REACH_FORWARD &&
+        !between.some((token) => NEGATION_STOP_WORDS.has(token.text))
+      );
+    })
     .sort((a, b) => a.first - b.first)[0];
   return preferForward ? (after ?? before) : (before ?? after);
 }
 
-function baseUnits(spans: Span[], clause: number[]): Unit[] {
+function baseUnits(tokens: Token[], spans: Span[], clause: number[]): Unit[] {
   const objects = spans.filter((span) => span.role === "object");
   const paired = new Set<Span>();
   const units: Unit[] = [];
@@ -326,7 +341,7 @@ function baseUnits(spans: Span[], clause: number[]): Unit[] {
     if (span.role !== "direction") continue;
     const direction = span.pattern.direction;
     if (!direction) continue;
-    const object = nearestObject(span, objects, clause, direction.reach === "before");
+    const object = nearestObject(tokens, span, objects, clause, direction.reach === "before");
     if (object?.pattern.object) {
       paired.add(object);
       units.push({
@@ -495,7 +510,7 @@ export function analyzeSentiment(text: string): SentimentResult {
   const tokens = tokenize(text);
   const spans = findSpans(tokens);
   const shape = structure(text, tokens, spans);
-  const units = baseUnits(spans, shape.clause);
+  const units = baseUnits(tokens, spans, shape.clause);
   applyModifiers(tokens, spans, units, shape);
 
   const evidence: SentimentEvidence[] = [];
