@@ -150,6 +150,7 @@ export function createApp(server: ResourceServer, options: CreateAppOptions = {}
       clock,
       validator: server.jsonSchemaValidator,
       reportError,
+      toolList: server.toolList,
       recordToolCall: (entry) => recordToolCall(db, entry),
     }),
   );

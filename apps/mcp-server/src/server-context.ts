@@ -1,4 +1,5 @@
 // What every part of the MCP server shares: its configuration, database, token verifier and clock.
+import type { ListToolsResult } from "@modelcontextprotocol/sdk/types.js";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import type { AccessTokenVerifier } from "@repo/tokens";
 import type { Context } from "hono";
@@ -12,6 +13,8 @@ export interface ResourceServer {
   verifier: AccessTokenVerifier;
   /** One validator for every per-request MCP server: building one costs about 640 µs (DESIGN.md). */
   jsonSchemaValidator: jsonSchemaValidator;
+  /** The tools/list answer, the same for every caller: computed once at start (mcp/tool-server.ts). */
+  toolList: ListToolsResult;
   clock: () => Date;
   /** The peer address of a request that came over a socket; undefined for in-process requests. */
   clientAddress: (c: Context) => string | undefined;

@@ -14,6 +14,7 @@ import type { Context, Hono } from "hono";
 import { type CreateAppOptions, createApp } from "./app";
 import type { McpServerConfig } from "./config";
 import { openDatabase } from "./db/database";
+import { listTools } from "./mcp/tool-server";
 import {
   PROTECTED_RESOURCE_METADATA_PATH,
   type ProtectedResourceMetadata,
@@ -99,11 +100,20 @@ export async function createMcpResourceServer(
       clockToleranceSeconds: config.clockToleranceSeconds,
       clock,
     });
+    const jsonSchemaValidator = new AjvJsonSchemaValidator();
+    const reportError = options.reportError ?? ((error: unknown) => console.error(error));
+    const toolList = await listTools({
+      db: database.db,
+      clock,
+      validator: jsonSchemaValidator,
+      reportError,
+    });
     const server: ResourceServer = {
       config,
       db: database.db,
       verifier,
-      jsonSchemaValidator: new AjvJsonSchemaValidator(),
+      jsonSchemaValidator,
+      toolList,
       clock,
       clientAddress,
     };

@@ -94,6 +94,7 @@ describe("the start-up self-check", () => {
           keys: createLocalKeySet({ keys: [] }),
         }),
         jsonSchemaValidator: new AjvJsonSchemaValidator(),
+        toolList: { tools: [] },
         clock: () => new Date(),
         clientAddress: () => undefined,
       },

@@ -9,7 +9,7 @@ import { listToolCalls, recordToolCall } from "../store/tool-calls";
 import type { Caller } from "../tools/caller";
 import { TOOL_NAMES, type ToolName } from "../tools/catalogue";
 import { ToolCallAudit } from "./tool-call-audit";
-import { createToolServer } from "./tool-server";
+import { createToolServer, listTools } from "./tool-server";
 
 const NOW = new Date("2030-01-01T00:00:00Z");
 
@@ -108,5 +108,21 @@ describe("the in-tool checks", () => {
       arguments: { cadence: "daily", tickers: ["HLVR"] },
     });
     expect(result.isError).toBeUndefined();
+  });
+});
+
+describe("the tools/list answer computed once", () => {
+  it("is what the SDK lists for a server built afresh", async () => {
+    const fresh = await connect(callerWith([]));
+    const computed = await listTools({
+      db: openedDatabase().db,
+      clock: () => NOW,
+      validator: new AjvJsonSchemaValidator(),
+      reportError: (error) => {
+        throw error;
+      },
+    });
+    expect(computed).toEqual(await fresh.listTools());
+    expect(computed.tools).toHaveLength(TOOL_NAMES.length);
   });
 });

@@ -1,6 +1,13 @@
 // The MCP server one request talks to: every tool, bound to the caller the request's token proved.
+
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import {
+  type CallToolResult,
+  ListToolsRequestSchema,
+  type ListToolsResult,
+} from "@modelcontextprotocol/sdk/types.js";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import packageJson from "../../package.json" with { type: "json" };
 import type { Database } from "../db/database";
@@ -8,7 +15,7 @@ import type { Caller } from "../tools/caller";
 import { mayCall, TOOL_ACCESS } from "../tools/catalogue";
 import { type Tool, ToolError } from "../tools/tool";
 import { TOOLS } from "../tools/tools";
-import type { ToolCallAudit } from "./tool-call-audit";
+import { ToolCallAudit } from "./tool-call-audit";
 
 export const SERVER_NAME = "financial-sentiment";
 
@@ -26,6 +33,8 @@ export interface ToolServerDependencies {
   validator: jsonSchemaValidator;
   /** Unexpected errors go here, never to the client. */
   reportError: (error: unknown) => void;
+  /** The tools/list answer, computed once by `listTools`; without it each server computes its own. */
+  toolList?: ListToolsResult;
 }
 
 /** The description clients list: the tool's own words, then the scope it needs (for step-up). */
@@ -107,5 +116,42 @@ export function createToolServer(
       },
     );
   }
+  const { toolList } = dependencies;
+  if (toolList !== undefined) {
+    server.server.setRequestHandler(ListToolsRequestSchema, () => toolList);
+  }
   return server;
+}
+
+/**
+ * The tools/list answer, taken once from the SDK's own handler. It is the same for every caller (a
+ * client steps up by reading the scopes in it), but the SDK converts every input and output schema to
+ * JSON Schema on each call: about 3 ms for these tools, against 0.3 ms for a whole tool call.
+ */
+export async function listTools(
+  dependencies: Omit<ToolServerDependencies, "toolList">,
+): Promise<ListToolsResult> {
+  const nobody: Caller = {
+    subject: "tools-list",
+    clientId: "tools-list",
+    scopes: [],
+    scope: "",
+    issuer: "",
+    audience: [],
+    issuedAt: new Date(0),
+    expiresAt: new Date(0),
+    actsForUser: false,
+  };
+  const audit = new ToolCallAudit(nobody, () => {}, dependencies.clock);
+  const server = createToolServer(nobody, audit, dependencies);
+  const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+  const client = new Client({ name: "tools-list", version: packageJson.version });
+  try {
+    await server.connect(serverTransport);
+    await client.connect(clientTransport);
+    return await client.listTools();
+  } finally {
+    await client.close();
+    await server.close();
+  }
 }
