@@ -6,10 +6,10 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { logger } from "hono/logger";
 import { secureHeaders } from "hono/secure-headers";
-import { JSON_RPC_ERROR, jsonRpcError, parseJsonRpcBody, toolCallsIn } from "./http/json-rpc";
+import { JSON_RPC_ERROR, jsonRpcError, readJsonRpcRequest } from "./http/json-rpc";
 import { isAllowedOrigin, requireAllowedOrigin } from "./http/origin";
 import { toolCallRateLimit } from "./http/rate-limit";
-import { type McpVariables, mcpEndpoint } from "./mcp/endpoint";
+import { mcpEndpoint } from "./mcp/endpoint";
 import {
   PROTECTED_RESOURCE_METADATA_PATH,
   protectedResourceMetadata,
@@ -38,7 +38,7 @@ export interface McpApp {
 export function createApp(server: ResourceServer, options: CreateAppOptions = {}): McpApp {
   const { config, db, verifier, clock } = server;
   const reportError = options.reportError ?? ((error) => console.error(error));
-  const app = new Hono<{ Variables: McpVariables }>();
+  const app = new Hono();
   const mcpPath = new URL(config.resource).pathname;
   const resourceMetadataUrl = protectedResourceMetadataUrl(config.resource);
 
@@ -69,8 +69,8 @@ export function createApp(server: ResourceServer, options: CreateAppOptions = {}
 
   const rateLimit = toolCallRateLimit({
     ...config.toolRateLimit,
-    clientIdOf: (c) => (c.var as McpVariables).accessToken.client_id,
-    toolCallsOf: (c) => toolCallsIn((c.var as McpVariables).jsonRpcBody).length,
+    clientIdOf: (c) => c.var.accessToken.client_id,
+    toolCallsOf: (c) => c.var.jsonRpc.toolCalls.length,
   });
 
   app.use(
@@ -104,10 +104,7 @@ export function createApp(server: ResourceServer, options: CreateAppOptions = {}
           { Connection: "close" },
         ),
     }),
-    async (c, next) => {
-      c.set("jsonRpcBody", parseJsonRpcBody(c.req.method === "POST" ? await c.req.text() : ""));
-      await next();
-    },
+    readJsonRpcRequest(),
     requireBearer({
       issuer: config.issuer,
       audience: config.resource,
@@ -116,18 +113,14 @@ export function createApp(server: ResourceServer, options: CreateAppOptions = {}
       // RS-5 at the HTTP layer: a tools/call needs its tool's scope, a batch the scopes of all its
       // calls; everything else (initialize, tools/list, ping, notifications) a valid token only.
       requiredScopes: (c) => [
-        ...new Set(
-          toolCallsIn((c.var as McpVariables).jsonRpcBody).flatMap((call) =>
-            requiredScopesFor(call.name),
-          ),
-        ),
+        ...new Set(c.var.jsonRpc.toolCalls.flatMap((call) => requiredScopesFor(call.name))),
       ],
       challengeScopes: INITIAL_SCOPES,
       onDecision: (decision, c) => {
         if (decision.outcome === "allowed") return;
         // Refused tool calls are audited here; the ones let through are audited as they complete.
         const occurredAt = clock();
-        for (const call of toolCallsIn((c.var as McpVariables).jsonRpcBody)) {
+        for (const call of c.var.jsonRpc.toolCalls) {
           recordToolCall(db, {
             occurredAt,
             subject: decision.claims?.sub ?? null,
@@ -165,5 +158,5 @@ export function createApp(server: ResourceServer, options: CreateAppOptions = {}
     );
   });
 
-  return { app: app as unknown as Hono, close: rateLimit.close };
+  return { app, close: rateLimit.close };
 }

@@ -1,5 +1,6 @@
 // JSON-RPC 2.0 as the MCP Streamable HTTP transport carries it: one body, read once, and its tool calls.
-import type { Context } from "hono";
+import type { AccessTokenClaims } from "@repo/tokens";
+import type { Context, MiddlewareHandler } from "hono";
 
 /** JSON-RPC 2.0 §5.1 codes, plus the implementation-defined -32000 the SDK uses for transport errors. */
 export const JSON_RPC_ERROR = {
@@ -66,4 +67,31 @@ export function jsonRpcError(
   headers: Record<string, string> = {},
 ): Response {
   return c.json({ jsonrpc: "2.0", error: { code, message }, id: null }, status, headers);
+}
+
+/** A POST body as read once, with the tool calls found in it. */
+export interface JsonRpcRequest {
+  body: JsonRpcBody;
+  toolCalls: ToolCallMessage[];
+}
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /** Set by `readJsonRpcRequest` on the MCP endpoint. */
+    jsonRpc: JsonRpcRequest;
+    /** Set by `requireBearer` (@repo/tokens/hono) once the token is verified. */
+    accessToken: AccessTokenClaims;
+  }
+}
+
+/**
+ * Reads the body of a POST before the bearer check, which needs the tool calls in it to know the
+ * scopes the request requires. Bad JSON is not answered here: the token is checked first.
+ */
+export function readJsonRpcRequest(): MiddlewareHandler {
+  return async (c, next) => {
+    const body = parseJsonRpcBody(c.req.method === "POST" ? await c.req.text() : "");
+    c.set("jsonRpc", { body, toolCalls: toolCallsIn(body) });
+    await next();
+  };
 }

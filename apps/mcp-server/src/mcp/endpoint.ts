@@ -1,14 +1,11 @@
 // MCP Streamable HTTP transport (2025-11-25 "Transports"), stateless: one server per request.
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import type { BearerVariables } from "@repo/tokens/hono";
 import type { Context } from "hono";
-import { JSON_RPC_ERROR, type JsonRpcBody, jsonRpcError } from "../http/json-rpc";
+import { JSON_RPC_ERROR, jsonRpcError } from "../http/json-rpc";
 import type { ToolCallEntry } from "../store/tool-calls";
 import { callerFrom } from "../tools/caller";
 import { ToolCallAudit } from "./tool-call-audit";
 import { createToolServer, type ToolServerDependencies } from "./tool-server";
-
-export type McpVariables = BearerVariables & { jsonRpcBody: JsonRpcBody };
 
 export interface McpEndpointDependencies extends ToolServerDependencies {
   recordToolCall: (entry: ToolCallEntry) => void;
@@ -22,7 +19,7 @@ const JSON_CONTENT_TYPE = /^application\/json[ \t]*(?:;|$)/i;
  * which was checked for this very request (RS-7), and a fresh server bound to that token's caller.
  */
 export function mcpEndpoint(dependencies: McpEndpointDependencies) {
-  return async (c: Context<{ Variables: McpVariables }>): Promise<Response> => {
+  return async (c: Context): Promise<Response> => {
     // A stateless server has no stream to offer on GET and no session to end on DELETE; the
     // transport spec's answer to both is 405 (the SDK client then carries on over POST alone).
     if (c.req.method !== "POST") {
@@ -34,7 +31,7 @@ export function mcpEndpoint(dependencies: McpEndpointDependencies) {
         { Allow: "POST" },
       );
     }
-    const body = c.var.jsonRpcBody;
+    const { body } = c.var.jsonRpc;
     if (body.kind !== "parsed" && JSON_CONTENT_TYPE.test(c.req.header("content-type") ?? "")) {
       return jsonRpcError(c, 400, JSON_RPC_ERROR.parseError, "Parse error: the body is not JSON");
     }
