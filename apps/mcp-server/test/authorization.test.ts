@@ -554,6 +554,28 @@ describe("the audit log", () => {
   });
 });
 
+describe("the audit log of calls the SDK refused", () => {
+  it("records a tool call the transport refused before delivering it", async () => {
+    const response = await postMcp(stack.mcp.resource, toolCall("whoami"), {
+      token: readAll,
+      headers: { "MCP-Protocol-Version": "1999-01-01" },
+    });
+    expect(response.status).toBe(400);
+    const [row] = listToolCalls(stack.mcp.instance.server.db, 1);
+    expect(row).toMatchObject({ tool: "whoami", outcome: "error", subject: "demo-batch" });
+    expect(row?.error).toMatch(/HTTP 400/);
+  });
+
+  it("records a tool call the SDK refused for its arguments", async () => {
+    await postMcp(stack.mcp.resource, toolCall("analyze_sentiment", { text: 42 }), {
+      token: readAll,
+    });
+    const [row] = listToolCalls(stack.mcp.instance.server.db, 1);
+    expect(row).toMatchObject({ tool: "analyze_sentiment", outcome: "error" });
+    expect(row?.error).toMatch(/Input validation error/);
+  });
+});
+
 describe("a request with many headers the SDK client sends", () => {
   it("serves an initialize with the MCP POST headers", async () => {
     const response = await fetch(stack.mcp.resource, {

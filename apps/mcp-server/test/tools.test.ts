@@ -97,6 +97,10 @@ describe("tools/list", () => {
     }
   });
 
+  it("announces no list-changed notifications: the tool list never changes", () => {
+    expect(machine.getServerCapabilities()?.tools).toEqual({ listChanged: false });
+  });
+
   it("marks exactly the tools that change data as not read-only", async () => {
     const { tools } = await machine.listTools();
     const changing = tools.filter((tool) => tool.annotations?.readOnlyHint === false);

@@ -49,7 +49,9 @@ export function mcpEndpoint(dependencies: McpEndpointDependencies) {
       // A body that is not JSON only gets here with another media type, which the transport
       // refuses (415) before it would look at the body.
       const parsedBody = body.kind === "parsed" ? body.value : null;
-      return await transport.handleRequest(c.req.raw, { parsedBody });
+      const response = await transport.handleRequest(c.req.raw, { parsedBody });
+      audit.recordUndelivered(c.var.jsonRpc.toolCalls, response.status);
+      return response;
     } finally {
       await server.close();
     }

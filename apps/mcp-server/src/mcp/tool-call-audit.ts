@@ -8,6 +8,7 @@ import {
   type RequestId,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { ToolCallOutcome } from "../db/schema";
+import type { ToolCallMessage } from "../http/json-rpc";
 import type { ToolCallEntry } from "../store/tool-calls";
 import type { Caller } from "../tools/caller";
 
@@ -36,6 +37,7 @@ function errorTextOf(result: Record<string, unknown>): string | undefined {
  */
 export class ToolCallAudit {
   readonly #pending = new Map<RequestId, PendingCall>();
+  readonly #delivered = new Set<RequestId>();
   readonly #denials = new Map<RequestId, string>();
 
   constructor(
@@ -55,6 +57,7 @@ export class ToolCallAudit {
     transport.onmessage = (message, extra) => {
       const tool = toolNameOf(message);
       if (tool !== undefined && isJSONRPCRequest(message)) {
+        this.#delivered.add(message.id);
         this.#pending.set(message.id, {
           tool,
           receivedAt: this.clock(),
@@ -71,6 +74,30 @@ export class ToolCallAudit {
       }
       return send(message, options);
     };
+  }
+
+  /**
+   * The tool calls of a request the transport refused before delivering any message (an unsupported
+   * MCP-Protocol-Version, a wrong media type, a message that is not JSON-RPC): refused calls too.
+   */
+  recordUndelivered(calls: readonly ToolCallMessage[], status: number): void {
+    const now = this.clock();
+    for (const call of calls) {
+      if (call.id !== null && this.#delivered.has(call.id)) continue;
+      this.record({
+        occurredAt: now,
+        subject: this.caller.subject,
+        clientId: this.caller.clientId,
+        tool: call.name,
+        scopes: this.caller.scope,
+        outcome: "error",
+        durationMs: 0,
+        error:
+          call.id === null
+            ? "not a request (no id): nothing runs and nothing answers"
+            : `the transport refused the request with HTTP ${status}`,
+      });
+    }
   }
 
   #completed(id: RequestId, response: JSONRPCMessage): void {

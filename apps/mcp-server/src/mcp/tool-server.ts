@@ -116,6 +116,9 @@ export function createToolServer(
       },
     );
   }
+  // McpServer announces list-changed notifications, but a server that lives for one request never
+  // sends one: the tool list is fixed.
+  server.server.registerCapabilities({ tools: { listChanged: false } });
   const { toolList } = dependencies;
   if (toolList !== undefined) {
     server.server.setRequestHandler(ListToolsRequestSchema, () => toolList);
