@@ -161,9 +161,11 @@ export function loadConfig(environment: Record<string, string | undefined>): Mcp
     resource: env.MCP_RESOURCE,
     issuer: env.ISSUER,
     jwksUrl,
-    databasePath: isAbsolute(env.MCP_DATABASE_PATH)
-      ? env.MCP_DATABASE_PATH
-      : resolve(REPOSITORY_ROOT, env.MCP_DATABASE_PATH),
+    // ":memory:" is SQLite's name for a database that lives and dies with the process, not a file.
+    databasePath:
+      isAbsolute(env.MCP_DATABASE_PATH) || env.MCP_DATABASE_PATH === ":memory:"
+        ? env.MCP_DATABASE_PATH
+        : resolve(REPOSITORY_ROOT, env.MCP_DATABASE_PATH),
     allowedOrigins: env.ALLOWED_ORIGINS ?? [],
     allowLoopbackOrigins: env.NODE_ENV !== "production",
     toolRateLimit: { limit: env.TOOL_RATE_LIMIT, windowSeconds: 60 },

@@ -51,6 +51,10 @@ describe("loadConfig", () => {
     expect(config.jwksUrl).toBe("http://auth-server:4000/.well-known/jwks.json");
   });
 
+  it("keeps SQLite's :memory: name instead of making it a file under the repository", () => {
+    expect(loadConfig({ MCP_DATABASE_PATH: ":memory:" }).databasePath).toBe(":memory:");
+  });
+
   it("treats empty variables as unset", () => {
     expect(loadConfig({ MCP_RESOURCE: "", ISSUER: "" }).resource).toBe("http://localhost:4100/mcp");
   });
