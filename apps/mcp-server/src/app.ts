@@ -119,19 +119,26 @@ export function createApp(server: ResourceServer, options: CreateAppOptions = {}
       onDecision: (decision, c) => {
         if (decision.outcome === "allowed") return;
         // Refused tool calls are audited here; the ones let through are audited as they complete.
+        // Without a verified token the calls are nobody's: such a request is recorded once, under
+        // its first call, so a flood of forged batches does not become a flood of rows.
+        const { toolCalls } = c.var.jsonRpc;
+        const refused = decision.claims === undefined ? toolCalls.slice(0, 1) : toolCalls;
+        const more = toolCalls.length - refused.length;
         const occurredAt = clock();
-        for (const call of c.var.jsonRpc.toolCalls) {
-          recordToolCall(db, {
-            occurredAt,
-            subject: decision.claims?.sub ?? null,
-            clientId: decision.claims?.client_id ?? null,
-            tool: call.name,
-            scopes: decision.claims?.scope ?? null,
-            outcome: decision.outcome === "verification_unavailable" ? "error" : "denied",
-            durationMs: 0,
-            error: `${decision.outcome}: ${decision.errorDescription ?? ""}`,
-          });
-        }
+        db.transaction((tx) => {
+          for (const call of refused) {
+            recordToolCall(tx, {
+              occurredAt,
+              subject: decision.claims?.sub ?? null,
+              clientId: decision.claims?.client_id ?? null,
+              tool: call.name,
+              scopes: decision.claims?.scope ?? null,
+              outcome: decision.outcome === "verification_unavailable" ? "error" : "denied",
+              durationMs: 0,
+              error: `${decision.outcome}: ${decision.errorDescription ?? "no token"}${more > 0 ? ` (and ${more} more tool calls in the batch)` : ""}`,
+            });
+          }
+        });
       },
     }),
     rateLimit.middleware,

@@ -554,6 +554,25 @@ describe("the audit log", () => {
   });
 });
 
+describe("the audit log under a flood", () => {
+  it("records a batch refused for its token once, not once per call", async () => {
+    const before = listToolCalls(stack.mcp.instance.server.db, 1000).length;
+    const batch = Array.from({ length: 50 }, () => toolCall("whoami"));
+    const response = await postMcp(stack.mcp.resource, batch, { token: "forged.token.value" });
+    expect(response.status).toBe(401);
+    const rows = listToolCalls(stack.mcp.instance.server.db, 1000);
+    expect(rows.length - before).toBe(1);
+    expect(rows[0]?.error).toMatch(/and 49 more tool calls/);
+  });
+
+  it("refuses a batch over the SDK's size limit before weighing its calls", async () => {
+    const batch = Array.from({ length: 101 }, () => toolCall("whoami"));
+    const response = await postMcp(stack.mcp.resource, batch, { token: readAll });
+    expect(response.status).toBe(400);
+    expect((await json(response)).error.code).toBe(-32600);
+  });
+});
+
 describe("the audit log of calls the SDK refused", () => {
   it("records a tool call the transport refused before delivering it", async () => {
     const response = await postMcp(stack.mcp.resource, toolCall("whoami"), {

@@ -1,4 +1,5 @@
 // JSON-RPC 2.0 as the MCP Streamable HTTP transport carries it: one body, read once, and its tool calls.
+import { MAX_BATCH_SIZE } from "@modelcontextprotocol/sdk/server/requestBody.js";
 import type { AccessTokenClaims } from "@repo/tokens";
 import type { Context, MiddlewareHandler } from "hono";
 
@@ -91,6 +92,16 @@ declare module "hono" {
 export function readJsonRpcRequest(): MiddlewareHandler {
   return async (c, next) => {
     const body = parseJsonRpcBody(c.req.method === "POST" ? await c.req.text() : "");
+    // The SDK refuses such a batch too, but only after the bearer check, which would first have
+    // weighed (and audited) every call in it.
+    if (body.kind === "parsed" && Array.isArray(body.value) && body.value.length > MAX_BATCH_SIZE) {
+      return jsonRpcError(
+        c,
+        400,
+        JSON_RPC_ERROR.invalidRequest,
+        `Invalid Request: a batch holds at most ${MAX_BATCH_SIZE} messages`,
+      );
+    }
     c.set("jsonRpc", { body, toolCalls: toolCallsIn(body) });
     await next();
   };
