@@ -213,6 +213,17 @@ describe("internal API client", () => {
     expect(await api.decideConsent("gone", "u1", "deny")).toEqual({ status: "expired" });
   });
 
+  it("reports a signed-in user the auth-server no longer accepts", async () => {
+    handler = (_, response) =>
+      sendJson(response, 400, {
+        error: "invalid_request",
+        error_description: "unknown or disabled user",
+      });
+    expect(await client().interaction("abc123", "deleted-user")).toEqual({
+      status: "user-refused",
+    });
+  });
+
   it("never puts an id that could change the URL path on the wire", async () => {
     handler = (_, response) => sendJson(response, 200, INTERACTION);
     const api = client();

@@ -58,7 +58,9 @@ export type LoginResult =
 export type InteractionResult =
   | { status: "found"; interaction: Interaction }
   | { status: "unknown" }
-  | { status: "expired" };
+  | { status: "expired" }
+  /** The signed-in user no longer exists or was disabled (the auth-server answers 400). */
+  | { status: "user-refused" };
 
 export type ConsentDecision = "allow" | "deny";
 
@@ -230,6 +232,7 @@ export function createInternalApiClient(options: InternalApiOptions): InternalAp
       const error = await errorCode(response);
       if (response.status === 404) return { status: "unknown" };
       if (response.status === 410) return { status: "expired" };
+      if (response.status === 400 && userId) return { status: "user-refused" };
       throw unexpected(response, error);
     },
 

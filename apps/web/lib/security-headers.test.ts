@@ -38,10 +38,10 @@ describe("security headers", () => {
     expect(policy.has("upgrade-insecure-requests")).toBe(true);
   });
 
-  it("keeps the interaction id in the URL out of Referer headers", () => {
+  it("keeps the interaction id in the URL out of Referer headers sent to other sites", () => {
     expect(STATIC_SECURITY_HEADERS).toContainEqual({
       key: "Referrer-Policy",
-      value: "no-referrer",
+      value: "same-origin",
     });
   });
 

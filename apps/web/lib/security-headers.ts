@@ -6,7 +6,9 @@ export const STATIC_SECURITY_HEADERS = [
   { key: "X-Frame-Options", value: "DENY" },
   { key: "X-Content-Type-Options", value: "nosniff" },
   // The interaction id travels in the URL; it must not leak to another site through `Referer`.
-  { key: "Referrer-Policy", value: "no-referrer" },
+  // Not `no-referrer`: under that policy browsers send `Origin: null` on this app's own form posts,
+  // which would blind the same-origin check in csrf.ts.
+  { key: "Referrer-Policy", value: "same-origin" },
   { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
   { key: "Cross-Origin-Resource-Policy", value: "same-origin" },
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },

@@ -22,7 +22,11 @@ export default async function ConsentPage({
   const result = await internalApi().interaction(interactionId, session?.userId);
   if (result.status === "unknown") notFound();
   if (result.status === "expired") return <ExpiredRequest />;
-  if (!session) redirect(`/login?${new URLSearchParams({ interaction: interactionId })}`);
+  // No session, or one for an account the auth-server no longer accepts (deleted, disabled, or a
+  // development database that was reset): sign in (again), then come back to this request.
+  if (!session || result.status === "user-refused") {
+    redirect(`/login?${new URLSearchParams({ interaction: interactionId })}`);
+  }
 
   if (result.interaction.consentRemembered) {
     // The person already allowed this app everything it asks for now: no screen, straight back.
