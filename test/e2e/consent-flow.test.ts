@@ -332,6 +332,30 @@ describe("login and consent in a real browser", () => {
     expect(query.get("state")).toBe(request.state);
   });
 
+  it("signs out through its own form only: a forged sign-out from another origin is refused", async () => {
+    const page = await newPage();
+    await page.goto(`${web.url}/login`);
+    await signIn(page, ANALYST_USER);
+    await page.waitForURL(`${web.url}/`);
+    expect(await text(page.getByRole("heading", { level: 1 }))).toMatch(/^Hello, /);
+
+    callback.host(
+      "/sign-out",
+      `<!doctype html><form method="post" action="${web.url}/sign-out"></form>
+        <script>document.forms[0].submit()</script>`,
+    );
+    const attacker = await page.context().newPage();
+    const forged = attacker.waitForResponse(`${web.url}/sign-out`);
+    await attacker.goto(`${callback.origin}/sign-out`);
+    expect((await forged).status()).toBe(403);
+    await page.reload();
+    expect(await text(page.getByRole("heading", { level: 1 }))).toMatch(/^Hello, /);
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("heading", { name: "You are not signed in" }).waitFor();
+    expect(await page.context().cookies(web.url)).toEqual([]);
+  });
+
   it("cannot be framed by another site (clickjacking)", async () => {
     const page = await newPage();
     callback.host("/frame", `<!doctype html><iframe src="${web.url}/login"></iframe>`);

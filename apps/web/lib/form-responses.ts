@@ -5,8 +5,8 @@ export function seeOther(location: string): Response {
   return new Response(null, { status: 303, headers: { Location: location } });
 }
 
-/** A refusal in plain text: nothing from the request is echoed, so there is nothing to escape. */
-export function refuse(status: 400 | 403, message: string): Response {
+/** An answer in plain text: nothing from the request is echoed, so there is nothing to escape. */
+export function plainText(status: 400 | 403 | 502, message: string): Response {
   return new Response(`${message}\n`, {
     status,
     headers: { "Content-Type": "text/plain; charset=utf-8" },
@@ -15,3 +15,6 @@ export function refuse(status: 400 | 403, message: string): Response {
 
 export const FORGED_FORM_MESSAGE =
   "This form could not be accepted: it did not come from this site, or the page was open for too long. Go back, reload the page and try again.";
+
+export const UNAVAILABLE_MESSAGE =
+  "The sign-in service is not answering right now. Wait a moment, go back and try again.";

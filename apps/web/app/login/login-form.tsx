@@ -24,8 +24,6 @@ export function LoginForm({ interactionId }: { interactionId: string | undefined
           inputMode="email"
           spellCheck={false}
           required
-          // A changed key re-creates the field, so React's form reset shows what was typed.
-          key={state.email}
           defaultValue={state.email}
           aria-invalid={state.error ? true : undefined}
           aria-describedby={errorId}

@@ -1,19 +1,27 @@
 // The consent form's submission: Allow or Deny, then a 303 to the client's redirect URI.
 import { webConfig } from "../../../lib/config";
 import { isSameOriginRequest, isValidCsrfToken } from "../../../lib/csrf";
-import { FORGED_FORM_MESSAGE, refuse, seeOther } from "../../../lib/form-responses";
+import {
+  FORGED_FORM_MESSAGE,
+  plainText,
+  seeOther,
+  UNAVAILABLE_MESSAGE,
+} from "../../../lib/form-responses";
+import { type ConsentResult, InternalApiError } from "../../../lib/internal-api";
 import { currentSession, internalApi } from "../../../lib/request-context";
 
 export async function POST(request: Request): Promise<Response> {
   const config = webConfig();
   // AS-16: a page on another site must not be able to submit "Allow" in the person's name.
-  if (!isSameOriginRequest(request.headers, config.webUrl)) return refuse(403, FORGED_FORM_MESSAGE);
+  if (!isSameOriginRequest(request.headers, config.webUrl)) {
+    return plainText(403, FORGED_FORM_MESSAGE);
+  }
 
   const form = await request.formData().catch(() => undefined);
   const interactionId = form?.get("interaction");
   const decision = form?.get("decision");
   if (typeof interactionId !== "string" || (decision !== "allow" && decision !== "deny")) {
-    return refuse(400, "This form is missing its sign-in request or decision.");
+    return plainText(400, "This form is missing its sign-in request or decision.");
   }
   const consentPage = `/consent?${new URLSearchParams({ interaction: interactionId })}`;
 
@@ -22,10 +30,17 @@ export async function POST(request: Request): Promise<Response> {
   if (!session) return seeOther(`/login?${new URLSearchParams({ interaction: interactionId })}`);
   const purpose = { form: "consent", interactionId } as const;
   if (!isValidCsrfToken(session.csrfSecret, purpose, form?.get("csrf"))) {
-    return refuse(403, FORGED_FORM_MESSAGE);
+    return plainText(403, FORGED_FORM_MESSAGE);
   }
 
-  const result = await internalApi().decideConsent(interactionId, session.userId, decision);
+  let result: ConsentResult;
+  try {
+    result = await internalApi().decideConsent(interactionId, session.userId, decision);
+  } catch (error) {
+    if (!(error instanceof InternalApiError)) throw error;
+    console.error(error);
+    return plainText(502, UNAVAILABLE_MESSAGE);
+  }
   switch (result.status) {
     case "redirect":
       // Exactly where the auth-server says: it built the URL from the registered redirect URI
@@ -36,6 +51,6 @@ export async function POST(request: Request): Promise<Response> {
       // The consent page explains both cases.
       return seeOther(consentPage);
     case "rejected":
-      return refuse(400, "The sign-in service refused this account for this request.");
+      return plainText(400, "The sign-in service refused this account for this request.");
   }
 }
