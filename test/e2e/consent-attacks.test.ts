@@ -1,0 +1,205 @@
+// The attacks the login and consent pages must stop (AS-16, OWASP), each against the real stack:
+// forged forms, framing, markup in a client's name, guessed or stale interactions, password guessing.
+import { join } from "node:path";
+import { describe, expect, it, onTestFinished } from "vitest";
+import {
+  ANALYST_USER,
+  consentUrl,
+  DEMO_USER,
+  GENERIC_LOGIN_ERROR,
+  newPage,
+  RESULTS_DIRECTORY,
+  signIn,
+  startAuthorization,
+  text,
+  useStack,
+} from "./support/stack";
+import { reserveWebUrl, startWebApp } from "./support/web-app";
+
+const stack = useStack();
+
+/** An auto-submitting form, as a page on another origin would serve it to a signed-in victim. */
+function forgedForm(action: string, fields: Record<string, string>): string {
+  const inputs = Object.entries(fields)
+    .map(([name, value]) => `<input name="${name}" value="${value}">`)
+    .join("");
+  return `<!doctype html><form method="post" action="${action}">${inputs}</form>
+    <script>document.forms[0].submit()</script>`;
+}
+
+describe("attacks on the consent screen", () => {
+  it("renders a client_name containing HTML as text, not markup", async () => {
+    const page = await newPage(stack);
+    const hostileName = "<img src=x onerror=alert(1)>";
+    await startAuthorization(stack, page, hostileName);
+    await signIn(page, DEMO_USER);
+    await page.getByRole("button", { name: "Allow" }).waitFor();
+    const name = page.locator("h1 .client-name");
+    expect(await text(name)).toBe(hostileName);
+    expect(await name.locator("img").count()).toBe(0);
+    expect(await page.locator("img").count()).toBe(0);
+  });
+
+  it("refuses a consent form posted from another origin or with a wrong CSRF token", async () => {
+    const { web, callback } = stack;
+    const page = await newPage(stack);
+    const { request } = await startAuthorization(stack, page, "Target of CSRF");
+    await signIn(page, DEMO_USER);
+    await page.getByRole("button", { name: "Allow" }).waitFor();
+    const interactionId = new URL(page.url()).searchParams.get("interaction") ?? "";
+    const callbacksBefore = callback.received.length;
+
+    // A page on another origin of the same site (127.0.0.1, so SameSite=Lax still sends the
+    // cookie) submits "Allow" with a guessed token as soon as the victim opens it.
+    callback.host(
+      "/attack",
+      forgedForm(`${web.url}/consent/decision`, {
+        interaction: interactionId,
+        decision: "allow",
+        csrf: "guessed",
+      }),
+    );
+    const attacker = await page.context().newPage();
+    const forged = attacker.waitForResponse(`${web.url}/consent/decision`);
+    await attacker.goto(`${callback.origin}/attack`);
+    expect((await forged).status()).toBe(403);
+
+    // The same forgery from a tool that sets Origin to the web app and carries the session cookie:
+    // only the CSRF token, bound to this session and interaction, stops it.
+    const cookies = await page.context().cookies(web.url);
+    const withWrongToken = await fetch(`${web.url}/consent/decision`, {
+      method: "POST",
+      redirect: "manual",
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Origin: web.url,
+        Cookie: cookies.map((cookie) => `${cookie.name}=${cookie.value}`).join("; "),
+      },
+      body: new URLSearchParams({
+        interaction: interactionId,
+        decision: "allow",
+        csrf: "A".repeat(43),
+      }).toString(),
+    });
+    expect(withWrongToken.status).toBe(403);
+    expect(callback.received.length).toBe(callbacksBefore);
+
+    // The interaction is still waiting for the person's own decision.
+    await page.reload();
+    const callbackQuery = callback.nextCallback();
+    await page.getByRole("button", { name: "Deny" }).click();
+    const query = await callbackQuery;
+    expect(query.get("error")).toBe("access_denied");
+    expect(query.get("state")).toBe(request.state);
+  });
+
+  it("signs out through its own form only: a forged sign-out from another origin is refused", async () => {
+    const { web, callback } = stack;
+    const page = await newPage(stack);
+    await page.goto(`${web.url}/login`);
+    await signIn(page, ANALYST_USER);
+    await page.waitForURL(`${web.url}/`);
+    expect(await text(page.getByRole("heading", { level: 1 }))).toMatch(/^Hello, /);
+
+    callback.host("/sign-out", forgedForm(`${web.url}/sign-out`, {}));
+    const attacker = await page.context().newPage();
+    const forged = attacker.waitForResponse(`${web.url}/sign-out`);
+    await attacker.goto(`${callback.origin}/sign-out`);
+    expect((await forged).status()).toBe(403);
+    await page.reload();
+    expect(await text(page.getByRole("heading", { level: 1 }))).toMatch(/^Hello, /);
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("heading", { name: "You are not signed in" }).waitFor();
+    expect(await page.context().cookies(web.url)).toEqual([]);
+  });
+
+  it("cannot be framed by another site (clickjacking)", async () => {
+    const { web, callback } = stack;
+    const page = await newPage(stack);
+    callback.host("/frame", `<!doctype html><iframe src="${web.url}/login"></iframe>`);
+    await page.goto(`${callback.origin}/frame`);
+    const frame = page.frames().find((candidate) => candidate !== page.mainFrame());
+    expect(frame).toBeDefined();
+    expect(await frame?.getByLabel("Email").count()).toBe(0);
+  });
+
+  it("shows a clear page with status 404 for an unknown interaction id", async () => {
+    const page = await newPage(stack);
+    const response = await page.goto(consentUrl(stack.web.url, "this-interaction-does-not-exist"));
+    expect(response?.status()).toBe(404);
+    expect(await text(page.getByRole("heading", { level: 1 }))).toBe(
+      "This sign-in request is not valid",
+    );
+  });
+});
+
+describe("attacks on the login form", () => {
+  it("gives the same generic error for a wrong password and an unknown email", async () => {
+    const page = await newPage(stack);
+    await page.goto(`${stack.web.url}/login`);
+    await signIn(page, { email: ANALYST_USER.email, password: "not-the-password" });
+    const error = page.locator("#login-error");
+    const wrongPassword = await text(error);
+    expect(wrongPassword).toBe(GENERIC_LOGIN_ERROR);
+    // The error is announced and tied to the fields it is about; what was typed stays.
+    expect(await page.getByLabel("Password").getAttribute("aria-describedby")).toBe("login-error");
+    expect(await page.getByLabel("Email").inputValue()).toBe(ANALYST_USER.email);
+    await page.screenshot({ path: join(RESULTS_DIRECTORY, "login-error.png"), fullPage: true });
+
+    await page.reload();
+    await signIn(page, { email: "nobody-by-this-name@example.com", password: "any-password" });
+    await page.getByLabel("Email").and(page.locator('[aria-invalid="true"]')).waitFor();
+    expect(await text(error)).toBe(wrongPassword);
+  });
+
+  it("slows down repeated wrong passwords with a message saying how long to wait", async () => {
+    const page = await newPage(stack);
+    await page.goto(`${stack.web.url}/login`);
+    const messages: string[] = [];
+    // The auth-server allows five failures per email in fifteen minutes.
+    for (let attempt = 1; attempt <= 6; attempt += 1) {
+      await page.getByLabel("Email").fill("guessing@example.com");
+      await page.getByLabel("Password").fill(`wrong-password-${attempt}`);
+      const answered = page.waitForResponse((response) => response.request().method() === "POST");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await answered;
+      await page.getByRole("button", { name: "Sign in" }).waitFor();
+      messages.push(await text(page.locator("#login-error")));
+    }
+    expect(messages.slice(0, 5)).toEqual(Array(5).fill(GENERIC_LOGIN_ERROR));
+    expect(messages[5]).toMatch(/^Too many attempts, try again in 1[45] minutes\.$/);
+  });
+});
+
+describe("failures outside the browser's control", () => {
+  it("shows a calm error page, not a stack trace, when the auth-server is unreachable", async () => {
+    const unreachable = await startWebApp(await reserveWebUrl(), {
+      // Nothing listens on the discard port on loopback.
+      ISSUER: "http://127.0.0.1:9",
+      ...stack.secrets,
+    });
+    onTestFinished(() => unreachable.close());
+    const page = await newPage(stack);
+    const response = await page.goto(consentUrl(unreachable.url, "some-interaction"));
+    expect(response?.status()).toBe(500);
+    expect(await text(page.getByRole("heading", { level: 1 }))).toBe("Something went wrong");
+    expect(await page.content()).not.toContain("ECONNREFUSED");
+  });
+
+  // Last in the file: moving the auth-server's clock forward affects every later request.
+  it("explains an expired interaction", async () => {
+    const { auth, web } = stack;
+    const page = await newPage(stack);
+    await startAuthorization(stack, page, "Slow client");
+    expect(page.url()).toContain(`${web.url}/login?interaction=`);
+    // Interactions live ten minutes; the auth-server, not the web app, decides expiry.
+    auth.advanceClock(601);
+    await signIn(page, DEMO_USER);
+    await page.waitForURL(`${web.url}/consent?**`);
+    expect(await text(page.getByRole("heading", { level: 1 }))).toBe(
+      "This sign-in request has expired",
+    );
+    expect(await text(page.getByText("Go back to the app"))).toContain("start again");
+  });
+});
