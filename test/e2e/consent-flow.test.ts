@@ -153,6 +153,17 @@ describe("login and consent in a real browser", () => {
       resource: MCP_RESOURCE,
     });
     expect(exchanged.status).toBe(200);
+
+    // Signed out, the person signs in again and goes straight back to the app from the login form.
+    await page.context().clearCookies();
+    const third: AuthorizationRequest = { ...second, state: randomState(), pkce: createPkce() };
+    await page.goto(authorizationUrl(auth.issuer, third));
+    const thirdCallback = callback.nextCallback();
+    await signIn(page, DEMO_USER);
+    const thirdQuery = await thirdCallback;
+    expect(thirdQuery.get("state")).toBe(third.state);
+    expect(thirdQuery.get("code")).toBeTruthy();
+    await page.waitForURL(`${callback.redirectUri}?**`);
   });
 
   it("returns access_denied with state and iss when the person denies, using only the keyboard", async () => {
