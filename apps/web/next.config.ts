@@ -1,5 +1,12 @@
+import { existsSync } from "node:fs";
 import type { NextConfig } from "next";
 import { STATIC_SECURITY_HEADERS } from "./lib/security-headers";
+
+// One .env at the repository root configures every app (the others read it with Node's
+// --env-file-if-exists). Next reads only its own directory's, so load the shared one here; variables
+// already set in the environment win, as with the other apps.
+const sharedEnvironmentFile = new URL("../../.env", import.meta.url);
+if (existsSync(sharedEnvironmentFile)) process.loadEnvFile(sharedEnvironmentFile);
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,

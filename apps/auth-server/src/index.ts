@@ -1,3 +1,8 @@
 // The auth-server as a library, for other workspaces' tests that need a real one on loopback.
-export { type AuthServerConfig, ConfigError, loadConfig } from "./config";
+export {
+  AUTH_SERVER_ENVIRONMENT_KEYS,
+  type AuthServerConfig,
+  ConfigError,
+  loadConfig,
+} from "./config";
 export { type AuthServerInstance, createAuthServer, listen, StartupCheckError } from "./server";
