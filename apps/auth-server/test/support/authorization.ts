@@ -67,6 +67,29 @@ export async function logIn(
   return body.user.id as string;
 }
 
+/**
+ * The user id from one real login per server and user. A login costs a scrypt hash by design, and the
+ * flow tests need the person's id, not another proof that login works (internal-login.test.ts has that).
+ */
+const signedIn = new WeakMap<object, Map<string, Promise<string>>>();
+function signedInUserId(
+  server: TestAuthServer,
+  user: { email: string; password: string } = DEMO_USER,
+): Promise<string> {
+  const instance = server.instance;
+  let users = signedIn.get(instance);
+  if (!users) {
+    users = new Map();
+    signedIn.set(instance, users);
+  }
+  let userId = users.get(user.email);
+  if (!userId) {
+    userId = logIn(server, user);
+    users.set(user.email, userId);
+  }
+  return userId;
+}
+
 /** A public client as an MCP client registers it (RFC 7591, loopback redirect, no secret). */
 export async function registerPublicClient(
   server: TestAuthServer,
@@ -165,7 +188,7 @@ export async function obtainAuthorizationCode(
     state: "state-123",
     codeChallenge,
   });
-  const userId = await logIn(server, options.user);
+  const userId = await signedInUserId(server, options.user);
   const callback = await decide(server, interaction, userId);
   return {
     code: callback.searchParams.get("code") ?? "",
