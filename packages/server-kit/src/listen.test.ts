@@ -1,0 +1,29 @@
+import type { ServerType } from "@hono/node-server";
+import { Hono } from "hono";
+import { afterEach, describe, expect, it } from "vitest";
+import { listen } from "./listen";
+
+const app = new Hono().get("/health", (c) => c.text("ok"));
+const servers: ServerType[] = [];
+
+afterEach(async () => {
+  await Promise.all(
+    servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))),
+  );
+});
+
+describe("listen", () => {
+  it("resolves with the bound port once requests can be served", async () => {
+    const { server, port } = await listen(app, "127.0.0.1", 0);
+    servers.push(server);
+    expect(port).toBeGreaterThan(0);
+    const response = await fetch(`http://127.0.0.1:${port}/health`);
+    expect(await response.text()).toBe("ok");
+  });
+
+  it("rejects when the port is taken instead of hanging", async () => {
+    const first = await listen(app, "127.0.0.1", 0);
+    servers.push(first.server);
+    await expect(listen(app, "127.0.0.1", first.port)).rejects.toThrowError(/EADDRINUSE/);
+  });
+});
