@@ -1,8 +1,14 @@
 // Process configuration from the environment, validated once at start (DESIGN.md "Default URLs").
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import {
+  booleanFlag,
+  ConfigError,
+  canonicalUrl,
+  isLoopbackUrl,
+  parseEnvironment,
+} from "@repo/server-kit";
 import { z } from "zod";
-import { isLoopbackUrl } from "./loopback";
 
 const REPOSITORY_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -14,42 +20,6 @@ export const DEVELOPMENT_SECRETS = {
   ANALYST_USER_PASSWORD: "analyst-password",
   WEB_CLIENT_SECRET: "web-client-secret",
 } as const;
-
-const booleanFlag = z
-  .enum(["true", "false", "1", "0"])
-  .transform((value) => value === "true" || value === "1");
-
-/** A URL compared verbatim everywhere it appears (issuer, `aud`, metadata): one canonical string. */
-function canonicalUrl() {
-  return z.string().superRefine((value, ctx) => {
-    if (!URL.canParse(value)) {
-      ctx.addIssue({ code: "custom", message: "must be an absolute URL" });
-      return;
-    }
-    const url = new URL(value);
-    if (url.protocol !== "https:" && url.protocol !== "http:") {
-      ctx.addIssue({ code: "custom", message: "must use https (or http on loopback)" });
-    }
-    if (url.search || url.hash || value.includes("#") || value.includes("?")) {
-      ctx.addIssue({ code: "custom", message: "must not have a query or fragment" });
-    }
-    if (value.endsWith("/")) {
-      // RFC 8414 §3 / RFC 8707 §2: identifiers are compared as strings, so "…/" and "…" are different
-      // resources; a trailing slash is the most common cause of issuer and audience mismatches.
-      ctx.addIssue({ code: "custom", message: "must not end with a slash" });
-    }
-    if (url.username || url.password) {
-      ctx.addIssue({ code: "custom", message: "must not contain credentials" });
-    }
-    const canonical = `${url.protocol}//${url.host}${url.pathname === "/" ? "" : url.pathname}`;
-    if (!value.endsWith("/") && value !== canonical) {
-      ctx.addIssue({
-        code: "custom",
-        message: "must be in canonical form (lowercase scheme and host, no default port)",
-      });
-    }
-  });
-}
 
 const EnvironmentSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -121,29 +91,12 @@ export interface AuthServerConfig {
   logRequests: boolean;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
-    this.name = "ConfigError";
-  }
-}
+/** What loadConfig throws; main.ts prints its message and refuses to start. */
+export { ConfigError };
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(environment: Record<string, string | undefined>): AuthServerConfig {
-  // An empty string in a .env file means "not set", so defaults still apply.
-  const present = Object.fromEntries(
-    Object.entries(environment).filter(([, value]) => value !== undefined && value !== ""),
-  );
-  const parsed = EnvironmentSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const variable = issue.path.join(".");
-        return `${variable}: ${issue.message}`;
-      }),
-    );
-  }
-  const env = parsed.data;
+  const env = parseEnvironment(EnvironmentSchema, environment);
 
   const problems: string[] = [];
   if (env.NODE_ENV === "production") {

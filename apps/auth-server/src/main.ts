@@ -1,7 +1,8 @@
 // Process entry point: `npm start` / `npm run dev` in apps/auth-server.
+import { listen } from "@repo/server-kit/listen";
 import { ConfigError, loadConfig } from "./config";
 import { KeyDecryptionError } from "./keys/key-encryption";
-import { createAuthServer, listen, StartupCheckError } from "./server";
+import { createAuthServer, StartupCheckError } from "./server";
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);

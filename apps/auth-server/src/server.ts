@@ -1,6 +1,4 @@
 // Assembles the authorization server from its configuration: database, keys, seed data, HTTP app.
-import type { AddressInfo } from "node:net";
-import { type ServerType, serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context, Hono } from "hono";
 import { type CreateAppOptions, createApp } from "./app";
@@ -110,18 +108,4 @@ export async function createAuthServer(
     database.close();
     throw error;
   }
-}
-
-/** Starts listening; resolves once the socket is bound (port 0 picks a free port). */
-export function listen(
-  app: Pick<Hono, "fetch">,
-  hostname: string,
-  port: number,
-): Promise<{ server: ServerType; port: number }> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname, port }, (info: AddressInfo) =>
-      resolve({ server, port: info.port }),
-    );
-    server.once("error", reject);
-  });
 }

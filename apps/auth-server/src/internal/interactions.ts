@@ -2,9 +2,9 @@
 // what the consent page shows, and the person's decision, which issues the authorization code.
 import { randomUUID } from "node:crypto";
 import { describeScopes, satisfiesAll } from "@repo/scopes";
+import { isLoopbackUrl } from "@repo/server-kit";
 import { Hono } from "hono";
 import { z } from "zod";
-import { isLoopbackUrl } from "../loopback";
 import { authorizationResponseUri } from "../oauth/authorize";
 import { randomSecret, secretDigest } from "../security/secrets";
 import type { AuthServer } from "../server-context";

@@ -1,9 +1,9 @@
 // OAuth Client ID Metadata Document, draft-ietf-oauth-client-id-metadata-document-00 (the revision MCP
 // 2025-11-25 cites): §3 the client identifier URL, §4.1 the document, §4.3 and §4.4 failures and caching.
+import { isLoopbackUrl } from "@repo/server-kit";
 import { z } from "zod";
 import type { ApplicationType } from "../db/schema";
 import { OAuthError } from "../http/oauth-error";
-import { isLoopbackUrl } from "../loopback";
 import {
   createOutboundFetcher,
   OutboundFetchError,

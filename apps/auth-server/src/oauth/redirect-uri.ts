@@ -1,7 +1,7 @@
 // Redirect URI rules: OAuth 2.1 §2.3.1 (https, or http on loopback), RFC 6749 §3.1.2 (absolute, no
 // fragment), RFC 8252 §7.3 (loopback), and OpenID Connect Registration's `application_type` constraints.
+import { isLoopbackUrl } from "@repo/server-kit";
 import type { ApplicationType } from "../db/schema";
-import { isLoopbackUrl } from "../loopback";
 
 export const MAX_REDIRECT_URI_LENGTH = 2000;
 

@@ -1,11 +1,11 @@
 // RFC 7591 OAuth 2.0 Dynamic Client Registration, §2 (metadata), §3.1 (request), §3.2 (responses).
 import { isKnownScope, parseScopeParameter } from "@repo/scopes";
+import { isLoopbackUrl } from "@repo/server-kit";
 import type { Context } from "hono";
 import { z } from "zod";
 import type { ApplicationType, TokenEndpointAuthMethod } from "../db/schema";
 import { OAuthError } from "../http/oauth-error";
 import { readJsonObject } from "../http/request-body";
-import { isLoopbackUrl } from "../loopback";
 import { randomIdentifier, randomSecret, secretDigest } from "../security/secrets";
 import type { AuthServer } from "../server-context";
 import { recordAuditEvent } from "../store/audit";

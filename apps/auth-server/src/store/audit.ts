@@ -1,6 +1,7 @@
 // The audit log: one row per security event, written in the same transaction as the change it records.
+import { preparedPerExecutor } from "@repo/server-kit/sqlite";
 import { and, desc, eq, lt, type SQL, sql } from "drizzle-orm";
-import { type Executor, preparedPerExecutor } from "../db/database";
+import type { Executor } from "../db/database";
 import { type AuditOutcome, auditEvents } from "../db/schema";
 
 export type AuditEventType =
@@ -40,7 +41,7 @@ export interface AuditEntry {
 
 export type AuditEvent = typeof auditEvents.$inferSelect;
 
-const insertAuditEvent = preparedPerExecutor((executor) =>
+const insertAuditEvent = preparedPerExecutor((executor: Executor) =>
   executor
     .insert(auditEvents)
     .values({

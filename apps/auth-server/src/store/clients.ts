@@ -1,13 +1,14 @@
 // OAuth clients: pre-registered, dynamically registered (RFC 7591), and later metadata-document clients.
+import { preparedPerExecutor } from "@repo/server-kit/sqlite";
 import { eq, sql } from "drizzle-orm";
-import { type Executor, preparedPerExecutor } from "../db/database";
+import type { Executor } from "../db/database";
 import { clients } from "../db/schema";
 import type { ClientMetadataDocument } from "../oauth/client-metadata-document";
 
 export type ClientRecord = typeof clients.$inferSelect;
 export type NewClientRecord = typeof clients.$inferInsert;
 
-const findClientStatement = preparedPerExecutor((executor) =>
+const findClientStatement = preparedPerExecutor((executor: Executor) =>
   executor
     .select()
     .from(clients)

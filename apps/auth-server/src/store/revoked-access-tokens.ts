@@ -1,6 +1,7 @@
 // RFC 7009 revocation of self-contained access tokens: a deny-list of `jti`s kept until the tokens expire.
+import { preparedPerExecutor } from "@repo/server-kit/sqlite";
 import { eq, lt, sql } from "drizzle-orm";
-import { type Executor, preparedPerExecutor } from "../db/database";
+import type { Executor } from "../db/database";
 import { revokedAccessTokens } from "../db/schema";
 
 export function revokeAccessToken(
@@ -15,7 +16,7 @@ export function revokeAccessToken(
     .run();
 }
 
-const findRevocationStatement = preparedPerExecutor((executor) =>
+const findRevocationStatement = preparedPerExecutor((executor: Executor) =>
   executor
     .select({ jti: revokedAccessTokens.jti })
     .from(revokedAccessTokens)

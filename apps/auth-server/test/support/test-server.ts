@@ -2,10 +2,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { listen } from "@repo/server-kit/listen";
 import type { Hono } from "hono";
 import { afterAll, beforeAll, expect } from "vitest";
 import { loadConfig } from "../../src/config";
-import { type AuthServerInstance, createAuthServer, listen } from "../../src/server";
+import { type AuthServerInstance, createAuthServer } from "../../src/server";
 
 export const DEMO_BATCH = { clientId: "demo-batch", clientSecret: "demo-batch-secret" } as const;
 export const MCP_RESOURCE = "http://localhost:4100/mcp";
