@@ -1,46 +1,16 @@
 // Process configuration from the environment, validated once at start (DESIGN.md "Default URLs").
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import {
+  booleanFlag,
+  ConfigError,
+  canonicalUrl,
+  isLoopbackUrl,
+  parseEnvironment,
+} from "@repo/server-kit";
 import { z } from "zod";
-import { isLoopbackUrl } from "./loopback";
 
 const REPOSITORY_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-
-const booleanFlag = z
-  .enum(["true", "false", "1", "0"])
-  .transform((value) => value === "true" || value === "1");
-
-/** A URL compared verbatim everywhere it appears (issuer, `aud`, metadata): one canonical string. */
-function canonicalUrl() {
-  return z.string().superRefine((value, ctx) => {
-    if (!URL.canParse(value)) {
-      ctx.addIssue({ code: "custom", message: "must be an absolute URL" });
-      return;
-    }
-    const url = new URL(value);
-    if (url.protocol !== "https:" && url.protocol !== "http:") {
-      ctx.addIssue({ code: "custom", message: "must use https (or http on loopback)" });
-    }
-    if (url.search || url.hash || value.includes("#") || value.includes("?")) {
-      ctx.addIssue({ code: "custom", message: "must not have a query or fragment" });
-    }
-    if (value.endsWith("/")) {
-      // RFC 8707 §2 and RFC 9728 §3.3 compare identifiers as strings: "…/mcp/" is another resource
-      // than "…/mcp", and every token minted for one would be refused by the other.
-      ctx.addIssue({ code: "custom", message: "must not end with a slash" });
-    }
-    if (url.username || url.password) {
-      ctx.addIssue({ code: "custom", message: "must not contain credentials" });
-    }
-    const canonical = `${url.protocol}//${url.host}${url.pathname === "/" ? "" : url.pathname}`;
-    if (!value.endsWith("/") && value !== canonical) {
-      ctx.addIssue({
-        code: "custom",
-        message: "must be in canonical form (lowercase scheme and host, no default port)",
-      });
-    }
-  });
-}
 
 /** One browser origin (RFC 6454 §6.2 serialisation): scheme, host and port only. */
 const OriginSchema = z
@@ -108,12 +78,8 @@ export interface McpServerConfig {
   logRequests: boolean;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
-    this.name = "ConfigError";
-  }
-}
+/** What loadConfig throws; main.ts prints its message and refuses to start. */
+export { ConfigError };
 
 function defaultPort(url: URL): number {
   return Number(url.port || (url.protocol === "https:" ? 443 : 80));
@@ -121,17 +87,7 @@ function defaultPort(url: URL): number {
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(environment: Record<string, string | undefined>): McpServerConfig {
-  // An empty string in a .env file means "not set", so defaults still apply.
-  const present = Object.fromEntries(
-    Object.entries(environment).filter(([, value]) => value !== undefined && value !== ""),
-  );
-  const parsed = EnvironmentSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`),
-    );
-  }
-  const env = parsed.data;
+  const env = parseEnvironment(EnvironmentSchema, environment);
   const jwksUrl = env.JWKS_URL ?? `${env.ISSUER}/.well-known/jwks.json`;
 
   const problems: string[] = [];

@@ -1,6 +1,7 @@
 // Process entry point: `npm start` / `npm run dev` in apps/mcp-server.
+import { listen } from "@repo/server-kit/listen";
 import { ConfigError, loadConfig } from "./config";
-import { createMcpResourceServer, listen, StartupCheckError } from "./server";
+import { createMcpResourceServer, StartupCheckError } from "./server";
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);

@@ -1,6 +1,4 @@
 // Assembles the MCP server from its configuration: database, token verifier, HTTP app, self-check.
-import type { AddressInfo } from "node:net";
-import { type ServerType, serve } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { extractWWWAuthenticateParams } from "@modelcontextprotocol/sdk/client/auth.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
@@ -136,18 +134,4 @@ export async function createMcpResourceServer(
     database.close();
     throw error;
   }
-}
-
-/** Starts listening; resolves once the socket is bound (port 0 picks a free port). */
-export function listen(
-  app: Pick<Hono, "fetch">,
-  hostname: string,
-  port: number,
-): Promise<{ server: ServerType; port: number }> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname, port }, (info: AddressInfo) =>
-      resolve({ server, port: info.port }),
-    );
-    server.once("error", reject);
-  });
 }

@@ -1,6 +1,6 @@
 // MCP Streamable HTTP transport, "Security Warning": servers MUST validate the Origin header (RS-8).
+import { isLoopbackUrl } from "@repo/server-kit";
 import type { MiddlewareHandler } from "hono";
-import { isLoopbackUrl } from "../loopback";
 import { JSON_RPC_ERROR, jsonRpcError } from "./json-rpc";
 
 export interface OriginPolicy {

@@ -1,6 +1,7 @@
 // The tool-call audit log: who called which tool, with which scopes, and what came of it.
+import { preparedPerExecutor } from "@repo/server-kit/sqlite";
 import { desc, sql } from "drizzle-orm";
-import { type Executor, preparedPerExecutor } from "../db/database";
+import type { Executor } from "../db/database";
 import { type ToolCallOutcome, toolCalls } from "../db/schema";
 
 export type ToolCallRecord = typeof toolCalls.$inferSelect;
@@ -19,7 +20,7 @@ export interface ToolCallEntry {
 /** Long enough for any message this server writes; a client-chosen tool name is cut to fit too. */
 const MAX_TEXT_LENGTH = 500;
 
-const insertToolCall = preparedPerExecutor((executor) =>
+const insertToolCall = preparedPerExecutor((executor: Executor) =>
   executor
     .insert(toolCalls)
     .values({

@@ -1,6 +1,7 @@
 // A person's watchlist: rows keyed by the token's `sub`, so no query can reach another person's list.
+import { preparedPerExecutor } from "@repo/server-kit/sqlite";
 import { and, asc, count, eq, sql } from "drizzle-orm";
-import { type Executor, preparedPerExecutor } from "../db/database";
+import type { Executor } from "../db/database";
 import { watchlistItems } from "../db/schema";
 
 export type WatchlistItem = Omit<typeof watchlistItems.$inferSelect, "subject">;
@@ -8,7 +9,7 @@ export type WatchlistItem = Omit<typeof watchlistItems.$inferSelect, "subject">;
 /** Enough for any real watchlist; bounds what one token can make this server store. */
 export const MAX_WATCHLIST_ITEMS = 50;
 
-const selectWatchlist = preparedPerExecutor((executor) =>
+const selectWatchlist = preparedPerExecutor((executor: Executor) =>
   executor
     .select({
       ticker: watchlistItems.ticker,

@@ -10,11 +10,12 @@ import {
   startTestAuthServer,
   type TestAuthServer,
 } from "@repo/auth-server/test-server";
+import { listen } from "@repo/server-kit/listen";
 import { issueAccessToken } from "@repo/tokens";
 import type { Hono } from "hono";
 import { afterAll, beforeAll, expect } from "vitest";
 import { loadConfig } from "../../src/config";
-import { createMcpResourceServer, listen, type McpResourceServerInstance } from "../../src/server";
+import { createMcpResourceServer, type McpResourceServerInstance } from "../../src/server";
 
 export { AUTH_SERVER_DEFAULT_RESOURCE };
 
