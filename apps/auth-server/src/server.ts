@@ -1,6 +1,6 @@
 // Assembles the authorization server from its configuration: database, keys, seed data, HTTP app.
-import { getConnInfo } from "@hono/node-server/conninfo";
-import type { Context, Hono } from "hono";
+import { clientAddress } from "@repo/server-kit/listen";
+import type { Hono } from "hono";
 import { type CreateAppOptions, createApp } from "./app";
 import type { AuthServerConfig } from "./config";
 import { openDatabase } from "./db/database";
@@ -21,14 +21,6 @@ export interface AuthServerInstance {
   app: Hono;
   server: AuthServer;
   close(): void;
-}
-
-function clientAddress(c: Context): string | undefined {
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

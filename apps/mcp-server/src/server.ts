@@ -1,14 +1,15 @@
 // Assembles the MCP server from its configuration: database, token verifier, HTTP app, self-check.
-import { getConnInfo } from "@hono/node-server/conninfo";
+
 import { extractWWWAuthenticateParams } from "@modelcontextprotocol/sdk/client/auth.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { OFFLINE_ACCESS_SCOPE } from "@repo/scopes";
+import { clientAddress } from "@repo/server-kit/listen";
 import {
   type AccessTokenKeySource,
   createAccessTokenVerifier,
   createRemoteKeySet,
 } from "@repo/tokens";
-import type { Context, Hono } from "hono";
+import type { Hono } from "hono";
 import { type CreateAppOptions, createApp } from "./app";
 import type { McpServerConfig } from "./config";
 import { openDatabase } from "./db/database";
@@ -28,14 +29,6 @@ export interface McpResourceServerInstance {
   app: Hono;
   server: ResourceServer;
   close(): void;
-}
-
-function clientAddress(c: Context): string | undefined {
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    return undefined;
-  }
 }
 
 async function servedMetadata(app: Hono, url: string): Promise<ProtectedResourceMetadata> {

@@ -1,7 +1,7 @@
 import type { ServerType } from "@hono/node-server";
 import { Hono } from "hono";
 import { afterEach, describe, expect, it } from "vitest";
-import { listen } from "./listen";
+import { clientAddress, listen } from "./listen";
 
 const app = new Hono().get("/health", (c) => c.text("ok"));
 const servers: ServerType[] = [];
@@ -25,5 +25,21 @@ describe("listen", () => {
     const first = await listen(app, "127.0.0.1", 0);
     servers.push(first.server);
     await expect(listen(app, "127.0.0.1", first.port)).rejects.toThrowError(/EADDRINUSE/);
+  });
+});
+
+describe("clientAddress", () => {
+  const echo = new Hono().get("/address", (c) => c.json({ address: clientAddress(c) ?? null }));
+
+  it("is the peer address of a request that arrived over a socket", async () => {
+    const { server, port } = await listen(echo, "127.0.0.1", 0);
+    servers.push(server);
+    const response = await fetch(`http://127.0.0.1:${port}/address`);
+    expect(await response.json()).toEqual({ address: "127.0.0.1" });
+  });
+
+  it("is undefined for an in-process request", async () => {
+    const response = await echo.request("/address");
+    expect(await response.json()).toEqual({ address: null });
   });
 });

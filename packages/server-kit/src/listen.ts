@@ -1,7 +1,8 @@
-// Binds a Hono app to a socket with Node's HTTP server, for each server's main.ts and its tests.
+// Serves a Hono app on a socket with Node's HTTP server, for each server's main.ts and its tests.
 import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
-import type { Hono } from "hono";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import type { Context, Hono } from "hono";
 
 /** Starts listening; resolves once the socket is bound (port 0 picks a free port). */
 export function listen(
@@ -15,4 +16,16 @@ export function listen(
     );
     server.once("error", reject);
   });
+}
+
+/**
+ * The peer address of the connection a request came in on (for rate limits, audit rows and request logs);
+ * undefined for a request that never touched a socket, such as `app.request()` in a test.
+ */
+export function clientAddress(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined;
+  }
 }
