@@ -166,6 +166,8 @@ describe("registration policy", () => {
     ["private_key_jwt", { token_endpoint_auth_method: "private_key_jwt" }],
     ["unknown application_type", { application_type: "desktop" }],
     ["control characters in client_name", { client_name: "Safe\u0000App" }],
+    ["a right-to-left override in client_name (name spoofing)", { client_name: "Safe\u202EppA" }],
+    ["a bidi isolate in client_name (name spoofing)", { client_name: "Bank\u2067evil\u2069" }],
     ["an over-long client_name", { client_name: "x".repeat(201) }],
     ["an http logo_uri", { logo_uri: "http://cdn.example.com/logo.png" }],
     ["a malformed scope", { scope: "mcp:tools:sentiment:read  mcp:data:news:read" }],

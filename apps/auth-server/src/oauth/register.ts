@@ -25,7 +25,13 @@ const displayText = (max: number) =>
   z
     .string()
     .max(max)
-    .refine((value) => !/\p{Cc}/u.test(value), "must not contain control characters");
+    .refine((value) => !/\p{Cc}/u.test(value), "must not contain control characters")
+    // Bidirectional controls reorder the text around them: "Safe\u202Eppa-liam" displays as another
+    // name on the consent screen (Trojan Source, CVE-2021-42574).
+    .refine(
+      (value) => !/[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u.test(value),
+      "must not contain bidirectional control characters",
+    );
 
 /** Absent, or the empty string some clients send for "none" (the MCP SDK's schema allows it). */
 const optionalUri = z
