@@ -7,8 +7,9 @@ import { HTTPException } from "hono/http-exception";
 import { logger } from "hono/logger";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { secureHeaders } from "hono/secure-headers";
+import { authorizationErrorPage } from "./http/error-page";
 import { OAuthError } from "./http/oauth-error";
-import { registrationRateLimit } from "./http/rate-limit";
+import { authorizationRateLimit, registrationRateLimit } from "./http/rate-limit";
 import {
   INTERNAL_API_PATH,
   internalApi,
@@ -89,7 +90,18 @@ export function createApp(server: AuthServer, options: CreateAppOptions = {}): H
 
   // OAuth 2.1 §4.1.1: GET must be supported; this server takes only GET, so the parameters are
   // never in a body that a cross-site form could post.
-  app.get("/authorize", authorizeRoute(server));
+  app.get(
+    "/authorize",
+    authorizationRateLimit(server, (c, retryAfter) =>
+      authorizationErrorPage(
+        c,
+        429,
+        "Too many sign-in requests",
+        `This address has started too many sign-ins in the last minute. Try again in ${retryAfter} seconds.`,
+      ),
+    ),
+    authorizeRoute(server),
+  );
 
   app.post(
     "/register",

@@ -53,6 +53,8 @@ const EnvironmentSchema = z.object({
     .default(30 * 86_400),
   REGISTRATION_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
   REGISTRATION_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  /** Authorization requests per client address per minute (each may fetch a metadata document). */
+  AUTHORIZATION_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
   SEED_DEMO_DATA: booleanFlag.default(true),
   DEMO_BATCH_CLIENT_SECRET: z.string().min(8).default(DEVELOPMENT_SECRETS.DEMO_BATCH_CLIENT_SECRET),
   DEMO_USER_PASSWORD: z.string().min(8).default(DEVELOPMENT_SECRETS.DEMO_USER_PASSWORD),
@@ -81,6 +83,7 @@ export interface AuthServerConfig {
   /** Leeway for clock differences between this server and resource servers, in seconds. */
   clockToleranceSeconds: number;
   registrationRateLimit: { limit: number; windowSeconds: number };
+  authorizationRateLimit: { limit: number; windowSeconds: number };
   seed: {
     enabled: boolean;
     demoBatchClientSecret: string;
@@ -151,6 +154,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Aut
       limit: env.REGISTRATION_RATE_LIMIT,
       windowSeconds: env.REGISTRATION_RATE_WINDOW_SECONDS,
     },
+    authorizationRateLimit: { limit: env.AUTHORIZATION_RATE_LIMIT, windowSeconds: 60 },
     seed: {
       enabled: env.SEED_DEMO_DATA,
       demoBatchClientSecret: env.DEMO_BATCH_CLIENT_SECRET,

@@ -12,7 +12,7 @@ import {
   refresh,
   registerPublicClient,
 } from "./support/authorization";
-import { json, MCP_RESOURCE, useTestAuthServer } from "./support/test-server";
+import { json, MCP_RESOURCE, startTestAuthServer, useTestAuthServer } from "./support/test-server";
 
 const server = useTestAuthServer();
 
@@ -367,5 +367,31 @@ describe("RFC 7009 revocation of a person's grant", () => {
     });
     expect(response.status).toBe(200);
     expect((await refresh(server, authorized.clientId, tokens.refresh_token)).status).toBe(200);
+  });
+});
+
+describe("authorization rate limit", () => {
+  it("answers a flood of /authorize requests from one address with a 429 page (metadata-fetch amplification)", async () => {
+    const limited = await startTestAuthServer({ AUTHORIZATION_RATE_LIMIT: "3" });
+    try {
+      const statuses: number[] = [];
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const response = await authorize(limited, {
+          // Unknown ids answer at once; in production each could be a document URL to fetch.
+          clientId: `unknown-client-${attempt}`,
+          codeChallenge: pkcePair().codeChallenge,
+        });
+        statuses.push(response.status);
+        await response.text();
+      }
+      // The first three reach the handler (400: unknown client); then the limit answers.
+      expect(statuses).toEqual([400, 400, 400, 429, 429]);
+      const refused = await authorize(limited, { clientId: "x", codeChallenge: "y" });
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(refused.headers.get("location")).toBeNull();
+      expect(await refused.text()).toContain("Too many sign-in requests");
+    } finally {
+      await limited.close();
+    }
   });
 });
