@@ -296,6 +296,7 @@ describe("requireBearer: invalid tokens (401 invalid_token)", () => {
     const response = await fetch(url, { headers: bearer(await tokenWith([SENTIMENT])) });
     expect(response.status).toBe(503);
     expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(response.headers.get("retry-after")).toBe("5");
     expect(await response.json()).toMatchObject({ error: "temporarily_unavailable" });
     expect(onlyDecision(onDecision)).toMatchObject({
       outcome: "verification_unavailable",

@@ -57,6 +57,9 @@ export interface RequireBearerOptions {
 
 export type BearerVariables = { accessToken: AccessTokenClaims };
 
+/** How long a client is asked to wait when the issuer's keys could not be fetched. */
+export const KEY_SOURCE_RETRY_AFTER_SECONDS = 5;
+
 function verifierFor(options: RequireBearerOptions): AccessTokenVerifier {
   const { jwks } = options;
   if (typeof jwks === "function") {
@@ -181,6 +184,8 @@ export function requireBearer(
         });
         return c.json({ error: "temporarily_unavailable", error_description: error.message }, 503, {
           "Cache-Control": "no-store",
+          // RFC 9110 §10.2.3: tell the client when to try again instead of letting it retry at once.
+          "Retry-After": String(KEY_SOURCE_RETRY_AFTER_SECONDS),
         });
       }
       return refuse(
