@@ -1,4 +1,4 @@
-// RFC 6750 §3 `scope` attribute of a WWW-Authenticate challenge, with MCP 2026-07-28 scope selection.
+// RFC 6750 §3 `scope` attribute of a WWW-Authenticate challenge (MCP scope selection, RS-6).
 
 import { formatScopeParameter, isValidScope } from "./grammar";
 
@@ -6,9 +6,9 @@ import { formatScopeParameter, isValidScope } from "./grammar";
 export const OFFLINE_ACCESS_SCOPE = "offline_access";
 
 /**
- * The scope set a resource server puts in a WWW-Authenticate challenge: exactly the scopes the
- * operation needs, not the token's existing ones, because the client accumulates scopes itself
- * across step-ups. De-duplicated, without `offline_access`, as one space-separated string ("" if none).
+ * The `scope` attribute of a WWW-Authenticate challenge from the scopes the resource server chose to
+ * name (for a 401, what a new client should ask for first; for a 403, see @repo/tokens' requireBearer).
+ * De-duplicated, without `offline_access`, as one space-separated string ("" if none).
  */
 export function challengeScope(required: readonly string[]): string {
   // The value sits inside a quoted-string header parameter: a token with `"`, `\` or a space would

@@ -322,6 +322,22 @@ describe("requireBearer: scopes", () => {
     });
   });
 
+  it("keeps the token's scopes in a 403 challenge, so a step-up does not lose them (MCP 2025-11-25)", async () => {
+    const { url } = await serveProtected({ requiredScopes: [CLIMATE] });
+    const response = await fetch(url, { headers: bearer(await tokenWith([SENTIMENT])) });
+    const { challenge } = await expectRefusal(response, 403, "insufficient_scope");
+    expect(challenge).toContain(`scope="${SENTIMENT} ${CLIMATE}"`);
+  });
+
+  it("never adds offline_access to a 403 challenge, even when the token holds it (RS-6)", async () => {
+    const { url } = await serveProtected({ requiredScopes: [CLIMATE] });
+    const response = await fetch(url, {
+      headers: bearer(await tokenWith([SENTIMENT, "offline_access"])),
+    });
+    const { challenge } = await expectRefusal(response, 403, "insufficient_scope");
+    expect(challenge).toContain(`scope="${SENTIMENT} ${CLIMATE}"`);
+  });
+
   it("lets a valid token with the scopes through, with its claims visible to the handler", async () => {
     const { url, onDecision } = await serveProtected();
     const response = await fetch(url, { headers: bearer(await tokenWith([SENTIMENT, CLIMATE])) });
@@ -382,7 +398,7 @@ describe("requireBearer: scopes", () => {
 
     const refused = await call("climate_risk");
     const { challenge } = await expectRefusal(refused, 403, "insufficient_scope");
-    expect(challenge).toContain(`scope="${CLIMATE}"`);
+    expect(challenge).toContain(`scope="${SENTIMENT} ${CLIMATE}"`);
     expect(onDecision.mock.calls.map(([decision]) => decision.requiredScopes)).toEqual([
       [SENTIMENT],
       [CLIMATE],

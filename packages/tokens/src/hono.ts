@@ -198,13 +198,16 @@ export function requireBearer(
 
     const missing = missingScopes(scopesOf(claims), requiredScopes);
     if (missing.length > 0) {
-      // RFC 6750 §3.1 and MCP 2026-07-28 scope challenges: every scope this operation needs, in one
-      // challenge, so one step-up suffices. Adding what the token already holds is the client's job.
+      // RFC 6750 §3.1 with MCP 2025-11-25's recommended approach: the scopes the token already holds
+      // plus every scope this operation needs, in one challenge. A 2025-11-25 client (the TypeScript
+      // SDK 1.32.2 among them) re-authorizes with exactly this set, so naming only the missing scopes
+      // would make it trade its old permissions for the new one. 2026-07-28 clients accumulate scopes
+      // themselves; the union costs them nothing.
       return refuse(
         403,
         "insufficient_scope",
         {
-          scope: challengeScope(requiredScopes),
+          scope: challengeScope([...scopesOf(claims), ...requiredScopes]),
           error: "insufficient_scope",
           errorDescription: `access token lacks the scope this operation requires: ${missing.join(" ")}`,
         },
