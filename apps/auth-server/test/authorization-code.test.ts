@@ -166,24 +166,50 @@ describe("the consent the internal API describes and remembers", () => {
     }
   });
 
+  async function consentState(
+    client: { clientId: string; redirectUri: string },
+    userId: string,
+    scope: string,
+  ) {
+    const interaction = await startInteraction(server, {
+      clientId: client.clientId,
+      redirectUri: client.redirectUri,
+      scope,
+      resource: MCP_RESOURCE,
+      codeChallenge: pkcePair().codeChallenge,
+    });
+    const body = await json(internalApi(server, `/interactions/${interaction}?user=${userId}`));
+    return {
+      previouslyApproved: body.previouslyApproved,
+      consentRemembered: body.consentRemembered,
+    };
+  }
+
   it("remembers a consent for the same or fewer scopes, not for more", async () => {
+    const client = await registerPublicClient(server, {
+      redirect_uris: ["https://sentiment-desk.example/oauth/callback"],
+    });
+    const userId = await logIn(server, ANALYST_USER);
+    await obtainAuthorizationCode(server, { client, user: ANALYST_USER });
+    const remembered = { previouslyApproved: true, consentRemembered: true };
+    expect(await consentState(client, userId, READ_SCOPES)).toEqual(remembered);
+    expect(await consentState(client, userId, "mcp:data:news:read")).toEqual(remembered);
+    expect(await consentState(client, userId, `${READ_SCOPES} mcp:data:watchlist:write`)).toEqual({
+      previouslyApproved: false,
+      consentRemembered: false,
+    });
+  });
+
+  it("still asks for a click when a remembered client's redirect is loopback (client impersonation)", async () => {
+    // Anyone can start a request with a public client's id, and any local program can listen on a
+    // loopback port: approving without the person would hand it a code (RFC 8252 §8.6).
     const client = await registerPublicClient(server);
     const userId = await logIn(server, ANALYST_USER);
     await obtainAuthorizationCode(server, { client, user: ANALYST_USER });
-    const remembered = async (scope: string) => {
-      const interaction = await startInteraction(server, {
-        clientId: client.clientId,
-        redirectUri: client.redirectUri,
-        scope,
-        resource: MCP_RESOURCE,
-        codeChallenge: pkcePair().codeChallenge,
-      });
-      const body = await json(internalApi(server, `/interactions/${interaction}?user=${userId}`));
-      return body.consentRemembered;
-    };
-    expect(await remembered(READ_SCOPES)).toBe(true);
-    expect(await remembered("mcp:data:news:read")).toBe(true);
-    expect(await remembered(`${READ_SCOPES} mcp:data:watchlist:write`)).toBe(false);
+    expect(await consentState(client, userId, READ_SCOPES)).toEqual({
+      previouslyApproved: true,
+      consentRemembered: false,
+    });
   });
 
   it("refuses an unknown interaction id with 404", async () => {

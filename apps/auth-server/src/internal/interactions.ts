@@ -45,6 +45,19 @@ function pendingInteraction(server: AuthServer, id: string, now: Date): Interact
   return interaction;
 }
 
+/** A client disabled after the request started must not collect a consent or a code. */
+function activeClient(server: AuthServer, clientId: string) {
+  const client = findClient(server.db, clientId);
+  if (!client || client.disabledAt !== null) {
+    throw new InternalApiError(
+      "unknown_interaction",
+      "the client no longer exists or is disabled",
+      404,
+    );
+  }
+  return client;
+}
+
 function activeUser(server: AuthServer, userId: string) {
   const user = findUserById(server.db, userId);
   if (!user || user.disabledAt !== null) {
@@ -59,12 +72,12 @@ export function interactionRoutes(server: AuthServer): Hono {
   routes.get("/:id", (c) => {
     const now = server.clock();
     const interaction = pendingInteraction(server, c.req.param("id"), now);
-    const client = findClient(server.db, interaction.clientId);
-    if (!client)
-      throw new InternalApiError("unknown_interaction", "the client no longer exists", 404);
+    const client = activeClient(server, interaction.clientId);
     const resource = server.resources.find((entry) => entry.identifier === interaction.resource);
     const userId = c.req.query("user");
-    let consentRemembered = false;
+    const redirect = new URL(interaction.redirectUri);
+    const loopbackRedirect = isLoopbackUrl(redirect);
+    let previouslyApproved = false;
     if (userId !== undefined) {
       const user = activeUser(server, userId);
       const consent = findConsent(server.db, {
@@ -72,9 +85,14 @@ export function interactionRoutes(server: AuthServer): Hono {
         clientId: client.clientId,
         resource: interaction.resource,
       });
-      consentRemembered = consent !== undefined && satisfiesAll(consent.scopes, interaction.scopes);
+      previouslyApproved =
+        consent !== undefined && satisfiesAll(consent.scopes, interaction.scopes);
     }
-    const redirect = new URL(interaction.redirectUri);
+    // RFC 8252 §8.6 / OAuth 2.1 §7.4.2: a request is approved without the person only when the code
+    // can reach no one but the client. A loopback redirect reaches any program on the machine that
+    // listens on a port, and anyone can start a request with a public client's id, so a remembered
+    // consent there still needs one click; an exact https redirect delivers the code to its owner only.
+    const consentRemembered = previouslyApproved && !loopbackRedirect;
     c.header("Cache-Control", "no-store");
     return c.json({
       id: interaction.id,
@@ -90,7 +108,7 @@ export function interactionRoutes(server: AuthServer): Hono {
       },
       redirectUri: interaction.redirectUri,
       redirectHost: redirect.hostname,
-      loopbackRedirect: isLoopbackUrl(redirect),
+      loopbackRedirect,
       resource: { identifier: interaction.resource, name: resource?.name ?? interaction.resource },
       scopes: describeScopes(interaction.scopes).map((scope) => ({
         name: scope.name,
@@ -98,6 +116,7 @@ export function interactionRoutes(server: AuthServer): Hono {
         description: scope.description,
         risk: scope.risk,
       })),
+      previouslyApproved,
       consentRemembered,
     });
   });
@@ -113,6 +132,7 @@ export function interactionRoutes(server: AuthServer): Hono {
     }
     const now = server.clock();
     const interaction = pendingInteraction(server, c.req.param("id"), now);
+    activeClient(server, interaction.clientId);
     const user = activeUser(server, body.data.userId);
     const { issuer } = server.config;
 
