@@ -45,6 +45,25 @@ describe("internal login", () => {
     expect((await attempt("guess-6")).status).toBe(401);
   });
 
+  it("counts parallel guesses before checking them (burst past the limit)", async () => {
+    const attempt = (password: string) =>
+      internalApi(server, "/login", {
+        body: { email: "burst-target@example.com", password, clientAddress: "198.51.100.99" },
+      });
+    const statuses = (
+      await Promise.all(Array.from({ length: 12 }, (_, i) => attempt(`burst-${i}`)))
+    ).map((response) => response.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(7);
+  });
+
+  it("does not count a successful sign-in against the address", async () => {
+    const attempt = (email: string, password: string) =>
+      internalApi(server, "/login", { body: { email, password, clientAddress: "192.0.2.44" } });
+    for (let i = 0; i < 25; i++)
+      expect((await attempt(DEMO_USER.email, DEMO_USER.password)).status).toBe(200);
+  });
+
   it("throttles one address spraying many emails", async () => {
     const attempt = (email: string) =>
       internalApi(server, "/login", {

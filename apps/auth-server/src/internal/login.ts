@@ -55,10 +55,10 @@ export function loginRoute(server: AuthServer) {
       );
     }
 
+    throttle.recordAttempt(email, clientAddress, now);
     const user = findUserByEmail(server.db, email);
     const passwordMatches = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
     if (!user || !passwordMatches || user.disabledAt !== null) {
-      throttle.recordFailure(email, clientAddress, now);
       recordAuditEvent(
         server.db,
         {
@@ -76,7 +76,7 @@ export function loginRoute(server: AuthServer) {
       throw new InternalApiError("invalid_credentials", "the email or password is incorrect", 401);
     }
 
-    throttle.recordSuccess(email);
+    throttle.recordSuccess(email, clientAddress);
     recordAuditEvent(
       server.db,
       { event: "user.login", outcome: "success", subject: user.id, ipAddress: clientAddress },

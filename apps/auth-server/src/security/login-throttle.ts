@@ -18,7 +18,7 @@ export class LoginThrottle {
   private readonly maxKeys: number;
 
   constructor(private readonly options: LoginThrottleOptions) {
-    this.maxKeys = options.maxKeys ?? 10_000;
+    this.maxKeys = options.maxKeys ?? 100_000;
   }
 
   /** Seconds until another attempt is allowed, or 0 when it is allowed now. */
@@ -39,13 +39,24 @@ export class LoginThrottle {
     return wait;
   }
 
-  recordFailure(email: string, address: string | undefined, now: Date): void {
+  /**
+   * Counts an attempt as a failure before its password is checked. The check takes tens of
+   * milliseconds of scrypt; counting only afterwards let a burst of parallel guesses all pass the
+   * limit before the first of them was counted.
+   */
+  recordAttempt(email: string, address: string | undefined, now: Date): void {
     this.push(`email:${email}`, now);
     if (address) this.push(`address:${address}`, now);
   }
 
-  recordSuccess(email: string): void {
+  /** The attempt succeeded: forget the email's failures, and take back this attempt's address count. */
+  recordSuccess(email: string, address: string | undefined): void {
     this.failures.delete(`email:${email}`);
+    if (!address) return;
+    const key = `address:${address}`;
+    const list = this.failures.get(key);
+    list?.pop();
+    if (list?.length === 0) this.failures.delete(key);
   }
 
   private recent(key: string, now: Date): number[] {
@@ -61,7 +72,10 @@ export class LoginThrottle {
     list.push(now.getTime());
     this.failures.delete(key);
     this.failures.set(key, list);
-    // Maps iterate in insertion order, so the first key is the least recently failed one.
+    if (this.failures.size <= this.maxKeys) return;
+    // Expired windows go first, so a flood of random emails cannot push out a live counter while
+    // stale ones remain; only then the least recently failed key (Maps iterate in insertion order).
+    for (const stale of [...this.failures.keys()]) this.recent(stale, now);
     while (this.failures.size > this.maxKeys) {
       const oldest = this.failures.keys().next().value;
       if (oldest === undefined) break;
