@@ -72,6 +72,7 @@ const INTERACTION = {
       risk: "low",
     },
   ],
+  previouslyApproved: true,
   consentRemembered: false,
 };
 
@@ -199,6 +200,41 @@ describe("internal API client", () => {
       password: "again",
       clientAddress: "127.0.0.1",
     });
+  });
+
+  it("keeps a previous approval apart from a consent that may skip the screen", async () => {
+    const remembered = {
+      ...INTERACTION,
+      redirectUri: "https://desk.example/callback",
+      redirectHost: "desk.example",
+      loopbackRedirect: false,
+      consentRemembered: true,
+    };
+    const api = client();
+    handler = (request, response) =>
+      sendJson(
+        response,
+        200,
+        request.path.startsWith("/internal/interactions/https") ? remembered : INTERACTION,
+      );
+    const loopback = await api.interaction("abc123", "user-1");
+    expect(loopback.status === "found" && loopback.interaction).toMatchObject({
+      previouslyApproved: true,
+      consentRemembered: false,
+    });
+    const https = await api.interaction("https-1", "user-1");
+    expect(https.status === "found" && https.interaction).toMatchObject({
+      previouslyApproved: true,
+      consentRemembered: true,
+    });
+  });
+
+  it("refuses an interaction that does not say whether the user approved it before", async () => {
+    const { previouslyApproved: _, ...withoutPreviousApproval } = INTERACTION;
+    handler = (_, response) => sendJson(response, 200, withoutPreviousApproval);
+    await expect(client().interaction("abc123", "user-1")).rejects.toThrowError(
+      /does not match the contract/,
+    );
   });
 
   it("maps 404 and 410 to unknown and expired interactions", async () => {

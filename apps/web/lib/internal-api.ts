@@ -36,6 +36,12 @@ const InteractionSchema = z.object({
       risk: z.enum(["low", "medium", "high"]),
     }),
   ),
+  /** The user already allowed this client everything it asks for now. */
+  previouslyApproved: z.boolean(),
+  /**
+   * The request may complete without the screen: previously approved, and the code can reach no one
+   * but the client (not a loopback redirect, RFC 8252 §8.6).
+   */
   consentRemembered: z.boolean(),
 });
 

@@ -2,6 +2,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
+import type { ReactNode } from "react";
 import { csrfToken } from "../../lib/csrf";
 import type { Interaction } from "../../lib/internal-api";
 import { currentSession, internalApi } from "../../lib/request-context";
@@ -28,15 +29,19 @@ export default async function ConsentPage({
     redirect(`/login?${new URLSearchParams({ interaction: interactionId })}`);
   }
 
-  if (result.interaction.consentRemembered) {
-    // The person already allowed this app everything it asks for now: no screen, straight back.
+  // The person already allowed this app everything it asks for now, and the code can reach no one
+  // but the app: no screen, straight back. The auth-server never remembers a consent for a loopback
+  // redirect (any program on the machine may listen there, RFC 8252 §8.6); checking it here too keeps
+  // a regression there from handing out codes without a click.
+  const { interaction } = result;
+  if (interaction.consentRemembered && !interaction.loopbackRedirect) {
     const decision = await internalApi().decideConsent(interactionId, session.userId, "allow");
     if (decision.status === "redirect") redirect(decision.redirectTo);
     if (decision.status === "unknown") notFound();
     if (decision.status === "expired") return <ExpiredRequest />;
     return <AccountRefused />;
   }
-  return <ConsentScreen interaction={result.interaction} session={session} />;
+  return <ConsentScreen interaction={interaction} session={session} />;
 }
 
 function ConsentScreen({ interaction, session }: { interaction: Interaction; session: Session }) {
@@ -54,14 +59,7 @@ function ConsentScreen({ interaction, session }: { interaction: Interaction; ses
       {client.verified ? null : (
         <p className="lead">This app registered itself; its name was not checked.</p>
       )}
-      {interaction.loopbackRedirect ? (
-        <div className="notice" role="note">
-          <p>
-            The app will receive the result at <strong>localhost</strong> — only continue if you
-            started this from an app on this computer.
-          </p>
-        </div>
-      ) : null}
+      <RedirectNotice interaction={interaction} />
 
       <dl className="details">
         <dt>Sends you back to</dt>
@@ -102,7 +100,13 @@ function ConsentScreen({ interaction, session }: { interaction: Interaction; ses
           value={csrfToken(session.csrfSecret, { form: "consent", interactionId: interaction.id })}
         />
         <div className="button-row">
-          <button type="submit" name="decision" value="allow" className="button button-primary">
+          <button
+            type="submit"
+            name="decision"
+            value="allow"
+            className="button button-primary"
+            aria-describedby={hasRedirectNotice(interaction) ? REDIRECT_NOTICE_ID : undefined}
+          >
             Allow
           </button>
           <button type="submit" name="decision" value="deny" className="button">
@@ -114,6 +118,49 @@ function ConsentScreen({ interaction, session }: { interaction: Interaction; ses
       <p className="account">
         Signed in as <strong>{session.email}</strong>. <Link href={signInAgain}>Not you?</Link>
       </p>
+    </div>
+  );
+}
+
+const REDIRECT_NOTICE_ID = "redirect-notice";
+
+function hasRedirectNotice(interaction: Interaction): boolean {
+  return interaction.previouslyApproved || interaction.loopbackRedirect;
+}
+
+/**
+ * Why this screen asks, when it might seem it need not, and what to check before allowing. Screen
+ * readers also hear it with the Allow button (aria-describedby).
+ */
+function RedirectNotice({ interaction }: { interaction: Interaction }) {
+  if (!hasRedirectNotice(interaction)) return null;
+  const localhost = <strong>localhost</strong>;
+  let message: ReactNode;
+  if (interaction.previouslyApproved && interaction.loopbackRedirect) {
+    message = (
+      <>
+        You allowed this app before. Because it receives the answer on this computer ({localhost}),
+        please confirm that you just started it. If you did not, choose Deny.
+      </>
+    );
+  } else if (interaction.previouslyApproved) {
+    message = (
+      <>
+        You allowed this app before. Please confirm that you just started it. If you did not, choose
+        Deny.
+      </>
+    );
+  } else {
+    message = (
+      <>
+        The app will receive the result at {localhost} — only continue if you started this from an
+        app on this computer.
+      </>
+    );
+  }
+  return (
+    <div className="notice" role="note" id={REDIRECT_NOTICE_ID}>
+      <p>{message}</p>
     </div>
   );
 }
