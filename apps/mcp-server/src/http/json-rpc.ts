@@ -1,5 +1,6 @@
 // JSON-RPC 2.0 as the MCP Streamable HTTP transport carries it: one body, read once, and its tool calls.
 import { MAX_BATCH_SIZE } from "@modelcontextprotocol/sdk/server/requestBody.js";
+import { SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/sdk/types.js";
 import type { AccessTokenClaims } from "@repo/tokens";
 import type { Context, MiddlewareHandler } from "hono";
 
@@ -59,6 +60,41 @@ export function toolCallsIn(body: JsonRpcBody): ToolCallMessage[] {
   return calls;
 }
 
+/** The first MCP version whose Streamable HTTP transport carries one JSON-RPC message per POST. */
+export const FIRST_VERSION_WITHOUT_BATCHES = "2025-06-18";
+
+/**
+ * Whether a POST declaring this MCP-Protocol-Version may carry a JSON-RPC batch. MCP 2025-06-18
+ * removed batching, and 2025-11-25 "Transports" says the body MUST be a single request,
+ * notification or response; 2025-03-26 (what a request without the header is taken to speak)
+ * still allowed arrays. A version the SDK does not support is left to the SDK's own 400.
+ */
+export function allowsBatches(protocolVersion: string | undefined): boolean {
+  return (
+    protocolVersion === undefined ||
+    !SUPPORTED_PROTOCOL_VERSIONS.includes(protocolVersion) ||
+    protocolVersion < FIRST_VERSION_WITHOUT_BATCHES
+  );
+}
+
+/**
+ * The first request id that two requests of a batch share. JSON-RPC 2.0 asks each request for an id
+ * the client uses to match its answer; the SDK's transport and this server's audit both key the calls
+ * of a request by id, so a repeated one would drop an answer and pin an outcome on the wrong call.
+ * Ids of different types (7 and "7") are different ids.
+ */
+export function duplicateRequestId(batch: readonly unknown[]): string | number | undefined {
+  const seen = new Set<string | number>();
+  for (const message of batch) {
+    if (!isRecord(message) || typeof message.method !== "string") continue;
+    const { id } = message;
+    if (typeof id !== "string" && typeof id !== "number") continue;
+    if (seen.has(id)) return id;
+    seen.add(id);
+  }
+  return undefined;
+}
+
 /** A JSON-RPC error response with no id, the shape the SDK's transport uses for HTTP-level errors. */
 export function jsonRpcError(
   c: Context,
@@ -85,22 +121,37 @@ declare module "hono" {
   }
 }
 
+/** Why a batch cannot be run as sent, or undefined if it can. */
+function batchRefusal(batch: readonly unknown[], protocolVersion: string | undefined) {
+  if (!allowsBatches(protocolVersion)) {
+    return `Invalid Request: MCP ${protocolVersion} carries one JSON-RPC message per POST, not a batch`;
+  }
+  // The SDK refuses such a batch too, but only after the bearer check, which would first have
+  // weighed (and audited) every call in it.
+  if (batch.length > MAX_BATCH_SIZE) {
+    return `Invalid Request: a batch holds at most ${MAX_BATCH_SIZE} messages`;
+  }
+  const duplicate = duplicateRequestId(batch);
+  if (duplicate !== undefined) {
+    return `Invalid Request: duplicate request id ${JSON.stringify(duplicate)} in a batch`;
+  }
+  return undefined;
+}
+
 /**
  * Reads the body of a POST before the bearer check, which needs the tool calls in it to know the
- * scopes the request requires. Bad JSON is not answered here: the token is checked first.
+ * scopes the request requires. Bad JSON is not answered here: the token is checked first. A batch
+ * that cannot run as sent is refused here, before any of its calls is weighed, run or audited: one
+ * the request's protocol version does not allow, one over the size limit, or one that repeats an id.
  */
 export function readJsonRpcRequest(): MiddlewareHandler {
   return async (c, next) => {
     const body = parseJsonRpcBody(c.req.method === "POST" ? await c.req.text() : "");
-    // The SDK refuses such a batch too, but only after the bearer check, which would first have
-    // weighed (and audited) every call in it.
-    if (body.kind === "parsed" && Array.isArray(body.value) && body.value.length > MAX_BATCH_SIZE) {
-      return jsonRpcError(
-        c,
-        400,
-        JSON_RPC_ERROR.invalidRequest,
-        `Invalid Request: a batch holds at most ${MAX_BATCH_SIZE} messages`,
-      );
+    if (body.kind === "parsed" && Array.isArray(body.value)) {
+      const refusal = batchRefusal(body.value, c.req.header("mcp-protocol-version"));
+      if (refusal !== undefined) {
+        return jsonRpcError(c, 400, JSON_RPC_ERROR.invalidRequest, refusal);
+      }
     }
     c.set("jsonRpc", { body, toolCalls: toolCallsIn(body) });
     await next();
