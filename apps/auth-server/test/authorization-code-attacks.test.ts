@@ -395,3 +395,23 @@ describe("authorization rate limit", () => {
     }
   });
 });
+
+describe("/authorize is not an open redirector (RFC 9700 §4.11.2)", () => {
+  it("shows an error for a self-registered https redirect instead of redirecting (phishing via open redirect)", async () => {
+    const client = await registerPublicClient(server, {
+      redirect_uris: ["https://phish.example/login"],
+    });
+    const response = await authorize(server, {
+      clientId: client.clientId,
+      redirectUri: client.redirectUri,
+      state: "s1",
+      codeChallenge: pkcePair().codeChallenge,
+      extra: { response_type: "token" },
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get("location")).toBeNull();
+    const page = await response.text();
+    expect(page).toContain("Return to phish.example");
+    expect(page).toContain("error=unsupported_response_type");
+  });
+});

@@ -10,6 +10,8 @@ export function authorizationErrorPage(
   status: ContentfulStatusCode,
   title: string,
   explanation: string,
+  /** Where the person may choose to go back to (an error response the client should still get). */
+  continueTo?: { href: string; host: string },
 ): Response | Promise<Response> {
   c.header("Cache-Control", "no-store");
   // The page has no script and loads nothing; it must not be framed (clickjacking).
@@ -40,6 +42,7 @@ export function authorizationErrorPage(
       <p>${explanation}</p>
       <p>Go back to the application you came from and start again. If this keeps happening, the
         application is misconfigured; its developer can find the reason in this server's audit log.</p>
+      ${continueTo ? html`<p><a href="${continueTo.href}" rel="noreferrer">Return to ${continueTo.host}</a></p>` : ""}
     </main>
   </body>
 </html>`,

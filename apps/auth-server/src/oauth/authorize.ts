@@ -7,6 +7,7 @@ import {
   OFFLINE_ACCESS_SCOPE,
   parseScopeParameter,
 } from "@repo/scopes";
+import { isLoopbackUrl } from "@repo/server-kit";
 import type { Context } from "hono";
 import { authorizationErrorPage } from "../http/error-page";
 import { OAuthError } from "../http/oauth-error";
@@ -210,14 +211,24 @@ export function authorizeRoute(server: AuthServer) {
         now,
       );
       c.header("Cache-Control", "no-store");
-      return c.redirect(
-        authorizationResponseUri(redirectUri, server.config.issuer, {
-          error: error.code,
-          error_description: error.description,
-          state,
-        }),
-        302,
-      );
+      const errorResponseUri = authorizationResponseUri(redirectUri, server.config.issuer, {
+        error: error.code,
+        error_description: error.description,
+        state,
+      });
+      if (!redirectsWithoutAsking(client, redirectUri)) {
+        // RFC 9700 §4.11.2: anyone can register a client whose redirect URI is their own site, and an
+        // automatic error redirect would make this server's address a link to it (phishing). The
+        // person sees the error and the destination, and decides.
+        return authorizationErrorPage(
+          c,
+          400,
+          "This sign-in request cannot be completed",
+          `${client.clientName ?? "The application"} asked for something this server does not allow: ${error.description}.`,
+          { href: errorResponseUri, host: new URL(redirectUri).host },
+        );
+      }
+      return c.redirect(errorResponseUri, 302);
     }
   };
 }
@@ -226,6 +237,15 @@ interface ValidAuthorizationRequest {
   resource: ProtectedResource;
   scopes: string[];
   codeChallenge: string;
+}
+
+/**
+ * Whether an error may go back to the redirect URI without the person choosing to follow it: for
+ * pre-registered clients (an administrator vouched for the URI) and loopback redirects (they lead
+ * to the person's own machine, not to a site an attacker could name).
+ */
+function redirectsWithoutAsking(client: ClientRecord, redirectUri: string): boolean {
+  return client.registrationType === "pre_registered" || isLoopbackUrl(new URL(redirectUri));
 }
 
 function validateAuthorizationRequest(
