@@ -184,6 +184,41 @@ describe("sentiment tools", () => {
     expect(message).toMatch(/starts .* after it ends/);
   });
 
+  describe.each([
+    ["get_ticker_sentiment", { ticker: FIRST_TICKER }],
+    ["get_sentiment_history", { ticker: FIRST_TICKER }],
+    ["compare_tickers", { tickers: [FIRST_TICKER, SECOND_TICKER] }],
+    ["list_news", {}],
+    ["climate_risk_sentiment", {}],
+  ] as const)("%s with a date window the engine cannot read", (name, subject) => {
+    it.each([
+      [{ to: "0000-01-05", days: 10 }, /to must be a date from 1970-01-01 to 9999-12-31/],
+      [{ to: "0000-01-01" }, /to must be a date from 1970-01-01 to 9999-12-31/],
+      [{ from: "0000-01-01", to: "0000-01-02" }, /from must be a date from 1970-01-01/],
+      [{ to: "1970-01-05", days: 10 }, /starts \(1969-12-27\) before 1970-01-01/],
+    ])(
+      "refuses %j as a tool error the model can correct, never a server failure",
+      async (window, message) => {
+        const failures = stack.mcp.serverErrors.length;
+        expect(await callError(machine, name, { ...subject, ...window })).toMatch(message);
+        expect(stack.mcp.serverErrors.length).toBe(failures);
+      },
+    );
+  });
+
+  it("reads a window that ends on the last day a date can name", async () => {
+    const { structuredContent } = await call(machine, "get_sentiment_history", {
+      ticker: FIRST_TICKER,
+      to: "9999-12-31",
+      days: 3,
+    });
+    expect((structuredContent.series as { date: string }[]).map((day) => day.date)).toEqual([
+      "9999-12-29",
+      "9999-12-30",
+      "9999-12-31",
+    ]);
+  });
+
   it("compare_tickers ranks companies from most bullish to most bearish", async () => {
     const { structuredContent } = await call(machine, "compare_tickers", {
       tickers: [FIRST_TICKER, SECOND_TICKER, THIRD_TICKER],

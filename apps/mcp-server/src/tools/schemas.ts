@@ -26,14 +26,37 @@ export const TickerInput = z
 
 const IsoDate = z.iso.date();
 
+/**
+ * The days a window may cover. `z.iso.date()` accepts year 0000, and a window reaching back from
+ * there needs an expanded year (-000001-12-27) that no YYYY-MM-DD reader takes: the engine threw on
+ * it. Four-digit years from the Unix epoch on are all the dataset could ever hold.
+ */
+export const FIRST_WINDOW_DAY = "1970-01-01";
+export const LAST_WINDOW_DAY = "9999-12-31";
+
+// YYYY-MM-DD strings with four-digit years order as the dates do.
+function isWindowDay(isoDate: string): boolean {
+  return isoDate >= FIRST_WINDOW_DAY && isoDate <= LAST_WINDOW_DAY;
+}
+
+function windowDay(field: "from" | "to") {
+  return IsoDate.refine(isWindowDay, {
+    message: `${field} must be a date from ${FIRST_WINDOW_DAY} to ${LAST_WINDOW_DAY}`,
+  });
+}
+
 /** Longest window a tool reads: the whole dataset fits, and no call scans more than a year. */
 export const MAX_WINDOW_DAYS = 366;
 
 export const DateWindowInput = {
-  from: IsoDate.optional().describe("First day (YYYY-MM-DD), inclusive"),
-  to: IsoDate.optional().describe(
-    `Last day (YYYY-MM-DD), inclusive; defaults to the dataset's as-of date`,
-  ),
+  from: windowDay("from")
+    .optional()
+    .describe(`First day (YYYY-MM-DD, ${FIRST_WINDOW_DAY} at the earliest), inclusive`),
+  to: windowDay("to")
+    .optional()
+    .describe(
+      `Last day (YYYY-MM-DD, ${LAST_WINDOW_DAY} at the latest), inclusive; defaults to the dataset's as-of date`,
+    ),
   days: z
     .number()
     .int()
@@ -59,6 +82,12 @@ export function resolveWindow(
   }
   const to = input.to ?? defaultWindow(1).to;
   const from = input.from ?? addDays(to, -((input.days ?? defaultDays) - 1));
+  // The input schema bounds `from` and `to`; a `from` counted back from `to` needs the same check.
+  if (!isWindowDay(from)) {
+    throw new ToolError(
+      `The window starts (${from}) before ${FIRST_WINDOW_DAY}, the earliest day a window may cover. Ask for fewer days or a later end.`,
+    );
+  }
   if (from > to) throw new ToolError(`The window starts (${from}) after it ends (${to}).`);
   if ((Date.parse(to) - Date.parse(from)) / DAY_MS + 1 > MAX_WINDOW_DAYS) {
     throw new ToolError(`The window is longer than ${MAX_WINDOW_DAYS} days.`);
