@@ -2,15 +2,18 @@
 import { describe, expect, it } from "vitest";
 import {
   authorize,
+  decide,
   internalApi,
   internalApiToken,
   introspect,
+  logIn,
   obtainAuthorizationCode,
   pkcePair,
   READ_SCOPES,
   redeemCode,
   refresh,
   registerPublicClient,
+  startInteraction,
 } from "./support/authorization";
 import { json, MCP_RESOURCE, startTestAuthServer, useTestAuthServer } from "./support/test-server";
 
@@ -199,6 +202,35 @@ describe("/token refuses codes that are stolen, replayed or bent", () => {
       redirect_uri: "http://127.0.0.1:53682/other",
     });
     expect((await json(response)).error).toBe("invalid_grant");
+  });
+
+  it("refuses a token request that leaves out the redirect_uri the authorization request sent", async () => {
+    const authorized = await obtainAuthorizationCode(server);
+    const response = await redeemCode(server, authorized, { redirect_uri: undefined });
+    expect((await json(response)).error).toBe("invalid_grant");
+    // Left out at both ends (one registered URI), it is not required.
+    const client = await registerPublicClient(server);
+    const { codeVerifier, codeChallenge } = pkcePair();
+    const interaction = await startInteraction(server, {
+      clientId: client.clientId,
+      scope: READ_SCOPES,
+      resource: MCP_RESOURCE,
+      codeChallenge,
+    });
+    const callback = await decide(server, interaction, await logIn(server));
+    const withoutRedirect = await redeemCode(
+      server,
+      {
+        code: callback.searchParams.get("code") ?? "",
+        codeVerifier,
+        clientId: client.clientId,
+        redirectUri: client.redirectUri,
+        userId: "",
+        callback,
+      },
+      { redirect_uri: undefined },
+    );
+    expect(withoutRedirect.status).toBe(200);
   });
 
   it("refuses a resource swapped between authorize and token (audience confusion)", async () => {

@@ -115,6 +115,8 @@ export const interactions = sqliteTable(
       .notNull()
       .references(() => clients.clientId, { onDelete: "cascade" }),
     redirectUri: text("redirect_uri").notNull(),
+    /** RFC 6749 §4.1.3: a redirect_uri sent here must be sent again, identical, at the token endpoint. */
+    redirectUriSent: integer("redirect_uri_sent", { mode: "boolean" }).notNull(),
     state: text("state"),
     scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
     resource: text("resource").notNull(),
@@ -184,6 +186,7 @@ export const authorizationCodes = sqliteTable("authorization_codes", {
     .notNull()
     .references(() => users.id, { onDelete: "cascade" }),
   redirectUri: text("redirect_uri").notNull(),
+  redirectUriSent: integer("redirect_uri_sent", { mode: "boolean" }).notNull(),
   resource: text("resource").notNull(),
   scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
   codeChallenge: text("code_challenge").notNull(),

@@ -181,6 +181,7 @@ export function interactionRoutes(server: AuthServer): Hono {
         clientId: interaction.clientId,
         userId: user.id,
         redirectUri: interaction.redirectUri,
+        redirectUriSent: interaction.redirectUriSent,
         resource: interaction.resource,
         scopes: interaction.scopes,
         codeChallenge: interaction.codeChallenge,

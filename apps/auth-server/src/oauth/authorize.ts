@@ -170,6 +170,7 @@ export function authorizeRoute(server: AuthServer) {
         id,
         clientId: client.clientId,
         redirectUri,
+        redirectUriSent: requestedRedirectUri !== undefined,
         state: state ?? null,
         scopes: interaction.scopes,
         resource: interaction.resource.identifier,

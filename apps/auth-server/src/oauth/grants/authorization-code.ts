@@ -62,8 +62,13 @@ export async function authorizationCodeGrant(
   if (!verifyCodeVerifier(request.data.code_verifier, code.codeChallenge)) {
     throw invalidGrant("code_verifier does not match the code_challenge (PKCE)");
   }
-  if (request.data.redirect_uri !== undefined && request.data.redirect_uri !== code.redirectUri) {
-    throw invalidGrant("redirect_uri differs from the authorization request's");
+  // RFC 6749 §4.1.3: required, and identical, when the authorization request included it.
+  if (
+    request.data.redirect_uri === undefined
+      ? code.redirectUriSent
+      : request.data.redirect_uri !== code.redirectUri
+  ) {
+    throw invalidGrant("redirect_uri must be the authorization request's, sent again unchanged");
   }
   if (input.resources !== undefined && input.resources.length > 0) {
     // RFC 8707 §2.2: the token request may repeat the resource, never swap it for another.
