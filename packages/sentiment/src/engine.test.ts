@@ -2,7 +2,8 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { analyzeSentiment } from "./engine";
+import { analyzeSentiment, countEngineSteps } from "./engine";
+import { tokenize } from "./tokenize";
 
 const score = (text: string) => analyzeSentiment(text).score;
 
@@ -285,5 +286,32 @@ describe("result shape", () => {
   it("is deterministic", () => {
     const text = "Revenue fell sharply but costs fell too.";
     expect(analyzeSentiment(text)).toEqual(analyzeSentiment(text));
+  });
+});
+
+describe("cost", () => {
+  // Not timed (speed is measured in `npm run bench`): the engine counts its inner-loop steps, and
+  // on texts built to make pairing and modifiers quadratic the count must stay a small multiple of
+  // the token count, at 1,000 and at 10,000 characters (the MCP tool's maximum).
+  const fill = (unit: string, size: number) =>
+    unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+  const STEPS_PER_TOKEN = 30;
+
+  it.each([
+    "revenue fell to its lowest ",
+    "Revenue fell sharply ",
+    "revenue fell costs rose debt cut ",
+    "revenue costs margin debt guidance ",
+    "fell rose cut raised lower higher ",
+    "not revenue did not fall no ",
+    "sharply very slightly revenue fell significantly ",
+    "but if revenue could fall despite ",
+    'revenue " " " " " " " " fell fell ',
+    "Net loss narrowed, but the company cut its guidance. ",
+  ])("does work linear in the tokens of %j repeated", (unit) => {
+    for (const size of [1_000, 10_000]) {
+      const text = fill(unit, size);
+      expect(countEngineSteps(text)).toBeLessThanOrEqual(STEPS_PER_TOKEN * tokenize(text).length);
+    }
   });
 });

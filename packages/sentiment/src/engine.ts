@@ -212,6 +212,7 @@ function findSpans(tokens: Token[]): Span[] {
     const token = tokens[index];
     let best: Span | undefined;
     for (const pattern of token ? (PATTERNS.get(token.text) ?? []) : []) {
+      steps++;
       const last = matchAt(tokens, index, pattern.tokens);
       if (last < 0) continue;
       const better =
@@ -231,10 +232,19 @@ function findSpans(tokens: Token[]): Span[] {
   return mergeObjects(spans);
 }
 
+// Work counter for the complexity test: every candidate an inner loop looks at adds one step, so a
+// test can check the engine does O(tokens) work without timing it.
+let steps = 0;
+
 interface Structure {
   sentence: number[];
   clause: number[];
-  negationStop: boolean[];
+  /** `wordsBefore[i]`: word and number tokens (not punctuation) among `tokens[0..i)`. */
+  wordsBefore: Int32Array;
+  /** `stopsBefore[i]`: negation-stopping words among `tokens[0..i)`. */
+  stopsBefore: Int32Array;
+  /** Index of the last token of each sentence. */
+  sentenceLast: number[];
 }
 
 // Company suffixes and initials end in a full stop that does not end the sentence
@@ -278,15 +288,21 @@ function structure(text: string, tokens: Token[], spans: Span[]): Structure {
   );
   const sentence: number[] = [];
   const clause: number[] = [];
-  const negationStop: boolean[] = [];
+  const wordsBefore = new Int32Array(tokens.length + 1);
+  const stopsBefore = new Int32Array(tokens.length + 1);
+  const sentenceLast: number[] = [];
   let sentenceIndex = 0;
   let clauseIndex = 0;
   tokens.forEach((token, index) => {
+    steps++;
     const isClauseWord = CLAUSE_WORDS.has(token.text) || markerStarts.has(index);
     if (isClauseWord) clauseIndex++;
     sentence.push(sentenceIndex);
     clause.push(clauseIndex);
-    negationStop.push(NEGATION_STOP_WORDS.has(token.text));
+    const stop = NEGATION_STOP_WORDS.has(token.text);
+    wordsBefore[index + 1] = (wordsBefore[index] ?? 0) + (token.kind === "punct" ? 0 : 1);
+    stopsBefore[index + 1] = (stopsBefore[index] ?? 0) + (stop ? 1 : 0);
+    sentenceLast[sentenceIndex] = index;
     if (endsSentence(text, tokens, index)) {
       sentenceIndex++;
       clauseIndex++;
@@ -294,54 +310,67 @@ function structure(text: string, tokens: Token[], spans: Span[]): Structure {
       clauseIndex++;
     }
   });
-  return { sentence, clause, negationStop };
+  return { sentence, clause, wordsBefore, stopsBefore, sentenceLast };
+}
+
+/** How many of `counts` fall strictly between token positions `from` and `to` (a prefix array). */
+function countBetween(counts: Int32Array, from: number, to: number): number {
+  return to > from + 1 ? (counts[to] ?? 0) - (counts[from + 1] ?? 0) : 0;
 }
 
 const OBJECT_REACH_BACK = 5;
 const OBJECT_REACH_FORWARD = 4;
 
-/** Word tokens strictly between two token positions; punctuation is not distance. */
-function wordsBetween(tokens: Token[], from: number, to: number): Token[] {
-  return tokens.slice(from + 1, to).filter((token) => token.kind !== "punct");
-}
-
+// The objects are sorted and do not overlap, so the nearest one on each side is the only candidate:
+// anything further is in an earlier clause or further away, and fails the same test.
 function nearestObject(
-  tokens: Token[],
   direction: Span,
-  objects: Span[],
-  clause: number[],
+  before: Span | undefined,
+  after: Span | undefined,
+  shape: Structure,
   preferForward: boolean,
 ): Span | undefined {
-  const sameClause = objects.filter((object) => clause[object.first] === clause[direction.first]);
-  const before = sameClause
-    .filter((object) => object.last < direction.first)
-    .filter(
-      (object) => wordsBetween(tokens, object.last, direction.first).length < OBJECT_REACH_BACK,
-    )
-    .sort((a, b) => b.last - a.last)[0];
+  const { clause, wordsBefore, stopsBefore } = shape;
+  steps++;
+  const directionClause = clause[direction.first];
+  const back =
+    before &&
+    clause[before.first] === directionClause &&
+    countBetween(wordsBefore, before.last, direction.first) < OBJECT_REACH_BACK
+      ? before
+      : undefined;
   // Looking ahead stops at "as" and "and": "rose 9% as inflation eased" is two moves, not one.
-  const after = sameClause
-    .filter((object) => object.first > direction.last)
-    .filter((object) => {
-      const between = wordsBetween(tokens, direction.last, object.first);
-      return (
-        between.length < OBJECT_REACH_FORWARD &&
-        !between.some((token) => NEGATION_STOP_WORDS.has(token.text))
-      );
-    })
-    .sort((a, b) => a.first - b.first)[0];
-  return preferForward ? (after ?? before) : (before ?? after);
+  const forward =
+    after &&
+    clause[after.first] === directionClause &&
+    countBetween(wordsBefore, direction.last, after.first) < OBJECT_REACH_FORWARD &&
+    countBetween(stopsBefore, direction.last, after.first) === 0
+      ? after
+      : undefined;
+  return preferForward ? (forward ?? back) : (back ?? forward);
 }
 
-function baseUnits(tokens: Token[], spans: Span[], clause: number[]): Unit[] {
+function baseUnits(spans: Span[], shape: Structure): Unit[] {
   const objects = spans.filter((span) => span.role === "object");
   const paired = new Set<Span>();
   const units: Unit[] = [];
+  let nextObject = 0;
   for (const span of spans) {
+    steps++;
+    if (span.role === "object") {
+      nextObject++;
+      continue;
+    }
     if (span.role !== "direction") continue;
     const direction = span.pattern.direction;
     if (!direction) continue;
-    const object = nearestObject(tokens, span, objects, clause, direction.reach === "before");
+    const object = nearestObject(
+      span,
+      objects[nextObject - 1],
+      objects[nextObject],
+      shape,
+      direction.reach === "before",
+    );
     if (object?.pattern.object) {
       paired.add(object);
       units.push({
@@ -362,6 +391,7 @@ function baseUnits(tokens: Token[], spans: Span[], clause: number[]): Unit[] {
     }
   }
   for (const span of spans) {
+    steps++;
     const standalone = span.role === "lexicon" || (span.role === "object" && !paired.has(span));
     if (!standalone || span.pattern.weight === 0) continue;
     units.push({
@@ -377,6 +407,7 @@ function baseUnits(tokens: Token[], spans: Span[], clause: number[]): Unit[] {
 
 function percentMagnitude(tokens: Token[], unit: Unit, clause: number[]): number {
   for (let index = unit.first - 3; index <= unit.last + 4; index++) {
+    steps++;
     const token = tokens[index];
     if (token?.kind !== "number" || !token.text.endsWith("%")) continue;
     if (clause[index] !== clause[unit.anchor]) continue;
@@ -391,17 +422,43 @@ function percentMagnitude(tokens: Token[], unit: Unit, clause: number[]): number
   return 1;
 }
 
+// Factors are applied one at a time, in text order, like the markers that cause them; past a few
+// repeats ("but … but … but …", only in contrived text) the rest are applied as one product so the
+// work stays linear.
+const EXACT_REPEATS = 8;
+
+function repeatedly(weight: number, factor: number, times: number): number {
+  let result = weight;
+  for (let count = 0; count < Math.min(times, EXACT_REPEATS); count++) result *= factor;
+  return times > EXACT_REPEATS ? result * factor ** (times - EXACT_REPEATS) : result;
+}
+
 function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: Structure): void {
-  const { clause, sentence, negationStop } = shape;
+  const { clause, sentence, stopsBefore } = shape;
 
   for (const unit of units) {
     if (unit.rule === "direction-object") unit.weight *= percentMagnitude(tokens, unit, clause);
   }
 
-  for (const span of spans.filter((candidate) => candidate.role === "intensifier")) {
+  // Intensifiers and units are both in text order, so one sweep keeps the units near the current
+  // intensifier: added when the window reaches their first token, dropped once it passes their
+  // last. A unit spans a few words (the pairing reach), so only a handful are ever active.
+  const order = new Map(units.map((unit, position) => [unit, position]));
+  let active: Unit[] = [];
+  let next = 0;
+  for (const span of spans) {
+    if (span.role !== "intensifier") continue;
+    const from = span.first - INTENSIFIER_REACH - 1;
+    const to = span.last + INTENSIFIER_REACH + 1;
+    for (let unit = units[next]; unit && unit.first <= to; unit = units[++next]) active.push(unit);
+    active = active.filter((unit) => {
+      steps++;
+      return unit.last >= from;
+    });
     let target: Unit | undefined;
     let targetDistance = Number.POSITIVE_INFINITY;
-    for (const unit of units) {
+    const nearby = active.toSorted((x, y) => (order.get(x) ?? 0) - (order.get(y) ?? 0));
+    for (const unit of nearby) {
       if (clause[unit.anchor] !== clause[span.first]) continue;
       const distance =
         span.last < unit.first
@@ -422,20 +479,26 @@ function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: St
     if (target.rule !== "negation") target.rule = "intensifier";
   }
 
-  for (const span of spans.filter((candidate) => candidate.role === "negator")) {
+  // Each unit has its own anchor token, so a negator finds what it negates by position.
+  const byAnchor = new Map<number, Unit[]>();
+  for (const unit of units) {
+    const list = byAnchor.get(unit.anchor);
+    if (list) list.push(unit);
+    else byAnchor.set(unit.anchor, [unit]);
+  }
+  for (const span of spans) {
+    if (span.role !== "negator") continue;
     let negatedSomething = false;
-    for (const unit of units) {
-      if (unit.anchor <= span.last || unit.anchor - span.last > NEGATION_REACH) continue;
-      if (clause[unit.anchor] !== clause[span.last]) continue;
-      let blocked = false;
-      for (let index = span.last + 1; index < unit.anchor; index++) {
-        if (negationStop[index]) blocked = true;
+    for (let anchor = span.last + 1; anchor <= span.last + NEGATION_REACH; anchor++) {
+      for (const unit of byAnchor.get(anchor) ?? []) {
+        steps++;
+        if (clause[unit.anchor] !== clause[span.last]) continue;
+        if (countBetween(stopsBefore, span.last, unit.anchor) > 0) continue;
+        unit.weight *= NEGATION_FACTOR;
+        unit.first = Math.min(unit.first, span.first);
+        unit.rule = "negation";
+        negatedSomething = true;
       }
-      if (blocked) continue;
-      unit.weight *= NEGATION_FACTOR;
-      unit.first = Math.min(unit.first, span.first);
-      unit.rule = "negation";
-      negatedSomething = true;
     }
     if (!negatedSomething && span.pattern.weight !== 0) {
       units.push({
@@ -448,48 +511,93 @@ function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: St
     }
   }
 
+  // Contrast ("but") weights the rest of its sentence up and what came before (in the sentence, or
+  // in the previous one when "But" opens a sentence) down; concession and hedge markers, and a
+  // sentence-opening "while", weaken the rest of their clause. Counted per position in one pass.
+  const contrastBefore = new Int32Array(tokens.length + 1); // contrast markers ending before i, same sentence
+  const contrastFrom = new Int32Array(tokens.length + 1); // contrast markers starting at or after i, same sentence
+  // Damping factors of each clause in order, and how many of them end before position i, so a unit
+  // is multiplied by them one by one, in the same order as the markers appear.
+  const dampFactors = new Map<number, number[]>();
+  const dampBefore = new Int32Array(tokens.length + 1);
+  // Past the first few, the product of the rest: dampTail[clause][j] = factors[EXACT_REPEATS..j).
+  const dampTail = new Map<number, number[]>();
+  const opensWithContrast = new Set<number>();
+  const contrastEnds = new Map<number, number>();
+  const contrastStarts = new Map<number, number>();
+  const dampEnds = new Map<number, number[]>();
   for (const span of spans) {
-    const opensSentence = span.first === 0 || sentence[span.first - 1] !== sentence[span.first];
+    steps++;
     if (span.role === "contrast") {
-      const markerSentence = sentence[span.first] ?? 0;
-      for (const unit of units) {
-        const unitSentence = sentence[unit.first] ?? 0;
-        if (unitSentence === markerSentence && unit.first > span.last) {
-          unit.weight *= CONTRAST_AFTER;
-        } else if (
-          unit.last < span.first &&
-          (unitSentence === markerSentence ||
-            (opensSentence && unitSentence === markerSentence - 1))
-        ) {
-          unit.weight *= CONTRAST_BEFORE;
-        }
+      contrastEnds.set(span.last, (contrastEnds.get(span.last) ?? 0) + 1);
+      contrastStarts.set(span.first, (contrastStarts.get(span.first) ?? 0) + 1);
+      if (span.first === 0 || sentence[span.first - 1] !== sentence[span.first]) {
+        opensWithContrast.add(sentence[span.first] ?? 0);
       }
     } else if (span.role === "concession" || span.role === "hedge") {
       const factor = span.role === "hedge" ? span.pattern.weight : CONCESSION_FACTOR;
-      for (const unit of units) {
-        if (unit.first > span.last && clause[unit.anchor] === clause[span.first]) {
-          unit.weight *= factor;
-        }
-      }
+      const list = dampEnds.get(span.last) ?? [];
+      list.push(factor);
+      dampEnds.set(span.last, list);
     }
   }
-
-  // "While bookings grew, cash burn rose": a sentence-opening "while" concedes like "although"; a
-  // mid-sentence one only joins two facts.
-  tokens.forEach((token, index) => {
-    const opensSentence = index === 0 || sentence[index - 1] !== sentence[index];
-    if (token.text !== "while" || !opensSentence) return;
-    for (const unit of units) {
-      if (unit.first > index && clause[unit.anchor] === clause[index]) {
-        unit.weight *= CONCESSION_FACTOR;
+  for (let position = 0; position < tokens.length; position++) {
+    steps++;
+    const sameSentence = position > 0 && sentence[position - 1] === sentence[position];
+    const sameClause = position > 0 && clause[position - 1] === clause[position];
+    contrastBefore[position] =
+      (sameSentence ? (contrastBefore[position - 1] ?? 0) : 0) +
+      (sameSentence ? (contrastEnds.get(position - 1) ?? 0) : 0);
+    const ending = sameClause ? (dampEnds.get(position - 1) ?? []) : [];
+    dampBefore[position] = (sameClause ? (dampBefore[position - 1] ?? 0) : 0) + ending.length;
+    if (ending.length > 0) {
+      const key = clause[position] ?? 0;
+      const factors = dampFactors.get(key) ?? [];
+      const tail = dampTail.get(key) ?? [];
+      for (const factor of ending) {
+        factors.push(factor);
+        tail[factors.length] =
+          factors.length <= EXACT_REPEATS ? 1 : (tail[factors.length - 1] ?? 1) * factor;
       }
+      dampFactors.set(key, factors);
+      dampTail.set(key, tail);
     }
+  }
+  for (let position = tokens.length - 1; position >= 0; position--) {
+    steps++;
+    const sameSentence = sentence[position + 1] === sentence[position];
+    contrastFrom[position] =
+      (sameSentence ? (contrastFrom[position + 1] ?? 0) : 0) + (contrastStarts.get(position) ?? 0);
+  }
+  // "While bookings grew, cash burn rose": a sentence-opening "while" concedes like "although"; a
+  // mid-sentence one only joins two facts. "while" opens a clause, so a clause has at most one.
+  const openingWhile = new Map<number, number>();
+  tokens.forEach((token, position) => {
+    const opensSentence = position === 0 || sentence[position - 1] !== sentence[position];
+    if (token.text === "while" && opensSentence) openingWhile.set(clause[position] ?? 0, position);
   });
 
   for (const unit of units) {
-    const unitSentence = sentence[unit.anchor];
-    const lastOfSentence = tokens.findLast((_, index) => sentence[index] === unitSentence);
-    if (lastOfSentence?.text === "?") unit.weight *= QUESTION_FACTOR;
+    steps++;
+    const unitSentence = sentence[unit.first] ?? 0;
+    const later = contrastBefore[unit.first] ?? 0;
+    const lastInSentence = sentence[unit.last + 1] === sentence[unit.last];
+    const earlier =
+      (lastInSentence ? (contrastFrom[unit.last + 1] ?? 0) : 0) +
+      (opensWithContrast.has(unitSentence + 1) ? 1 : 0);
+    unit.weight = repeatedly(unit.weight, CONTRAST_AFTER, later);
+    if (clause[unit.first] === clause[unit.anchor]) {
+      const factors = dampFactors.get(clause[unit.first] ?? 0) ?? [];
+      const count = dampBefore[unit.first] ?? 0;
+      for (let at = 0; at < Math.min(count, EXACT_REPEATS); at++) unit.weight *= factors[at] ?? 1;
+      if (count > EXACT_REPEATS) unit.weight *= dampTail.get(clause[unit.first] ?? 0)?.[count] ?? 1;
+    }
+    unit.weight = repeatedly(unit.weight, CONTRAST_BEFORE, earlier);
+    const whileAt = openingWhile.get(clause[unit.anchor] ?? -1);
+    if (whileAt !== undefined && unit.first > whileAt) unit.weight *= CONCESSION_FACTOR;
+    // A question asserts nothing.
+    const last = shape.sentenceLast[sentence[unit.anchor] ?? 0];
+    if (last !== undefined && tokens[last]?.text === "?") unit.weight *= QUESTION_FACTOR;
   }
 }
 
@@ -505,12 +613,22 @@ const EMPTY_RESULT: SentimentResult = Object.freeze({
   evidence: [],
 }) as SentimentResult;
 
+/**
+ * For tests: the number of inner-loop steps `analyzeSentiment(text)` takes, a clock-free measure of
+ * its cost. Not exported from the package.
+ */
+export function countEngineSteps(text: string): number {
+  analyzeSentiment(text);
+  return steps;
+}
+
 export function analyzeSentiment(text: string): SentimentResult {
+  steps = 0;
   if (typeof text !== "string" || text.trim() === "") return { ...EMPTY_RESULT, evidence: [] };
   const tokens = tokenize(text);
   const spans = findSpans(tokens);
   const shape = structure(text, tokens, spans);
-  const units = baseUnits(tokens, spans, shape.clause);
+  const units = baseUnits(spans, shape);
   applyModifiers(tokens, spans, units, shape);
 
   const evidence: SentimentEvidence[] = [];

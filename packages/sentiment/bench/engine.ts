@@ -1,0 +1,74 @@
+// Speed of analyzeSentiment on adversarial text, as a ratio to ordinary finance prose measured in
+// the same run. Run: npm run bench -w @repo/sentiment
+//
+// Every input is about 10,000 characters (the MCP tool's maximum). The engine should be linear in
+// its input, so an adversarial text should cost about as much per character as prose: ratios near
+// 1–3×, not 100×. Timings vary from machine to machine; the ratios are the point, and nothing here
+// is asserted (the structural bound is checked without a clock in src/engine.test.ts).
+
+import { EVAL_SENTENCES } from "../eval/sentences";
+import { analyzeSentiment } from "../src/engine";
+
+const SIZE = 10_000;
+
+/** Whole sentences from the evaluation set, in order, until about SIZE characters. */
+function prose(): string {
+  let text = "";
+  for (const sentence of EVAL_SENTENCES) {
+    if (text.length + sentence.text.length + 1 > SIZE) break;
+    text += `${sentence.text} `;
+  }
+  return text.trim();
+}
+
+const fill = (unit: string) => unit.repeat(Math.ceil(SIZE / unit.length)).slice(0, SIZE);
+
+const INPUTS: [string, string][] = [
+  ["finance prose (baseline)", prose()],
+  ["'revenue fell to its lowest ' × n", fill("revenue fell to its lowest ")],
+  ["'Revenue fell sharply ' × n", fill("Revenue fell sharply ")],
+  ["objects and directions interleaved", fill("revenue fell costs rose debt cut ")],
+  ["many objects", fill("revenue costs margin debt guidance ")],
+  ["many direction words", fill("fell rose cut raised lower higher ")],
+  ["many negations", fill("not revenue did not fall no ")],
+  ["many intensifiers", fill("sharply very slightly revenue fell significantly ")],
+  ["many contrast and hedge markers", fill("but if revenue could fall despite ")],
+  ["one object, quoted gap", `revenue ${fill('" ').slice(0, SIZE - 40)} fell fell fell fell`],
+  [
+    "no punctuation, mixed",
+    fill("profit did not rise sharply but costs fell despite weak demand "),
+  ],
+];
+
+function microsecondsPerChar(text: string): number {
+  // Repeat until a round takes long enough to time; report the fastest of several rounds.
+  let repeats = 1;
+  for (;;) {
+    const start = performance.now();
+    for (let index = 0; index < repeats; index++) analyzeSentiment(text);
+    if (performance.now() - start > 50) break;
+    repeats *= 2;
+  }
+  let best = Number.POSITIVE_INFINITY;
+  for (let round = 0; round < 7; round++) {
+    const start = performance.now();
+    for (let index = 0; index < repeats; index++) analyzeSentiment(text);
+    best = Math.min(best, (performance.now() - start) / repeats);
+  }
+  return (best * 1000) / text.length;
+}
+
+const results = INPUTS.map(([name, text]) => ({
+  name,
+  chars: text.length,
+  perChar: microsecondsPerChar(text),
+}));
+const baseline = results[0]?.perChar ?? 1;
+const width = Math.max(...results.map((row) => row.name.length));
+console.log(`analyzeSentiment, ${SIZE.toLocaleString("en")} characters per input\n`);
+console.log(`${"input".padEnd(width)}  chars   ms/call  µs/char  × prose`);
+for (const row of results) {
+  console.log(
+    `${row.name.padEnd(width)}  ${String(row.chars).padStart(5)}  ${((row.perChar * row.chars) / 1000).toFixed(2).padStart(8)}  ${row.perChar.toFixed(3).padStart(7)}  ${(row.perChar / baseline).toFixed(1).padStart(7)}`,
+  );
+}
