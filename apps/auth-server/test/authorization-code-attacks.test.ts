@@ -1,6 +1,9 @@
 // Negative tests for the authorization code flow, each named after the attack it stops.
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { users } from "../src/db/schema";
 import {
+  ANALYST_USER,
   authorize,
   decide,
   internalApi,
@@ -445,5 +448,22 @@ describe("/authorize is not an open redirector (RFC 9700 §4.11.2)", () => {
     const page = await response.text();
     expect(page).toContain("Return to phish.example");
     expect(page).toContain("error=unsupported_response_type");
+  });
+});
+
+describe("a disabled person's tokens", () => {
+  it("introspects a disabled user's access token as inactive (account closed, token still held)", async () => {
+    const authorized = await obtainAuthorizationCode(server, { user: ANALYST_USER });
+    const tokens = await json(redeemCode(server, authorized));
+    expect((await introspect(server, tokens.access_token)).active).toBe(true);
+    const { db } = server.instance.server;
+    db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, authorized.userId)).run();
+    try {
+      expect((await introspect(server, tokens.access_token)).active).toBe(false);
+      const refreshed = await refresh(server, authorized.clientId, tokens.refresh_token);
+      expect((await json(refreshed)).error).toBe("invalid_grant");
+    } finally {
+      db.update(users).set({ disabledAt: null }).where(eq(users.id, authorized.userId)).run();
+    }
   });
 });

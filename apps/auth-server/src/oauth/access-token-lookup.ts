@@ -4,16 +4,22 @@ import { decodeJwt } from "jose";
 import type { AuthServer } from "../server-context";
 import { findClient } from "../store/clients";
 import { isAccessTokenRevoked } from "../store/revoked-access-tokens";
+import { findUserById } from "../store/users";
 
 export type AccessTokenState =
   | { kind: "unknown" }
-  | { kind: "inactive"; claims: AccessTokenClaims; reason: "revoked" | "client-disabled" }
+  | {
+      kind: "inactive";
+      claims: AccessTokenClaims;
+      reason: "revoked" | "client-disabled" | "user-disabled";
+    }
   | { kind: "active"; claims: AccessTokenClaims };
 
 /**
  * Verifies a presented token exactly as a resource server would (signature by a published key, `iss`,
  * `typ`, `exp`), for whichever of our resources its `aud` names, then applies what only this server
- * knows: revocations and disabled clients. Anything else, malformed or foreign, is "unknown".
+ * knows: revocations, disabled clients and disabled users. Anything else, malformed or foreign, is
+ * "unknown".
  */
 export async function lookUpAccessToken(
   server: AuthServer,
@@ -47,6 +53,14 @@ export async function lookUpAccessToken(
   const client = findClient(server.db, claims.client_id);
   if (!client || client.disabledAt !== null) {
     return { kind: "inactive", claims, reason: "client-disabled" };
+  }
+  // A person's token (client credentials tokens name the client itself as subject) ends with the
+  // person's account.
+  if (claims.sub !== claims.client_id) {
+    const user = findUserById(server.db, claims.sub);
+    if (!user || user.disabledAt !== null) {
+      return { kind: "inactive", claims, reason: "user-disabled" };
+    }
   }
   return { kind: "active", claims };
 }

@@ -166,32 +166,34 @@ export function authorizeRoute(server: AuthServer) {
     try {
       const interaction = validateAuthorizationRequest(server, client, query, state);
       const id = randomSecret();
-      insertInteraction(server.db, {
-        id,
-        clientId: client.clientId,
-        redirectUri,
-        redirectUriSent: requestedRedirectUri !== undefined,
-        state: state ?? null,
-        scopes: interaction.scopes,
-        resource: interaction.resource.identifier,
-        codeChallenge: interaction.codeChallenge,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + INTERACTION_LIFETIME_SECONDS * 1000),
-      });
-      recordAuditEvent(
-        server.db,
-        {
-          event: "authorization.requested",
-          outcome: "success",
+      server.db.transaction((tx) => {
+        insertInteraction(tx, {
+          id,
           clientId: client.clientId,
-          ipAddress,
-          details: {
-            resource: interaction.resource.identifier,
-            scope: interaction.scopes.join(" "),
+          redirectUri,
+          redirectUriSent: requestedRedirectUri !== undefined,
+          state: state ?? null,
+          scopes: interaction.scopes,
+          resource: interaction.resource.identifier,
+          codeChallenge: interaction.codeChallenge,
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + INTERACTION_LIFETIME_SECONDS * 1000),
+        });
+        recordAuditEvent(
+          tx,
+          {
+            event: "authorization.requested",
+            outcome: "success",
+            clientId: client.clientId,
+            ipAddress,
+            details: {
+              resource: interaction.resource.identifier,
+              scope: interaction.scopes.join(" "),
+            },
           },
-        },
-        now,
-      );
+          now,
+        );
+      });
       c.header("Cache-Control", "no-store");
       // The interaction id is all the web app receives; it reads the rest over the internal API.
       return c.redirect(

@@ -69,6 +69,11 @@ describe("redirectUriIsRegistered", () => {
     ["a fragment", "http://127.0.0.1:51004/callback#x"],
     ["user info", "http://a@127.0.0.1:51004/callback"],
     ["letter case", "https://client.example.com/Callback"],
+    ["a decimal IPv4 literal for the loopback host", "http://2130706433:9/callback"],
+    ["a hexadecimal IPv4 literal for the loopback host", "http://0x7f.1:9/callback"],
+    ["a shortened IPv4 literal for the loopback host", "http://127.1:9/callback"],
+    ["a loopback path with dot segments", "http://127.0.0.1:9/x/../callback"],
+    ["a loopback path with a backslash", "http://127.0.0.1:9\\callback"],
   ])("refuses %s (open redirect)", (_, requested) => {
     expect(redirectUriIsRegistered(registered, requested)).toBe(false);
   });

@@ -52,6 +52,10 @@ export function redirectUriIsRegistered(registered: readonly string[], requested
   if (registered.includes(requested)) return true;
   if (!URL.canParse(requested) || requested.includes("#")) return false;
   const request = new URL(requested);
+  // Only the port may differ, so the string must already be in the form the URL parser prints:
+  // otherwise 2130706433, 0x7f.1, 127.1, dot segments or backslashes would all pass as 127.0.0.1
+  // and the stored redirect URI would be one nobody registered.
+  if (request.href !== requested) return false;
   if (request.protocol !== "http:" || !isLoopbackUrl(request)) return false;
   if (request.username || request.password) return false;
   return registered.some((candidate) => {
