@@ -283,6 +283,17 @@ describe("result shape", () => {
     );
   });
 
+  it.each([
+    [`${"but ".repeat(2490)}beat`, 1],
+    ["but beat ".repeat(1110), 1],
+    [`Revenue fell ${"sharply ".repeat(1240)}`, -1],
+  ])("stays finite when a modifier repeats thousands of times (%#)", (text, sign) => {
+    const result = analyzeSentiment(text);
+    expect(Number.isFinite(result.score)).toBe(true);
+    expect(Math.sign(result.score)).toBe(sign);
+    expect(Number.isFinite(result.confidence)).toBe(true);
+  });
+
   it("is deterministic", () => {
     const text = "Revenue fell sharply but costs fell too.";
     expect(analyzeSentiment(text)).toEqual(analyzeSentiment(text));

@@ -43,6 +43,10 @@ export interface SentimentResult {
 const NEGATION_FACTOR = -0.75;
 const NEGATION_REACH = 4;
 const INTENSIFIER_REACH = 2;
+// "Fell very sharply" stacks two intensifiers; more than that is not language, and unbounded
+// stacking ("sharply sharply …") overflowed the weight to Infinity.
+const MAX_INTENSIFIERS = 2;
+// Contrast weights each side once, however many "but"s a sentence has (1.5^k overflowed too).
 const CONTRAST_BEFORE = 0.5;
 const CONTRAST_AFTER = 1.5;
 const CONCESSION_FACTOR = 0.5;
@@ -83,6 +87,8 @@ interface Unit {
   anchor: number;
   weight: number;
   rule: string;
+  /** How many intensifiers have multiplied this unit. */
+  intensifiers?: number;
 }
 
 const GAP = "*";
@@ -422,16 +428,10 @@ function percentMagnitude(tokens: Token[], unit: Unit, clause: number[]): number
   return 1;
 }
 
-// Factors are applied one at a time, in text order, like the markers that cause them; past a few
-// repeats ("but … but … but …", only in contrived text) the rest are applied as one product so the
-// work stays linear.
+// Clause damping factors are applied one at a time, in text order, like the markers that cause
+// them; past a few ("if … if … if …", only in contrived text) the rest are applied as one product
+// so the work stays linear.
 const EXACT_REPEATS = 8;
-
-function repeatedly(weight: number, factor: number, times: number): number {
-  let result = weight;
-  for (let count = 0; count < Math.min(times, EXACT_REPEATS); count++) result *= factor;
-  return times > EXACT_REPEATS ? result * factor ** (times - EXACT_REPEATS) : result;
-}
 
 function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: Structure): void {
   const { clause, sentence, stopsBefore } = shape;
@@ -472,7 +472,8 @@ function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: St
         targetDistance = Math.min(distance, targetDistance);
       }
     }
-    if (!target) continue;
+    if (!target || (target.intensifiers ?? 0) >= MAX_INTENSIFIERS) continue;
+    target.intensifiers = (target.intensifiers ?? 0) + 1;
     target.weight *= span.pattern.weight;
     target.first = Math.min(target.first, span.first);
     target.last = Math.max(target.last, span.last);
@@ -585,14 +586,14 @@ function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: St
     const earlier =
       (lastInSentence ? (contrastFrom[unit.last + 1] ?? 0) : 0) +
       (opensWithContrast.has(unitSentence + 1) ? 1 : 0);
-    unit.weight = repeatedly(unit.weight, CONTRAST_AFTER, later);
+    if (later > 0) unit.weight *= CONTRAST_AFTER;
     if (clause[unit.first] === clause[unit.anchor]) {
       const factors = dampFactors.get(clause[unit.first] ?? 0) ?? [];
       const count = dampBefore[unit.first] ?? 0;
       for (let at = 0; at < Math.min(count, EXACT_REPEATS); at++) unit.weight *= factors[at] ?? 1;
       if (count > EXACT_REPEATS) unit.weight *= dampTail.get(clause[unit.first] ?? 0)?.[count] ?? 1;
     }
-    unit.weight = repeatedly(unit.weight, CONTRAST_BEFORE, earlier);
+    if (earlier > 0) unit.weight *= CONTRAST_BEFORE;
     const whileAt = openingWhile.get(clause[unit.anchor] ?? -1);
     if (whileAt !== undefined && unit.first > whileAt) unit.weight *= CONCESSION_FACTOR;
     // A question asserts nothing.
