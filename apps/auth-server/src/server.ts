@@ -1,4 +1,6 @@
 // Assembles the authorization server from its configuration: database, keys, seed data, HTTP app.
+
+import { isLoopbackUrl } from "@repo/server-kit";
 import { clientAddress } from "@repo/server-kit/listen";
 import type { Hono } from "hono";
 import { type CreateAppOptions, createApp } from "./app";
@@ -74,7 +76,9 @@ export async function createAuthServer(
     // AS-5: client ids that are https URLs. Outside production, loopback and private addresses are
     // allowed so that a developer can serve a document from their own machine.
     const clientMetadataDocuments = createClientMetadataDocumentResolver({
-      allowPrivateNetwork: config.mode !== "production",
+      // Only for a server that is itself on loopback: a development server reachable from a network
+      // would otherwise probe that network's private addresses for whoever asks.
+      allowPrivateNetwork: config.mode !== "production" && isLoopbackUrl(new URL(config.issuer)),
       clock,
     });
     const server: AuthServer = {

@@ -172,6 +172,25 @@ describe("createOutboundFetcher", () => {
     expect(error.failure).toBe("dns");
   });
 
+  it("answers a missing name like an internal one when private addresses are refused (internal DNS probing)", async () => {
+    const missing = fetcher({
+      allowPrivateNetwork: false,
+      resolveHostname: async () => {
+        throw Object.assign(new Error("getaddrinfo ENOTFOUND"), { code: "ENOTFOUND" });
+      },
+    });
+    const internal = fetcher({
+      allowPrivateNetwork: false,
+      resolveHostname: async () => ["10.1.2.3"],
+    });
+    const url = new URL("https://db.internal.test/doc.json");
+    const [notFound, forbidden] = await Promise.all([
+      failure(missing.fetchJson(url)),
+      failure(internal.fetchJson(url)),
+    ]);
+    expect(notFound.message).toBe(forbidden.message);
+  });
+
   it("does not follow a redirect", async () => {
     routes.set("/moved", (_, response) => {
       response.writeHead(302, { Location: "/doc.json" }).end();

@@ -89,6 +89,18 @@ const forbiddenAddress = () =>
     "the host is not a public internet address (loopback, private, link-local and other special-use addresses are refused)",
   );
 
+/**
+ * Where only public addresses are allowed, a name that does not resolve and a name that resolves to
+ * an internal address get one message: otherwise the error would tell a stranger which internal host
+ * names exist. The failure kind (for the audit log) still differs.
+ */
+const unresolvable = (allowPrivateNetwork: boolean, cause?: unknown) =>
+  new OutboundFetchError(
+    "dns",
+    allowPrivateNetwork ? "the host name could not be resolved" : forbiddenAddress().message,
+    cause === undefined ? undefined : { cause },
+  );
+
 const systemResolveHostname: ResolveHostname = async (hostname) =>
   (await systemLookup(hostname, { all: true })).map((entry) => entry.address);
 
@@ -106,7 +118,7 @@ function guardedLookup(resolveHostname: ResolveHostname, allowPrivateNetwork: bo
           .filter(({ family }) => family !== 0 && (!options.family || family === options.family));
         const first = addresses[0];
         if (!first) {
-          callback(new OutboundFetchError("dns", "the host name could not be resolved"), "", 0);
+          callback(unresolvable(allowPrivateNetwork), "", 0);
           return;
         }
         if (!allowPrivateNetwork && !addresses.every(({ address }) => isPublicAddress(address))) {
@@ -116,12 +128,7 @@ function guardedLookup(resolveHostname: ResolveHostname, allowPrivateNetwork: bo
         if (options.all) callback(null, addresses);
         else callback(null, first.address, first.family);
       },
-      (error: unknown) =>
-        callback(
-          new OutboundFetchError("dns", "the host name could not be resolved", { cause: error }),
-          "",
-          0,
-        ),
+      (error: unknown) => callback(unresolvable(allowPrivateNetwork, error), "", 0),
     );
   };
   return lookup;
