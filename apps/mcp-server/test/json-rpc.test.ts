@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { listToolCalls } from "../src/store/tool-calls";
 import { listWatchlist } from "../src/store/watchlists";
-import { json, postMcp, request, toolCall } from "./support/json-rpc";
+import { type JsonBody, json, postMcp, request, toolCall } from "./support/json-rpc";
 import { userToken, useTestStack } from "./support/test-stack";
 
 const stack = useTestStack();
@@ -132,5 +132,102 @@ describe("batches and the protocol version", () => {
     });
     expect(response.status).toBe(200);
     expect((await json(response)).result).toEqual({});
+  });
+});
+
+describe("tools/call protocol errors (MCP 2025-11-25 server/tools, Error Handling)", () => {
+  function lastAudited() {
+    return listToolCalls(stack.mcp.instance.server.db, 1)[0];
+  }
+
+  it("answers an unknown tool with a JSON-RPC error, not a tool result a model would retry", async () => {
+    const response = await postMcp(stack.mcp.resource, withId(toolCall("no_such_tool"), 3), {
+      token: person,
+    });
+    expect(response.status).toBe(200);
+    expect(await json(response)).toEqual({
+      jsonrpc: "2.0",
+      id: 3,
+      error: { code: -32602, message: "Unknown tool: no_such_tool" },
+    });
+    expect(lastAudited()).toMatchObject({
+      tool: "no_such_tool",
+      outcome: "error",
+      subject: "user-json-rpc",
+      error: "Unknown tool: no_such_tool",
+    });
+  });
+
+  it("answers each message of a batch on its own: the unknown tool's error beside a known tool's result", async () => {
+    const response = await postMcp(
+      stack.mcp.resource,
+      [
+        withId(toolCall("no_such_tool"), "unknown"),
+        withId(toolCall("analyze_sentiment", { text: "Shares soared" }), "known"),
+      ],
+      { token: person },
+    );
+    expect(response.status).toBe(200);
+    const [unknown, known] = (await response.json()) as JsonBody[];
+    expect(unknown).toEqual({
+      jsonrpc: "2.0",
+      id: "unknown",
+      error: { code: -32602, message: "Unknown tool: no_such_tool" },
+    });
+    expect(known?.id).toBe("known");
+    expect(known?.result.isError).toBeUndefined();
+  });
+
+  it("still answers arguments that fail a tool's input schema as a tool error the model can correct", async () => {
+    const response = await postMcp(
+      stack.mcp.resource,
+      toolCall("analyze_sentiment", { text: 42 }),
+      {
+        token: person,
+      },
+    );
+    const { result } = await json(response);
+    expect(result.isError).toBe(true);
+    expect(result.content[0].text).toMatch(/Input validation error/);
+  });
+
+  it.each([
+    ["no params", undefined, "Invalid params: tools/call needs params with the tool's name"],
+    ["a name that is not a string", { name: 5 }, "Invalid params: params.name must be a string"],
+    [
+      "arguments that are an array",
+      { name: "analyze_sentiment", arguments: [1] },
+      "Invalid params: params.arguments must be an object",
+    ],
+    [
+      "arguments that are null",
+      { name: "analyze_sentiment", arguments: null },
+      "Invalid params: params.arguments must be an object",
+    ],
+  ])(
+    "answers a tools/call with %s with -32602 Invalid params and one short line, not -32603 and a schema dump",
+    async (_, params, message) => {
+      const malformed = { jsonrpc: "2.0", id: 11, method: "tools/call", params };
+      const response = await postMcp(stack.mcp.resource, malformed, { token: person });
+      expect(response.status).toBe(200);
+      expect(await json(response)).toEqual({
+        jsonrpc: "2.0",
+        id: 11,
+        error: { code: -32602, message },
+      });
+      expect(lastAudited()).toMatchObject({ outcome: "error", error: message });
+    },
+  );
+
+  it("answers the rest of the CallToolRequest schema the same way, naming the member at fault", async () => {
+    const malformed = toolCall("analyze_sentiment", { text: "Shares soared" });
+    const response = await postMcp(
+      stack.mcp.resource,
+      { ...malformed, params: { ...malformed.params, task: 5 } },
+      { token: person },
+    );
+    const { error } = await json(response);
+    expect(error.code).toBe(-32602);
+    expect(error.message).toMatch(/^Invalid params: params\.task: [^\n]+$/);
   });
 });

@@ -367,7 +367,10 @@ describe("arguments", () => {
     );
   });
 
-  it("reports an unknown tool without running anything", async () => {
-    expect(await callError(machine, "no_such_tool")).toMatch(/Tool no_such_tool not found/);
+  it("answers an unknown tool with a JSON-RPC error, as MCP lists it, not a tool result to retry", async () => {
+    await expect(machine.callTool({ name: "no_such_tool", arguments: {} })).rejects.toMatchObject({
+      code: -32602,
+      message: expect.stringMatching(/Unknown tool: no_such_tool$/),
+    });
   });
 });

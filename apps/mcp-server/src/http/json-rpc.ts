@@ -1,6 +1,9 @@
 // JSON-RPC 2.0 as the MCP Streamable HTTP transport carries it: one body, read once, and its tool calls.
 import { MAX_BATCH_SIZE } from "@modelcontextprotocol/sdk/server/requestBody.js";
-import { SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/sdk/types.js";
+import {
+  CallToolRequestParamsSchema,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from "@modelcontextprotocol/sdk/types.js";
 import type { AccessTokenClaims } from "@repo/tokens";
 import type { Context, MiddlewareHandler } from "hono";
 
@@ -58,6 +61,25 @@ export function toolCallsIn(body: JsonRpcBody): ToolCallMessage[] {
     calls.push({ id: typeof id === "string" || typeof id === "number" ? id : null, name });
   }
   return calls;
+}
+
+/**
+ * Why the params of a tools/call fail MCP's CallToolRequest schema, in one short line, or undefined
+ * if they satisfy it. MCP 2025-11-25 server/tools "Error Handling" makes such a request a protocol
+ * error; left to the SDK it is answered -32603 Internal error with its schema library's whole report.
+ */
+export function toolCallParamsError(params: unknown): string | undefined {
+  if (!isRecord(params)) return "Invalid params: tools/call needs params with the tool's name";
+  if (typeof params.name !== "string") return "Invalid params: params.name must be a string";
+  if (params.arguments !== undefined && !isRecord(params.arguments)) {
+    return "Invalid params: params.arguments must be an object";
+  }
+  // The rest of the schema (_meta, task), as the SDK will parse it.
+  const parsed = CallToolRequestParamsSchema.safeParse(params);
+  if (parsed.success) return undefined;
+  const [issue] = parsed.error.issues;
+  const path = ["params", ...(issue?.path ?? [])].join(".");
+  return `Invalid params: ${path}: ${issue?.message.split("\n")[0] ?? "does not match CallToolRequest"}`;
 }
 
 /** The first MCP version whose Streamable HTTP transport carries one JSON-RPC message per POST. */

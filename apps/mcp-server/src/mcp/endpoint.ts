@@ -5,7 +5,7 @@ import { JSON_RPC_ERROR, jsonRpcError } from "../http/json-rpc";
 import type { ToolCallEntry } from "../store/tool-calls";
 import { callerFrom } from "../tools/caller";
 import { ToolCallAudit } from "./tool-call-audit";
-import { createToolServer, type ToolServerDependencies } from "./tool-server";
+import { connectToolServer, createToolServer, type ToolServerDependencies } from "./tool-server";
 
 export interface McpEndpointDependencies extends ToolServerDependencies {
   recordToolCall: (entry: ToolCallEntry) => void;
@@ -43,8 +43,7 @@ export function mcpEndpoint(dependencies: McpEndpointDependencies) {
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
     });
-    await server.connect(transport);
-    audit.observe(transport);
+    await connectToolServer(server, transport, audit, dependencies.reportError);
     try {
       // A body that is not JSON only gets here with another media type, which the transport
       // refuses (415) before it would look at the body.

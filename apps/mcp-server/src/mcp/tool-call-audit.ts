@@ -31,8 +31,9 @@ function errorTextOf(result: Record<string, unknown>): string | undefined {
 
 /**
  * Watches one request's transport: a tools/call is timed from the message reaching the server to
- * its response leaving it, so calls refused by the SDK itself (an unknown tool, arguments that fail
- * the input schema, output that fails the output schema) are recorded like those a tool answered.
+ * its response leaving it, so calls refused before a tool ran (an unknown tool or malformed params,
+ * answered by `answerToolCallProtocolErrors`; arguments that fail the input schema) or after (output
+ * that fails the output schema) are recorded like those a tool answered.
  * The tools say which of their refusals were authorization decisions (`markDenied`).
  */
 export class ToolCallAudit {

@@ -9,7 +9,7 @@ import { listToolCalls, recordToolCall } from "../store/tool-calls";
 import type { Caller } from "../tools/caller";
 import { TOOL_NAMES, type ToolName } from "../tools/catalogue";
 import { ToolCallAudit } from "./tool-call-audit";
-import { createToolServer, listTools } from "./tool-server";
+import { connectToolServer, createToolServer, listTools } from "./tool-server";
 
 const NOW = new Date("2030-01-01T00:00:00Z");
 
@@ -69,8 +69,9 @@ async function connect(caller: Caller): Promise<Client> {
     },
   });
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
-  await server.connect(serverTransport);
-  audit.observe(serverTransport);
+  await connectToolServer(server, serverTransport, audit, (error) => {
+    throw error;
+  });
   const client = new Client({ name: "in-memory", version: "1.0.0" });
   await client.connect(clientTransport);
   return client;
@@ -124,5 +125,20 @@ describe("the tools/list answer computed once", () => {
     });
     expect(computed).toEqual(await fresh.listTools());
     expect(computed.tools).toHaveLength(TOOL_NAMES.length);
+  });
+});
+
+describe("tools/call protocol errors", () => {
+  it("answers an unknown tool with a JSON-RPC error however the server is reached, and audits it", async () => {
+    const client = await connect(callerWith(["mcp:tools:sentiment:read"]));
+    await expect(client.callTool({ name: "no_such_tool", arguments: {} })).rejects.toMatchObject({
+      code: -32602,
+    });
+    const [row] = listToolCalls(openedDatabase().db, 1);
+    expect(row).toMatchObject({
+      tool: "no_such_tool",
+      outcome: "error",
+      error: "Unknown tool: no_such_tool",
+    });
   });
 });

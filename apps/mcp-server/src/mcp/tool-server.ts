@@ -3,6 +3,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
   type CallToolResult,
   ListToolsRequestSchema,
@@ -16,6 +17,7 @@ import { mayCall, TOOL_ACCESS } from "../tools/catalogue";
 import { type Tool, ToolError } from "../tools/tool";
 import { TOOLS } from "../tools/tools";
 import { ToolCallAudit } from "./tool-call-audit";
+import { answerToolCallProtocolErrors } from "./tool-call-protocol-errors";
 
 export const SERVER_NAME = "financial-sentiment";
 
@@ -126,6 +128,24 @@ export function createToolServer(
   return server;
 }
 
+const TOOL_NAMES_SERVED: ReadonlySet<string> = new Set(TOOLS.map((tool) => tool.name));
+
+/**
+ * Connects a server from `createToolServer` to its transport, in the one order that works: the
+ * protocol errors of tools/call are answered on the transport before the server would see them, and
+ * the audit, installed last, sees every call and every answer, those included.
+ */
+export async function connectToolServer(
+  server: McpServer,
+  transport: Transport,
+  audit: ToolCallAudit,
+  reportError: (error: unknown) => void,
+): Promise<void> {
+  await server.connect(transport);
+  answerToolCallProtocolErrors(transport, TOOL_NAMES_SERVED, reportError);
+  audit.observe(transport);
+}
+
 /**
  * The tools/list answer, taken once from the SDK's own handler. It is the same for every caller (a
  * client steps up by reading the scopes in it), but the SDK converts every input and output schema to
@@ -150,7 +170,7 @@ export async function listTools(
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: "tools-list", version: packageJson.version });
   try {
-    await server.connect(serverTransport);
+    await connectToolServer(server, serverTransport, audit, dependencies.reportError);
     await client.connect(clientTransport);
     return await client.listTools();
   } finally {
