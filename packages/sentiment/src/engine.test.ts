@@ -92,6 +92,70 @@ describe("direction × object", () => {
   });
 });
 
+describe("review fixes: one move counted once, comparatives, lifted threats, plain words", () => {
+  const polarity = (text: string) => {
+    const value = score(text);
+    return value <= -0.15 ? "negative" : value >= 0.15 ? "positive" : "neutral";
+  };
+
+  it.each([
+    ["Revenue fell to its lowest level in years.", "negative"],
+    ["Shares fell to a record low.", "negative"],
+    ["Profit was not as high as forecast.", "negative"],
+    ["Earnings were not as strong as expected.", "negative"],
+    ["The regulator dropped its investigation into the company.", "positive"],
+    ["The lawsuit was dismissed.", "positive"],
+    ["Results were good.", "positive"],
+    ["Results were not good.", "negative"],
+    ["The stock is not a buy.", "negative"],
+  ])("%s is %s", (text, expected) => {
+    expect(polarity(text)).toBe(expected);
+  });
+
+  it("counts a move described twice ('fell to its lowest') as one piece of evidence", () => {
+    for (const text of [
+      "Revenue fell to its lowest level in years.",
+      "Shares fell to a record low.",
+      "Profit did not fall to a record low.",
+    ]) {
+      const moves = analyzeSentiment(text).evidence;
+      expect(moves).toHaveLength(1);
+      for (const other of moves.slice(1)) {
+        expect(other.start >= (moves[0]?.end ?? 0) || other.end <= (moves[0]?.start ?? 0)).toBe(
+          true,
+        );
+      }
+    }
+    expect(score("Profit did not fall to a record low.")).toBeGreaterThan(0);
+  });
+
+  it("keeps opposite moves of one quantity apart", () => {
+    expect(
+      analyzeSentiment("Shares rose and then fell.").evidence.map((item) => item.weight),
+    ).toEqual([1, -1]);
+  });
+
+  it("reads record highs and lows by what reached them", () => {
+    expect(score("Shares hit a record high.")).toBeGreaterThan(0.35);
+    expect(score("Costs hit a record high.")).toBeLessThan(-0.35);
+    expect(score("Unemployment fell to a multi-year low.")).toBeGreaterThan(0);
+    expect(score("The index closed at an all-time high.")).toBeGreaterThan(0);
+  });
+
+  it("lifts a legal threat only when it is what was dropped", () => {
+    expect(score("Prosecutors dropped all charges against the chairman.")).toBeGreaterThan(0);
+    expect(score("The complaint has been withdrawn.")).toBeGreaterThan(0);
+    expect(score("Shares dropped after the probe.")).toBeLessThan(-0.35);
+  });
+
+  it("negates across a comparison but not across a new clause", () => {
+    expect(score("Margins were not as weak as feared.")).toBeGreaterThan(0);
+    const later = analyzeSentiment("Revenue did not fall as costs rose.").evidence.at(-1);
+    expect(later).toMatchObject({ phrase: "costs rose", rule: "direction-object" });
+    expect(later?.weight).toBeLessThan(0);
+  });
+});
+
 describe("negation", () => {
   it.each([
     ["The company did not beat expectations", -1],

@@ -162,6 +162,7 @@ const SENTENCE_ENDS = new Set([".", "!", "?", ";"]);
 const CLAUSE_PUNCTUATION = new Set([",", ":", "—", "–", "(", ")"]);
 const CLAUSE_WORDS = new Set(CLAUSE_BREAKS);
 const NEGATION_STOP_WORDS = new Set(NEGATION_BREAKS);
+const COMPARATIVES = new Set(["as", "so"]);
 
 /** Index of the last token a pattern covers when it matches at `at`, or -1. */
 function matchAt(tokens: Token[], at: number, pattern: string[], from = 0): number {
@@ -356,11 +357,31 @@ function nearestObject(
   return preferForward ? (forward ?? back) : (back ?? forward);
 }
 
+// "Profit fell to a record low": a direction with no object of its own, right after a move the
+// same way in its clause, carries that move on rather than making a second one.
+function continuedMove(
+  direction: Span,
+  previous: { span: Span; object: Span | undefined } | undefined,
+  shape: Structure,
+): Span | undefined {
+  if (!previous?.object) return undefined;
+  const { clause, wordsBefore, stopsBefore } = shape;
+  const last = previous.span;
+  const continues =
+    last.pattern.direction?.sign === direction.pattern.direction?.sign &&
+    clause[last.first] === clause[direction.first] &&
+    countBetween(wordsBefore, last.last, direction.first) < OBJECT_REACH_BACK &&
+    countBetween(stopsBefore, last.last, direction.first) === 0;
+  return continues ? previous.object : undefined;
+}
+
 function baseUnits(spans: Span[], shape: Structure): Unit[] {
   const objects = spans.filter((span) => span.role === "object");
-  const paired = new Set<Span>();
+  // The directions that chose each object, in text order.
+  const moves = new Map<Span, Span[]>();
   const units: Unit[] = [];
   let nextObject = 0;
+  let previous: { span: Span; object: Span | undefined } | undefined;
   for (const span of spans) {
     steps++;
     if (span.role === "object") {
@@ -370,22 +391,19 @@ function baseUnits(spans: Span[], shape: Structure): Unit[] {
     if (span.role !== "direction") continue;
     const direction = span.pattern.direction;
     if (!direction) continue;
-    const object = nearestObject(
-      span,
-      objects[nextObject - 1],
-      objects[nextObject],
-      shape,
-      direction.reach === "before",
-    );
+    const object =
+      nearestObject(
+        span,
+        objects[nextObject - 1],
+        objects[nextObject],
+        shape,
+        direction.reach === "before",
+      ) ?? continuedMove(span, previous, shape);
+    previous = { span, object };
     if (object?.pattern.object) {
-      paired.add(object);
-      units.push({
-        first: Math.min(span.first, object.first),
-        last: Math.max(span.last, object.last),
-        anchor: span.first,
-        weight: direction.sign * object.pattern.object.polarity * direction.strength,
-        rule: "direction-object",
-      });
+      const list = moves.get(object);
+      if (list) list.push(span);
+      else moves.set(object, [span]);
     } else if (direction.alone !== 0) {
       units.push({
         first: span.first,
@@ -396,9 +414,36 @@ function baseUnits(spans: Span[], shape: Structure): Unit[] {
       });
     }
   }
+  // One object, one move each way: "revenue fell to its lowest level" and "shares fell to a record
+  // low" describe a single fall, counted once at the strength of its strongest word and anchored at
+  // the direction nearest the object. Opposite moves ("shares rose and then fell") stay separate.
+  for (const [object, directions] of moves) {
+    const polarity = object.pattern.object?.polarity ?? 1;
+    for (const sign of [1, -1]) {
+      const same = directions.filter((span) => span.pattern.direction?.sign === sign);
+      steps += same.length;
+      const distance = (span: Span) =>
+        span.first > object.last
+          ? countBetween(shape.wordsBefore, object.last, span.first)
+          : countBetween(shape.wordsBefore, span.last, object.first);
+      const head = same.reduce<Span | undefined>(
+        (best, span) => (best === undefined || distance(span) < distance(best) ? span : best),
+        undefined,
+      );
+      if (!head) continue;
+      units.push({
+        first: Math.min(object.first, ...same.map((span) => span.first)),
+        last: Math.max(object.last, ...same.map((span) => span.last)),
+        anchor: head.first,
+        weight:
+          sign * polarity * Math.max(...same.map((span) => span.pattern.direction?.strength ?? 0)),
+        rule: "direction-object",
+      });
+    }
+  }
   for (const span of spans) {
     steps++;
-    const standalone = span.role === "lexicon" || (span.role === "object" && !paired.has(span));
+    const standalone = span.role === "lexicon" || (span.role === "object" && !moves.has(span));
     if (!standalone || span.pattern.weight === 0) continue;
     units.push({
       first: span.first,
@@ -494,7 +539,12 @@ function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: St
       for (const unit of byAnchor.get(anchor) ?? []) {
         steps++;
         if (clause[unit.anchor] !== clause[span.last]) continue;
-        if (countBetween(stopsBefore, span.last, unit.anchor) > 0) continue;
+        // "not as high as forecast": an "as" or "so" right after the negator opens a comparison,
+        // not a new statement, so the negation reaches across it.
+        const comparative =
+          unit.anchor > span.last + 1 && COMPARATIVES.has(tokens[span.last + 1]?.text ?? "");
+        const stops = countBetween(stopsBefore, span.last, unit.anchor) - (comparative ? 1 : 0);
+        if (stops > 0) continue;
         unit.weight *= NEGATION_FACTOR;
         unit.first = Math.min(unit.first, span.first);
         unit.rule = "negation";

@@ -6,6 +6,51 @@
 // a space-separated token sequence; "*" matches a gap of up to two word tokens ("beat * estimates"
 // matches "beat analysts' estimates").
 
+// A legal or regulatory threat that goes away is good news: "the regulator dropped its
+// investigation", "the lawsuit was dismissed", "charges were withdrawn". Active forms need a
+// determiner before the threat, and passive forms an auxiliary, so "shares dropped after the probe"
+// still reads as a fall and a probe.
+function legalThreatLifted(): Record<string, number> {
+  const threats = [
+    "investigation",
+    "investigations",
+    "inquiry",
+    "probe",
+    "lawsuit",
+    "lawsuits",
+    "suit",
+    "charges",
+    "case",
+    "complaint",
+  ];
+  const active = [
+    "dropped",
+    "drops",
+    "dismissed",
+    "dismisses",
+    "withdrew",
+    "withdraws",
+    "closed",
+    "closes",
+    "ended",
+    "ends",
+    "abandoned",
+  ];
+  const determiners = ["the", "its", "their", "a", "an", "all"];
+  const passive = ["dropped", "dismissed", "withdrawn", "closed", "ended", "abandoned"];
+  const auxiliaries = ["was", "were", "is", "are", "has been", "have been", "had been"];
+  const entries: Record<string, number> = {};
+  for (const threat of threats) {
+    for (const verb of active) {
+      for (const determiner of determiners) entries[`${verb} ${determiner} * ${threat}`] = 1.2;
+    }
+    for (const verb of passive) {
+      for (const auxiliary of auxiliaries) entries[`${threat} ${auxiliary} ${verb}`] = 1.2;
+    }
+  }
+  return entries;
+}
+
 /** Evaluative words and phrases with a sentiment of their own. */
 export const LEXICON: Readonly<Record<string, number>> = {
   // Results against expectations
@@ -94,6 +139,9 @@ export const LEXICON: Readonly<Record<string, number>> = {
   overweight: 1,
   underweight: -1,
   "buy rating": 1,
+  // "The stock is a buy", "not a buy": the rating as a noun ("agreed to buy" is not matched).
+  "a buy": 1,
+  "a sell": -1,
   "strong buy": 1.5,
   "sell rating": -1,
   "rated sell": -1,
@@ -105,6 +153,17 @@ export const LEXICON: Readonly<Record<string, number>> = {
   "initiated coverage": 0,
   "hold rating": 0,
   "neutral rating": 0,
+
+  // Everyday evaluative words
+  good: 1,
+  great: 1.2,
+  excellent: 1.2,
+  better: 0.8,
+  bad: -1,
+  poor: -1,
+  terrible: -1.5,
+  worse: -0.8,
+  dismal: -1.5,
 
   // Business performance
   strong: 1,
@@ -236,11 +295,6 @@ export const LEXICON: Readonly<Record<string, number>> = {
   "beat-and-raise": 2.5,
   "best quarter": 1.5,
   "worst quarter": -1.5,
-  "all-time high": 1.5,
-  "record high": 1.5,
-  "52-week high": 1,
-  "52-week low": -1,
-  "multi-year low": -1,
   "profit warning": -2,
   warned: -1,
   warns: -1,
@@ -384,6 +438,7 @@ export const LEXICON: Readonly<Record<string, number>> = {
   "stepped down": -0.5,
   ousted: -1.2,
   "dismissed the lawsuit": 1.5,
+  ...legalThreatLifted(),
   "case dismissed": 1.2,
   "ruled in * favour": 1.5,
   "ruled in * favor": 1.5,
@@ -758,6 +813,20 @@ export const DIRECTIONS: Readonly<Record<string, DirectionEntry>> = {
   lifting: rise(1, 0, "before"),
   boosting: rise(1, 0, "before"),
   record: rise(1.5, 1, "before"),
+  // Extremes name a direction, not a verdict: "shares hit a record high" is good, "costs hit a
+  // record high" bad, "shares fell to a record low" bad, "unemployment at a multi-year low" good.
+  "record high": rise(1.5, 1.5),
+  "record highs": rise(1.5, 1.5),
+  "all-time high": rise(1.5, 1.5),
+  "all-time highs": rise(1.5, 1.5),
+  "52-week high": rise(1, 1),
+  "multi-year high": rise(1, 1),
+  "record low": fall(1.5, -1.5),
+  "record lows": fall(1.5, -1.5),
+  "all-time low": fall(1.5, -1.5),
+  "all-time lows": fall(1.5, -1.5),
+  "52-week low": fall(1, -1),
+  "multi-year low": fall(1, -1),
   up: rise(),
   raised: rise(1, 0, "before"),
   raises: rise(1, 0, "before"),
