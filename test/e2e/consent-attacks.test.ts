@@ -2,6 +2,13 @@
 // forged forms, framing, markup in a client's name, guessed or stale interactions, password guessing.
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
+import { startCallbackServer } from "./support/callback-server";
+import {
+  type AuthorizationRequest,
+  authorizationUrl,
+  createPkce,
+  randomState,
+} from "./support/oauth-client";
 import {
   ANALYST_USER,
   consentUrl,
@@ -17,6 +24,9 @@ import {
 import { reserveWebUrl, startWebApp } from "./support/web-app";
 
 const stack = useStack();
+
+/** Another site: Playwright answers for it. */
+const ATTACKER_ORIGIN = "https://attacker.example";
 
 /** An auto-submitting form, as a page on another origin would serve it to a signed-in victim. */
 function forgedForm(action: string, fields: Record<string, string>): string {
@@ -112,6 +122,63 @@ describe("attacks on the consent screen", () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("heading", { name: "You are not signed in" }).waitFor();
     expect(await page.context().cookies(web.url)).toEqual([]);
+  });
+
+  it("does not hand a code to a cross-site request for a remembered loopback client (client impersonation)", async () => {
+    const { auth, web, callback } = stack;
+    const page = await newPage(stack);
+    // The person once approved a desktop app that listens on a loopback port (RFC 8252 §7.3).
+    const approved = await startAuthorization(stack, page, "Trusted Desktop");
+    await signIn(page, DEMO_USER);
+    const approval = callback.nextCallback();
+    await page.getByRole("button", { name: "Allow" }).click();
+    expect((await approval).get("code")).toBeTruthy();
+
+    // Another program on the machine listens on a loopback port of its own. Any port is a valid
+    // redirect for a loopback client, and a public client's id is no secret.
+    const listener = await startCallbackServer();
+    onTestFinished(() => listener.close());
+    const impersonation: AuthorizationRequest = {
+      ...approved.request,
+      redirectUri: listener.redirectUri,
+      state: randomState(),
+      pkce: createPkce(),
+    };
+    // A page on another site sends the signed-in browser to /authorize with the attacker's PKCE.
+    // Playwright serves it, so the origin is truly cross-site and no network is needed.
+    await page.route(`${ATTACKER_ORIGIN}/**`, (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: "text/html",
+        body: `<!doctype html><script>location.href = ${JSON.stringify(authorizationUrl(auth.issuer, impersonation))}</script>`,
+      }),
+    );
+    const callbacksBefore = callback.received.length;
+    const consentResponse = page.waitForResponse((response) =>
+      response.url().startsWith(`${web.url}/consent?`),
+    );
+    await page.goto(`${ATTACKER_ORIGIN}/start`);
+    expect((await consentResponse).status()).toBe(200);
+    const allow = page.getByRole("button", { name: "Allow" });
+    await allow.waitFor();
+    const notice = page.getByRole("note");
+    expect(await text(notice)).toBe(
+      "You allowed this app before. Because it receives the answer on this computer (localhost), please confirm that you just started it. If you did not, choose Deny.",
+    );
+    expect(await allow.getAttribute("aria-describedby")).toBe(await notice.getAttribute("id"));
+    expect(await text(page.locator("dd").first())).toBe("127.0.0.1");
+    await page.screenshot({ path: join(RESULTS_DIRECTORY, "consent-again.png"), fullPage: true });
+    expect(listener.received).toEqual([]);
+    expect(callback.received.length).toBe(callbacksBefore);
+
+    // Only the person's click sends a code there.
+    const delivered = listener.nextCallback();
+    await allow.click();
+    const query = await delivered;
+    expect(query.get("state")).toBe(impersonation.state);
+    expect(query.get("code")).toBeTruthy();
+    expect(listener.received).toHaveLength(1);
+    expect(callback.received.length).toBe(callbacksBefore);
   });
 
   it("cannot be framed by another site (clickjacking)", async () => {

@@ -2,6 +2,7 @@
 // MCP-style public client, the real auth-server, the built web app, and Debian's Chromium.
 import { join } from "node:path";
 import { MCP_RESOURCE } from "@repo/auth-server/test-server";
+import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import {
   type AuthorizationRequest,
@@ -24,6 +25,33 @@ import {
 } from "./support/stack";
 
 const stack = useStack();
+
+/** A web app's redirect URI: exact https, so a code sent there reaches its owner only. */
+const DESK_REDIRECT_URI = "https://desk.example/callback";
+
+/**
+ * Counts the consent screens `page` renders, whether a document brings one or the client-side
+ * router does (the login form's server action navigates without loading /consent as a document).
+ */
+async function countConsentScreens(page: Page): Promise<() => number> {
+  let shown = 0;
+  await page.exposeBinding("consentScreenShown", () => {
+    shown += 1;
+  });
+  // A string: this package compiles without the DOM library.
+  await page.addInitScript({
+    content: `(() => {
+      let seen = false;
+      const look = () => {
+        const present = document.querySelector('button[name="decision"][value="allow"]') !== null;
+        if (present && !seen) window.consentScreenShown();
+        seen = present;
+      };
+      new MutationObserver(look).observe(document, { childList: true, subtree: true });
+    })();`,
+  });
+  return () => shown;
+}
 
 describe("login and consent in a real browser", () => {
   it("signs in, shows the consent screen, returns code, state and iss; the code and refresh token work and rotate", async () => {
@@ -118,31 +146,49 @@ describe("login and consent in a real browser", () => {
     expect(cspViolations).toEqual([]);
   });
 
-  it("skips the consent screen when the person already allowed these scopes to this app", async () => {
-    const { auth, web, callback } = stack;
+  it("skips the consent screen when the person already allowed these scopes to an app with an https redirect URI", async () => {
+    const { auth, web } = stack;
     const page = await newPage(stack);
-    const first = await startAuthorization(stack, page, "Remembered client");
+    // The browser is sent to the app's https redirect URI; the test sees that request, and the
+    // browser then fails to resolve desk.example (support/browser.ts), so no network is needed.
+    const deskCallback = () =>
+      page
+        .waitForRequest((request) => request.url().startsWith(`${DESK_REDIRECT_URI}?`))
+        .then((request) => new URL(request.url()).searchParams);
+
+    const consentScreens = await countConsentScreens(page);
+
+    const first = await startAuthorization(stack, page, "Sentiment Desk", {
+      redirectUri: DESK_REDIRECT_URI,
+    });
     await signIn(page, DEMO_USER);
-    const firstCallback = callback.nextCallback();
+    const firstCallback = deskCallback();
     await page.getByRole("button", { name: "Allow" }).click();
     expect((await firstCallback).get("code")).toBeTruthy();
+    expect(consentScreens()).toBe(1);
 
-    const consentResponses: number[] = [];
+    const consentResponses: { status: number; location: string | undefined }[] = [];
     page.on("response", (response) => {
-      if (response.url().startsWith(`${web.url}/consent`)) consentResponses.push(response.status());
+      if (response.url().startsWith(`${web.url}/consent`)) {
+        consentResponses.push({ status: response.status(), location: response.headers().location });
+      }
     });
     const second: AuthorizationRequest = {
       ...first.request,
       state: randomState(),
       pkce: createPkce(),
     };
-    const secondCallback = callback.nextCallback();
-    await page.goto(authorizationUrl(auth.issuer, second));
+    const secondCallback = deskCallback();
+    const navigation = page.goto(authorizationUrl(auth.issuer, second));
     const query = await secondCallback;
+    await expect(navigation).rejects.toThrow(/ERR_NAME_NOT_RESOLVED/);
     expect(query.get("state")).toBe(second.state);
     expect(query.get("iss")).toBe(auth.issuer);
     // The consent page answered with a redirect straight back to the app: no screen was shown.
-    expect(consentResponses).toEqual([307]);
+    expect(consentResponses).toEqual([
+      { status: 307, location: expect.stringMatching(/^https:\/\/desk\.example\/callback\?/) },
+    ]);
+    expect(consentScreens()).toBe(1);
 
     const exchanged = await requestToken(auth.issuer, {
       grant_type: "authorization_code",
@@ -158,12 +204,15 @@ describe("login and consent in a real browser", () => {
     await page.context().clearCookies();
     const third: AuthorizationRequest = { ...second, state: randomState(), pkce: createPkce() };
     await page.goto(authorizationUrl(auth.issuer, third));
-    const thirdCallback = callback.nextCallback();
+    expect(page.url()).toMatch(new RegExp(`^${web.url}/login\\?interaction=`));
+    const thirdCallback = deskCallback();
     await signIn(page, DEMO_USER);
     const thirdQuery = await thirdCallback;
     expect(thirdQuery.get("state")).toBe(third.state);
+    expect(thirdQuery.get("iss")).toBe(auth.issuer);
     expect(thirdQuery.get("code")).toBeTruthy();
-    await page.waitForURL(`${callback.redirectUri}?**`);
+    // Only the first request, the one the person allowed, showed a screen.
+    expect(consentScreens()).toBe(1);
   });
 
   it("returns access_denied with state and iss when the person denies, using only the keyboard", async () => {

@@ -16,6 +16,10 @@ export function launchChromium(): Promise<Browser> {
       "--disable-sync",
       "--no-first-run",
       "--disable-quic",
+      // RFC 2606 names stand for other sites in the tests; they must never reach a DNS server.
+      // Playwright answers for the pages a test serves there; a redirect to one (which routes do
+      // not see) fails at once, after the test has seen the request.
+      "--host-resolver-rules=MAP *.example ~NOTFOUND",
     ],
   });
 }

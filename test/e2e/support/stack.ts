@@ -87,15 +87,20 @@ export async function newPage(stack: Stack): Promise<Page> {
   return page;
 }
 
-/** Registers a public client (RFC 7591) and opens its authorization request in `page`. */
-export async function startAuthorization(stack: Stack, page: Page, clientName: string) {
-  const clientId = await registerPublicClient(stack.auth.issuer, {
-    redirectUri: stack.callback.redirectUri,
-    clientName,
-  });
+/**
+ * Registers a public client (RFC 7591) and opens its authorization request in `page`. The redirect
+ * URI is the loopback callback server's unless the test names another.
+ */
+export async function startAuthorization(
+  stack: Stack,
+  page: Page,
+  clientName: string,
+  { redirectUri = stack.callback.redirectUri }: { redirectUri?: string } = {},
+) {
+  const clientId = await registerPublicClient(stack.auth.issuer, { redirectUri, clientName });
   const request: AuthorizationRequest = {
     clientId,
-    redirectUri: stack.callback.redirectUri,
+    redirectUri,
     scope: SCOPE,
     resource: MCP_RESOURCE,
     state: randomState(),
