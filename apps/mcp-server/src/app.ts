@@ -11,6 +11,7 @@ import { JSON_RPC_ERROR, jsonRpcError, readJsonRpcRequest } from "./http/json-rp
 import { isAllowedOrigin, requireAllowedOrigin } from "./http/origin";
 import { toolCallRateLimit } from "./http/rate-limit";
 import { mcpEndpoint } from "./mcp/endpoint";
+import { honourKnownScopesOnly, issuedScopeOf } from "./oauth/known-scopes";
 import {
   PROTECTED_RESOURCE_METADATA_PATH,
   protectedResourceMetadata,
@@ -109,7 +110,9 @@ export function createApp(server: ResourceServer, options: CreateAppOptions = {}
     requireBearer({
       issuer: config.issuer,
       audience: config.resource,
-      jwks: verifier,
+      // Claims with only the scopes the catalogue knows, so a wildcard it does not define (`mcp:*`)
+      // meets the 403 below rather than opening every tool.
+      jwks: honourKnownScopesOnly(verifier),
       resourceMetadataUrl,
       // RS-5 at the HTTP layer: a tools/call needs its tool's scope, a batch the scopes of all its
       // calls; everything else (initialize, tools/list, ping, notifications) a valid token only.
@@ -133,7 +136,7 @@ export function createApp(server: ResourceServer, options: CreateAppOptions = {}
               subject: decision.claims?.sub ?? null,
               clientId: decision.claims?.client_id ?? null,
               tool: call.name,
-              scopes: decision.claims?.scope ?? null,
+              scopes: decision.claims === undefined ? null : issuedScopeOf(decision.claims),
               outcome: decision.outcome === "verification_unavailable" ? "error" : "denied",
               durationMs: 0,
               error: `${decision.outcome}: ${decision.errorDescription ?? "no token"}${more > 0 ? ` (and ${more} more tool calls in the batch)` : ""}`,

@@ -322,6 +322,54 @@ describe("RS-5: a token without the scope a tool needs gets a 403 that drives st
   });
 });
 
+describe("scopes the catalogue does not know grant nothing (defence in depth)", () => {
+  // The auth-server never issues these; a token carrying one is a bug or a key compromise elsewhere,
+  // and a wildcard the catalogue does not define must not open every tool under it.
+  it.each([
+    ["mcp:*", "analyze_sentiment", { text: "Shares soared" }, "mcp:tools:sentiment:read"],
+    ["mcp:*", "whoami", {}, "mcp:data:client-info:read"],
+    [
+      "mcp:operations:*",
+      "schedule_digest",
+      { cadence: "daily", tickers: ["HLVR"] },
+      "mcp:operations:automation:digest",
+    ],
+  ])(
+    "refuses a token carrying only the unknown wildcard %s at the HTTP layer: %s gets 403",
+    async (wildcard, tool, args, toolScope) => {
+      const token = await userToken(stack, {
+        subject: "user-with-unknown-wildcard",
+        scopes: [wildcard],
+      });
+      const response = await postMcp(stack.mcp.resource, toolCall(tool, args), { token });
+      expect(response.status).toBe(403);
+      const challenge = challengeParameters(response);
+      expect(challenge.error).toBe("insufficient_scope");
+      // The challenge names the tool's scope, and never echoes the unknown one for a client to request.
+      expect(challenge.scope?.split(" ")).toEqual([toolScope]);
+      const [row] = listToolCalls(stack.mcp.instance.server.db, 1);
+      // The audit keeps the scope the token carried: that is what an investigation needs to see.
+      expect(row).toMatchObject({ tool, outcome: "denied", scopes: wildcard });
+    },
+  );
+
+  it("still honours the catalogue's own wildcard beside an unknown one", async () => {
+    const token = await userToken(stack, {
+      subject: "user-with-both-wildcards",
+      scopes: ["mcp:*", "mcp:operations:automation:*"],
+    });
+    const response = await postMcp(
+      stack.mcp.resource,
+      toolCall("schedule_digest", { cadence: "weekly", tickers: ["HLVR"] }),
+      { token },
+    );
+    expect(response.status).toBe(200);
+    expect((await json(response)).result.isError).toBeUndefined();
+    const refused = await postMcp(stack.mcp.resource, toolCall("list_news", {}), { token });
+    expect(refused.status).toBe(403);
+  });
+});
+
 describe("RS-8: Origin and protocol version", () => {
   it("refuses a browser request from a foreign Origin before anything else (DNS rebinding)", async () => {
     for (const token of [undefined, readAll]) {

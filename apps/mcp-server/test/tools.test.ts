@@ -281,6 +281,30 @@ describe("whoami", () => {
     const { structuredContent } = await call(person, "whoami");
     expect(structuredContent).toMatchObject({ subject: "user-tools-test", actsForUser: true });
   });
+
+  it("does not report a wildcard the catalogue does not know as opening any tool", async () => {
+    const odd = await connectClient(
+      stack,
+      await userToken(stack, {
+        subject: "user-with-unknown-wildcard",
+        scopes: ["mcp:data:client-info:read", "mcp:*"],
+      }),
+    );
+    try {
+      const { structuredContent, content } = await call(odd, "whoami");
+      expect(structuredContent).toMatchObject({
+        scopes: ["mcp:data:client-info:read"],
+        ignoredScopes: ["mcp:*"],
+      });
+      const tools = structuredContent.tools as { name: string; allowed: boolean }[];
+      expect(tools.filter((tool) => tool.allowed).map((tool) => tool.name)).toEqual(["whoami"]);
+      expect(content[0]?.type === "text" && content[0].text).toMatch(
+        /scopes: mcp:data:client-info:read; ignored \(not in the scope catalogue\): mcp:\*;/,
+      );
+    } finally {
+      await odd.close();
+    }
+  });
 });
 
 describe("a person's tools", () => {

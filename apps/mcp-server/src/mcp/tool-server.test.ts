@@ -34,6 +34,7 @@ function callerWith(scopes: string[], overrides: Partial<Caller> = {}): Caller {
     subject: "user-1",
     clientId: "client-1",
     scopes,
+    ignoredScopes: [],
     scope: scopes.join(" "),
     issuer: "http://localhost:4000",
     audience: ["http://localhost:4100/mcp"],
@@ -101,6 +102,18 @@ describe("the in-tool checks", () => {
     expect(result.isError).toBe(true);
     expect(JSON.stringify(result.content)).toMatch(/needs an access token issued to a user/);
   });
+
+  it.each(["mcp:*", "mcp:operations:*", "*"])(
+    "refuses every tool to a token whose only scope is the unknown wildcard %s",
+    async (wildcard) => {
+      const client = await connect(callerWith([wildcard]));
+      for (const name of TOOL_NAMES) {
+        const result = await client.callTool({ name, arguments: VALID_ARGUMENTS[name] });
+        expect(result.isError, name).toBe(true);
+        expect(JSON.stringify(result.content)).toMatch(/which this access token does not grant/);
+      }
+    },
+  );
 
   it("lets a wildcard scope through where the catalogue's scope falls under it", async () => {
     const client = await connect(callerWith(["mcp:operations:automation:*"]));

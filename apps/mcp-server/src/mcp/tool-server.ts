@@ -158,6 +158,7 @@ export async function listTools(
     subject: "tools-list",
     clientId: "tools-list",
     scopes: [],
+    ignoredScopes: [],
     scope: "",
     issuer: "",
     audience: [],

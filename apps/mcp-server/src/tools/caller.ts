@@ -1,13 +1,16 @@
 // Who is calling a tool, as the verified access token says (RFC 9068 §2.2 claims).
 import type { AccessTokenClaims } from "@repo/tokens";
-import { scopesOf } from "@repo/tokens";
+import { issuedScopeOf, sortScopes } from "../oauth/known-scopes";
 
 export interface Caller {
   /** The person the token acts for, or the client itself for client credentials. */
   subject: string;
   clientId: string;
+  /** The token's scopes the catalogue knows: the only ones any check honours. */
   scopes: readonly string[];
-  /** The raw scope claim, as audit rows record it. */
+  /** The token's other scopes (`mcp:*`, say): carried, recorded, and ignored. */
+  ignoredScopes: readonly string[];
+  /** The raw scope claim as issued, as audit rows record it. */
   scope: string;
   issuer: string;
   audience: readonly string[];
@@ -21,11 +24,14 @@ export interface Caller {
 }
 
 export function callerFrom(claims: AccessTokenClaims): Caller {
+  const scope = issuedScopeOf(claims);
+  const { honoured, ignored } = sortScopes(scope);
   return {
     subject: claims.sub,
     clientId: claims.client_id,
-    scopes: scopesOf(claims),
-    scope: claims.scope,
+    scopes: honoured,
+    ignoredScopes: ignored,
+    scope,
     issuer: claims.iss,
     audience: Array.isArray(claims.aud) ? claims.aud : [claims.aud],
     issuedAt: new Date(claims.iat * 1000),

@@ -1,5 +1,5 @@
 // The one tool → scope table: the HTTP layer, each tool, tools/list and the 401 challenge all read it.
-import { grants } from "@repo/scopes";
+import { grants, isKnownScope } from "@repo/scopes";
 
 export interface ToolAccess {
   /** The scope a token must grant (exactly, or through a wildcard such as `mcp:operations:automation:*`). */
@@ -39,10 +39,14 @@ export function requiredScopesFor(name: string): string[] {
   return isToolName(name) ? [TOOL_ACCESS[name].scope] : [];
 }
 
-/** Whether a token's scopes allow calling the tool. */
+/**
+ * Whether a token's scopes allow calling the tool. Only scopes the scope catalogue knows count: a
+ * wildcard it does not define (`mcp:*`) grants nothing, while its own (`mcp:operations:automation:*`)
+ * grants what falls under it.
+ */
 export function mayCall(grantedScopes: readonly string[], name: ToolName): boolean {
   const { scope } = TOOL_ACCESS[name];
-  return grantedScopes.some((granted) => grants(granted, scope));
+  return grantedScopes.some((granted) => isKnownScope(granted) && grants(granted, scope));
 }
 
 /**

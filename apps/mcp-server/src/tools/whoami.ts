@@ -13,7 +13,12 @@ export const whoamiTool = defineTool({
     subject: z.string().describe("The person the token acts for, or the client itself"),
     clientId: z.string(),
     actsForUser: z.boolean().describe("False for a client-credentials token, which has no user"),
-    scopes: z.array(z.string()),
+    scopes: z
+      .array(z.string())
+      .describe("The granted scopes this server honours: those in its scope catalogue"),
+    ignoredScopes: z
+      .array(z.string())
+      .describe("Granted scopes outside the scope catalogue, which open nothing here"),
     issuer: z.string(),
     audience: z.array(z.string()),
     issuedAt: z.iso.datetime(),
@@ -49,6 +54,10 @@ export const whoamiTool = defineTool({
       0,
       Math.floor((caller.expiresAt.getTime() - now.getTime()) / 1000),
     );
+    const ignored =
+      caller.ignoredScopes.length > 0
+        ? `; ignored (not in the scope catalogue): ${caller.ignoredScopes.join(" ")}`
+        : "";
     const who = caller.actsForUser
       ? `client ${caller.clientId} acting for ${caller.subject}`
       : `client ${caller.clientId} acting for itself (no user)`;
@@ -58,6 +67,7 @@ export const whoamiTool = defineTool({
         clientId: caller.clientId,
         actsForUser: caller.actsForUser,
         scopes: [...caller.scopes],
+        ignoredScopes: [...caller.ignoredScopes],
         issuer: caller.issuer,
         audience: [...caller.audience],
         issuedAt: caller.issuedAt.toISOString(),
@@ -65,7 +75,7 @@ export const whoamiTool = defineTool({
         expiresInSeconds,
         tools,
       },
-      summary: `${who}; scopes: ${caller.scope || "(none)"}; token expires in ${expiresInSeconds} s.`,
+      summary: `${who}; scopes: ${caller.scopes.join(" ") || "(none)"}${ignored}; token expires in ${expiresInSeconds} s.`,
     };
   },
 });
