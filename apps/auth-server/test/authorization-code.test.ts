@@ -13,6 +13,7 @@ import {
   redeemCode,
   refresh,
   registerPublicClient,
+  startClientInteraction,
   startInteraction,
 } from "./support/authorization";
 import { json, MCP_RESOURCE, useTestAuthServer } from "./support/test-server";
@@ -117,14 +118,7 @@ describe("authorization code flow", () => {
 
   it("sends access_denied with state and iss when the person denies", async () => {
     const client = await registerPublicClient(server);
-    const interaction = await startInteraction(server, {
-      clientId: client.clientId,
-      redirectUri: client.redirectUri,
-      scope: READ_SCOPES,
-      resource: MCP_RESOURCE,
-      state: "deny-state",
-      codeChallenge: pkcePair().codeChallenge,
-    });
+    const interaction = await startClientInteraction(server, client, { state: "deny-state" });
     const callback = await decide(server, interaction, await logIn(server), "deny");
     expect(callback.searchParams.get("error")).toBe("access_denied");
     expect(callback.searchParams.get("state")).toBe("deny-state");
@@ -136,12 +130,8 @@ describe("authorization code flow", () => {
 describe("the consent the internal API describes and remembers", () => {
   it("describes the client, the redirect host, the resource and each scope's risk", async () => {
     const client = await registerPublicClient(server, { client_name: "Sentiment Desk" });
-    const interaction = await startInteraction(server, {
-      clientId: client.clientId,
-      redirectUri: client.redirectUri,
+    const interaction = await startClientInteraction(server, client, {
       scope: "mcp:tools:sentiment:read mcp:data:watchlist:write",
-      resource: MCP_RESOURCE,
-      codeChallenge: pkcePair().codeChallenge,
     });
     const body = await json(internalApi(server, `/interactions/${interaction}`));
     expect(body).toMatchObject({
@@ -220,13 +210,7 @@ describe("the consent the internal API describes and remembers", () => {
 
   it("refuses an expired interaction with 410 (a stale consent page cannot issue a code)", async () => {
     const client = await registerPublicClient(server);
-    const interaction = await startInteraction(server, {
-      clientId: client.clientId,
-      redirectUri: client.redirectUri,
-      scope: READ_SCOPES,
-      resource: MCP_RESOURCE,
-      codeChallenge: pkcePair().codeChallenge,
-    });
+    const interaction = await startClientInteraction(server, client);
     const userId = await logIn(server);
     server.advanceClock(601);
     const read = await internalApi(server, `/interactions/${interaction}`);
@@ -240,13 +224,7 @@ describe("the consent the internal API describes and remembers", () => {
 
   it("answers a second decision on one interaction with 410 (no second code from a replayed form)", async () => {
     const client = await registerPublicClient(server);
-    const interaction = await startInteraction(server, {
-      clientId: client.clientId,
-      redirectUri: client.redirectUri,
-      scope: READ_SCOPES,
-      resource: MCP_RESOURCE,
-      codeChallenge: pkcePair().codeChallenge,
-    });
+    const interaction = await startClientInteraction(server, client);
     const userId = await logIn(server);
     await decide(server, interaction, userId);
     const again = await internalApi(server, `/interactions/${interaction}/consent`, {

@@ -147,6 +147,22 @@ export async function startInteraction(
   return location.searchParams.get("interaction") ?? "";
 }
 
+/** An interaction for a registered client: its redirect URI, the read scopes, the MCP resource. */
+export function startClientInteraction(
+  server: TestAuthServer,
+  client: { clientId: string; redirectUri: string },
+  overrides: Partial<AuthorizationParameters> = {},
+): Promise<string> {
+  return startInteraction(server, {
+    clientId: client.clientId,
+    redirectUri: client.redirectUri,
+    scope: READ_SCOPES,
+    resource: MCP_RESOURCE,
+    codeChallenge: pkcePair().codeChallenge,
+    ...overrides,
+  });
+}
+
 export async function decide(
   server: TestAuthServer,
   interaction: string,
