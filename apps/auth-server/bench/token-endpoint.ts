@@ -6,10 +6,10 @@
 // in this process, bare jose ES256 signing (the one signature each token costs).
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freeLoopbackPort } from "@repo/server-kit/free-port";
 import { generateSigningKey, importSigningKey, issueAccessToken } from "@repo/tokens";
 import autocannon from "autocannon";
 
@@ -18,15 +18,6 @@ const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const MCP_RESOURCE = "http://localhost:4100/mcp";
 const BASIC = `Basic ${Buffer.from("demo-batch:demo-batch-secret").toString("base64")}`;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 function memoryOf(child: ChildProcess): { rssMiB: number; peakMiB: number } {
   const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
@@ -79,7 +70,7 @@ async function signingCeiling(): Promise<number> {
 
 async function main(): Promise<void> {
   const directory = mkdtempSync(join(tmpdir(), "auth-server-bench-"));
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const issuer = `http://127.0.0.1:${port}`;
   const server = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: APP_ROOT,

@@ -8,11 +8,11 @@
 // and the MCP endpoint driven through `app.request` against the sentiment engine alone.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { analyzeSentiment, NEWS_DATASET } from "@repo/sentiment";
+import { freeLoopbackPort } from "@repo/server-kit/free-port";
 import {
   type AccessTokenKeySource,
   createAccessTokenVerifier,
@@ -38,15 +38,6 @@ const PROTOCOL_VERSION = "2025-11-25";
 
 const SENTENCE = "Acme Robotics beats revenue estimates and raises its full-year guidance.";
 const TICKER = NEWS_DATASET.companies[0]?.ticker ?? "";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 function memoryOf(child: ChildProcess): { rssMiB: number; peakMiB: number } {
   const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
@@ -244,9 +235,9 @@ async function inProcess(
 async function main(): Promise<void> {
   if (TICKER === "") throw new Error("the news dataset has no companies");
   const directory = mkdtempSync(join(tmpdir(), "mcp-server-bench-"));
-  const authPort = await freePort();
-  let mcpPort = await freePort();
-  while (mcpPort === authPort) mcpPort = await freePort();
+  const authPort = await freeLoopbackPort();
+  let mcpPort = await freeLoopbackPort();
+  while (mcpPort === authPort) mcpPort = await freeLoopbackPort();
   const issuer = `http://127.0.0.1:${authPort}`;
   const resource = `http://127.0.0.1:${mcpPort}/mcp`;
   const auth = startServer(

@@ -1,8 +1,8 @@
 // The MCP server as a protected resource (SPEC-CHECKLIST RS-2 … RS-9): every refusal over real HTTP,
 // each test named after the attack or mistake it stops. Tokens come from the real auth-server, or are
 // signed with its real key where a test needs claims the auth-server would never issue.
-import { createServer } from "node:net";
 import { extractWWWAuthenticateParams } from "@modelcontextprotocol/sdk/client/auth.js";
+import { freeLoopbackPort } from "@repo/server-kit/free-port";
 import { generateSigningKey, importSigningKey } from "@repo/tokens";
 import { base64url, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -49,17 +49,6 @@ async function expectInvalidToken(response: Response, description: RegExp): Prom
   });
   expect(challenge.error_description).toMatch(description);
   expect(response.headers.get("cache-control")).toBe("no-store");
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 describe("RS-2: a request without a valid token gets a 401 challenge", () => {
@@ -522,7 +511,7 @@ describe("verification failures that are not the token's fault", () => {
   let unreachable: TestMcpServer;
 
   beforeAll(async () => {
-    const closedPort = await freePort();
+    const closedPort = await freeLoopbackPort();
     unreachable = await startTestMcpServer(async () => ({
       ISSUER: stack.auth.issuer,
       JWKS_URL: `http://127.0.0.1:${closedPort}/.well-known/jwks.json`,

@@ -1,24 +1,13 @@
 // The real process, started the way `npm start` starts it: it serves, and it refuses bad configuration.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freeLoopbackPort } from "@repo/server-kit/free-port";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const APP_ROOT = fileURLToPath(new URL("..", import.meta.url));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 function startProcess(environment: Record<string, string>): {
   child: ChildProcess;
@@ -61,7 +50,7 @@ afterAll(() => {
 
 describe("the mcp-server process", () => {
   it("starts, serves its metadata and a challenge, and stops cleanly on SIGTERM", async () => {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     const resource = `http://127.0.0.1:${port}/mcp`;
     const started = startProcess({
       HOST: "127.0.0.1",

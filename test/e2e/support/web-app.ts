@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freeLoopbackPort } from "./ports";
+import { freeLoopbackPort } from "@repo/server-kit/free-port";
 
 const WEB_DIRECTORY = fileURLToPath(new URL("../../../apps/web/", import.meta.url));
 
