@@ -1,45 +1,14 @@
 // The real process, started the way `npm start` starts it: it serves, and it refuses bad configuration.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freeLoopbackPort } from "@repo/server-kit/free-port";
+import { startServerProcess, waitFor } from "@repo/server-kit/server-process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { json } from "./support/test-server";
 
 const APP_ROOT = fileURLToPath(new URL("..", import.meta.url));
-
-function startProcess(environment: Record<string, string>): {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-} {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: APP_ROOT,
-    env: { PATH: process.env.PATH ?? "", ...environment },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    output += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) =>
-    child.once("exit", (code) => resolve(code)),
-  );
-  return { child, output: () => output, exited };
-}
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 let directory: string;
 beforeAll(() => {
@@ -53,7 +22,7 @@ describe("the auth-server process", () => {
   it("starts, serves its metadata, and stops cleanly on SIGTERM", async () => {
     const port = await freeLoopbackPort();
     const issuer = `http://127.0.0.1:${port}`;
-    const started = startProcess({
+    const started = startServerProcess(APP_ROOT, {
       HOST: "127.0.0.1",
       ISSUER: issuer,
       AUTH_DATABASE_PATH: join(directory, "process.sqlite"),
@@ -71,7 +40,7 @@ describe("the auth-server process", () => {
   });
 
   it("refuses to start with a bad variable, naming it, and exits 1", async () => {
-    const started = startProcess({
+    const started = startServerProcess(APP_ROOT, {
       ISSUER: "http://localhost:4000/",
       AUTH_DATABASE_PATH: join(directory, "never.sqlite"),
     });
@@ -80,7 +49,7 @@ describe("the auth-server process", () => {
   });
 
   it("refuses to start in production with the development key-encryption secret", async () => {
-    const started = startProcess({
+    const started = startServerProcess(APP_ROOT, {
       NODE_ENV: "production",
       ISSUER: "https://auth.example.com",
       MCP_RESOURCE: "https://mcp.example.com/mcp",

@@ -1,44 +1,13 @@
 // The real process, started the way `npm start` starts it: it serves, and it refuses bad configuration.
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freeLoopbackPort } from "@repo/server-kit/free-port";
+import { startServerProcess, waitFor } from "@repo/server-kit/server-process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const APP_ROOT = fileURLToPath(new URL("..", import.meta.url));
-
-function startProcess(environment: Record<string, string>): {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-} {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: APP_ROOT,
-    env: { PATH: process.env.PATH ?? "", ...environment },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    output += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) =>
-    child.once("exit", (code) => resolve(code)),
-  );
-  return { child, output: () => output, exited };
-}
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 let directory: string;
 beforeAll(() => {
@@ -52,7 +21,7 @@ describe("the mcp-server process", () => {
   it("starts, serves its metadata and a challenge, and stops cleanly on SIGTERM", async () => {
     const port = await freeLoopbackPort();
     const resource = `http://127.0.0.1:${port}/mcp`;
-    const started = startProcess({
+    const started = startServerProcess(APP_ROOT, {
       HOST: "127.0.0.1",
       MCP_RESOURCE: resource,
       MCP_DATABASE_PATH: join(directory, "process.sqlite"),
@@ -75,7 +44,7 @@ describe("the mcp-server process", () => {
   });
 
   it("refuses to start with bad configuration, naming the variable, and exits 1", async () => {
-    const started = startProcess({
+    const started = startServerProcess(APP_ROOT, {
       NODE_ENV: "production",
       MCP_RESOURCE: "http://mcp.example.com/mcp",
       MCP_DATABASE_PATH: join(directory, "refused.sqlite"),
