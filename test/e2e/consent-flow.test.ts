@@ -53,6 +53,18 @@ async function countConsentScreens(page: Page): Promise<() => number> {
   return () => shown;
 }
 
+/**
+ * Resolves when Chromium next shows its error page, as it does after failing to resolve the app's
+ * host. That page commits a little after the failed navigation has been reported, and interrupts any
+ * navigation started in between; so a test takes this before it sends the browser to the app and
+ * awaits it before navigating again. (Its URL does not tell one error page from the next.)
+ */
+function nextErrorPage(page: Page): Promise<unknown> {
+  return page.waitForEvent("framenavigated", {
+    predicate: (frame) => frame === page.mainFrame() && frame.url().startsWith("chrome-error:"),
+  });
+}
+
 describe("login and consent in a real browser", () => {
   it("signs in, shows the consent screen, returns code, state and iss; the code and refresh token work and rotate", async () => {
     const { auth, web, callback } = stack;
@@ -163,9 +175,11 @@ describe("login and consent in a real browser", () => {
     });
     await signIn(page, DEMO_USER);
     const firstCallback = deskCallback();
+    const firstErrorPage = nextErrorPage(page);
     await page.getByRole("button", { name: "Allow" }).click();
     expect((await firstCallback).get("code")).toBeTruthy();
     expect(consentScreens()).toBe(1);
+    await firstErrorPage;
 
     const consentResponses: { status: number; location: string | undefined }[] = [];
     page.on("response", (response) => {
@@ -179,9 +193,11 @@ describe("login and consent in a real browser", () => {
       pkce: createPkce(),
     };
     const secondCallback = deskCallback();
+    const secondErrorPage = nextErrorPage(page);
     const navigation = page.goto(authorizationUrl(auth.issuer, second));
     const query = await secondCallback;
     await expect(navigation).rejects.toThrow(/ERR_NAME_NOT_RESOLVED/);
+    await secondErrorPage;
     expect(query.get("state")).toBe(second.state);
     expect(query.get("iss")).toBe(auth.issuer);
     // The consent page answered with a redirect straight back to the app: no screen was shown.
