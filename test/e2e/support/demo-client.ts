@@ -1,0 +1,91 @@
+// The demo client as a real child process (`tsx src/main.ts …`), with its printed trace read as it runs.
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const DEMO_CLIENT_ROOT = fileURLToPath(new URL("../../../apps/demo-client/", import.meta.url));
+
+export interface DemoClientRun {
+  /** stdout so far. */
+  output(): string;
+  stderr(): string;
+  /** Resolves with the `count`-th match of `pattern` (a global regex) in stdout, once printed. */
+  waitFor(pattern: RegExp, count?: number, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Resolves with the exit code and everything printed. */
+  exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
+  kill(): void;
+}
+
+/** Only PATH and HOME are inherited: the client sees exactly the settings the test gives it. */
+export function runDemoClient(
+  args: string[],
+  environment: Record<string, string> = {},
+): DemoClientRun {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
+    cwd: DEMO_CLIENT_ROOT,
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      NO_COLOR: "1",
+      ...environment,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+  let stdout = "";
+  let stderr = "";
+  const listeners = new Set<() => void>();
+  child.stdout.on("data", (chunk) => {
+    stdout += chunk;
+    for (const listener of listeners) listener();
+  });
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.once("close", (code) => {
+      process.off("exit", killOnExit);
+      for (const listener of listeners) listener();
+      resolve({ code, stdout, stderr });
+    }),
+  );
+  return {
+    output: () => stdout,
+    stderr: () => stderr,
+    exited,
+    kill: () => child.kill("SIGKILL"),
+    waitFor: (pattern, count = 1, timeoutMs = 20_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const flags = pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`;
+          const match = [...stdout.matchAll(new RegExp(pattern.source, flags))][count - 1];
+          if (match) {
+            done();
+            resolve(match);
+          } else if (child.exitCode !== null || child.signalCode !== null) {
+            done();
+            reject(
+              new Error(`the demo client exited before printing ${pattern}:\n${stdout}\n${stderr}`),
+            );
+          }
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(
+            new Error(
+              `the demo client did not print ${pattern} within ${timeoutMs} ms:\n${stdout}\n${stderr}`,
+            ),
+          );
+        }, timeoutMs);
+        const done = () => {
+          clearTimeout(timer);
+          listeners.delete(check);
+        };
+        listeners.add(check);
+        check();
+      }),
+  };
+}
+
+/** The authorization URL the client prints on a line of its own. */
+export const AUTHORIZATION_URL = /^\s+(http:\/\/\S+\/authorize\?\S+)$/m;
