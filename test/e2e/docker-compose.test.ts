@@ -1,0 +1,216 @@
+// docker-compose.yml and the Dockerfiles cannot run here (no Docker engine; docs/docker.md), so they are
+// checked against what the apps themselves accept: their configuration schemas, ports and workspace names.
+import { existsSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
+import {
+  AUTH_SERVER_ENVIRONMENT_KEYS,
+  loadConfig as loadAuthServerConfig,
+} from "@repo/auth-server";
+import {
+  loadConfig as loadMcpServerConfig,
+  MCP_SERVER_ENVIRONMENT_KEYS,
+} from "@repo/mcp-server/config";
+import { loadWebConfig, WEB_ENVIRONMENT_KEYS } from "@repo/web/config";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+
+const REPOSITORY_ROOT = new URL("../../", import.meta.url);
+
+type Environment = Record<string, string>;
+
+interface ComposeService {
+  build: { context: string; dockerfile: string };
+  ports: string[];
+  environment: Environment;
+  volumes?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+}
+
+/** Each compose service, the settings its app reads, and the app's own validation of them. */
+const APPS: Record<string, { keys: readonly string[]; load(env: Environment): LoadedApp }> = {
+  "auth-server": {
+    keys: AUTH_SERVER_ENVIRONMENT_KEYS,
+    load: (env) => {
+      const config = loadAuthServerConfig(env);
+      return { publicUrl: config.issuer, port: config.port };
+    },
+  },
+  "mcp-server": {
+    keys: MCP_SERVER_ENVIRONMENT_KEYS,
+    load: (env) => {
+      const config = loadMcpServerConfig(env);
+      return { publicUrl: config.resource, port: config.port };
+    },
+  },
+  // The web app's port is not a setting: its image runs `next start --port`.
+  web: { keys: WEB_ENVIRONMENT_KEYS, load: (env) => ({ publicUrl: loadWebConfig(env).webUrl }) },
+};
+
+interface LoadedApp {
+  /** What browsers and MCP clients on the host reach: the issuer, the MCP resource, the web app. */
+  publicUrl: string;
+  port?: number;
+}
+
+/** Internal URLs name the compose service they reach, never the public host. */
+const INTERNAL_URLS: Record<string, string> = {
+  JWKS_URL: "auth-server",
+  AUTH_INTERNAL_URL: "auth-server",
+};
+
+/** Settings that differ per container by design; any other setting named twice means one thing. */
+const PER_PROCESS = new Set(["NODE_ENV", "HOST", "PORT"]);
+
+const compose = parse(readFileSync(new URL("docker-compose.yml", REPOSITORY_ROOT), "utf8")) as {
+  services: Record<string, ComposeService>;
+  volumes: Record<string, unknown>;
+};
+const services = Object.entries(compose.services);
+
+/** The environment as Compose passes it when no variable is set in the shell: `${NAME:-default}`. */
+function withDefaults(environment: Environment): Environment {
+  return Object.fromEntries(
+    Object.entries(environment).map(([key, value]) => [
+      key,
+      String(value).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, "$1"),
+    ]),
+  );
+}
+
+function publishedPorts(service: ComposeService): { host: number; container: number } {
+  const [host, container] = (service.ports[0] ?? "").split(":").map(Number);
+  return { host: host ?? Number.NaN, container: container ?? Number.NaN };
+}
+
+function urlPort(url: string): number {
+  const { port, protocol } = new URL(url);
+  return Number(port || (protocol === "https:" ? 443 : 80));
+}
+
+/** The Dockerfile's instructions, continuation lines joined and comments dropped. */
+function dockerfileInstructions(path: string): { keyword: string; args: string }[] {
+  return readFileSync(new URL(path, REPOSITORY_ROOT), "utf8")
+    .replace(/\\\n/g, " ")
+    .split("\n")
+    .filter((line) => line.trim() !== "" && !line.trimStart().startsWith("#"))
+    .map((line) => {
+      const [keyword = "", ...args] = line.trim().split(/\s+/);
+      return { keyword: keyword.toUpperCase(), args: args.join(" ") };
+    });
+}
+
+function containerPort(name: string): number {
+  return publishedPorts(compose.services[name] as ComposeService).container;
+}
+
+describe("docker-compose.yml", () => {
+  it("runs exactly the three apps", () => {
+    expect(Object.keys(compose.services).sort()).toEqual(Object.keys(APPS).sort());
+  });
+
+  describe.each(services)("%s", (name, service) => {
+    const app = APPS[name] as (typeof APPS)[string];
+    const environment = withDefaults(service.environment);
+
+    it("sets only environment variables its app reads", () => {
+      expect(Object.keys(environment).filter((key) => !app.keys.includes(key))).toEqual([]);
+    });
+
+    it("publishes the app's default port, the one its public URL names, and listens on it", () => {
+      const defaultPort = urlPort(app.load({}).publicUrl);
+      const loaded = app.load(environment);
+      const exposed = dockerfileInstructions(service.build.dockerfile).find(
+        (instruction) => instruction.keyword === "EXPOSE",
+      );
+      expect(publishedPorts(service)).toEqual({ host: defaultPort, container: defaultPort });
+      expect(urlPort(loaded.publicUrl)).toBe(defaultPort);
+      expect(loaded.port ?? defaultPort).toBe(defaultPort);
+      expect(exposed?.args).toBe(String(defaultPort));
+    });
+
+    it("keeps its data on named volumes only", () => {
+      for (const volume of service.volumes ?? []) {
+        expect(Object.keys(compose.volumes)).toContain(volume.split(":")[0]);
+      }
+    });
+
+    it("has a health check on its own container port", () => {
+      expect(service.healthcheck?.test.join(" ")).toContain(
+        `http://127.0.0.1:${containerPort(name)}/`,
+      );
+    });
+
+    it("waits for each service it depends on to be healthy", () => {
+      for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
+        expect(condition).toBe("service_healthy");
+        expect(compose.services[dependency]?.healthcheck).toBeDefined();
+      }
+    });
+
+    it("reaches other containers by service name, and waits for them", () => {
+      for (const [key, target] of Object.entries(INTERNAL_URLS)) {
+        const value = environment[key];
+        if (value === undefined) continue;
+        expect(new URL(value).host).toBe(`${target}:${containerPort(target)}`);
+        expect(service.depends_on?.[target]?.condition).toBe("service_healthy");
+      }
+    });
+  });
+
+  it("gives each shared setting (public issuer, resource, web URL, web client secret) one value", () => {
+    const valuesByKey = new Map<string, Set<string>>();
+    for (const [, service] of services) {
+      for (const [key, value] of Object.entries(withDefaults(service.environment))) {
+        if (!PER_PROCESS.has(key))
+          valuesByKey.set(key, (valuesByKey.get(key) ?? new Set()).add(value));
+      }
+    }
+    const conflicting = [...valuesByKey].filter(([, values]) => values.size > 1);
+    expect(conflicting).toEqual([]);
+    expect(valuesByKey.get("ISSUER")).toEqual(new Set(["http://localhost:4000"]));
+    expect(valuesByKey.get("WEB_CLIENT_SECRET")?.size).toBe(1);
+  });
+
+  it("is refused in production until JWKS_URL is https, as its header says", () => {
+    const mcpServer = withDefaults((compose.services["mcp-server"] as ComposeService).environment);
+    expect(() => loadMcpServerConfig({ ...mcpServer, NODE_ENV: "production" })).toThrow(/JWKS_URL/);
+  });
+});
+
+describe.each(services)("the %s image", (_name, service) => {
+  const instructions = dockerfileInstructions(service.build.dockerfile);
+  const workspace = JSON.parse(
+    readFileSync(
+      new URL(`${dirname(service.build.dockerfile)}/package.json`, REPOSITORY_ROOT),
+      "utf8",
+    ),
+  ) as { name: string };
+
+  it("is built from the repository root by a Dockerfile that exists", () => {
+    expect(service.build.context).toBe(".");
+    expect(existsSync(new URL(service.build.dockerfile, REPOSITORY_ROOT))).toBe(true);
+  });
+
+  it("prunes the monorepo to its own workspace", () => {
+    expect(instructions).toContainEqual({
+      keyword: "RUN",
+      args: `turbo prune ${workspace.name} --docker`,
+    });
+  });
+
+  it("starts from a pinned base image, never a moving tag", () => {
+    const stages = new Set<string>();
+    for (const { args } of instructions.filter((instruction) => instruction.keyword === "FROM")) {
+      const [image = "", , stage] = args.split(" ");
+      // A later stage may start from an earlier one; every other image names its Node version.
+      if (!stages.has(image)) expect(image).toMatch(/^node:\d+\.\d+(\.\d+)?-[a-z]+-slim$/);
+      if (stage) stages.add(stage);
+    }
+  });
+
+  it("runs as a non-root user", () => {
+    const user = instructions.filter((instruction) => instruction.keyword === "USER").at(-1);
+    expect(user?.args).toBe("node");
+  });
+});
