@@ -58,8 +58,8 @@ export function parseCli(argv: readonly string[], environment: NodeJS.ProcessEnv
   try {
     parsed = parseWithNode(argv);
   } catch (error) {
-    // parseArgs names the offending flag; its message is already one line.
-    throw new UsageError((error as Error).message);
+    // parseArgs names the offending flag in its first sentence; the rest is advice about `--`.
+    throw new UsageError((error as Error).message.split(". ")[0] ?? "invalid arguments");
   }
   const { values, positionals } = parsed;
   if (values.help) return { flow: "help" };

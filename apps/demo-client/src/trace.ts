@@ -342,6 +342,8 @@ async function describeResponse(response: Response, method: string): Promise<Det
     details.push(["Location", redactUrl(location)]);
   }
   const contentType = response.headers.get("content-type") ?? "";
+  // A challenge already says in its header what the error body repeats.
+  if (challenge && !response.ok) return details;
   if (contentType.startsWith("application/json")) {
     details.push(...describeResponseBody(parseJson(await response.clone().text())));
   } else if (contentType.startsWith("text/event-stream") && method === "POST") {
@@ -377,7 +379,10 @@ async function describeEventStream(response: Response): Promise<Detail[]> {
 }
 
 function unreachableReason(error: unknown): string {
-  const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
+  const cause =
+    error instanceof Error
+      ? (error.cause as { code?: string; message?: string } | undefined)
+      : undefined;
   switch (cause?.code) {
     case "ECONNREFUSED":
       return "connection refused";
@@ -387,6 +392,7 @@ function unreachableReason(error: unknown): string {
     case "UND_ERR_CONNECT_TIMEOUT":
       return "connection timed out";
     default:
-      return error instanceof Error ? error.message : String(error);
+      // undici's "fetch failed" says nothing; its cause ("bad port", a TLS error) does.
+      return cause?.message ?? (error instanceof Error ? error.message : String(error));
   }
 }
