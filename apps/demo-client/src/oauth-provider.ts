@@ -50,7 +50,10 @@ export class DemoOAuthProvider implements OAuthClientProvider {
    * program on someone's machine is no secret (RFC 8252 §8.4), so PKCE protects the code instead.
    */
   get clientMetadata(): OAuthClientMetadata {
-    return {
+    // `application_type` (OpenID DCR §2, asked of MCP clients by SEP-837) is missing from the SDK's
+    // type, but the SDK sends the metadata as given: a native app, so loopback redirects are fine.
+    const metadata: OAuthClientMetadata & { application_type: "native" } = {
+      application_type: "native",
       client_name: CLIENT_NAME,
       redirect_uris: [this.redirectUrl],
       grant_types: ["authorization_code", "refresh_token"],
@@ -59,6 +62,7 @@ export class DemoOAuthProvider implements OAuthClientProvider {
       software_id: "mcp-oauth-reference-demo-client",
       software_version: "0.1.0",
     };
+    return metadata;
   }
 
   /** RFC 6749 §10.12: an unguessable value per request, checked when the browser comes back. */

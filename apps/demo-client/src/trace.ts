@@ -197,6 +197,7 @@ function describeJsonRequest(body: string): Detail[] {
   // A registration request (RFC 7591 §2): the metadata the client asks to be registered with.
   return pick(value, [
     "client_name",
+    "application_type",
     "redirect_uris",
     "grant_types",
     "token_endpoint_auth_method",
