@@ -4,9 +4,7 @@ import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamable
 import { OAuthError } from "@modelcontextprotocol/sdk/server/auth/errors.js";
 import { AuthorizationResponseError } from "./callback-server";
 import { UsageError } from "./cli";
-import { StateFileError } from "./token-store";
 import { UnreachableError } from "./trace";
-import { HeadlessAuthorizationError } from "./user-agent";
 
 export function describeError(error: unknown): string {
   if (error instanceof UsageError) return `${error.message} (see --help)`;
@@ -19,13 +17,9 @@ export function describeError(error: unknown): string {
     return `the authorization server refused: ${code}${error.message ? ` (${error.message})` : ""}`;
   }
   if (error instanceof StreamableHTTPError) return `the MCP server refused: ${error.message}`;
-  if (
-    error instanceof StateFileError ||
-    error instanceof HeadlessAuthorizationError ||
-    error instanceof Error
-  ) {
-    return firstLine(error.message);
-  }
+  // Everything else (a bad state file, a headless authorization that met a login page, an SDK
+  // refusal such as a secret bound to another issuer) already says what went wrong in one line.
+  if (error instanceof Error) return firstLine(error.message);
   return firstLine(String(error));
 }
 
