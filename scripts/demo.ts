@@ -1,0 +1,252 @@
+// `npm run demo`: builds the web app, starts the auth-server, the MCP server and the web app with
+// prefixed logs, waits until each answers, then says where to go next. Ctrl-C stops all three.
+//
+// Hand-written rather than `turbo run start` or `concurrently`: neither knows when a server is ready,
+// and the point of this command is the moment it can say "ready" with the URLs a newcomer needs.
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const BIN = join(ROOT, "node_modules", ".bin");
+const READY_TIMEOUT_MS = 120_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+// The settings file the apps read when started on their own (.env.example). Loaded once here, so
+// the URLs below agree with the apps, and passed on to them in their environment.
+if (existsSync(join(ROOT, ".env"))) process.loadEnvFile(join(ROOT, ".env"));
+
+/** A setting as the apps see it: unset and empty both mean the default (.env.example). */
+function setting(name: string, fallback: string): string {
+  const value = process.env[name];
+  return value === undefined || value === "" ? fallback : value;
+}
+
+const ISSUER = setting("ISSUER", "http://localhost:4000");
+const MCP_RESOURCE = setting("MCP_RESOURCE", "http://localhost:4100/mcp");
+const WEB_URL = setting("WEB_URL", "http://localhost:3000");
+
+const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
+const paint = (code: number, text: string) => (colour ? `\x1b[${code}m${text}\x1b[0m` : text);
+const bold = (text: string) => paint(1, text);
+const dim = (text: string) => paint(2, text);
+
+interface Service {
+  name: string;
+  colour: number;
+  cwd: string;
+  command: string;
+  args: string[];
+  /** A URL that answers 2xx once the service can take requests. */
+  healthUrl: string;
+}
+
+function portOf(url: string): string {
+  const parsed = new URL(url);
+  return parsed.port || (parsed.protocol === "https:" ? "443" : "80");
+}
+
+const SERVICES: Service[] = [
+  {
+    name: "auth-server",
+    colour: 36,
+    cwd: join(ROOT, "apps/auth-server"),
+    command: join(BIN, "tsx"),
+    args: ["src/main.ts"],
+    healthUrl: `${ISSUER}/health`,
+  },
+  {
+    name: "mcp-server",
+    colour: 35,
+    cwd: join(ROOT, "apps/mcp-server"),
+    command: join(BIN, "tsx"),
+    args: ["src/main.ts"],
+    healthUrl: `${new URL(MCP_RESOURCE).origin}/health`,
+  },
+  {
+    name: "web",
+    colour: 33,
+    cwd: join(ROOT, "apps/web"),
+    command: join(BIN, "next"),
+    // The web app's port follows WEB_URL, as the servers' ports follow ISSUER and MCP_RESOURCE.
+    args: ["start", "--port", portOf(WEB_URL)],
+    healthUrl: `${WEB_URL}/login`,
+  },
+];
+
+const NAME_WIDTH = Math.max(...SERVICES.map((service) => service.name.length));
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function prefixLines(service: Service, stream: NodeJS.ReadableStream): void {
+  const label = paint(service.colour, `${service.name.padEnd(NAME_WIDTH)} │`);
+  createInterface({ input: stream }).on("line", (line) => log(`${label} ${line}`));
+}
+
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
+  return new Promise((resolveRun) => {
+    const child = spawn(command, args, { cwd, env, stdio: "inherit" });
+    child.on("error", () => resolveRun(1));
+    child.on("exit", (code) => resolveRun(code ?? 1));
+  });
+}
+
+const children = new Map<Service, ChildProcess>();
+let stopping = false;
+
+function start(service: Service): ChildProcess {
+  const child = spawn(service.command, service.args, {
+    cwd: service.cwd,
+    // Piped output looks like a file to each app; tell them whether this terminal shows colour.
+    env: { ...process.env, ...(colour ? { FORCE_COLOR: "1" } : { NO_COLOR: "1" }) },
+    // A process group of its own: the terminal's Ctrl-C reaches only this script, which then stops
+    // each group once (tsx and Next run children of their own) instead of every process at once.
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  if (child.stdout) prefixLines(service, child.stdout);
+  if (child.stderr) prefixLines(service, child.stderr);
+  child.on("exit", (code, signal) => {
+    children.delete(service);
+    if (!stopping) {
+      log(
+        `\n${service.name} stopped unexpectedly (${signal ?? `exit code ${code}`}); stopping the others.`,
+      );
+      void stopAll(1);
+    }
+  });
+  children.set(service, child);
+  return child;
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+async function stopAll(exitCode: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    const running = [...children.values()];
+    for (const child of running) signalGroup(child, "SIGTERM");
+    const exited = Promise.all(
+      running.map(
+        (child) =>
+          new Promise<void>((resolveExit) => {
+            if (child.exitCode !== null || child.signalCode !== null) resolveExit();
+            else child.once("exit", () => resolveExit());
+          }),
+      ),
+    );
+    const timer = setTimeout(() => {
+      for (const child of running) signalGroup(child, "SIGKILL");
+    }, STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+    log(exitCode === 0 ? "Stopped all three services." : "Stopped.");
+  }
+  process.exit(exitCode);
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2_000), redirect: "manual" });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntilHealthy(service: Service, deadline: number): Promise<void> {
+  while (!stopping) {
+    if (await answers(service.healthUrl)) return;
+    if (Date.now() > deadline) {
+      log(
+        `\n${service.name} did not answer ${service.healthUrl} within ${READY_TIMEOUT_MS / 1000} s.`,
+      );
+      return stopAll(1);
+    }
+    await new Promise((resolveWait) => setTimeout(resolveWait, 250));
+  }
+}
+
+function banner(seconds: number): string {
+  const seeded =
+    setting("SEED_DEMO_DATA", "true") !== "false" && setting("SEED_DEMO_DATA", "true") !== "0";
+  const demoPassword = setting("DEMO_USER_PASSWORD", "demo-password");
+  const analystPassword = setting("ANALYST_USER_PASSWORD", "analyst-password");
+  const lines = [
+    "",
+    bold(`Ready in ${seconds.toFixed(1)} s.`),
+    "",
+    `  Sign-in and consent    ${WEB_URL}`,
+    `  Authorization server   ${ISSUER}`,
+    `  MCP server             ${MCP_RESOURCE}`,
+    "",
+  ];
+  if (seeded) {
+    lines.push(
+      `  Sign in as demo@example.com / ${demoPassword} (administrator)`,
+      `          or analyst@example.com / ${analystPassword}`,
+      "",
+    );
+  }
+  lines.push(
+    "  Next, in another terminal:",
+    `    npm run demo:client                            ${dim("# a person's flow: Discovery → Authorization → Access")}`,
+    `    npm run demo:client -- --client-credentials    ${dim("# the machine flow, as the seeded client demo-batch")}`,
+    "",
+    dim("  Ctrl-C stops all three."),
+    "",
+  );
+  return lines.join("\n");
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  // `on`, not `once`: tsx relays the terminal's Ctrl-C a second time, which must not kill this script
+  // before it has stopped the services.
+  process.on("SIGINT", () => void stopAll(0));
+  process.on("SIGTERM", () => void stopAll(0));
+
+  log(bold("Building the web app") + dim(" (next build; cached after the first run)"));
+  const built = await run(
+    join(BIN, "turbo"),
+    ["run", "build", "--filter=@repo/web", "--output-logs=errors-only", "--log-prefix=none"],
+    ROOT,
+    // `next build` always builds for production, and refuses NODE_ENV=development (.env.example
+    // sets it for the servers); the servers still get it below.
+    { ...process.env, NODE_ENV: undefined },
+  );
+  if (built !== 0) {
+    log("The web app did not build; see the errors above.");
+    process.exit(1);
+  }
+
+  mkdirSync(join(ROOT, "data"), { recursive: true });
+  log(bold("Starting the auth-server, the MCP server and the web app"));
+  // The MCP server reads the auth-server's metadata and keys at start, so it starts second.
+  const [authServer, ...others] = SERVICES as [Service, ...Service[]];
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  start(authServer);
+  await waitUntilHealthy(authServer, deadline);
+  for (const service of others) start(service);
+  await Promise.all(others.map((service) => waitUntilHealthy(service, deadline)));
+  if (!stopping) log(banner((performance.now() - started) / 1000));
+}
+
+await main();
