@@ -1,5 +1,5 @@
 // Process entry point: `npm start` / `npm run dev` in apps/auth-server.
-import { listen } from "@repo/server-kit/listen";
+import { ListenError, listen } from "@repo/server-kit/listen";
 import { ConfigError, loadConfig } from "./config";
 import { KeyDecryptionError } from "./keys/key-encryption";
 import { createAuthServer, StartupCheckError } from "./server";
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (
     error instanceof ConfigError ||
+    error instanceof ListenError ||
     error instanceof StartupCheckError ||
     error instanceof KeyDecryptionError
   ) {

@@ -1,5 +1,5 @@
 // Process entry point: `npm start` / `npm run dev` in apps/mcp-server.
-import { listen } from "@repo/server-kit/listen";
+import { ListenError, listen } from "@repo/server-kit/listen";
 import { ConfigError, loadConfig } from "./config";
 import { createMcpResourceServer, StartupCheckError } from "./server";
 
@@ -25,7 +25,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof StartupCheckError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof ListenError ||
+    error instanceof StartupCheckError
+  ) {
     console.error(`mcp-server: refusing to start.\n${error.message}`);
   } else {
     console.error("mcp-server: failed to start", error);

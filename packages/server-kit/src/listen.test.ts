@@ -1,7 +1,7 @@
 import type { ServerType } from "@hono/node-server";
 import { Hono } from "hono";
 import { afterEach, describe, expect, it } from "vitest";
-import { clientAddress, listen } from "./listen";
+import { clientAddress, ListenError, listen } from "./listen";
 
 const app = new Hono().get("/health", (c) => c.text("ok"));
 const servers: ServerType[] = [];
@@ -21,10 +21,12 @@ describe("listen", () => {
     expect(await response.text()).toBe("ok");
   });
 
-  it("rejects when the port is taken instead of hanging", async () => {
+  it("rejects when the port is taken instead of hanging, saying so in one line", async () => {
     const first = await listen(app, "127.0.0.1", 0);
     servers.push(first.server);
-    await expect(listen(app, "127.0.0.1", first.port)).rejects.toThrowError(/EADDRINUSE/);
+    const refusal = listen(app, "127.0.0.1", first.port);
+    await expect(refusal).rejects.toThrowError(ListenError);
+    await expect(refusal).rejects.toThrowError(`127.0.0.1:${first.port} is already in use`);
   });
 });
 
