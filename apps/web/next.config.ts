@@ -13,6 +13,10 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
   // Workspace packages export TypeScript source (STYLE.md), so Next compiles them with the app.
   transpilePackages: ["@repo/scopes"],
+  experimental: {
+    // forbidden() and app/forbidden.tsx: a non-admin on /admin gets a real HTTP 403 page.
+    authInterrupts: true,
+  },
   async headers() {
     // Every response, including static assets and 404s; the per-request Content-Security-Policy
     // with its nonce is added by proxy.ts.

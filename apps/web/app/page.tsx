@@ -27,6 +27,16 @@ export default async function HomePage() {
         You are signed in as <strong>{session.email}</strong>
         {session.isAdmin ? " (administrator)" : ""}.
       </p>
+      <ul>
+        <li>
+          <Link href="/account">Connected apps</Link>: the apps you allowed to act for you
+        </li>
+        {session.isAdmin ? (
+          <li>
+            <Link href="/admin">Admin console</Link>: clients, users, grants, keys and the audit log
+          </li>
+        ) : null}
+      </ul>
       <form method="post" action="/sign-out">
         <input
           type="hidden"

@@ -31,6 +31,19 @@ describe("web configuration", () => {
     expect(config.internalApiResource).toBe("http://localhost:4000/internal");
   });
 
+  it("reaches the MCP server's audit log at MCP_INTERNAL_URL, with MCP_RESOURCE as the token audience", () => {
+    expect(loadWebConfig({})).toMatchObject({
+      mcpResource: "http://localhost:4100/mcp",
+      mcpInternalUrl: "http://localhost:4100",
+    });
+    const config = loadWebConfig({
+      MCP_RESOURCE: "https://mcp.example/mcp",
+      MCP_INTERNAL_URL: "http://mcp-server:4100",
+    });
+    expect(config.mcpResource).toBe("https://mcp.example/mcp");
+    expect(config.mcpInternalUrl).toBe("http://mcp-server:4100");
+  });
+
   it("treats an empty variable as unset", () => {
     expect(loadWebConfig({ AUTH_INTERNAL_URL: "", WEB_URL: "" }).webUrl).toBe(
       "http://localhost:3000",
@@ -75,6 +88,8 @@ describe("web configuration", () => {
       "WEB_URL",
       "ISSUER",
       "AUTH_INTERNAL_URL",
+      "MCP_RESOURCE",
+      "MCP_INTERNAL_URL",
       "WEB_CLIENT_ID",
       "WEB_CLIENT_SECRET",
       "SESSION_SECRET",

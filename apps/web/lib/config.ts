@@ -37,6 +37,8 @@ const WebEnvironmentSchema = z.object({
   WEB_URL: baseUrl().default("http://localhost:3000"),
   ISSUER: baseUrl().default("http://localhost:4000"),
   AUTH_INTERNAL_URL: baseUrl().optional(),
+  MCP_RESOURCE: baseUrl().default("http://localhost:4100/mcp"),
+  MCP_INTERNAL_URL: baseUrl().optional(),
   WEB_CLIENT_ID: z.string().min(1).default("web"),
   WEB_CLIENT_SECRET: z.string().min(8).default(DEVELOPMENT_SECRETS.WEB_CLIENT_SECRET),
   SESSION_SECRET: z
@@ -58,6 +60,10 @@ export interface WebConfig {
   authInternalUrl: string;
   /** The internal API's RFC 8707 resource identifier (docs/internal-api.md). */
   internalApiResource: string;
+  /** The MCP server's canonical resource identifier: the audience of the audit-log token. */
+  mcpResource: string;
+  /** Where this server reaches the MCP server (its origin); differs inside docker-compose. */
+  mcpInternalUrl: string;
   webClient: { clientId: string; clientSecret: string };
   sessionSecret: string;
   /** Whether `X-Forwarded-For` comes from a reverse proxy we run, rather than from the browser. */
@@ -106,6 +112,8 @@ export function loadWebConfig(environment: Record<string, string | undefined>): 
     issuer: env.ISSUER,
     authInternalUrl: env.AUTH_INTERNAL_URL ?? env.ISSUER,
     internalApiResource: `${env.ISSUER}/internal`,
+    mcpResource: env.MCP_RESOURCE,
+    mcpInternalUrl: env.MCP_INTERNAL_URL ?? new URL(env.MCP_RESOURCE).origin,
     webClient: { clientId: env.WEB_CLIENT_ID, clientSecret: env.WEB_CLIENT_SECRET },
     sessionSecret: env.SESSION_SECRET,
     trustProxy: env.TRUST_PROXY,

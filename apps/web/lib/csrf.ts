@@ -1,14 +1,26 @@
-// Cross-site request forgery defences for the consent and sign-out forms (AS-16).
+// Cross-site request forgery defences for every form that changes something (AS-16).
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 /**
- * What a form's token is bound to. A token for one interaction cannot approve another, so a token
- * that leaks (a screenshot, a proxy log) is useless for any other sign-in request.
+ * What a form's token is bound to. A token for one interaction cannot approve another, and a token
+ * for revoking one app's access cannot delete another client, so a token that leaks (a screenshot,
+ * a proxy log) is useless for anything but the one action on the one thing it was printed for.
  */
-export type CsrfPurpose = { form: "consent"; interactionId: string } | { form: "sign-out" };
+export type CsrfPurpose =
+  | { form: "consent"; interactionId: string }
+  | { form: "sign-out" }
+  /** A console or connected-apps form: `action` names what it does, `target` what it does it to. */
+  | { form: "action"; action: string; target: string };
 
 function purposeLabel(purpose: CsrfPurpose): string {
-  return purpose.form === "consent" ? `consent\u0000${purpose.interactionId}` : "sign-out";
+  switch (purpose.form) {
+    case "consent":
+      return `consent\u0000${purpose.interactionId}`;
+    case "sign-out":
+      return "sign-out";
+    case "action":
+      return `action\u0000${purpose.action}\u0000${purpose.target}`;
+  }
 }
 
 /** The hidden form field's value: HMAC-SHA-256 of the purpose, keyed by the session's CSRF secret. */

@@ -117,15 +117,36 @@ function basicAuthorization(clientId: string, clientSecret: string): string {
   return `Basic ${Buffer.from(`${encode(clientId)}:${encode(clientSecret)}`).toString("base64")}`;
 }
 
-export function createInternalApiClient(options: InternalApiOptions): InternalApiClient {
+/** Where a call goes and what its access token must carry (RFC 8707 resource, RFC 6749 scope). */
+export interface TokenAudience {
+  resource: string;
+  scope: string;
+}
+
+export interface BearerCall {
+  method: "GET" | "POST" | "DELETE";
+  body?: unknown;
+  /** The signed-in person the call acts for (docs/internal-api.md "The acting user"). */
+  actingUser?: string;
+}
+
+/**
+ * Calls protected resources with client-credentials tokens of the web app's own client, one cached
+ * token per resource and scope: each page holds a token that can do what it needs and no more.
+ */
+export interface BearerTransport {
+  call(url: string, audience: TokenAudience, init: BearerCall): Promise<Response>;
+}
+
+export function createBearerTransport(options: InternalApiOptions): BearerTransport {
   const fetchImpl = options.fetch ?? fetch;
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const base = options.internalUrl;
-  let cachedToken: { value: string; renewAt: number } | undefined;
-  let pendingToken: Promise<string> | undefined;
+  const cachedTokens = new Map<string, { value: string; renewAt: number }>();
+  const pendingTokens = new Map<string, Promise<string>>();
 
-  async function requestToken(): Promise<string> {
+  async function requestToken(audience: TokenAudience, key: string): Promise<string> {
     const response = await send(`${base}/token`, {
       method: "POST",
       headers: {
@@ -134,14 +155,14 @@ export function createInternalApiClient(options: InternalApiOptions): InternalAp
       },
       body: new URLSearchParams({
         grant_type: "client_credentials",
-        resource: `${options.issuer}/internal`,
-        scope: INTERNAL_API_SCOPE,
+        resource: audience.resource,
+        scope: audience.scope,
       }).toString(),
     });
     if (!response.ok) {
       const error = await errorCode(response);
       throw new InternalApiError(
-        `the auth-server refused the web client's token request (${response.status} ${error ?? "no error code"})`,
+        `the auth-server refused the web client's token request for ${audience.scope} (${response.status} ${error ?? "no error code"})`,
         response.status,
       );
     }
@@ -149,42 +170,47 @@ export function createInternalApiClient(options: InternalApiOptions): InternalAp
     if (!token.success)
       throw new InternalApiError("the token response is not what RFC 6749 §5.1 says");
     const lifetimeMs = token.data.expires_in * 1000;
-    cachedToken = {
+    cachedTokens.set(key, {
       value: token.data.access_token,
       renewAt: now() + Math.max(lifetimeMs - TOKEN_RENEWAL_MARGIN_MS, lifetimeMs / 2),
-    };
+    });
     return token.data.access_token;
   }
 
-  function accessToken(): Promise<string> {
-    if (cachedToken && now() < cachedToken.renewAt) return Promise.resolve(cachedToken.value);
+  function accessToken(audience: TokenAudience): Promise<string> {
+    const key = `${audience.resource} ${audience.scope}`;
+    const cached = cachedTokens.get(key);
+    if (cached && now() < cached.renewAt) return Promise.resolve(cached.value);
     // Concurrent requests share one token request instead of each asking for their own.
-    pendingToken ??= requestToken().finally(() => {
-      pendingToken = undefined;
-    });
-    return pendingToken;
+    let pending = pendingTokens.get(key);
+    if (!pending) {
+      pending = requestToken(audience, key).finally(() => pendingTokens.delete(key));
+      pendingTokens.set(key, pending);
+    }
+    return pending;
   }
 
-  async function call(path: string, init: { method: "GET" | "POST"; body?: unknown }) {
+  async function call(url: string, audience: TokenAudience, init: BearerCall) {
     const attempt = async (token: string) =>
-      send(`${base}${path}`, {
+      send(url, {
         method: init.method,
         headers: {
           Authorization: `Bearer ${token}`,
           Accept: "application/json",
+          ...(init.actingUser === undefined ? {} : { "Acting-User": init.actingUser }),
           ...(init.body === undefined ? {} : { "Content-Type": "application/json" }),
         },
         ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
       });
-    const first = await attempt(await accessToken());
+    const first = await attempt(await accessToken(audience));
     if (!isTokenRejection(first)) return first;
     // The token may have been revoked or signed with a key that has since been rotated out:
     // one retry with a fresh token, never a loop.
     await first.body?.cancel();
-    cachedToken = undefined;
-    const second = await attempt(await accessToken());
+    cachedTokens.delete(`${audience.resource} ${audience.scope}`);
+    const second = await attempt(await accessToken(audience));
     if (isTokenRejection(second)) {
-      throw new InternalApiError("the internal API refused a fresh access token", 401);
+      throw new InternalApiError(`${url} refused a fresh access token`, 401);
     }
     return second;
   }
@@ -198,11 +224,20 @@ export function createInternalApiClient(options: InternalApiOptions): InternalAp
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (cause) {
-      throw new InternalApiError(
-        `the auth-server at ${base} could not be reached (${String(cause)})`,
-      );
+      throw new InternalApiError(`${new URL(url).origin} could not be reached (${String(cause)})`);
     }
   }
+
+  return { call };
+}
+
+export function createInternalApiClient(
+  options: InternalApiOptions,
+  transport: BearerTransport = createBearerTransport(options),
+): InternalApiClient {
+  const audience = { resource: `${options.issuer}/internal`, scope: INTERNAL_API_SCOPE };
+  const call = (path: string, init: BearerCall) =>
+    transport.call(`${options.internalUrl}${path}`, audience, init);
 
   return {
     async login({ email, password, clientAddress }) {
@@ -274,7 +309,7 @@ function isTokenRejection(response: Response): boolean {
   );
 }
 
-async function readJson(response: Response): Promise<unknown> {
+export async function readJson(response: Response): Promise<unknown> {
   try {
     return await response.json();
   } catch {
@@ -282,7 +317,7 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
-async function readError(response: Response) {
+export async function readError(response: Response) {
   const body = ErrorBodySchema.safeParse(await readJson(response));
   return body.success ? body.data : undefined;
 }

@@ -1,7 +1,14 @@
 // Server-side glue between Next.js requests and the pure modules: the session cookie, the API client.
 import { cookies } from "next/headers";
+import { type AdminApiClient, createAdminApiClient } from "./admin-api";
 import { webConfig } from "./config";
-import { createInternalApiClient, type InternalApiClient, type SignedInUser } from "./internal-api";
+import {
+  type BearerTransport,
+  createBearerTransport,
+  createInternalApiClient,
+  type InternalApiClient,
+  type SignedInUser,
+} from "./internal-api";
 import {
   deriveSessionKey,
   newCsrfSecret,
@@ -14,7 +21,7 @@ import {
 
 let cachedKey: { secret: string; key: Uint8Array } | undefined;
 
-function sessionKey(): Uint8Array {
+export function sessionKey(): Uint8Array {
   const { sessionSecret } = webConfig();
   if (cachedKey?.secret !== sessionSecret) {
     cachedKey = { secret: sessionSecret, key: deriveSessionKey(sessionSecret) };
@@ -52,18 +59,44 @@ export async function endSession(): Promise<void> {
   (await cookies()).set(sessionCookieName(webUrl), "", sessionCookieOptions(webUrl, 0));
 }
 
+let cachedTransport: BearerTransport | undefined;
 let cachedClient: InternalApiClient | undefined;
+let cachedAdminClient: AdminApiClient | undefined;
 
-/** One client per process, so its access token is shared by every request. */
+function apiOptions() {
+  const config = webConfig();
+  return {
+    issuer: config.issuer,
+    internalUrl: config.authInternalUrl,
+    clientId: config.webClient.clientId,
+    clientSecret: config.webClient.clientSecret,
+  };
+}
+
+/** One transport per process, so each access token is shared by every request. */
+function transport(): BearerTransport {
+  cachedTransport ??= createBearerTransport(apiOptions());
+  return cachedTransport;
+}
+
 export function internalApi(): InternalApiClient {
-  if (!cachedClient) {
-    const config = webConfig();
-    cachedClient = createInternalApiClient({
-      issuer: config.issuer,
-      internalUrl: config.authInternalUrl,
-      clientId: config.webClient.clientId,
-      clientSecret: config.webClient.clientSecret,
-    });
-  }
+  cachedClient ??= createInternalApiClient(apiOptions(), transport());
   return cachedClient;
+}
+
+/** The admin, connected-apps and MCP audit calls (docs/internal-api.md). */
+export function adminApi(): AdminApiClient {
+  if (!cachedAdminClient) {
+    const config = webConfig();
+    cachedAdminClient = createAdminApiClient(
+      {
+        issuer: config.issuer,
+        internalUrl: config.authInternalUrl,
+        mcpResource: config.mcpResource,
+        mcpInternalUrl: config.mcpInternalUrl,
+      },
+      transport(),
+    );
+  }
+  return cachedAdminClient;
 }

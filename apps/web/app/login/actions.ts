@@ -7,6 +7,7 @@ import { forwardedClientAddress } from "../../lib/client-address";
 import { webConfig } from "../../lib/config";
 import { isSameOriginRequest } from "../../lib/csrf";
 import { internalApi, startSession } from "../../lib/request-context";
+import { safeReturnPath } from "../../lib/return-path";
 
 export interface SignInState {
   /** What the person typed, so a failed attempt does not make them type it again. */
@@ -21,6 +22,7 @@ export async function signIn(_previous: SignInState, form: FormData): Promise<Si
   const email = stringField(form, "email").trim();
   const password = stringField(form, "password");
   const interactionId = stringField(form, "interaction");
+  const returnPath = safeReturnPath(stringField(form, "next"));
   if (!email || !password) return { email, error: "Enter your email and password." };
 
   const config = webConfig();
@@ -47,7 +49,9 @@ export async function signIn(_previous: SignInState, form: FormData): Promise<Si
     case "signed-in":
       await startSession(result.user);
       redirect(
-        interactionId ? `/consent?${new URLSearchParams({ interaction: interactionId })}` : "/",
+        interactionId
+          ? `/consent?${new URLSearchParams({ interaction: interactionId })}`
+          : (returnPath ?? "/"),
       );
   }
 }

@@ -3,7 +3,14 @@
 import { useActionState } from "react";
 import { type SignInState, signIn } from "./actions";
 
-export function LoginForm({ interactionId }: { interactionId: string | undefined }) {
+export function LoginForm({
+  interactionId,
+  returnPath,
+}: {
+  interactionId: string | undefined;
+  /** A console or account page to come back to (already checked by safeReturnPath). */
+  returnPath?: string | undefined;
+}) {
   const [state, formAction, pending] = useActionState<SignInState, FormData>(signIn, { email: "" });
   const errorId = state.error ? "login-error" : undefined;
   return (
@@ -14,6 +21,7 @@ export function LoginForm({ interactionId }: { interactionId: string | undefined
         </p>
       ) : null}
       {interactionId ? <input type="hidden" name="interaction" value={interactionId} /> : null}
+      {returnPath ? <input type="hidden" name="next" value={returnPath} /> : null}
       <div className="field">
         <label htmlFor="email">Email</label>
         <input

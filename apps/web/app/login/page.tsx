@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { safeReturnPath } from "../../lib/return-path";
 import { LoginForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -8,8 +9,9 @@ export default async function LoginPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const { interaction } = await searchParams;
+  const { interaction, next } = await searchParams;
   const interactionId = typeof interaction === "string" ? interaction : undefined;
+  const returnPath = interactionId ? undefined : safeReturnPath(next);
   return (
     <div className="card">
       <h1>Sign in</h1>
@@ -18,7 +20,7 @@ export default async function LoginPage({
           ? "Sign in to continue. Next you will see what the app is asking to do."
           : "Sign in to your account."}
       </p>
-      <LoginForm interactionId={interactionId} />
+      <LoginForm interactionId={interactionId} returnPath={returnPath} />
     </div>
   );
 }

@@ -1,0 +1,140 @@
+// Connected apps: every app holding access to the signed-in person's account, and a way to end it.
+import type { Metadata } from "next";
+import Link from "next/link";
+import type { ConnectedApp } from "../../lib/admin-api";
+import { expectOk, requireSignedIn } from "../../lib/console-access";
+import { readFlash } from "../../lib/console-forms";
+import { formatAge, formatTimestamp } from "../../lib/display";
+import { adminApi } from "../../lib/request-context";
+import type { Session } from "../../lib/session";
+import { ConfirmStep, EmptyState, FlashMessage } from "../_components/console";
+import { RiskBadge } from "../_components/risk-badge";
+
+export const metadata: Metadata = { title: "Connected apps" };
+
+export default async function AccountPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const session = await requireSignedIn("/account");
+  const { revoke } = await searchParams;
+  const [apps, flash] = await Promise.all([
+    adminApi()
+      .account.apps(session.userId)
+      .then((outcome) => expectOk(outcome, "connected apps")),
+    readFlash(session),
+  ]);
+
+  const confirming =
+    typeof revoke === "string"
+      ? apps.items.find((app) => app.client.clientId === revoke)
+      : undefined;
+  if (confirming) {
+    return (
+      <div className="console">
+        <ConfirmStep
+          session={session}
+          title={
+            <>
+              Disconnect <bdi>{appName(confirming)}</bdi>?
+            </>
+          }
+          endpoint="/account/apps"
+          action="revoke-app"
+          target={confirming.client.clientId}
+          fields={{ name: appName(confirming) }}
+          confirmLabel="Disconnect"
+          cancelHref="/account"
+        >
+          <p>
+            The app loses access to your account at once: its refresh tokens stop working and the
+            next time it asks, you will see the consent screen again.
+          </p>
+        </ConfirmStep>
+      </div>
+    );
+  }
+
+  return (
+    <div className="console">
+      <FlashMessage flash={flash} />
+      <section className="card" aria-labelledby="apps-heading">
+        <div className="section-heading">
+          <h1 id="apps-heading">Connected apps</h1>
+          {session.isAdmin ? <Link href="/admin">Admin console</Link> : null}
+        </div>
+        <p className="lead">
+          Apps you allowed to act for you, <strong>{session.email}</strong>. Disconnect any you no
+          longer use.
+        </p>
+        {apps.items.length === 0 ? (
+          <EmptyState>No app has access to your account.</EmptyState>
+        ) : (
+          <AppsTable apps={apps.items} session={session} />
+        )}
+      </section>
+    </div>
+  );
+}
+
+function appName(app: ConnectedApp): string {
+  return app.client.name ?? app.client.clientId;
+}
+
+function AppsTable({ apps }: { apps: ConnectedApp[]; session: Session }) {
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption>Apps with access to your account</caption>
+        <thead>
+          <tr>
+            <th scope="col">App</th>
+            <th scope="col">May</th>
+            <th scope="col">Connected</th>
+            <th scope="col">Last used</th>
+            <th scope="col">
+              <span className="visually-hidden">Action</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {apps.map((app) => (
+            <tr key={app.client.clientId}>
+              <th scope="row">
+                <bdi className="client-name">{appName(app)}</bdi>{" "}
+                {app.client.verified ? null : (
+                  <span className="badge badge-unverified">Unverified</span>
+                )}
+                <br />
+                <span className="hint">
+                  {app.resources.map((resource) => resource.name).join(", ")}
+                </span>
+              </th>
+              <td>
+                <ul className="inline-list">
+                  {app.scopes.map((scope) => (
+                    <li key={scope.name}>
+                      {scope.title} <RiskBadge risk={scope.risk} />
+                    </li>
+                  ))}
+                </ul>
+              </td>
+              <td>{formatTimestamp(app.connectedAt)}</td>
+              <td>{formatAge(app.lastUsedAt)}</td>
+              <td>
+                <Link
+                  className="button button-small"
+                  href={`/account?${new URLSearchParams({ revoke: app.client.clientId })}`}
+                  aria-label={`Disconnect ${appName(app)}`}
+                >
+                  Disconnect…
+                </Link>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+// Every scope this deployment knows (@repo/scopes), with its risk and the MCP tools that need it.
+import { SCOPE_CATALOGUE } from "@repo/scopes";
+import type { Metadata } from "next";
+import { requireAdmin } from "../../../lib/console-access";
+import { RiskBadge } from "../../_components/risk-badge";
+
+export const metadata: Metadata = { title: "Scopes" };
+
+const RESOURCE_NAMES: Record<string, string> = {
+  mcp: "MCP server",
+  internal: "Internal API (web app only)",
+  "mcp-admin": "MCP server admin endpoints (web app only)",
+};
+
+export default async function ScopesPage() {
+  await requireAdmin("/admin/scopes");
+  return (
+    <section className="card" aria-labelledby="scopes-heading">
+      <h1 id="scopes-heading">Scopes</h1>
+      <p className="lead">
+        Every permission an app can ask for, as the consent screen describes it. A scope ending in{" "}
+        <code>*</code> grants every scope under its prefix.
+      </p>
+      <div className="table-wrap">
+        <table>
+          <caption>Scope catalogue ({SCOPE_CATALOGUE.length} scopes)</caption>
+          <thead>
+            <tr>
+              <th scope="col">Scope</th>
+              <th scope="col">Description</th>
+              <th scope="col">Risk</th>
+              <th scope="col">Resource</th>
+            </tr>
+          </thead>
+          <tbody>
+            {SCOPE_CATALOGUE.map((scope) => (
+              <tr key={scope.name}>
+                <th scope="row">
+                  <code>{scope.name}</code>
+                  <br />
+                  <span className="hint">{scope.title}</span>
+                </th>
+                <td>{scope.description}</td>
+                <td>
+                  <RiskBadge risk={scope.risk} />
+                </td>
+                <td>{RESOURCE_NAMES[scope.audience] ?? scope.audience}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,73 @@
+// One audit timeline from two logs: the auth-server's events and the MCP server's tool calls, each
+// paged by its own cursor (docs/internal-api.md, "The MCP server's tool-call audit").
+
+export type AuditSource = "auth-server" | "mcp-server";
+
+export interface TimelineRow {
+  source: AuditSource;
+  cursor: string;
+  occurredAt: string;
+}
+
+export interface SourcePage<Row extends TimelineRow> {
+  items: Row[];
+  nextCursor: string | null;
+}
+
+/**
+ * Where each source continues: undefined = from its newest row, a cursor = strictly after that row,
+ * END = nothing more (or the filters leave this source out).
+ */
+export const END = "end";
+export type SourcePosition = string | undefined;
+
+export interface MergedPage<Row extends TimelineRow> {
+  rows: Row[];
+  next: Record<AuditSource, SourcePosition> | undefined;
+}
+
+function time(row: TimelineRow): number {
+  const value = Date.parse(row.occurredAt);
+  return Number.isNaN(value) ? 0 : value;
+}
+
+/**
+ * Newest first across both sources, `limit` rows. Each source's own order is kept (a stable merge),
+ * and each source continues from the last of its rows that was shown, so no row is skipped or shown
+ * twice however the two interleave.
+ */
+export function mergeTimeline<Row extends TimelineRow>(
+  pages: Partial<Record<AuditSource, SourcePage<Row>>>,
+  positions: Record<AuditSource, SourcePosition>,
+  limit: number,
+): MergedPage<Row> {
+  const sources: AuditSource[] = ["auth-server", "mcp-server"];
+  const queues = Object.fromEntries(
+    sources.map((source) => [source, [...(pages[source]?.items ?? [])]]),
+  ) as Record<AuditSource, Row[]>;
+  const rows: Row[] = [];
+  while (rows.length < limit) {
+    const [auth] = queues["auth-server"];
+    const [mcp] = queues["mcp-server"];
+    if (!auth && !mcp) break;
+    const takeAuth = auth !== undefined && (mcp === undefined || time(auth) >= time(mcp));
+    const taken = takeAuth ? queues["auth-server"].shift() : queues["mcp-server"].shift();
+    if (taken) rows.push(taken);
+  }
+
+  const next = {} as Record<AuditSource, SourcePosition>;
+  for (const source of sources) {
+    const page = pages[source];
+    // Not asked: the filters leave it out, or it had already ended.
+    if (!page) {
+      next[source] = END;
+      continue;
+    }
+    const shown = rows.filter((row) => row.source === source);
+    const last = shown.at(-1);
+    const exhausted = queues[source].length === 0 && page.nextCursor === null;
+    next[source] = exhausted ? END : (last?.cursor ?? positions[source]);
+  }
+  const more = sources.some((source) => next[source] !== END);
+  return { rows, next: more ? next : undefined };
+}

@@ -1,0 +1,46 @@
+// Who may see the admin console and the connected-apps page; the auth-server checks again per call.
+import { forbidden, notFound, redirect } from "next/navigation";
+import type { ApiOutcome } from "./admin-api";
+import { InternalApiError } from "./internal-api";
+import { currentSession } from "./request-context";
+import { signInPath } from "./return-path";
+import type { Session } from "./session";
+
+export type ConsoleAccess = "sign-in" | "forbidden" | "allowed";
+
+/**
+ * The admin flag in the session is what the auth-server said at sign-in. It only decides what this
+ * app renders: every admin call is checked again by the API against the current user record, so an
+ * admin whose role was removed after signing in gets the 403 page on the next call.
+ */
+export function adminAccess(session: Session | undefined): ConsoleAccess {
+  if (!session) return "sign-in";
+  return session.isAdmin ? "allowed" : "forbidden";
+}
+
+/** The signed-in admin; signed out → the login page and back to `path`; not an admin → HTTP 403. */
+export async function requireAdmin(path: string): Promise<Session> {
+  const session = await currentSession();
+  const access = adminAccess(session);
+  if (access === "sign-in" || !session) redirect(signInPath(path));
+  if (access === "forbidden") forbidden();
+  return session;
+}
+
+/** The signed-in person; signed out → the login page and back to `path`. */
+export async function requireSignedIn(path: string): Promise<Session> {
+  const session = await currentSession();
+  if (!session) redirect(signInPath(path));
+  return session;
+}
+
+/**
+ * The value of a read the page cannot do without. The auth-server re-checks the acting user on every
+ * call: a person whose admin role (or account) was removed after signing in gets the 403 page.
+ */
+export function expectOk<T>(outcome: ApiOutcome<T>, what: string): T {
+  if (outcome.ok) return outcome.value;
+  if (outcome.status === 403) forbidden();
+  if (outcome.status === 404) notFound();
+  throw new InternalApiError(`${what}: ${outcome.status} ${outcome.error}`, outcome.status);
+}
