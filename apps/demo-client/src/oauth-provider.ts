@@ -178,8 +178,15 @@ export class DemoOAuthProvider implements OAuthClientProvider {
    * new run discovers again, so every run shows the whole chain.
    */
   saveDiscoveryState(state: OAuthDiscoveryState): void {
-    this.#discovery = state;
     const metadata = state.authorizationServerMetadata;
+    // RFC 8414 §3.3: the metadata must name the issuer it was fetched for. The SDK 1.32.2 does not
+    // check; a document that names another issuer would steer the code and token elsewhere (mix-up).
+    if (metadata && !sameIssuer(metadata.issuer, state.authorizationServerUrl)) {
+      throw new IssuerMismatchError(
+        `the authorization server metadata fetched for ${state.authorizationServerUrl} names the issuer ${metadata.issuer} (RFC 8414 §3.3): refusing to use it`,
+      );
+    }
+    this.#discovery = state;
     if (
       this.clientMetadataUrl &&
       metadata &&
@@ -207,4 +214,13 @@ export class DemoOAuthProvider implements OAuthClientProvider {
       `the server refused what was stored; forgot the ${scope === "all" ? "registration and tokens" : scope}`,
     );
   }
+}
+
+export class IssuerMismatchError extends Error {}
+
+/** Issuer identifiers compared as URLs, so `http://a` and `http://a/` are one issuer, `http://b` another. */
+export function sameIssuer(a: string, b: string): boolean {
+  if (!URL.canParse(a) || !URL.canParse(b)) return a === b;
+  const normalise = (value: string) => new URL(value).href.replace(/\/$/, "");
+  return normalise(a) === normalise(b);
 }

@@ -355,28 +355,30 @@ async function describeResponse(response: Response, method: string): Promise<Det
 
 /**
  * A POST answered as a stream carries the JSON-RPC response in a `data:` line. Only the first event
- * is read, from a clone; a GET's stream, which stays open for server messages, is never read here.
+ * is read, from a clone, and only for a moment: the SDK gets the response when this returns, and a
+ * server may hold the stream open before its first event. A GET's stream is never read here.
  */
 async function describeEventStream(response: Response): Promise<Detail[]> {
   const reader = response.clone().body?.getReader();
   if (!reader) return [];
   const decoder = new TextDecoder();
   let text = "";
+  const deadline = new Promise<"late">((resolve) => setTimeout(resolve, 500, "late").unref());
   try {
-    while (!text.includes("\n\n")) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
+    while (!/\r?\n\r?\n/.test(text)) {
+      const chunk = await Promise.race([reader.read(), deadline]);
+      if (chunk === "late" || chunk.done) break;
+      text += decoder.decode(chunk.value, { stream: true });
     }
   } finally {
-    await reader.cancel().catch(() => undefined);
+    reader.cancel().catch(() => undefined);
   }
   const data = text
-    .split("\n")
+    .split(/\r?\n/)
     .filter((line) => line.startsWith("data:"))
     .map((line) => line.slice(5).trim())
     .join("\n");
-  return data ? describeResponseBody(parseJson(data)) : [];
+  return data ? describeResponseBody(parseJson(data)) : [["body", "event stream"]];
 }
 
 function unreachableReason(error: unknown): string {
