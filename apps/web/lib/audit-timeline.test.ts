@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { END, mergeTimeline, type TimelineRow } from "./audit-timeline";
+import {
+  END,
+  mergeTimeline,
+  parseUtcDateTime,
+  sourcesFor,
+  type TimelineRow,
+} from "./audit-timeline";
 
 const row = (source: TimelineRow["source"], minute: number): TimelineRow => ({
   source,
@@ -81,5 +87,43 @@ describe("the merged audit timeline", () => {
       10,
     );
     expect(merged).toEqual({ rows: [], next: undefined });
+  });
+});
+
+describe("which logs a filtered timeline reads", () => {
+  it("reads both without filters", () => {
+    expect(sourcesFor({})).toEqual(["auth-server", "mcp-server"]);
+  });
+
+  it("reads only the MCP server for tool calls and only the auth-server for its events", () => {
+    expect(sourcesFor({ event: "tool.call" })).toEqual(["mcp-server"]);
+    expect(sourcesFor({ tool: "whoami" })).toEqual(["mcp-server"]);
+    expect(sourcesFor({ event: "token.issued" })).toEqual(["auth-server"]);
+    expect(sourcesFor({ source: "auth-server" })).toEqual(["auth-server"]);
+  });
+
+  it("reads nothing when the filters contradict each other", () => {
+    expect(sourcesFor({ event: "token.issued", tool: "whoami" })).toEqual([]);
+    expect(sourcesFor({ source: "auth-server", tool: "whoami" })).toEqual([]);
+  });
+});
+
+describe("times typed into the filter", () => {
+  it("reads a datetime-local value as UTC", () => {
+    expect(parseUtcDateTime("2026-11-26T10:40")).toBe("2026-11-26T10:40:00.000Z");
+    expect(parseUtcDateTime("2026-11-26T10:40:30")).toBe("2026-11-26T10:40:30.000Z");
+  });
+
+  it("ignores anything else", () => {
+    for (const value of [
+      undefined,
+      "",
+      "yesterday",
+      "2026-11-26",
+      "2026-13-45T99:99",
+      "2026-11-26T10:40Z",
+    ]) {
+      expect(parseUtcDateTime(value)).toBeUndefined();
+    }
   });
 });

@@ -71,3 +71,35 @@ export function mergeTimeline<Row extends TimelineRow>(
   const more = sources.some((source) => next[source] !== END);
   return { rows, next: more ? next : undefined };
 }
+
+export interface TimelineFilters {
+  source?: AuditSource | undefined;
+  event?: string | undefined;
+  tool?: string | undefined;
+}
+
+/** The MCP server's log has one event type. */
+export const TOOL_CALL_EVENT = "tool.call";
+
+/**
+ * Which logs can hold rows for these filters: a tool name or `tool.call` exists only in the MCP
+ * server's log, any other event type only in the auth-server's.
+ */
+export function sourcesFor(filters: TimelineFilters): AuditSource[] {
+  const sources: AuditSource[] = [];
+  const mcpOnly = filters.tool !== undefined || filters.event === TOOL_CALL_EVENT;
+  const authOnly = filters.event !== undefined && filters.event !== TOOL_CALL_EVENT;
+  if (!mcpOnly && filters.source !== "mcp-server") sources.push("auth-server");
+  if (!authOnly && filters.source !== "auth-server") sources.push("mcp-server");
+  return sources;
+}
+
+/**
+ * A `datetime-local` value read as UTC (the console writes every time in UTC), as the ISO 8601
+ * string the APIs take; undefined for anything else.
+ */
+export function parseUtcDateTime(value: string | undefined): string | undefined {
+  if (!value || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)) return undefined;
+  const date = new Date(`${value.length === 16 ? `${value}:00` : value}Z`);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}

@@ -1,0 +1,285 @@
+// The audit log: the auth-server's events and the MCP server's tool calls in one timeline, newest
+// first, merged here by time (docs/internal-api.md), each source paged by its own cursor.
+import type { Metadata } from "next";
+import Link from "next/link";
+import type { ApiOutcome, AuditEvent, AuditPage } from "../../../lib/admin-api";
+import {
+  type AuditSource,
+  END,
+  mergeTimeline,
+  parseUtcDateTime,
+  type SourcePage,
+  sourcesFor,
+} from "../../../lib/audit-timeline";
+import { expectOk, requireAdmin } from "../../../lib/console-access";
+import { formatTimestamp } from "../../../lib/display";
+import { InternalApiError } from "../../../lib/internal-api";
+import { AUDIT_EVENT_TYPES } from "../../../lib/labels";
+import { hrefWith, single } from "../../../lib/pagination";
+import { adminApi } from "../../../lib/request-context";
+import { EmptyState, Pagination } from "../../_components/console";
+
+export const metadata: Metadata = { title: "Audit log" };
+
+const AUDIT_PAGE_SIZE = 50;
+const SOURCE_NAMES: Record<AuditSource, string> = {
+  "auth-server": "Auth server",
+  "mcp-server": "MCP server",
+};
+
+export default async function AuditPageView({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const parameters = await searchParams;
+  const requestedSource = single(parameters.source);
+  const source: AuditSource | undefined =
+    requestedSource === "auth-server" || requestedSource === "mcp-server"
+      ? requestedSource
+      : undefined;
+  const requestedEvent = single(parameters.event);
+  const event = AUDIT_EVENT_TYPES.find((type) => type === requestedEvent);
+  const filters = {
+    source,
+    user: single(parameters.user),
+    client: single(parameters.client),
+    event,
+    tool: single(parameters.tool),
+    since: single(parameters.since),
+    until: single(parameters.until),
+  };
+  const here = hrefWith("/admin/audit", filters);
+  const session = await requireAdmin(here);
+  const positions: Record<AuditSource, string | undefined> = {
+    "auth-server": single(parameters.auth),
+    "mcp-server": single(parameters.mcp),
+  };
+  const query = {
+    user: filters.user,
+    client: filters.client,
+    since: parseUtcDateTime(filters.since),
+    until: parseUtcDateTime(filters.until),
+    limit: AUDIT_PAGE_SIZE,
+  };
+
+  const api = adminApi();
+  const wanted = sourcesFor(filters).filter((name) => positions[name] !== END);
+  let mcpUnavailable = false;
+  const [authPage, mcpPage, users] = await Promise.all([
+    wanted.includes("auth-server")
+      ? api.audit
+          .authServer(session.userId, { ...query, event, cursor: positions["auth-server"] })
+          .then((outcome) => expectOk(outcome, "auth-server audit log"))
+      : undefined,
+    wanted.includes("mcp-server")
+      ? api.audit
+          .mcpServer({ ...query, tool: filters.tool, cursor: positions["mcp-server"] })
+          .catch((error: unknown): ApiOutcome<AuditPage<AuditEvent>> | undefined => {
+            // The MCP server is a separate process: if it is down, show the auth-server's log
+            // and say so, rather than no log at all.
+            if (!(error instanceof InternalApiError)) throw error;
+            console.error(error);
+            mcpUnavailable = true;
+            return undefined;
+          })
+          .then((outcome) => {
+            if (!outcome) return undefined;
+            if (!outcome.ok) {
+              console.error(`MCP server audit log: ${outcome.status} ${outcome.error}`);
+              mcpUnavailable = true;
+              return undefined;
+            }
+            return outcome.value;
+          })
+      : undefined,
+    api.users.list(session.userId, { limit: 100 }).then((outcome) => expectOk(outcome, "users")),
+  ]);
+  const pages: Partial<Record<AuditSource, SourcePage<AuditEvent>>> = {};
+  if (authPage) pages["auth-server"] = authPage;
+  if (mcpPage) pages["mcp-server"] = mcpPage;
+  const merged = mergeTimeline<AuditEvent>(pages, positions, AUDIT_PAGE_SIZE);
+  const emails = new Map(users.items.map((user) => [user.id, user.email]));
+  const firstPage = positions["auth-server"] === undefined && positions["mcp-server"] === undefined;
+
+  return (
+    <section className="card" aria-labelledby="audit-heading">
+      <h1 id="audit-heading">Audit log</h1>
+      <p className="lead">
+        Sign-ins, consents, tokens and admin changes from the auth server, and tool calls from the
+        MCP server, newest first. Times are UTC.
+      </p>
+      <form
+        method="get"
+        action="/admin/audit"
+        className="filters"
+        aria-label="Filter the audit log"
+      >
+        <div className="field">
+          <label htmlFor="source">Source</label>
+          <select id="source" name="source" defaultValue={source ?? ""}>
+            <option value="">Both</option>
+            <option value="auth-server">Auth server</option>
+            <option value="mcp-server">MCP server</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="user">User</label>
+          <select id="user" name="user" defaultValue={filters.user ?? ""}>
+            <option value="">Anyone</option>
+            {users.items.map((user) => (
+              <option key={user.id} value={user.id}>
+                {user.email}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="client">Client ID</label>
+          <input
+            id="client"
+            name="client"
+            type="text"
+            defaultValue={filters.client ?? ""}
+            spellCheck={false}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="event">Event</label>
+          <select id="event" name="event" defaultValue={event ?? ""}>
+            <option value="">Any event</option>
+            {AUDIT_EVENT_TYPES.map((type) => (
+              <option key={type} value={type}>
+                {type}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="tool">Tool</label>
+          <input
+            id="tool"
+            name="tool"
+            type="text"
+            defaultValue={filters.tool ?? ""}
+            spellCheck={false}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="since">From (UTC)</label>
+          <input id="since" name="since" type="datetime-local" defaultValue={filters.since ?? ""} />
+        </div>
+        <div className="field">
+          <label htmlFor="until">Until (UTC)</label>
+          <input id="until" name="until" type="datetime-local" defaultValue={filters.until ?? ""} />
+        </div>
+        <div className="button-row">
+          <button type="submit" className="button">
+            Filter
+          </button>
+          <Link className="button" href="/admin/audit">
+            Clear
+          </Link>
+        </div>
+      </form>
+      {mcpUnavailable ? (
+        <p className="notice" role="note">
+          The MCP server's tool-call log could not be read just now; only the auth server's events
+          are shown.
+        </p>
+      ) : null}
+      {merged.rows.length === 0 ? (
+        <EmptyState>No event matches these filters.</EmptyState>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption>Audit events, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Event</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">Client</th>
+                <th scope="col">User</th>
+                <th scope="col">Details</th>
+              </tr>
+            </thead>
+            <tbody>
+              {merged.rows.map((row) => (
+                <tr key={`${row.source} ${row.cursor}`}>
+                  <td>{formatTimestamp(row.occurredAt)}</td>
+                  <th scope="row">
+                    <code>{row.event}</code>
+                    <br />
+                    <span className="hint">{SOURCE_NAMES[row.source]}</span>
+                  </th>
+                  <td>{row.outcome ?? "—"}</td>
+                  <td>{row.clientId ? <code>{row.clientId}</code> : "—"}</td>
+                  <td>{who(row, emails)}</td>
+                  <td>
+                    <Details row={row} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pagination
+        label="Audit log pages"
+        summary={`${merged.rows.length} event${merged.rows.length === 1 ? "" : "s"} on this page`}
+        previousHref={firstPage ? undefined : here}
+        nextHref={
+          merged.next
+            ? hrefWith("/admin/audit", {
+                ...filters,
+                auth: merged.next["auth-server"],
+                mcp: merged.next["mcp-server"],
+              })
+            : undefined
+        }
+      />
+    </section>
+  );
+}
+
+function who(row: AuditEvent, emails: Map<string, string>) {
+  const subject = row.subject ? (emails.get(row.subject) ?? row.subject) : undefined;
+  const actor =
+    row.source === "auth-server" && row.actorUserId
+      ? (emails.get(row.actorUserId) ?? row.actorUserId)
+      : undefined;
+  if (!subject && !actor) return "—";
+  return (
+    <>
+      {subject ? <span>{subject}</span> : null}
+      {actor && actor !== subject ? <span className="hint"> by {actor}</span> : null}
+    </>
+  );
+}
+
+function Details({ row }: { row: AuditEvent }) {
+  const entries: [string, string][] = [];
+  if (row.source === "mcp-server") {
+    if (row.tool) entries.push(["tool", row.tool]);
+    if (row.scopes) entries.push(["scopes", row.scopes]);
+    if (row.durationMs !== null && row.durationMs !== undefined)
+      entries.push(["duration", `${row.durationMs} ms`]);
+    if (row.error) entries.push(["error", row.error]);
+  } else {
+    for (const [key, value] of Object.entries(row.details ?? {})) {
+      entries.push([key, typeof value === "string" ? value : JSON.stringify(value)]);
+    }
+    if (row.ipAddress) entries.push(["address", row.ipAddress]);
+  }
+  if (entries.length === 0) return <>—</>;
+  return (
+    <ul className="inline-list">
+      {entries.map(([key, value]) => (
+        <li key={key}>
+          <span className="hint">{key}:</span> <code>{value}</code>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,311 @@
+// Grants and tokens: refresh-token families and remembered consents, per person and app; revoke one
+// family, or everything one person gave one app (or all apps, or everyone gave one app).
+import type { Metadata } from "next";
+import Link from "next/link";
+import type { Grant } from "../../../lib/admin-api";
+import { expectOk, requireAdmin } from "../../../lib/console-access";
+import { readFlash } from "../../../lib/console-forms";
+import { formatAge, formatTimestamp } from "../../../lib/display";
+import { hrefWith, offsetWindow, PAGE_SIZE, parseOffset, single } from "../../../lib/pagination";
+import { adminApi } from "../../../lib/request-context";
+import { ConfirmStep, EmptyState, FlashMessage, Pagination } from "../../_components/console";
+
+export const metadata: Metadata = { title: "Grants and tokens" };
+
+const STATUSES = ["active", "revoked", "all"] as const;
+
+export default async function GrantsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const parameters = await searchParams;
+  const user = single(parameters.user);
+  const client = single(parameters.client);
+  const requestedStatus = single(parameters.status);
+  const status = STATUSES.find((candidate) => candidate === requestedStatus) ?? "active";
+  const offset = parseOffset(single(parameters.offset));
+  const filters = { user, client, status: status === "active" ? undefined : status };
+  const here = hrefWith("/admin/grants", filters);
+  const session = await requireAdmin(here);
+
+  const api = adminApi().grants;
+  const [grants, consents, flash] = await Promise.all([
+    api
+      .list(session.userId, { user, client, status, limit: PAGE_SIZE, offset })
+      .then((outcome) => expectOk(outcome, "grants")),
+    api
+      .consents(session.userId, { user, client, limit: 100 })
+      .then((outcome) => expectOk(outcome, "consents")),
+    readFlash(session),
+  ]);
+
+  const revoking = single(parameters.revoke);
+  if (revoking) {
+    const grant = grants.items.find((candidate) => candidate.id === revoking);
+    return (
+      <ConfirmStep
+        session={session}
+        title="Revoke this grant?"
+        endpoint="/admin/grants/actions"
+        action="revoke"
+        target={revoking}
+        fields={{ back: here }}
+        confirmLabel="Revoke grant"
+        cancelHref={here}
+      >
+        {grant ? (
+          <p>
+            <bdi>{grant.client.name ?? grant.client.clientId}</bdi> loses the access{" "}
+            {grant.user.email} gave it: its refresh token stops working now and its access tokens
+            are reported inactive.
+          </p>
+        ) : (
+          <p>
+            Grant <code>{revoking}</code>: its refresh token stops working now and its access tokens
+            are reported inactive.
+          </p>
+        )}
+      </ConfirmStep>
+    );
+  }
+  if (single(parameters.confirm) === "revoke-all" && (user || client)) {
+    const target = new URLSearchParams({ user: user ?? "", client: client ?? "" }).toString();
+    return (
+      <ConfirmStep
+        session={session}
+        title="Revoke every grant shown?"
+        endpoint="/admin/grants/actions"
+        action="revoke-all"
+        target={target}
+        fields={{ back: here }}
+        confirmLabel="Revoke all"
+        cancelHref={here}
+      >
+        <p>
+          Every live grant and remembered consent {describeFilter(grants.items, user, client)} ends
+          now. The apps must ask for consent again.
+        </p>
+      </ConfirmStep>
+    );
+  }
+
+  const window = offsetWindow({ ...grants, shown: grants.items.length });
+  return (
+    <>
+      <FlashMessage flash={flash} />
+      <section className="card" aria-labelledby="grants-heading">
+        <div className="section-heading">
+          <h1 id="grants-heading">Grants and tokens</h1>
+          {user || client ? (
+            <Link
+              className="button button-danger"
+              href={hrefWith("/admin/grants", { ...filters, confirm: "revoke-all" })}
+            >
+              Revoke all…
+            </Link>
+          ) : null}
+        </div>
+        <p className="lead">
+          A grant is everything issued from one authorization code: a refresh-token family and the
+          access tokens it produced.
+        </p>
+        <form method="get" action="/admin/grants" className="filters">
+          <div className="field">
+            <label htmlFor="user">User ID</label>
+            <input id="user" name="user" type="text" defaultValue={user ?? ""} spellCheck={false} />
+          </div>
+          <div className="field">
+            <label htmlFor="client">Client ID</label>
+            <input
+              id="client"
+              name="client"
+              type="text"
+              defaultValue={client ?? ""}
+              spellCheck={false}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="status">Status</label>
+            <select id="status" name="status" defaultValue={status}>
+              <option value="active">Active</option>
+              <option value="revoked">Revoked</option>
+              <option value="all">All</option>
+            </select>
+          </div>
+          <button type="submit" className="button">
+            Filter
+          </button>
+        </form>
+        {grants.items.length === 0 ? (
+          <EmptyState>
+            No {status === "all" ? "" : `${status} `}grant matches these filters.
+          </EmptyState>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <caption>Refresh-token families ({status}), most recently used first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">App</th>
+                  <th scope="col">User</th>
+                  <th scope="col">Scopes</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Last used</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Action</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {grants.items.map((grant) => (
+                  <GrantRow key={grant.id} grant={grant} filters={filters} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        <Pagination
+          label="Grant pages"
+          summary={`Showing ${window.from}–${window.to} of ${window.total}`}
+          previousHref={
+            window.previousOffset === undefined
+              ? undefined
+              : hrefWith("/admin/grants", {
+                  ...filters,
+                  offset: window.previousOffset || undefined,
+                })
+          }
+          nextHref={
+            window.nextOffset === undefined
+              ? undefined
+              : hrefWith("/admin/grants", { ...filters, offset: window.nextOffset })
+          }
+        />
+      </section>
+
+      <section className="card" aria-labelledby="consents-heading">
+        <h2 id="consents-heading">Remembered consents</h2>
+        <p className="lead">
+          What lets a later request for the same scopes skip the consent screen.
+        </p>
+        {consents.items.length === 0 ? (
+          <EmptyState>No remembered consent matches these filters.</EmptyState>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <caption>Remembered consents ({consents.total})</caption>
+              <thead>
+                <tr>
+                  <th scope="col">App</th>
+                  <th scope="col">User</th>
+                  <th scope="col">Scopes</th>
+                  <th scope="col">Resource</th>
+                  <th scope="col">Updated</th>
+                </tr>
+              </thead>
+              <tbody>
+                {consents.items.map((consent) => (
+                  <tr key={`${consent.user.id} ${consent.client.clientId} ${consent.resource}`}>
+                    <th scope="row">
+                      <Link href={hrefWith("/admin/grants", { client: consent.client.clientId })}>
+                        <bdi className="client-name">
+                          {consent.client.name ?? consent.client.clientId}
+                        </bdi>
+                      </Link>
+                    </th>
+                    <td>
+                      <Link href={hrefWith("/admin/grants", { user: consent.user.id })}>
+                        {consent.user.email}
+                      </Link>
+                    </td>
+                    <td>
+                      <ScopeList scopes={consent.scopes} />
+                    </td>
+                    <td>
+                      <code>{consent.resource}</code>
+                    </td>
+                    <td>{formatTimestamp(consent.updatedAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}
+
+function describeFilter(
+  grants: Grant[],
+  user: string | undefined,
+  client: string | undefined,
+): string {
+  const email = grants.find((grant) => grant.user.id === user)?.user.email ?? user;
+  const app = grants.find((grant) => grant.client.clientId === client)?.client;
+  const appName = app ? (app.name ?? app.clientId) : client;
+  if (user && client) return `of ${email} with ${appName}`;
+  if (user) return `of ${email}, with every app,`;
+  return `of every user with ${appName}`;
+}
+
+function ScopeList({ scopes }: { scopes: string[] }) {
+  return (
+    <ul className="inline-list">
+      {scopes.map((scope) => (
+        <li key={scope}>
+          <code>{scope}</code>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function GrantRow({
+  grant,
+  filters,
+}: {
+  grant: Grant;
+  filters: Record<string, string | undefined>;
+}) {
+  const appName = grant.client.name ?? grant.client.clientId;
+  return (
+    <tr>
+      <th scope="row">
+        <Link href={hrefWith("/admin/grants", { client: grant.client.clientId })}>
+          <bdi className="client-name">{appName}</bdi>
+        </Link>
+        <br />
+        <code className="hint">{grant.resource}</code>
+      </th>
+      <td>
+        <Link href={hrefWith("/admin/grants", { user: grant.user.id })}>{grant.user.email}</Link>
+      </td>
+      <td>
+        <ScopeList scopes={grant.scopes} />
+      </td>
+      <td>{formatTimestamp(grant.createdAt)}</td>
+      <td>{formatAge(grant.lastUsedAt)}</td>
+      <td>
+        {grant.revokedAt ? (
+          <span className="badge badge-off">Revoked {formatTimestamp(grant.revokedAt)}</span>
+        ) : (
+          <span className="badge badge-ok">Active</span>
+        )}
+      </td>
+      <td>
+        {grant.revokedAt ? null : (
+          <Link
+            className="button button-small"
+            href={hrefWith("/admin/grants", { ...filters, revoke: grant.id })}
+            aria-label={`Revoke the grant of ${grant.user.email} to ${appName}`}
+          >
+            Revoke…
+          </Link>
+        )}
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,186 @@
+// One user: disable or enable, reset the password, grant or remove the admin role.
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { expectOk, requireAdmin } from "../../../../lib/console-access";
+import { readFlash } from "../../../../lib/console-forms";
+import { csrfToken } from "../../../../lib/csrf";
+import { formatTimestamp } from "../../../../lib/display";
+import { hrefWith, single } from "../../../../lib/pagination";
+import { adminApi } from "../../../../lib/request-context";
+import { ActionForm, ConfirmStep, FlashMessage } from "../../../_components/console";
+
+export const metadata: Metadata = { title: "User" };
+
+const ENDPOINT = "/admin/users/actions";
+
+export default async function UserPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const parameters = await searchParams;
+  const userId = single(parameters.id);
+  const email = single(parameters.email);
+  const here = hrefWith("/admin/users/view", { id: userId, email });
+  const session = await requireAdmin(here);
+  if (!userId || !email) notFound();
+  // The API lists users by search only; the id must match, so a crafted link cannot show one
+  // person's email above another's account.
+  const [users, flash] = await Promise.all([
+    adminApi()
+      .users.list(session.userId, { q: email, limit: 100 })
+      .then((outcome) => expectOk(outcome, "users")),
+    readFlash(session),
+  ]);
+  const user = users.items.find((candidate) => candidate.id === userId);
+  if (!user) notFound();
+  const confirmHref = (confirm: string) =>
+    hrefWith("/admin/users/view", { id: user.id, email: user.email, confirm });
+  const self = user.id === session.userId;
+
+  const confirm = single(parameters.confirm);
+  if (confirm === "disable" && !user.disabledAt) {
+    return (
+      <ConfirmStep
+        session={session}
+        title={<>Disable {user.email}?</>}
+        endpoint={ENDPOINT}
+        action="disable"
+        target={user.id}
+        confirmLabel="Disable user"
+        cancelHref={here}
+      >
+        <p>
+          They can no longer sign in, and every app they connected loses access now (their refresh
+          tokens end). Enabling the account later does not bring those grants back.
+        </p>
+      </ConfirmStep>
+    );
+  }
+  if (confirm === "admin") {
+    const granting = !user.isAdmin;
+    return (
+      <ConfirmStep
+        session={session}
+        title={
+          granting ? (
+            <>Make {user.email} an administrator?</>
+          ) : (
+            <>Remove the admin role of {user.email}?</>
+          )
+        }
+        endpoint={ENDPOINT}
+        action={granting ? "grant-admin" : "revoke-admin"}
+        target={user.id}
+        confirmLabel={granting ? "Grant admin role" : "Remove admin role"}
+        cancelHref={here}
+      >
+        <p>
+          {granting
+            ? "Administrators can manage every client, user, grant and key, and read the audit log."
+            : "They keep their account and connected apps, but can no longer use the admin console."}
+        </p>
+      </ConfirmStep>
+    );
+  }
+
+  return (
+    <>
+      <FlashMessage flash={flash} />
+      <section className="card" aria-labelledby="user-heading">
+        <h1 id="user-heading">
+          {user.email} {user.disabledAt ? <span className="badge badge-off">Disabled</span> : null}
+        </h1>
+        <dl className="details">
+          <dt>Name</dt>
+          <dd>{user.name}</dd>
+          <dt>Role</dt>
+          <dd>{user.isAdmin ? "Administrator" : "User"}</dd>
+          <dt>Created</dt>
+          <dd>{formatTimestamp(user.createdAt)}</dd>
+          <dt>Disabled</dt>
+          <dd>{formatTimestamp(user.disabledAt)}</dd>
+          <dt>Active grants</dt>
+          <dd>
+            <Link href={hrefWith("/admin/grants", { user: user.id })}>
+              {user.activeGrants ?? 0}
+            </Link>
+          </dd>
+        </dl>
+        <p>
+          <Link href={hrefWith("/admin/audit", { user: user.id })}>This user in the audit log</Link>
+        </p>
+      </section>
+
+      <section className="card" aria-labelledby="user-actions-heading">
+        <h2 id="user-actions-heading">Account</h2>
+        {self ? (
+          <p className="lead">
+            This is your own account: you cannot disable it or remove your own admin role.
+          </p>
+        ) : (
+          <div className="button-row">
+            {user.disabledAt ? (
+              <ActionForm session={session} endpoint={ENDPOINT} action="enable" target={user.id}>
+                Enable
+              </ActionForm>
+            ) : (
+              <Link className="button button-danger" href={confirmHref("disable")}>
+                Disable…
+              </Link>
+            )}
+            <Link className="button" href={confirmHref("admin")}>
+              {user.isAdmin ? "Remove admin role…" : "Grant admin role…"}
+            </Link>
+          </div>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="password-heading">
+        <h2 id="password-heading">Reset password</h2>
+        <form method="post" action={ENDPOINT}>
+          <input type="hidden" name="action" value="reset-password" />
+          <input type="hidden" name="target" value={user.id} />
+          <input type="hidden" name="email" value={user.email} />
+          <input
+            type="hidden"
+            name="csrf"
+            value={csrfToken(session.csrfSecret, {
+              form: "action",
+              action: "reset-password",
+              target: user.id,
+            })}
+          />
+          <div className="field">
+            <label htmlFor="password">New password</label>
+            <input
+              id="password"
+              name="password"
+              type="password"
+              required
+              minLength={8}
+              autoComplete="new-password"
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="password-again">New password again</label>
+            <input
+              id="password-again"
+              name="passwordAgain"
+              type="password"
+              required
+              minLength={8}
+              autoComplete="new-password"
+            />
+          </div>
+          <div className="button-row">
+            <button type="submit" className="button">
+              Set new password
+            </button>
+          </div>
+        </form>
+      </section>
+    </>
+  );
+}
