@@ -103,8 +103,10 @@ export function seedSystemClients(db: Database, config: AuthServerConfig, now: D
       clientName: "Sign-in and consent web app",
       clientSecret: config.webClientSecret,
       secretSetting: "WEB_CLIENT_SECRET",
-      allowedScopes: scopesForAudience("internal"),
-      allowedResources: [config.internalResource],
+      // The internal API (sign-in, consent, connected apps, admin console), and the MCP server's
+      // admin audit endpoint; no other client is ever allowed these scopes.
+      allowedScopes: [...scopesForAudience("internal"), ...scopesForAudience("mcp-admin")],
+      allowedResources: [config.internalResource, config.mcpResource],
     },
     now,
   );

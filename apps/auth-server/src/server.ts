@@ -69,7 +69,13 @@ export async function createAuthServer(
     await seedDemoData(database.db, config, clock());
     pruneExpiredRevocations(database.db, clock());
     const resources: ResourceRegistry = [
-      { identifier: config.mcpResource, audience: "mcp", name: "Financial sentiment MCP server" },
+      {
+        identifier: config.mcpResource,
+        audience: "mcp",
+        // The admin console reads the MCP server's tool-call log with an `mcp-admin` scope.
+        machineOnlyAudiences: ["mcp-admin"],
+        name: "Financial sentiment MCP server",
+      },
       // The internal API is a protected resource too (docs/internal-api.md): the web app's tokens.
       { identifier: config.internalResource, audience: "internal", name: "Internal API" },
     ];

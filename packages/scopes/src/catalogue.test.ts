@@ -31,8 +31,10 @@ const INTERNAL_SCOPES = [
   "admin:grants",
   "admin:keys",
   "admin:audit:read",
+  "internal:account",
   "internal:interactions",
 ];
+const MCP_ADMIN_SCOPES = ["admin:mcp:audit:read"];
 
 function names(definitions: readonly ScopeDefinition[]): string[] {
   return definitions.map((definition) => definition.name);
@@ -40,7 +42,11 @@ function names(definitions: readonly ScopeDefinition[]): string[] {
 
 describe("SCOPE_CATALOGUE", () => {
   it("holds exactly the scopes of DESIGN.md, in order", () => {
-    expect(names(SCOPE_CATALOGUE)).toEqual([...MCP_SCOPES, ...INTERNAL_SCOPES]);
+    expect(names(SCOPE_CATALOGUE)).toEqual([
+      ...MCP_SCOPES,
+      ...INTERNAL_SCOPES,
+      ...MCP_ADMIN_SCOPES,
+    ]);
   });
 
   it("has no duplicate names", () => {
@@ -63,7 +69,7 @@ describe("SCOPE_CATALOGUE", () => {
       expect(definition.title.length).toBeLessThanOrEqual(40);
       expect(definition.description).toMatch(/^[A-Z].*\.$/);
       expect(RISK_LEVELS).toContain(definition.risk);
-      expect(["mcp", "internal"]).toContain(definition.audience);
+      expect(["mcp", "internal", "mcp-admin"]).toContain(definition.audience);
     },
   );
 
@@ -190,6 +196,11 @@ describe("scopesForAudience", () => {
   it("lists each resource's scopes in catalogue order", () => {
     expect(scopesForAudience("mcp")).toEqual(MCP_SCOPES);
     expect(scopesForAudience("internal")).toEqual(INTERNAL_SCOPES);
+    expect(scopesForAudience("mcp-admin")).toEqual(MCP_ADMIN_SCOPES);
+  });
+
+  it("keeps the MCP server's admin scope out of the MCP scopes (so it is never advertised or consented)", () => {
+    expect(scopesForAudience("mcp")).not.toContain("admin:mcp:audit:read");
   });
 });
 

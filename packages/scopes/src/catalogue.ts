@@ -5,8 +5,14 @@ import { grants } from "./matching";
 
 export type RiskLevel = "low" | "medium" | "high";
 
-/** Which protected resource a scope is for: the MCP server, or the authorization server's internal (admin) API. */
-export type ScopeAudience = "mcp" | "internal";
+/**
+ * Which protected resource a scope is for: the MCP server (`mcp`), the authorization server's internal
+ * API (`internal`), or the MCP server's administrative endpoints (`mcp-admin`). An `mcp-admin` scope
+ * is carried by a token whose `aud` is the MCP server, but it is not an MCP scope: no person can
+ * consent to it, the MCP server never advertises it, and only the client credentials grant issues it,
+ * to a pre-registered client whose allow-list names it (the web app's admin console).
+ */
+export type ScopeAudience = "mcp" | "internal" | "mcp-admin";
 
 export interface ScopeDefinition {
   name: string;
@@ -131,12 +137,28 @@ export const SCOPE_CATALOGUE: readonly ScopeDefinition[] = Object.freeze([
     audience: "internal",
   }),
   define({
+    name: "internal:account",
+    title: "Manage connected apps",
+    description:
+      "See which apps a signed-in person has allowed to act for them, and revoke that access; only this service's own web app may use it.",
+    risk: "high",
+    audience: "internal",
+  }),
+  define({
     name: "internal:interactions",
     title: "Drive sign-in and consent",
     description:
       "Carry out sign-in and consent steps for people; only this service's own web app may use it.",
     risk: "high",
     audience: "internal",
+  }),
+  define({
+    name: "admin:mcp:audit:read",
+    title: "Read the MCP server's tool-call log",
+    description:
+      "Read the MCP server's record of every tool call it answered or refused, with the app and person behind each.",
+    risk: "medium",
+    audience: "mcp-admin",
   }),
 ]);
 

@@ -1,15 +1,40 @@
 // The internal API the web app calls server-side for login and consent (docs/internal-api.md). It is
 // a protected resource like the MCP server: the web app's client-credentials token is checked by the
 // same @repo/tokens middleware, with the internal API's own audience and scope.
+
+import { scopesForAudience } from "@repo/scopes";
 import { createAccessTokenVerifier } from "@repo/tokens";
 import { requireBearer } from "@repo/tokens/hono";
+import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AuthServer } from "../server-context";
+import { accountRoutes } from "./account";
+import { ADMIN_ROUTE_SCOPES, adminApi } from "./admin/admin-api";
 import { interactionRoutes } from "./interactions";
 import { loginRoute } from "./login";
 
 export const INTERNAL_API_PATH = "/internal";
 export const INTERNAL_API_SCOPE = "internal:interactions";
+export const ACCOUNT_SCOPE = "internal:account";
+
+/** docs/internal-api.md "Scopes of the internal API": each group of routes and the scope it needs. */
+export const INTERNAL_ROUTE_SCOPES: readonly { prefix: string; scope: string }[] = [
+  { prefix: `${INTERNAL_API_PATH}/login`, scope: INTERNAL_API_SCOPE },
+  { prefix: `${INTERNAL_API_PATH}/interactions`, scope: INTERNAL_API_SCOPE },
+  { prefix: `${INTERNAL_API_PATH}/account`, scope: ACCOUNT_SCOPE },
+  ...ADMIN_ROUTE_SCOPES.map(({ prefix, scope }) => ({
+    prefix: `${INTERNAL_API_PATH}/admin${prefix}`,
+    scope,
+  })),
+];
+
+/** The scope a request needs; a path outside every group needs only a valid token, then meets a 404. */
+export function requiredInternalScopes(path: string): string[] {
+  const group = INTERNAL_ROUTE_SCOPES.find(
+    ({ prefix }) => path === prefix || path.startsWith(`${prefix}/`),
+  );
+  return group ? [group.scope] : [];
+}
 
 /** RFC 9728 protected resource metadata of the internal API (path-based, §3.1). */
 export function internalResourceMetadataPath(): string {
@@ -20,9 +45,9 @@ export function internalResourceMetadata(server: AuthServer) {
   return {
     resource: server.config.internalResource,
     authorization_servers: [server.config.issuer],
-    scopes_supported: [INTERNAL_API_SCOPE],
+    scopes_supported: scopesForAudience("internal"),
     bearer_methods_supported: ["header"],
-    resource_name: "Authorization server internal API (login and consent)",
+    resource_name: "Authorization server internal API (login, consent, connected apps, admin)",
   };
 }
 
@@ -31,8 +56,9 @@ export function internalApi(server: AuthServer): Hono {
   const verifier = createAccessTokenVerifier({
     issuer: server.config.issuer,
     audience: server.config.internalResource,
-    // Verified against this server's own published keys: no HTTP round trip to itself.
-    keys: server.keys.keySource(),
+    // Verified against this server's own published keys: no HTTP round trip to itself. Looked up on
+    // every verification, not once here: after a rotation the new key must verify at once.
+    keys: (protectedHeader, token) => server.keys.keySource()(protectedHeader, token),
     clockToleranceSeconds: server.config.clockToleranceSeconds,
     // The same clock that stamped the token's iat and exp.
     clock: server.clock,
@@ -43,10 +69,12 @@ export function internalApi(server: AuthServer): Hono {
       audience: server.config.internalResource,
       jwks: verifier,
       resourceMetadataUrl: `${server.config.issuer}${internalResourceMetadataPath()}`,
-      requiredScopes: [INTERNAL_API_SCOPE],
+      requiredScopes: (c: Context) => requiredInternalScopes(c.req.path),
     }),
   );
   api.post("/login", loginRoute(server));
   api.route("/interactions", interactionRoutes(server));
+  api.route("/account", accountRoutes(server));
+  api.route("/admin", adminApi(server));
   return api;
 }

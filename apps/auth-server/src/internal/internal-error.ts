@@ -1,13 +1,17 @@
 // Errors of the internal API: JSON `{ error, error_description }` with a 4xx, like the OAuth endpoints.
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { z } from "zod";
 
 export type InternalErrorCode =
   | "invalid_request"
   | "invalid_credentials"
   | "too_many_attempts"
   | "unknown_interaction"
-  | "interaction_expired";
+  | "interaction_expired"
+  | "forbidden"
+  | "not_found"
+  | "conflict";
 
 export class InternalApiError extends Error {
   constructor(
@@ -38,4 +42,37 @@ export async function readJsonBody(c: Context): Promise<unknown> {
   } catch {
     throw new InternalApiError("invalid_request", "the body is not valid JSON", 400);
   }
+}
+
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (!issue) return "the request is not valid";
+  const where = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+  return `${where}${issue.message}`.slice(0, 300);
+}
+
+/** A JSON body parsed by `schema`, or invalid_request naming the first problem. */
+export async function parseJsonBody<T extends z.ZodType>(
+  c: Context,
+  schema: T,
+): Promise<z.output<T>> {
+  const parsed = schema.safeParse(await readJsonBody(c));
+  if (!parsed.success)
+    throw new InternalApiError("invalid_request", describeIssue(parsed.error), 400);
+  return parsed.data;
+}
+
+/** The query string parsed by `schema` (each parameter at most once), or invalid_request. */
+export function parseQuery<T extends z.ZodType>(c: Context, schema: T): z.output<T> {
+  const query: Record<string, string> = {};
+  for (const [name, values] of Object.entries(c.req.queries())) {
+    if (values.length !== 1) {
+      throw new InternalApiError("invalid_request", `${name}: give it at most once`, 400);
+    }
+    query[name] = values[0] as string;
+  }
+  const parsed = schema.safeParse(query);
+  if (!parsed.success)
+    throw new InternalApiError("invalid_request", describeIssue(parsed.error), 400);
+  return parsed.data;
 }

@@ -6,6 +6,11 @@ export interface ProtectedResource {
   /** The canonical URI, used verbatim as the token's `aud`. */
   identifier: string;
   audience: ScopeAudience;
+  /**
+   * Further scope audiences whose tokens carry this resource as `aud`, issued by the client
+   * credentials grant only (never by consent): the MCP server's `mcp-admin` scopes.
+   */
+  machineOnlyAudiences?: readonly ScopeAudience[];
   /** Shown on the consent screen next to the identifier. */
   name: string;
 }
@@ -65,4 +70,15 @@ export function scopeAudience(scope: string): ScopeAudience | undefined {
   const exact = findScopeDefinition(scope);
   if (exact) return exact.audience;
   return SCOPE_CATALOGUE.find((definition) => grants(definition.name, scope))?.audience;
+}
+
+/**
+ * Whether the client credentials grant may put `scope` in a token for `resource`: a scope of the
+ * resource's own audience, or of one of its machine-only audiences. The authorization code flow checks
+ * the resource's own audience only, so no person can consent to a machine-only scope.
+ */
+export function scopeFitsMachineToken(scope: string, resource: ProtectedResource): boolean {
+  const audience = scopeAudience(scope);
+  if (audience === undefined) return false;
+  return audience === resource.audience || (resource.machineOnlyAudiences ?? []).includes(audience);
 }

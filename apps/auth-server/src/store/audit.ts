@@ -1,6 +1,6 @@
 // The audit log: one row per security event, written in the same transaction as the change it records.
 import { preparedPerExecutor } from "@repo/server-kit/sqlite";
-import { and, desc, eq, lt, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, max, or, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "../db/database";
 import { type AuditOutcome, auditEvents } from "../db/schema";
 
@@ -27,7 +27,20 @@ export type AuditEventType =
   | "code.replayed"
   | "refresh_token.rotated"
   | "refresh_token.reused"
-  | "grant.revoked";
+  | "grant.revoked"
+  | "consent.revoked"
+  | "client.created"
+  | "client.secret_rotated"
+  | "client.disabled"
+  | "client.enabled"
+  | "client.deleted"
+  | "user.created"
+  | "user.disabled"
+  | "user.enabled"
+  | "user.password_reset"
+  | "user.admin_granted"
+  | "user.admin_revoked"
+  | "admin.refused";
 
 export interface AuditEntry {
   event: AuditEventType;
@@ -90,4 +103,69 @@ export function listAuditEvents(executor: Executor, query: AuditQuery = {}): Aud
     .orderBy(desc(auditEvents.id))
     .limit(Math.min(query.limit ?? 100, 1000))
     .all();
+}
+
+/** The admin console's filters over the log; pages are keyed by (occurredAt, id), newest first. */
+export interface AuditLogQuery {
+  /** Events about this user (`subject`) or done by them (`actorUserId`). */
+  userId?: string | undefined;
+  clientId?: string | undefined;
+  event?: string | undefined;
+  since?: Date | undefined;
+  until?: Date | undefined;
+  /** Rows strictly after this position in the newest-first order. */
+  after?: { occurredAt: Date; id: number } | undefined;
+  limit: number;
+}
+
+export function queryAuditLog(executor: Executor, query: AuditLogQuery): AuditEvent[] {
+  const conditions: SQL[] = [];
+  if (query.userId !== undefined) {
+    const byUser = or(
+      eq(auditEvents.subject, query.userId),
+      eq(auditEvents.actorUserId, query.userId),
+    );
+    if (byUser) conditions.push(byUser);
+  }
+  if (query.clientId !== undefined) conditions.push(eq(auditEvents.clientId, query.clientId));
+  if (query.event !== undefined) conditions.push(eq(auditEvents.event, query.event));
+  if (query.since !== undefined) conditions.push(gte(auditEvents.occurredAt, query.since));
+  if (query.until !== undefined) conditions.push(lt(auditEvents.occurredAt, query.until));
+  if (query.after !== undefined) {
+    const { occurredAt, id } = query.after;
+    const older = or(
+      lt(auditEvents.occurredAt, occurredAt),
+      and(eq(auditEvents.occurredAt, occurredAt), lt(auditEvents.id, id)),
+    );
+    if (older) conditions.push(older);
+  }
+  return executor
+    .select()
+    .from(auditEvents)
+    .where(and(...conditions))
+    .orderBy(desc(auditEvents.occurredAt), desc(auditEvents.id))
+    .limit(query.limit)
+    .all();
+}
+
+/** When `/token` last issued each of these clients an access token (the admin console's "last used"). */
+export function lastTokenIssuedAt(
+  executor: Executor,
+  clientIds: readonly string[],
+): Map<string, Date> {
+  if (clientIds.length === 0) return new Map();
+  const rows = executor
+    .select({ clientId: auditEvents.clientId, lastIssuedAt: max(auditEvents.occurredAt) })
+    .from(auditEvents)
+    .where(
+      and(eq(auditEvents.event, "token.issued"), inArray(auditEvents.clientId, [...clientIds])),
+    )
+    .groupBy(auditEvents.clientId)
+    .all();
+  const result = new Map<string, Date>();
+  for (const row of rows) {
+    if (row.clientId !== null && row.lastIssuedAt !== null)
+      result.set(row.clientId, row.lastIssuedAt);
+  }
+  return result;
 }

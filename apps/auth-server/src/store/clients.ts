@@ -1,8 +1,8 @@
 // OAuth clients: pre-registered, dynamically registered (RFC 7591), and later metadata-document clients.
 import { preparedPerExecutor } from "@repo/server-kit/sqlite";
-import { eq, sql } from "drizzle-orm";
+import { count, desc, eq, sql } from "drizzle-orm";
 import type { Executor } from "../db/database";
-import { clients } from "../db/schema";
+import { clients, type RegistrationType } from "../db/schema";
 import type { ClientMetadataDocument } from "../oauth/client-metadata-document";
 
 export type ClientRecord = typeof clients.$inferSelect;
@@ -88,4 +88,42 @@ export function upsertMetadataDocumentClient(
 /** A client that holds a secret and must prove it (RFC 6749 §2.1 "confidential"). */
 export function isConfidential(client: Pick<ClientRecord, "tokenEndpointAuthMethod">): boolean {
   return client.tokenEndpointAuthMethod !== "none";
+}
+
+export function listClients(
+  executor: Executor,
+  query: { registrationType?: RegistrationType | undefined; limit: number; offset: number },
+): { items: ClientRecord[]; total: number } {
+  const where =
+    query.registrationType === undefined
+      ? undefined
+      : eq(clients.registrationType, query.registrationType);
+  const items = executor
+    .select()
+    .from(clients)
+    .where(where)
+    .orderBy(desc(clients.createdAt), clients.clientId)
+    .limit(query.limit)
+    .offset(query.offset)
+    .all();
+  const total = executor.select({ total: count() }).from(clients).where(where).get()?.total ?? 0;
+  return { items, total };
+}
+
+export function setClientDisabledAt(
+  executor: Executor,
+  clientId: string,
+  disabledAt: Date | null,
+): ClientRecord | undefined {
+  return executor
+    .update(clients)
+    .set({ disabledAt })
+    .where(eq(clients.clientId, clientId))
+    .returning()
+    .get();
+}
+
+/** Deletes the client; its consents, codes, interactions, grants and refresh tokens go with it (FK cascade). */
+export function deleteClient(executor: Executor, clientId: string): boolean {
+  return executor.delete(clients).where(eq(clients.clientId, clientId)).run().changes === 1;
 }

@@ -1,7 +1,7 @@
 // Remembered consent: the scopes a person allowed a client at a resource.
-import { and, eq } from "drizzle-orm";
+import { and, count, desc, eq, type SQL } from "drizzle-orm";
 import type { Executor } from "../db/database";
-import { consents } from "../db/schema";
+import { clients, consents, users } from "../db/schema";
 
 export type ConsentRecord = typeof consents.$inferSelect;
 
@@ -39,4 +39,71 @@ export function grantConsent(
     })
     .returning()
     .get();
+}
+
+export interface ConsentFilter {
+  userId?: string | undefined;
+  clientId?: string | undefined;
+}
+
+function consentFilterConditions(filter: ConsentFilter): SQL[] {
+  const conditions: SQL[] = [];
+  if (filter.userId !== undefined) conditions.push(eq(consents.userId, filter.userId));
+  if (filter.clientId !== undefined) conditions.push(eq(consents.clientId, filter.clientId));
+  return conditions;
+}
+
+export function findConsents(executor: Executor, filter: ConsentFilter): ConsentRecord[] {
+  return executor
+    .select()
+    .from(consents)
+    .where(and(...consentFilterConditions(filter)))
+    .all();
+}
+
+/** Forgets the consents matching the filter, so the next request shows the consent screen again. */
+export function deleteConsents(executor: Executor, filter: ConsentFilter): ConsentRecord[] {
+  return executor
+    .delete(consents)
+    .where(and(...consentFilterConditions(filter)))
+    .returning()
+    .all();
+}
+
+export interface ConsentListing extends ConsentRecord {
+  userEmail: string;
+  clientName: string | null;
+  registrationType: string;
+}
+
+export function listConsents(
+  executor: Executor,
+  query: ConsentFilter & { limit: number; offset: number },
+): { items: ConsentListing[]; total: number } {
+  const where = and(...consentFilterConditions(query));
+  const rows = executor
+    .select({
+      consent: consents,
+      userEmail: users.email,
+      clientName: clients.clientName,
+      registrationType: clients.registrationType,
+    })
+    .from(consents)
+    .innerJoin(users, eq(users.id, consents.userId))
+    .innerJoin(clients, eq(clients.clientId, consents.clientId))
+    .where(where)
+    .orderBy(desc(consents.updatedAt), consents.userId, consents.clientId)
+    .limit(query.limit)
+    .offset(query.offset)
+    .all();
+  const total = executor.select({ total: count() }).from(consents).where(where).get()?.total ?? 0;
+  return {
+    items: rows.map((row) => ({
+      ...row.consent,
+      userEmail: row.userEmail,
+      clientName: row.clientName,
+      registrationType: row.registrationType,
+    })),
+    total,
+  };
 }

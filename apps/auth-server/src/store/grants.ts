@@ -1,8 +1,15 @@
 // Grants and what they issue: authorization codes, rotating refresh tokens and the access tokens' ids.
 // Tokens and codes are stored only as SHA-256 digests (DESIGN.md "Tokens").
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, count, desc, eq, gt, isNotNull, isNull, max, type SQL } from "drizzle-orm";
 import type { Executor } from "../db/database";
-import { authorizationCodes, grantAccessTokens, grants, refreshTokens } from "../db/schema";
+import {
+  authorizationCodes,
+  clients,
+  grantAccessTokens,
+  grants,
+  refreshTokens,
+  users,
+} from "../db/schema";
 import { revokeAccessToken } from "./revoked-access-tokens";
 
 export type GrantRecord = typeof grants.$inferSelect;
@@ -142,4 +149,117 @@ export function findActiveGrants(
       ),
     )
     .all();
+}
+
+export interface GrantFilter {
+  userId?: string | undefined;
+  clientId?: string | undefined;
+  grantId?: string | undefined;
+}
+
+function grantFilterConditions(filter: GrantFilter): SQL[] {
+  const conditions: SQL[] = [];
+  if (filter.userId !== undefined) conditions.push(eq(grants.userId, filter.userId));
+  if (filter.clientId !== undefined) conditions.push(eq(grants.clientId, filter.clientId));
+  if (filter.grantId !== undefined) conditions.push(eq(grants.id, filter.grantId));
+  return conditions;
+}
+
+/** The live grants matching the filter (a user's, a client's, or one user's at one client). */
+export function findLiveGrants(executor: Executor, filter: GrantFilter): GrantRecord[] {
+  return executor
+    .select()
+    .from(grants)
+    .where(and(...grantFilterConditions(filter), isNull(grants.revokedAt)))
+    .all();
+}
+
+/**
+ * Revokes every live grant matching the filter, as revokeGrant does one (refresh tokens end, access
+ * tokens deny-listed). Returns the grants it revoked, for the audit rows.
+ */
+export function revokeLiveGrants(
+  executor: Executor,
+  filter: GrantFilter,
+  reason: string,
+  now: Date,
+): GrantRecord[] {
+  return findLiveGrants(executor, filter).filter((grant) =>
+    revokeGrant(executor, grant, reason, now),
+  );
+}
+
+export type GrantStatusFilter = "active" | "revoked" | "all";
+
+export interface GrantListing extends GrantRecord {
+  userEmail: string;
+  clientName: string | null;
+  registrationType: string;
+  /** When the chain's current, unrotated refresh token expires; null when none is live. */
+  refreshTokenExpiresAt: Date | null;
+}
+
+export function listGrants(
+  executor: Executor,
+  query: GrantFilter & { status: GrantStatusFilter; limit: number; offset: number; now: Date },
+): { items: GrantListing[]; total: number } {
+  const conditions = grantFilterConditions(query);
+  if (query.status === "active") conditions.push(isNull(grants.revokedAt));
+  if (query.status === "revoked") conditions.push(isNotNull(grants.revokedAt));
+  const where = and(...conditions);
+  const liveRefreshTokens = executor
+    .select({
+      grantId: refreshTokens.grantId,
+      expiresAt: max(refreshTokens.expiresAt).as("live_expires_at"),
+    })
+    .from(refreshTokens)
+    .where(and(isNull(refreshTokens.rotatedAt), gt(refreshTokens.expiresAt, query.now)))
+    .groupBy(refreshTokens.grantId)
+    .as("live_refresh_tokens");
+  const rows = executor
+    .select({
+      grant: grants,
+      userEmail: users.email,
+      clientName: clients.clientName,
+      registrationType: clients.registrationType,
+      refreshTokenExpiresAt: liveRefreshTokens.expiresAt,
+    })
+    .from(grants)
+    .innerJoin(users, eq(users.id, grants.userId))
+    .innerJoin(clients, eq(clients.clientId, grants.clientId))
+    .leftJoin(liveRefreshTokens, eq(liveRefreshTokens.grantId, grants.id))
+    .where(where)
+    .orderBy(desc(grants.lastUsedAt), grants.id)
+    .limit(query.limit)
+    .offset(query.offset)
+    .all();
+  const total = executor.select({ total: count() }).from(grants).where(where).get()?.total ?? 0;
+  return {
+    items: rows.map((row) => ({
+      ...row.grant,
+      userEmail: row.userEmail,
+      clientName: row.clientName,
+      registrationType: row.registrationType,
+      refreshTokenExpiresAt:
+        row.grant.revokedAt === null && row.refreshTokenExpiresAt !== null
+          ? new Date(row.refreshTokenExpiresAt as unknown as number)
+          : null,
+    })),
+    total,
+  };
+}
+
+/** How many live grants each key holds (per client or per user), for list pages. */
+export function countLiveGrants(
+  executor: Executor,
+  by: "clientId" | "userId",
+): Map<string, number> {
+  const column = by === "clientId" ? grants.clientId : grants.userId;
+  const rows = executor
+    .select({ key: column, total: count() })
+    .from(grants)
+    .where(isNull(grants.revokedAt))
+    .groupBy(column)
+    .all();
+  return new Map(rows.map((row) => [row.key, row.total]));
 }

@@ -1,5 +1,5 @@
 // People who sign in to approve MCP clients (login and consent arrive with the authorization code flow).
-import { eq } from "drizzle-orm";
+import { and, count, eq, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { Executor } from "../db/database";
 import { users } from "../db/schema";
 
@@ -28,4 +28,52 @@ export function insertUser(executor: Executor, user: NewUserRecord): UserRecord 
 
 export function findUserById(executor: Executor, id: string): UserRecord | undefined {
   return executor.select().from(users).where(eq(users.id, id)).get();
+}
+
+/** In a search, `%`, `_` and the backslash match themselves, not any characters. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+}
+
+export function listUsers(
+  executor: Executor,
+  query: { search?: string | undefined; limit: number; offset: number },
+): { items: UserRecord[]; total: number } {
+  let where: SQL | undefined;
+  if (query.search !== undefined && query.search !== "") {
+    const pattern = likePattern(query.search.toLowerCase());
+    where = or(
+      sql`${users.email} like ${pattern} escape '\\'`,
+      sql`lower(${users.displayName}) like ${pattern} escape '\\'`,
+    );
+  }
+  const items = executor
+    .select()
+    .from(users)
+    .where(where)
+    .orderBy(users.email)
+    .limit(query.limit)
+    .offset(query.offset)
+    .all();
+  const total = executor.select({ total: count() }).from(users).where(where).get()?.total ?? 0;
+  return { items, total };
+}
+
+export function updateUser(
+  executor: Executor,
+  id: string,
+  change: Partial<Pick<UserRecord, "disabledAt" | "passwordHash" | "isAdmin">>,
+): UserRecord | undefined {
+  return executor.update(users).set(change).where(eq(users.id, id)).returning().get();
+}
+
+/** Administrators who can still sign in: the console refuses to leave none. */
+export function countEnabledAdmins(executor: Executor): number {
+  return (
+    executor
+      .select({ total: count() })
+      .from(users)
+      .where(and(eq(users.isAdmin, true), isNull(users.disabledAt)))
+      .get()?.total ?? 0
+  );
 }

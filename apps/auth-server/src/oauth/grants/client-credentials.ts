@@ -7,7 +7,7 @@ import { OAuthError } from "../../http/oauth-error";
 import type { AuthServer } from "../../server-context";
 import { recordAuditEvent } from "../../store/audit";
 import { isConfidential } from "../../store/clients";
-import { type ProtectedResource, resolveResource, scopeAudience } from "../resources";
+import { type ProtectedResource, resolveResource, scopeFitsMachineToken } from "../resources";
 import type { GrantInput, TokenResponse } from "./grant";
 
 export const ClientCredentialsTokenRequest = z.object({
@@ -46,8 +46,8 @@ export async function clientCredentialsGrant(
     throw new OAuthError("invalid_target", "this client may not request tokens for that resource");
   }
 
-  const allowedScopes = (client.allowedScopes ?? []).filter(
-    (scope) => scopeAudience(scope) === resource.audience,
+  const allowedScopes = (client.allowedScopes ?? []).filter((scope) =>
+    scopeFitsMachineToken(scope, resource),
   );
   let scopes: string[];
   if (request.data.scope === undefined) {
@@ -61,7 +61,7 @@ export async function clientCredentialsGrant(
     if (unknown.length > 0) {
       throw new OAuthError("invalid_scope", `unknown scope: ${unknown.join(" ").slice(0, 200)}`);
     }
-    const misdirected = parsed.scopes.filter((scope) => scopeAudience(scope) !== resource.audience);
+    const misdirected = parsed.scopes.filter((scope) => !scopeFitsMachineToken(scope, resource));
     if (misdirected.length > 0) {
       throw new OAuthError(
         "invalid_scope",

@@ -1,0 +1,296 @@
+// /internal/admin/clients (scope admin:clients): list and inspect every OAuth client; create, rotate,
+// disable, enable and delete pre-registered machine clients (docs/internal-api.md "Clients").
+import { scopesForAudience } from "@repo/scopes";
+import { Hono } from "hono";
+import { z } from "zod";
+import type { RegistrationType } from "../../db/schema";
+import { randomIdentifier, randomSecret, secretDigest } from "../../security/secrets";
+import { DEMO_BATCH_CLIENT_ID, WEB_CLIENT_ID } from "../../seed";
+import type { AuthServer } from "../../server-context";
+import { lastTokenIssuedAt, recordAuditEvent } from "../../store/audit";
+import {
+  type ClientRecord,
+  deleteClient,
+  findClient,
+  insertClient,
+  isConfidential,
+  listClients,
+  setClientDisabledAt,
+  updateClientSecretDigest,
+} from "../../store/clients";
+import { findLiveGrants } from "../../store/grants";
+import type { ActingUserVariables } from "../acting-user";
+import { InternalApiError, parseJsonBody, parseQuery } from "../internal-error";
+import { isoTime, PageQuery, page } from "../pagination";
+import { revokeAccess } from "../revocation";
+
+/** Clients whose secret comes from the environment: rotating it here would be undone at the next start. */
+const CONFIGURED_CLIENTS: ReadonlySet<string> = new Set([WEB_CLIENT_ID, DEMO_BATCH_CLIENT_ID]);
+
+export const ListClientsQuery = PageQuery.extend({
+  type: z.enum(["pre_registered", "dynamic", "metadata_document"]).optional(),
+});
+
+/**
+ * Only the MCP server's own scopes: internal and admin scopes belong to the seeded web client alone, so
+ * that creating a client can never mint a second administrator that the acting-user check would not see.
+ */
+const GRANTABLE_SCOPES: ReadonlySet<string> = new Set(scopesForAudience("mcp"));
+
+export const CreateClientRequest = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  allowedScopes: z
+    .array(
+      z.string().refine((scope) => GRANTABLE_SCOPES.has(scope), {
+        message: `must be one of the MCP server's scopes: ${[...GRANTABLE_SCOPES].join(" ")}`,
+      }),
+    )
+    .min(1)
+    .max(50),
+  clientId: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, "3–64 of a-z 0-9 . _ -, starting with a letter or digit")
+    .optional(),
+  tokenEndpointAuthMethod: z
+    .enum(["client_secret_basic", "client_secret_post"])
+    .default("client_secret_basic"),
+});
+
+function clientSummary(client: ClientRecord, lastUsedAt: Date | undefined) {
+  return {
+    clientId: client.clientId,
+    name: client.clientName ?? client.clientId,
+    registrationType: client.registrationType,
+    confidential: isConfidential(client),
+    tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
+    grantTypes: client.grantTypes,
+    createdAt: isoTime(client.createdAt),
+    lastUsedAt: isoTime(lastUsedAt),
+    disabledAt: isoTime(client.disabledAt),
+    configured: CONFIGURED_CLIENTS.has(client.clientId),
+  };
+}
+
+function clientDetail(server: AuthServer, client: ClientRecord) {
+  return {
+    ...clientSummary(client, lastTokenIssuedAt(server.db, [client.clientId]).get(client.clientId)),
+    applicationType: client.applicationType,
+    redirectUris: client.redirectUris,
+    responseTypes: client.responseTypes,
+    scope: client.scope,
+    allowedScopes: client.allowedScopes,
+    allowedResources: client.allowedResources,
+    uri: client.clientUri,
+    logoUri: client.logoUri,
+    tosUri: client.tosUri,
+    policyUri: client.policyUri,
+    contacts: client.contacts,
+    softwareId: client.softwareId,
+    softwareVersion: client.softwareVersion,
+    activeGrants: findLiveGrants(server.db, { clientId: client.clientId }).length,
+  };
+}
+
+function existingClient(server: AuthServer, clientId: string): ClientRecord {
+  const client = clientId.length <= 2048 ? findClient(server.db, clientId) : undefined;
+  if (!client) throw new InternalApiError("not_found", "no such client", 404);
+  return client;
+}
+
+function refuseForWebClient(client: ClientRecord, action: string): void {
+  if (client.clientId === WEB_CLIENT_ID) {
+    throw new InternalApiError(
+      "conflict",
+      `the web app signs in with this client; ${action} it would lock everyone out`,
+      409,
+    );
+  }
+}
+
+export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingUserVariables }> {
+  const routes = new Hono<{ Variables: ActingUserVariables }>();
+
+  routes.get("/", (c) => {
+    const query = parseQuery(c, ListClientsQuery);
+    const { items, total } = listClients(server.db, {
+      registrationType: query.type as RegistrationType | undefined,
+      limit: query.limit,
+      offset: query.offset,
+    });
+    const lastUsed = lastTokenIssuedAt(
+      server.db,
+      items.map((client) => client.clientId),
+    );
+    return c.json(
+      page(
+        items.map((client) => clientSummary(client, lastUsed.get(client.clientId))),
+        total,
+        query,
+      ),
+    );
+  });
+
+  routes.get("/:clientId", (c) => {
+    const client = existingClient(server, c.req.param("clientId"));
+    return c.json({ client: clientDetail(server, client) });
+  });
+
+  routes.post("/", async (c) => {
+    const actor = c.get("actingUser");
+    const request = await parseJsonBody(c, CreateClientRequest);
+    const clientId = request.clientId ?? randomIdentifier();
+    const clientSecret = randomSecret();
+    const now = server.clock();
+    const client = server.db.transaction((tx) => {
+      if (findClient(tx, clientId)) {
+        throw new InternalApiError("conflict", "a client with this id exists", 409);
+      }
+      const created = insertClient(tx, {
+        clientId,
+        registrationType: "pre_registered",
+        clientSecretDigest: secretDigest(clientSecret),
+        tokenEndpointAuthMethod: request.tokenEndpointAuthMethod,
+        applicationType: "web",
+        redirectUris: [],
+        grantTypes: ["client_credentials"],
+        responseTypes: [],
+        clientName: request.name,
+        allowedScopes: [...new Set(request.allowedScopes)],
+        allowedResources: [server.config.mcpResource],
+        createdAt: now,
+      });
+      recordAuditEvent(
+        tx,
+        {
+          event: "client.created",
+          outcome: "success",
+          clientId,
+          actorUserId: actor.id,
+          details: { name: request.name, allowedScopes: created.allowedScopes },
+        },
+        now,
+      );
+      return created;
+    });
+    c.header("Cache-Control", "no-store");
+    // The secret leaves the server here, once; only its digest is kept.
+    return c.json({ client: clientDetail(server, client), clientSecret }, 201);
+  });
+
+  routes.post("/:clientId/secret", (c) => {
+    const actor = c.get("actingUser");
+    const client = existingClient(server, c.req.param("clientId"));
+    if (!isConfidential(client)) {
+      throw new InternalApiError("conflict", "a public client has no secret to rotate", 409);
+    }
+    if (CONFIGURED_CLIENTS.has(client.clientId)) {
+      throw new InternalApiError(
+        "conflict",
+        "this client's secret comes from the environment; change it there and restart",
+        409,
+      );
+    }
+    const clientSecret = randomSecret();
+    const now = server.clock();
+    server.db.transaction((tx) => {
+      updateClientSecretDigest(tx, client.clientId, secretDigest(clientSecret));
+      recordAuditEvent(
+        tx,
+        {
+          event: "client.secret_rotated",
+          outcome: "success",
+          clientId: client.clientId,
+          actorUserId: actor.id,
+        },
+        now,
+      );
+    });
+    c.header("Cache-Control", "no-store");
+    return c.json({ clientId: client.clientId, clientSecret });
+  });
+
+  routes.post("/:clientId/disable", (c) => {
+    const actor = c.get("actingUser");
+    const client = existingClient(server, c.req.param("clientId"));
+    refuseForWebClient(client, "disabling");
+    const now = server.clock();
+    const updated = server.db.transaction((tx) => {
+      const outcome = revokeAccess(
+        tx,
+        { clientId: client.clientId },
+        { reason: "client disabled", actorUserId: actor.id, removeConsents: false, now },
+      );
+      const disabled =
+        client.disabledAt === null ? setClientDisabledAt(tx, client.clientId, now) : client;
+      recordAuditEvent(
+        tx,
+        {
+          event: "client.disabled",
+          outcome: "success",
+          clientId: client.clientId,
+          actorUserId: actor.id,
+          details: { revokedGrants: outcome.revokedGrants },
+        },
+        now,
+      );
+      return disabled ?? client;
+    });
+    return c.json({ client: clientDetail(server, updated) });
+  });
+
+  routes.post("/:clientId/enable", (c) => {
+    const actor = c.get("actingUser");
+    const client = existingClient(server, c.req.param("clientId"));
+    const now = server.clock();
+    const updated = server.db.transaction((tx) => {
+      const enabled = setClientDisabledAt(tx, client.clientId, null);
+      recordAuditEvent(
+        tx,
+        {
+          event: "client.enabled",
+          outcome: "success",
+          clientId: client.clientId,
+          actorUserId: actor.id,
+        },
+        now,
+      );
+      return enabled ?? client;
+    });
+    return c.json({ client: clientDetail(server, updated) });
+  });
+
+  routes.delete("/:clientId", (c) => {
+    const actor = c.get("actingUser");
+    const client = existingClient(server, c.req.param("clientId"));
+    refuseForWebClient(client, "deleting");
+    const now = server.clock();
+    const outcome = server.db.transaction((tx) => {
+      // Deny-list the access tokens first: deleting the client deletes the grants that name them.
+      const revoked = revokeAccess(
+        tx,
+        { clientId: client.clientId },
+        { reason: "client deleted", actorUserId: actor.id, removeConsents: true, now },
+      );
+      deleteClient(tx, client.clientId);
+      recordAuditEvent(
+        tx,
+        {
+          event: "client.deleted",
+          outcome: "success",
+          clientId: client.clientId,
+          actorUserId: actor.id,
+          details: {
+            name: client.clientName,
+            registrationType: client.registrationType,
+            revokedGrants: revoked.revokedGrants,
+          },
+        },
+        now,
+      );
+      return revoked;
+    });
+    return c.json({ clientId: client.clientId, revokedGrants: outcome.revokedGrants });
+  });
+
+  return routes;
+}

@@ -1,0 +1,231 @@
+// /internal/admin/users (scope admin:users): list, create, disable and enable people, reset a password,
+// grant or remove administrator rights (docs/internal-api.md "Users").
+import { randomUUID } from "node:crypto";
+import { Hono } from "hono";
+import { z } from "zod";
+import { hashPassword } from "../../security/passwords";
+import type { AuthServer } from "../../server-context";
+import { recordAuditEvent } from "../../store/audit";
+import { countLiveGrants, findLiveGrants } from "../../store/grants";
+import {
+  countEnabledAdmins,
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  listUsers,
+  normalizeEmail,
+  type UserRecord,
+  updateUser,
+} from "../../store/users";
+import type { ActingUserVariables } from "../acting-user";
+import { InternalApiError, parseJsonBody, parseQuery } from "../internal-error";
+import { isoTime, PageQuery, page } from "../pagination";
+import { revokeAccess } from "../revocation";
+
+export const ListUsersQuery = PageQuery.extend({ q: z.string().max(200).optional() });
+
+const Password = z.string().min(8, "at least 8 characters").max(1024);
+
+export const CreateUserRequest = z.strictObject({
+  email: z.email().max(320),
+  name: z.string().trim().min(1).max(200),
+  password: Password,
+  isAdmin: z.boolean().default(false),
+});
+
+export const ResetPasswordRequest = z.strictObject({ password: Password });
+export const SetAdminRequest = z.strictObject({ isAdmin: z.boolean() });
+
+function userView(user: UserRecord, activeGrants: number) {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.displayName,
+    isAdmin: user.isAdmin,
+    createdAt: isoTime(user.createdAt),
+    disabledAt: isoTime(user.disabledAt),
+    activeGrants,
+  };
+}
+
+function existingUser(server: AuthServer, userId: string): UserRecord {
+  const user = userId.length <= 100 ? findUserById(server.db, userId) : undefined;
+  if (!user) throw new InternalApiError("not_found", "no such user", 404);
+  return user;
+}
+
+/** An administrator who can still sign in must remain, or nobody can manage this server again. */
+function refuseLockout(actor: UserRecord, target: UserRecord, action: string): void {
+  if (actor.id === target.id) {
+    throw new InternalApiError("conflict", `you cannot ${action} your own account`, 409);
+  }
+}
+
+export function adminUserRoutes(server: AuthServer): Hono<{ Variables: ActingUserVariables }> {
+  const routes = new Hono<{ Variables: ActingUserVariables }>();
+  const view = (user: UserRecord) =>
+    userView(user, findLiveGrants(server.db, { userId: user.id }).length);
+
+  routes.get("/", (c) => {
+    const query = parseQuery(c, ListUsersQuery);
+    const { items, total } = listUsers(server.db, { search: query.q, ...query });
+    const grantsPerUser = countLiveGrants(server.db, "userId");
+    return c.json(
+      page(
+        items.map((user) => userView(user, grantsPerUser.get(user.id) ?? 0)),
+        total,
+        query,
+      ),
+    );
+  });
+
+  routes.get("/:userId", (c) =>
+    c.json({ user: view(existingUser(server, c.req.param("userId"))) }),
+  );
+
+  routes.post("/", async (c) => {
+    const actor = c.get("actingUser");
+    const request = await parseJsonBody(c, CreateUserRequest);
+    const email = normalizeEmail(request.email);
+    if (findUserByEmail(server.db, email)) {
+      throw new InternalApiError("conflict", "a user with this email exists", 409);
+    }
+    // scrypt before the transaction: it is slow by design and must not hold the write lock.
+    const passwordHash = await hashPassword(request.password);
+    const now = server.clock();
+    const user = server.db.transaction((tx) => {
+      if (findUserByEmail(tx, email)) {
+        throw new InternalApiError("conflict", "a user with this email exists", 409);
+      }
+      const created = insertUser(tx, {
+        id: randomUUID(),
+        email,
+        displayName: request.name,
+        passwordHash,
+        isAdmin: request.isAdmin,
+        createdAt: now,
+      });
+      recordAuditEvent(
+        tx,
+        {
+          event: "user.created",
+          outcome: "success",
+          subject: created.id,
+          actorUserId: actor.id,
+          details: { email, isAdmin: created.isAdmin },
+        },
+        now,
+      );
+      return created;
+    });
+    return c.json({ user: view(user) }, 201);
+  });
+
+  routes.post("/:userId/disable", (c) => {
+    const actor = c.get("actingUser");
+    const target = existingUser(server, c.req.param("userId"));
+    refuseLockout(actor, target, "disable");
+    const now = server.clock();
+    const user = server.db.transaction((tx) => {
+      // Checked inside the transaction, so two admins disabling each other cannot both succeed.
+      const current = findUserById(tx, target.id) ?? target;
+      if (current.isAdmin && current.disabledAt === null && countEnabledAdmins(tx) <= 1) {
+        throw new InternalApiError("conflict", "this is the last enabled administrator", 409);
+      }
+      const outcome = revokeAccess(
+        tx,
+        { userId: target.id },
+        { reason: "user disabled", actorUserId: actor.id, removeConsents: false, now },
+      );
+      const disabled =
+        current.disabledAt === null ? updateUser(tx, target.id, { disabledAt: now }) : current;
+      recordAuditEvent(
+        tx,
+        {
+          event: "user.disabled",
+          outcome: "success",
+          subject: target.id,
+          actorUserId: actor.id,
+          details: { revokedGrants: outcome.revokedGrants },
+        },
+        now,
+      );
+      return disabled ?? current;
+    });
+    return c.json({ user: view(user) });
+  });
+
+  routes.post("/:userId/enable", (c) => {
+    const actor = c.get("actingUser");
+    const target = existingUser(server, c.req.param("userId"));
+    const now = server.clock();
+    const user = server.db.transaction((tx) => {
+      const enabled = updateUser(tx, target.id, { disabledAt: null });
+      recordAuditEvent(
+        tx,
+        { event: "user.enabled", outcome: "success", subject: target.id, actorUserId: actor.id },
+        now,
+      );
+      return enabled ?? target;
+    });
+    return c.json({ user: view(user) });
+  });
+
+  routes.post("/:userId/password", async (c) => {
+    const actor = c.get("actingUser");
+    const target = existingUser(server, c.req.param("userId"));
+    const { password } = await parseJsonBody(c, ResetPasswordRequest);
+    const passwordHash = await hashPassword(password);
+    const now = server.clock();
+    const user = server.db.transaction((tx) => {
+      const updated = updateUser(tx, target.id, { passwordHash });
+      // The password is never written to the log, not even as a hash.
+      recordAuditEvent(
+        tx,
+        {
+          event: "user.password_reset",
+          outcome: "success",
+          subject: target.id,
+          actorUserId: actor.id,
+        },
+        now,
+      );
+      return updated ?? target;
+    });
+    return c.json({ user: view(user) });
+  });
+
+  routes.post("/:userId/admin", async (c) => {
+    const actor = c.get("actingUser");
+    const target = existingUser(server, c.req.param("userId"));
+    const { isAdmin } = await parseJsonBody(c, SetAdminRequest);
+    if (!isAdmin) refuseLockout(actor, target, "remove administrator rights from");
+    const now = server.clock();
+    const user = server.db.transaction((tx) => {
+      const current = findUserById(tx, target.id) ?? target;
+      if (
+        !isAdmin &&
+        current.isAdmin &&
+        current.disabledAt === null &&
+        countEnabledAdmins(tx) <= 1
+      ) {
+        throw new InternalApiError("conflict", "this is the last enabled administrator", 409);
+      }
+      const updated = updateUser(tx, target.id, { isAdmin });
+      recordAuditEvent(
+        tx,
+        {
+          event: isAdmin ? "user.admin_granted" : "user.admin_revoked",
+          outcome: "success",
+          subject: target.id,
+          actorUserId: actor.id,
+        },
+        now,
+      );
+      return updated ?? current;
+    });
+    return c.json({ user: view(user) });
+  });
+
+  return routes;
+}

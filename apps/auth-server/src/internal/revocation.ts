@@ -1,0 +1,51 @@
+// Ending what a person gave an app: the grants (refresh-token families, with their access tokens
+// deny-listed) and, where asked, the remembered consents. Shared by connected apps and the admin API.
+import type { Executor } from "../db/database";
+import { recordAuditEvent } from "../store/audit";
+import { deleteConsents } from "../store/consents";
+import { type GrantFilter, revokeLiveGrants } from "../store/grants";
+
+export interface RevocationOutcome {
+  revokedGrants: number;
+  removedConsents: number;
+}
+
+/** Call inside the transaction of the change it belongs to; writes one audit row per grant and consent. */
+export function revokeAccess(
+  tx: Executor,
+  filter: GrantFilter,
+  options: { reason: string; actorUserId: string; removeConsents: boolean; now: Date },
+): RevocationOutcome {
+  const { reason, actorUserId, now } = options;
+  const revoked = revokeLiveGrants(tx, filter, reason, now);
+  for (const grant of revoked) {
+    recordAuditEvent(
+      tx,
+      {
+        event: "grant.revoked",
+        outcome: "success",
+        clientId: grant.clientId,
+        subject: grant.userId,
+        actorUserId,
+        details: { grantId: grant.id, reason },
+      },
+      now,
+    );
+  }
+  const removed = options.removeConsents ? deleteConsents(tx, filter) : [];
+  for (const consent of removed) {
+    recordAuditEvent(
+      tx,
+      {
+        event: "consent.revoked",
+        outcome: "success",
+        clientId: consent.clientId,
+        subject: consent.userId,
+        actorUserId,
+        details: { resource: consent.resource, scope: consent.scopes.join(" "), reason },
+      },
+      now,
+    );
+  }
+  return { revokedGrants: revoked.length, removedConsents: removed.length };
+}
