@@ -57,7 +57,8 @@ describe("internal login", () => {
     expect(statuses.filter((status) => status === 429)).toHaveLength(7);
   });
 
-  it("throttles one address spraying many emails", async () => {
+  // 21 memory-hard password checks in a row: seconds of CPU by design, more on a busy machine.
+  it("throttles one address spraying many emails", { timeout: 120_000 }, async () => {
     const attempt = (email: string) =>
       internalApi(server, "/login", {
         body: { email, password: "spray-password", clientAddress: "203.0.113.9" },
