@@ -6,6 +6,7 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { logger } from "hono/logger";
 import { secureHeaders } from "hono/secure-headers";
+import { ADMIN_AUDIT_PATH, adminAuditRoute } from "./admin/audit";
 import type { Executor } from "./db/database";
 import { JSON_RPC_ERROR, jsonRpcError, readJsonRpcRequest } from "./http/json-rpc";
 import { isAllowedOrigin, requireAllowedOrigin } from "./http/origin";
@@ -163,6 +164,9 @@ export function createApp(server: ResourceServer, options: CreateAppOptions = {}
       recordToolCall: (entry) => recordToolCall(db, entry),
     }),
   );
+
+  // Server to server only (the web app's admin console): no CORS, so no browser page can read it.
+  app.route(ADMIN_AUDIT_PATH, adminAuditRoute(server));
 
   app.notFound((c) => c.json({ error: "not_found", error_description: "no such endpoint" }, 404));
   app.onError((error, c) => {

@@ -61,5 +61,7 @@ export const toolCalls = sqliteTable(
   (table) => [
     index("tool_calls_subject").on(table.subject, table.occurredAt),
     index("tool_calls_client_id").on(table.clientId, table.occurredAt),
+    // The admin console's timeline reads newest first across everyone (GET /admin/audit).
+    index("tool_calls_occurred_at").on(table.occurredAt),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX `tool_calls_occurred_at` ON `tool_calls` (`occurred_at`);

@@ -1,0 +1,115 @@
+// GET /admin/audit: the tool-call log for the admin console (docs/internal-api.md "The MCP server's
+// tool-call audit"). A token for this server (aud = MCP_RESOURCE) with admin:mcp:audit:read, a scope
+// only the web app's own client can get, by client credentials; ordinary MCP tokens get 403.
+import { requireBearer } from "@repo/tokens/hono";
+import { Hono } from "hono";
+import { z } from "zod";
+import { protectedResourceMetadataUrl } from "../oauth/protected-resource-metadata";
+import type { ResourceServer } from "../server-context";
+import type { ToolCallRecord } from "../store/tool-calls";
+import { queryToolCalls } from "../store/tool-calls";
+
+export const ADMIN_AUDIT_PATH = "/admin/audit";
+export const ADMIN_AUDIT_SCOPE = "admin:mcp:audit:read";
+
+/** A row's position in the newest-first order: "<occurredAt ms>.<id>". Opaque to callers. */
+const Cursor = z
+  .string()
+  .regex(/^\d{1,15}\.\d{1,15}$/, "not a cursor from this endpoint")
+  .transform((value) => {
+    const [occurredAt, id] = value.split(".").map(Number) as [number, number];
+    return { occurredAt: new Date(occurredAt), id };
+  });
+
+const Time = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
+
+export const AdminAuditQuery = z.object({
+  user: z.string().min(1).max(500).optional(),
+  client: z.string().min(1).max(2048).optional(),
+  tool: z.string().min(1).max(500).optional(),
+  outcome: z.enum(["success", "denied", "error"]).optional(),
+  since: Time.optional(),
+  until: Time.optional(),
+  cursor: Cursor.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+function cursorOf(row: ToolCallRecord): string {
+  return `${row.occurredAt.getTime()}.${row.id}`;
+}
+
+function rowView(row: ToolCallRecord) {
+  return {
+    source: "mcp-server" as const,
+    id: row.id,
+    cursor: cursorOf(row),
+    occurredAt: row.occurredAt.toISOString(),
+    event: "tool.call" as const,
+    outcome: row.outcome,
+    clientId: row.clientId,
+    subject: row.subject,
+    tool: row.tool,
+    scopes: row.scopes,
+    durationMs: row.durationMs,
+    error: row.error,
+  };
+}
+
+function badRequest(description: string) {
+  return { error: "invalid_request", error_description: description.slice(0, 300) };
+}
+
+export function adminAuditRoute(server: ResourceServer): Hono {
+  const { config, db, verifier } = server;
+  const route = new Hono();
+  route.use(
+    requireBearer({
+      issuer: config.issuer,
+      audience: config.resource,
+      jwks: verifier,
+      resourceMetadataUrl: protectedResourceMetadataUrl(config.resource),
+      requiredScopes: [ADMIN_AUDIT_SCOPE],
+      // The admin scope stays out of what a 401 tells an MCP client to ask for.
+      challengeScopes: [],
+    }),
+  );
+  route.get("/", (c) => {
+    const queries = c.req.queries();
+    const single: Record<string, string> = {};
+    for (const [name, values] of Object.entries(queries)) {
+      if (values.length !== 1) return c.json(badRequest(`${name}: give it at most once`), 400);
+      single[name] = values[0] as string;
+    }
+    const parsed = AdminAuditQuery.safeParse(single);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return c.json(
+        badRequest(`${issue?.path.join(".") ?? "query"}: ${issue?.message ?? "invalid"}`),
+        400,
+      );
+    }
+    const query = parsed.data;
+    // One row more than asked shows whether another page follows.
+    const rows = queryToolCalls(db, {
+      subject: query.user,
+      clientId: query.client,
+      tool: query.tool,
+      outcome: query.outcome,
+      since: query.since,
+      until: query.until,
+      after: query.cursor,
+      limit: query.limit + 1,
+    });
+    const shown = rows.slice(0, query.limit);
+    const last = shown.at(-1);
+    return c.json(
+      {
+        items: shown.map(rowView),
+        nextCursor: rows.length > query.limit && last ? cursorOf(last) : null,
+      },
+      200,
+      { "Cache-Control": "no-store" },
+    );
+  });
+  return route;
+}
