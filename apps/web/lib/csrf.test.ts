@@ -31,6 +31,26 @@ describe("CSRF tokens", () => {
   });
 });
 
+describe("CSRF tokens of console actions", () => {
+  const revoke = { form: "action", action: "revoke", target: "grant-1" } as const;
+
+  it("accepts the token printed for the same action on the same target", () => {
+    expect(isValidCsrfToken(secret, revoke, csrfToken(secret, revoke))).toBe(true);
+  });
+
+  it("rejects a token for another target or another action (a leaked token does one thing)", () => {
+    const token = csrfToken(secret, revoke);
+    expect(isValidCsrfToken(secret, { ...revoke, target: "grant-2" }, token)).toBe(false);
+    expect(isValidCsrfToken(secret, { ...revoke, action: "delete" }, token)).toBe(false);
+    expect(isValidCsrfToken(secret, { form: "sign-out" }, token)).toBe(false);
+  });
+
+  it("does not confuse an action and target with a consent for an interaction of the same text", () => {
+    const token = csrfToken(secret, { form: "consent", interactionId: "revoke\u0000grant-1" });
+    expect(isValidCsrfToken(secret, revoke, token)).toBe(false);
+  });
+});
+
 describe("same-origin check", () => {
   const webUrl = "http://localhost:3000";
   const request = (headers: Record<string, string>) => new Headers(headers);

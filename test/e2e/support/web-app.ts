@@ -11,6 +11,8 @@ const WEB_DIRECTORY = fileURLToPath(new URL("../../../apps/web/", import.meta.ur
 export interface WebAppEnvironment {
   ISSUER: string;
   AUTH_INTERNAL_URL?: string;
+  /** The MCP server the admin console reads the tool-call audit log from. */
+  MCP_RESOURCE?: string;
   WEB_CLIENT_SECRET: string;
   SESSION_SECRET: string;
 }

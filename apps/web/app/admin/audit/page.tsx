@@ -207,9 +207,9 @@ export default async function AuditPageView({
             <tbody>
               {merged.rows.map((row) => (
                 <tr key={`${row.source} ${row.cursor}`}>
-                  <td>{formatTimestamp(row.occurredAt)}</td>
+                  <td className="nowrap">{formatTimestamp(row.occurredAt)}</td>
                   <th scope="row">
-                    <code>{row.event}</code>
+                    <code className="nowrap">{row.event}</code>
                     <br />
                     <span className="hint">{SOURCE_NAMES[row.source]}</span>
                   </th>

@@ -1,0 +1,103 @@
+// The stack for the admin console's browser test: the auth-server (in-process, temporary SQLite), the
+// MCP server as its own process (its tool-call audit log feeds the console's timeline), the built web
+// app, Debian's Chromium, and a loopback redirect URI for public clients.
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startTestAuthServer } from "@repo/auth-server/test-server";
+import { freeLoopbackPort } from "@repo/server-kit/free-port";
+import { type ServerProcess, startServerProcess, waitFor } from "@repo/server-kit/server-process";
+import { afterAll, beforeAll, expect } from "vitest";
+import { launchChromium } from "./browser";
+import { startCallbackServer } from "./callback-server";
+import { RESULTS_DIRECTORY, type Stack } from "./stack";
+import { reserveWebUrl, startWebApp } from "./web-app";
+
+const MCP_SERVER_ROOT = fileURLToPath(new URL("../../../apps/mcp-server/", import.meta.url));
+
+export interface AdminStack extends Stack {
+  /** The MCP server's canonical URL, `http://127.0.0.1:<port>/mcp`. */
+  mcpUrl: string;
+  mcp: ServerProcess;
+}
+
+/**
+ * Starts everything before the file's first test and stops it after the last. Usable wherever the
+ * helpers of stack.ts take a Stack (newPage, startAuthorization, signIn).
+ */
+export function useAdminStack(): AdminStack {
+  const secrets = {
+    WEB_CLIENT_SECRET: randomBytes(32).toString("base64url"),
+    SESSION_SECRET: randomBytes(32).toString("base64url"),
+  };
+  const parts: Partial<AdminStack> = { secrets };
+  const closers: (() => Promise<void>)[] = [];
+  beforeAll(async () => {
+    mkdirSync(RESULTS_DIRECTORY, { recursive: true });
+    const directory = mkdtempSync(join(tmpdir(), "admin-console-e2e-"));
+    closers.push(async () => rmSync(directory, { recursive: true, force: true }));
+    const [webUrl, mcpPort] = await Promise.all([reserveWebUrl(), freeLoopbackPort()]);
+    const mcpUrl = `http://127.0.0.1:${mcpPort}/mcp`;
+    parts.mcpUrl = mcpUrl;
+    const auth = await startTestAuthServer({
+      MCP_RESOURCE: mcpUrl,
+      WEB_URL: webUrl,
+      WEB_CLIENT_SECRET: secrets.WEB_CLIENT_SECRET,
+    });
+    parts.auth = auth;
+    closers.push(async () => {
+      const errors = auth.serverErrors;
+      await auth.close();
+      expect(errors).toEqual([]);
+    });
+    const mcp = startServerProcess(MCP_SERVER_ROOT, {
+      NODE_ENV: "test",
+      HOST: "127.0.0.1",
+      PORT: String(mcpPort),
+      MCP_RESOURCE: mcpUrl,
+      ISSUER: auth.issuer,
+      MCP_DATABASE_PATH: join(directory, "mcp-server.sqlite"),
+      LOG_REQUESTS: "false",
+    });
+    parts.mcp = mcp;
+    closers.push(() => stopProcess(mcp));
+    const [web, browser, callback] = await Promise.all([
+      startWebApp(webUrl, { ISSUER: auth.issuer, MCP_RESOURCE: mcpUrl, ...secrets }),
+      launchChromium(),
+      startCallbackServer(),
+      waitFor(
+        () => mcp.output().includes("mcp-server: MCP endpoint") || mcp.child.exitCode !== null,
+        "the MCP server's ready line",
+      ),
+    ]);
+    Object.assign(parts, { web, browser, callback });
+    closers.push(
+      () => web.close(),
+      () => browser.close(),
+      () => callback.close(),
+    );
+    if (mcp.child.exitCode !== null) {
+      throw new Error(`the MCP server exited with ${mcp.child.exitCode}:\n${mcp.output()}`);
+    }
+  });
+  afterAll(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+  });
+  return new Proxy(parts as AdminStack, {
+    get: (target, property: keyof AdminStack) => {
+      const value = target[property];
+      if (value === undefined) throw new Error(`the stack's ${property} is not running`);
+      return value;
+    },
+  });
+}
+
+async function stopProcess(server: ServerProcess): Promise<void> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
+  server.child.kill("SIGTERM");
+  const forced = setTimeout(() => server.child.kill("SIGKILL"), 5_000);
+  await server.exited;
+  clearTimeout(forced);
+}
