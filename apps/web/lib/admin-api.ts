@@ -306,6 +306,13 @@ export function createAdminApiClient(options: AdminApiOptions, transport: Bearer
           as(actingUser),
           page(UserSchema),
         ),
+      get: (actingUser: string, userId: string) =>
+        request(
+          "admin:users",
+          `/internal/admin/users/${segment(userId)}`,
+          as(actingUser),
+          z.object({ user: UserSchema }),
+        ),
       create: (
         actingUser: string,
         input: { email: string; name: string; password: string; isAdmin: boolean },

@@ -60,9 +60,7 @@ export default async function UsersPage({
                 {users.items.map((user) => (
                   <tr key={user.id}>
                     <th scope="row">
-                      <Link
-                        href={hrefWith("/admin/users/view", { id: user.id, email: user.email })}
-                      >
+                      <Link href={hrefWith("/admin/users/view", { id: user.id })}>
                         {user.email}
                       </Link>
                       <br />

@@ -9,13 +9,11 @@ export function POST(request: Request): Promise<Response> {
     returnPath: "/admin/users",
     async perform({ session, action, target, form, flash }) {
       const api = adminApi().users;
-      const view = (id: string, email: string) => hrefWith("/admin/users/view", { id, email });
-      const email = field(form, "email");
-      const back = email ? view(target, email) : "/admin/users";
+      const view = (id: string) => hrefWith("/admin/users/view", { id });
       switch (action) {
         case "create": {
           const outcome = await api.create(session.userId, {
-            email,
+            email: field(form, "email"),
             name: field(form, "name"),
             // Passwords are taken as typed: trimming would change them.
             password: String(form.get("password") ?? ""),
@@ -29,7 +27,7 @@ export function POST(request: Request): Promise<Response> {
             return "/admin/users";
           }
           await flash({ kind: "status", text: `User ${outcome.value.user.email} created.` });
-          return view(outcome.value.user.id, outcome.value.user.email);
+          return view(outcome.value.user.id);
         }
         case "disable":
         case "enable": {
@@ -39,7 +37,7 @@ export function POST(request: Request): Promise<Response> {
               kind: "error",
               text: refusalMessage(outcome, `The user was not ${action}d.`),
             });
-            return "/admin/users";
+            return view(target);
           }
           const { user } = outcome.value;
           await flash({
@@ -49,7 +47,7 @@ export function POST(request: Request): Promise<Response> {
                 ? `${user.email} disabled; their grants are revoked.`
                 : `${user.email} enabled.`,
           });
-          return view(user.id, user.email);
+          return view(user.id);
         }
         case "grant-admin":
         case "revoke-admin": {
@@ -59,7 +57,7 @@ export function POST(request: Request): Promise<Response> {
               kind: "error",
               text: refusalMessage(outcome, "The role was not changed."),
             });
-            return "/admin/users";
+            return view(target);
           }
           const { user } = outcome.value;
           await flash({
@@ -68,13 +66,13 @@ export function POST(request: Request): Promise<Response> {
               ? `${user.email} is now an administrator.`
               : `${user.email} is no longer an administrator.`,
           });
-          return view(user.id, user.email);
+          return view(user.id);
         }
         case "reset-password": {
           const password = String(form.get("password") ?? "");
           if (password !== String(form.get("passwordAgain") ?? "")) {
             await flash({ kind: "error", text: "The two passwords differ; nothing was changed." });
-            return back;
+            return view(target);
           }
           const outcome = await api.setPassword(session.userId, target, password);
           await flash(
@@ -82,7 +80,7 @@ export function POST(request: Request): Promise<Response> {
               ? { kind: "status", text: `New password set for ${outcome.value.user.email}.` }
               : { kind: "error", text: refusalMessage(outcome, "The password was not changed.") },
           );
-          return back;
+          return view(target);
         }
         default:
           return "/admin/users";

@@ -21,22 +21,16 @@ export default async function UserPage({
 }) {
   const parameters = await searchParams;
   const userId = single(parameters.id);
-  const email = single(parameters.email);
-  const here = hrefWith("/admin/users/view", { id: userId, email });
+  const here = hrefWith("/admin/users/view", { id: userId });
   const session = await requireAdmin(here);
-  if (!userId || !email) notFound();
-  // The API lists users by search only; the id must match, so a crafted link cannot show one
-  // person's email above another's account.
-  const [users, flash] = await Promise.all([
+  if (!userId) notFound();
+  const [{ user }, flash] = await Promise.all([
     adminApi()
-      .users.list(session.userId, { q: email, limit: 100 })
-      .then((outcome) => expectOk(outcome, "users")),
+      .users.get(session.userId, userId)
+      .then((outcome) => expectOk(outcome, "user")),
     readFlash(session),
   ]);
-  const user = users.items.find((candidate) => candidate.id === userId);
-  if (!user) notFound();
-  const confirmHref = (confirm: string) =>
-    hrefWith("/admin/users/view", { id: user.id, email: user.email, confirm });
+  const confirmHref = (confirm: string) => hrefWith("/admin/users/view", { id: user.id, confirm });
   const self = user.id === session.userId;
 
   const confirm = single(parameters.confirm);
@@ -142,7 +136,6 @@ export default async function UserPage({
         <form method="post" action={ENDPOINT}>
           <input type="hidden" name="action" value="reset-password" />
           <input type="hidden" name="target" value={user.id} />
-          <input type="hidden" name="email" value={user.email} />
           <input
             type="hidden"
             name="csrf"
