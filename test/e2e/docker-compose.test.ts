@@ -57,6 +57,7 @@ interface LoadedApp {
 const INTERNAL_URLS: Record<string, string> = {
   JWKS_URL: "auth-server",
   AUTH_INTERNAL_URL: "auth-server",
+  MCP_INTERNAL_URL: "mcp-server",
 };
 
 /** Settings that differ per container by design; any other setting named twice means one thing. */
