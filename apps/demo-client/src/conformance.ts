@@ -17,6 +17,13 @@ import { DemoOAuthProvider } from "./oauth-provider";
 import { TokenStore } from "./token-store";
 import { Trace, tracingFetch } from "./trace";
 
+/**
+ * The Client ID Metadata Document URL the suite's mock authorization servers expect. A person gives
+ * the demo client theirs with `--cimd-url`; here it is the suite's. The SDK uses it only where the
+ * server advertises `client_id_metadata_document_supported`, and registers (RFC 7591) elsewhere.
+ */
+const CONFORMANCE_CLIENT_METADATA_URL = "https://conformance-test.local/client-metadata.json";
+
 interface ConformanceContext {
   client_id?: string;
   client_secret?: string;
@@ -53,6 +60,7 @@ async function runScenario(serverUrl: URL, scenario: string, context: Conformanc
       trace,
       authorizeMode: "fetch",
       fetchFn: traced,
+      clientMetadataUrl: CONFORMANCE_CLIENT_METADATA_URL,
     });
     const fetchFn: FetchLike = async (input, init) => {
       const response = await traced(input, init);
