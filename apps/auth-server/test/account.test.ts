@@ -51,6 +51,35 @@ describe("connected apps", () => {
     ).toBe(false);
   });
 
+  it("keeps an app's last use once an administrator has revoked its grants and the consent stays", async () => {
+    const { authorized } = await connect();
+    const before = await json(callInternal(server, "/account/apps", { actor: analystId(server) }));
+    const lastUse = before.items.find(
+      (item: { client: { clientId: string } }) => item.client.clientId === authorized.clientId,
+    ).lastUsedAt;
+    // One family revoked from the console: the consent stays, so the app is still listed.
+    const grants = await json(
+      callInternal(
+        server,
+        `/admin/grants?${new URLSearchParams({ user: analystId(server), client: authorized.clientId })}`,
+      ),
+    );
+    expect(grants.items).toHaveLength(1);
+    const revoked = await callInternal(server, `/admin/grants/${grants.items[0].id}/revoke`, {
+      body: {},
+    });
+    expect(revoked.status).toBe(200);
+
+    const { items } = await json(
+      callInternal(server, "/account/apps", { actor: analystId(server) }),
+    );
+    const app = items.find(
+      (item: { client: { clientId: string } }) => item.client.clientId === authorized.clientId,
+    );
+    expect(app).toMatchObject({ activeGrants: 0, lastUsedAt: lastUse });
+    expect(lastUse).toEqual(expect.any(String));
+  });
+
   it("Revoke ends the consent, the refresh-token family and the access token", async () => {
     const { authorized, tokens } = await connect();
     const response = await callInternal(server, "/account/apps/revoke", {

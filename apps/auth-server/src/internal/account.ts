@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { AuthServer } from "../server-context";
 import { findClient } from "../store/clients";
 import { findConsents } from "../store/consents";
-import { findLiveGrants } from "../store/grants";
+import { findLiveGrants, lastGrantUseByClient } from "../store/grants";
 import { type ActingUserVariables, requireActingUser } from "./acting-user";
 import { parseJsonBody } from "./internal-error";
 import { isoTime } from "./pagination";
@@ -58,9 +58,10 @@ export function accountRoutes(server: AuthServer): Hono<{ Variables: ActingUserV
       app.resources.add(grant.resource);
       for (const scope of grant.scopes) app.scopes.add(scope);
       app.activeGrants += 1;
-      if (app.lastUsedAt === null || grant.lastUsedAt > app.lastUsedAt) {
-        app.lastUsedAt = grant.lastUsedAt;
-      }
+    }
+    for (const [clientId, lastUsedAt] of lastGrantUseByClient(server.db, user.id)) {
+      const app = apps.get(clientId);
+      if (app) app.lastUsedAt = lastUsedAt;
     }
     const items = [...apps.values()]
       .sort(

@@ -175,6 +175,25 @@ export function findLiveGrants(executor: Executor, filter: GrantFilter): GrantRe
 }
 
 /**
+ * When a user's grants at each client were last used (a code redeemed or a refresh), revoked grants
+ * included: an app whose grants an administrator ended still has a history its owner should see.
+ */
+export function lastGrantUseByClient(executor: Executor, userId: string): Map<string, Date> {
+  const rows = executor
+    .select({ clientId: grants.clientId, lastUsedAt: max(grants.lastUsedAt) })
+    .from(grants)
+    .where(eq(grants.userId, userId))
+    .groupBy(grants.clientId)
+    .all();
+  const lastUse = new Map<string, Date>();
+  for (const row of rows) {
+    // max() loses drizzle's timestamp mapping: the column holds epoch milliseconds.
+    if (row.lastUsedAt !== null) lastUse.set(row.clientId, new Date(Number(row.lastUsedAt)));
+  }
+  return lastUse;
+}
+
+/**
  * Revokes every live grant matching the filter, as revokeGrant does one (refresh tokens end, access
  * tokens deny-listed). Returns the grants it revoked, for the audit rows.
  */
