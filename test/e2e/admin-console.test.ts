@@ -242,7 +242,7 @@ describe("the admin console", () => {
     expect(rotated.body.error).toBe("invalid_grant");
   });
 
-  it("shows the scope catalogue with each scope's risk", async () => {
+  it("shows the scope catalogue with each scope's risk and the tools that need it", async () => {
     const page = await newPage(stack);
     await page.goto(`${stack.web.url}/admin/scopes`);
     await signInAndReturn(page, DEMO_USER, "/admin/scopes");
@@ -250,6 +250,23 @@ describe("the admin console", () => {
     expect(await text(scopes.getByRole("row", { name: /mcp:tools:sentiment:read/ }))).toContain(
       "Low risk",
     );
+    expect(
+      await text(
+        scopes
+          .getByRole("row", { name: /^mcp:data:watchlist:write\b/ })
+          .getByRole("cell")
+          .last(),
+      ),
+    ).toBe("watchlist_add, watchlist_remove");
+    // A wildcard opens every tool under its prefix.
+    expect(
+      await text(
+        scopes
+          .getByRole("row", { name: /^mcp:operations:automation:\*/ })
+          .getByRole("cell")
+          .last(),
+      ),
+    ).toBe("schedule_digest");
     await page.goto(`${stack.web.url}/admin`);
     await page.getByRole("heading", { name: "Admin console" }).waitFor();
     await screenshot(page, "overview");

@@ -1,5 +1,8 @@
 // Every scope this deployment knows (@repo/scopes), with its risk and the MCP tools that need it.
-import { SCOPE_CATALOGUE } from "@repo/scopes";
+// The MCP server's own tool → scope table, bundled at build time (a devDependency: only pure data and
+// @repo/scopes come along, none of the server).
+import { TOOL_ACCESS } from "@repo/mcp-server/catalogue";
+import { grants, SCOPE_CATALOGUE } from "@repo/scopes";
 import type { Metadata } from "next";
 import { requireAdmin } from "../../../lib/console-access";
 import { RiskBadge } from "../../_components/risk-badge";
@@ -12,14 +15,21 @@ const RESOURCE_NAMES: Record<string, string> = {
   "mcp-admin": "MCP server admin endpoints (web app only)",
 };
 
+/** The tools a token with `scope` may call: exactly, or through a wildcard such as `…:automation:*`. */
+function toolsNeeding(scope: string): string[] {
+  return Object.entries(TOOL_ACCESS)
+    .filter(([, access]) => grants(scope, access.scope))
+    .map(([name]) => name);
+}
+
 export default async function ScopesPage() {
   await requireAdmin("/admin/scopes");
   return (
     <section className="card" aria-labelledby="scopes-heading">
       <h1 id="scopes-heading">Scopes</h1>
       <p className="lead">
-        Every permission an app can ask for, as the consent screen describes it. A scope ending in{" "}
-        <code>*</code> grants every scope under its prefix.
+        Every permission an app can ask for, as the consent screen describes it, and the MCP tools
+        each one opens. A scope ending in <code>*</code> grants every scope under its prefix.
       </p>
       <div className="table-wrap">
         <table>
@@ -30,6 +40,7 @@ export default async function ScopesPage() {
               <th scope="col">Description</th>
               <th scope="col">Risk</th>
               <th scope="col">Resource</th>
+              <th scope="col">Tools</th>
             </tr>
           </thead>
           <tbody>
@@ -45,6 +56,18 @@ export default async function ScopesPage() {
                   <RiskBadge risk={scope.risk} />
                 </td>
                 <td>{RESOURCE_NAMES[scope.audience] ?? scope.audience}</td>
+                <td>
+                  {toolsNeeding(scope.name).length === 0 ? (
+                    <span className="hint">none</span>
+                  ) : (
+                    toolsNeeding(scope.name).map((tool, index) => (
+                      <span key={tool}>
+                        {index > 0 ? ", " : ""}
+                        <code>{tool}</code>
+                      </span>
+                    ))
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
