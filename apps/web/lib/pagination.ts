@@ -2,6 +2,9 @@
 
 export const PAGE_SIZE = 25;
 
+/** A page's query parameters, as Next.js hands them to it. */
+export type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
 export interface OffsetWindow {
   /** 1-based position of the first and last row shown; 0 and 0 for an empty list. */
   from: number;

@@ -3,6 +3,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { csrfToken } from "../../lib/csrf";
 import type { Flash } from "../../lib/flash";
+import { hrefWith, offsetWindow } from "../../lib/pagination";
 import type { Session } from "../../lib/session";
 
 /** What to show when a list has no rows: a sentence, never an empty table. */
@@ -50,6 +51,32 @@ export function FlashMessage({ flash }: { flash: Flash | undefined }) {
 }
 
 /**
+ * The hidden fields that name a form's action and its target, with the CSRF token bound to both
+ * (csrf.ts): a token taken from one form cannot perform another action or act on another thing.
+ */
+export function ActionFields({
+  session,
+  action,
+  target,
+}: {
+  session: Session;
+  action: string;
+  target: string;
+}) {
+  return (
+    <>
+      <input type="hidden" name="action" value={action} />
+      <input type="hidden" name="target" value={target} />
+      <input
+        type="hidden"
+        name="csrf"
+        value={csrfToken(session.csrfSecret, { form: "action", action, target })}
+      />
+    </>
+  );
+}
+
+/**
  * A form that POSTs one action on one thing. Its CSRF token is bound to both (csrf.ts), and the
  * handler answers 303, so a reload never repeats the action.
  */
@@ -75,13 +102,7 @@ export function ActionForm({
 }) {
   return (
     <form method="post" action={endpoint}>
-      <input type="hidden" name="action" value={action} />
-      <input type="hidden" name="target" value={target} />
-      <input
-        type="hidden"
-        name="csrf"
-        value={csrfToken(session.csrfSecret, { form: "action", action, target })}
-      />
+      <ActionFields session={session} action={action} target={target} />
       {Object.entries(fields).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
@@ -140,7 +161,7 @@ export function ConfirmStep({
   );
 }
 
-/** Previous and next links for a paginated list; `hrefFor` keeps the list's filters. */
+/** Previous and next links for a paginated list, each keeping the list's filters. */
 export function Pagination({
   label,
   previousHref,
@@ -169,5 +190,208 @@ export function Pagination({
         ) : null}
       </div>
     </nav>
+  );
+}
+
+/** Pagination for a page of an offset-paged API list (lib/pagination.ts). */
+export function OffsetPagination({
+  label,
+  path,
+  filters,
+  page,
+}: {
+  label: string;
+  path: string;
+  filters: Record<string, string | undefined>;
+  page: { items: unknown[]; total: number; limit: number; offset: number };
+}) {
+  const window = offsetWindow({ ...page, shown: page.items.length });
+  return (
+    <Pagination
+      label={label}
+      summary={`Showing ${window.from}–${window.to} of ${window.total}`}
+      previousHref={
+        window.previousOffset === undefined
+          ? undefined
+          : // The first page is the list's own address, without `offset=0`.
+            hrefWith(path, { ...filters, offset: window.previousOffset || undefined })
+      }
+      nextHref={
+        window.nextOffset === undefined
+          ? undefined
+          : hrefWith(path, { ...filters, offset: window.nextOffset })
+      }
+    />
+  );
+}
+
+/**
+ * A list as a table: a caption saying what it lists, a header cell per column (`scope="col"`), and a
+ * row per item whose first cell is its `scope="row"` header. An empty list is a sentence instead.
+ */
+export function DataTable<Row>({
+  caption,
+  columns,
+  actionColumn = false,
+  rows,
+  empty,
+  children: renderRow,
+}: {
+  caption: ReactNode;
+  columns: readonly string[];
+  /** A last column of per-row buttons, named for screen readers only. */
+  actionColumn?: boolean;
+  rows: readonly Row[];
+  /** What to say when there are no rows; without it, an empty list is an empty table. */
+  empty?: ReactNode;
+  children: (row: Row) => ReactNode;
+}) {
+  if (rows.length === 0 && empty !== undefined) return <EmptyState>{empty}</EmptyState>;
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((column) => (
+              <th key={column} scope="col">
+                {column}
+              </th>
+            ))}
+            {actionColumn ? (
+              <th scope="col">
+                <span className="visually-hidden">Action</span>
+              </th>
+            ) : null}
+          </tr>
+        </thead>
+        <tbody>{rows.map((row) => renderRow(row))}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Enabled or disabled, for a client or a user. */
+export function EnabledBadge({ disabledAt }: { disabledAt: string | null }) {
+  return disabledAt ? (
+    <span className="badge badge-off">Disabled</span>
+  ) : (
+    <span className="badge badge-ok">Enabled</span>
+  );
+}
+
+/** Scopes, redirect URIs and other exact values, one per item. */
+export function CodeList({ values }: { values: readonly string[] }) {
+  return (
+    <ul className="inline-list">
+      {values.map((value) => (
+        <li key={value}>
+          <code>{value}</code>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A labelled form control: `children` is the control, with `id` as its id. */
+export function Field({ id, label, children }: { id: string; label: string; children: ReactNode }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children}
+    </div>
+  );
+}
+
+/**
+ * The filters above a list: a GET form, so a filtered list has an address to share and reload. Its
+ * fields are named as the page's query parameters.
+ */
+export function FilterForm({
+  action,
+  label,
+  submitLabel = "Filter",
+  clearHref,
+  children,
+}: {
+  action: string;
+  /** A name for the form landmark, where the page holds more than one form. */
+  label?: string;
+  submitLabel?: string;
+  /** A link back to the unfiltered list. */
+  clearHref?: string;
+  children: ReactNode;
+}) {
+  const submit = (
+    <button type="submit" className="button">
+      {submitLabel}
+    </button>
+  );
+  return (
+    <form method="get" action={action} className="filters" aria-label={label}>
+      {children}
+      {clearHref ? (
+        <div className="button-row">
+          {submit}
+          <Link className="button" href={clearHref}>
+            Clear
+          </Link>
+        </div>
+      ) : (
+        submit
+      )}
+    </form>
+  );
+}
+
+/** A free-text or date filter; `verbatim` for identifiers, which no spell-checker should mark. */
+export function FilterInput({
+  id,
+  label,
+  value,
+  type = "text",
+  verbatim = false,
+}: {
+  id: string;
+  label: string;
+  value: string | undefined;
+  type?: "text" | "datetime-local";
+  verbatim?: boolean;
+}) {
+  return (
+    <Field id={id} label={label}>
+      <input
+        id={id}
+        name={id}
+        type={type}
+        defaultValue={value ?? ""}
+        spellCheck={verbatim ? false : undefined}
+      />
+    </Field>
+  );
+}
+
+/** A choice among fixed values; the first option is usually the unfiltered one (value ""). */
+export function FilterSelect({
+  id,
+  label,
+  value,
+  options,
+}: {
+  id: string;
+  label: string;
+  value: string | undefined;
+  options: readonly { value: string; label: string }[];
+}) {
+  return (
+    <Field id={id} label={label}>
+      <select id={id} name={id} defaultValue={value ?? ""}>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </Field>
   );
 }

@@ -5,18 +5,14 @@ import type { ConnectedApp } from "../../lib/admin-api";
 import { expectOk, requireSignedIn } from "../../lib/console-access";
 import { readFlash } from "../../lib/console-forms";
 import { formatAge, formatTimestamp } from "../../lib/display";
+import type { SearchParams } from "../../lib/pagination";
 import { adminApi } from "../../lib/request-context";
-import type { Session } from "../../lib/session";
-import { ConfirmStep, EmptyState, FlashMessage } from "../_components/console";
+import { ConfirmStep, DataTable, FlashMessage } from "../_components/console";
 import { RiskBadge } from "../_components/risk-badge";
 
 export const metadata: Metadata = { title: "Connected apps" };
 
-export default async function AccountPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function AccountPage({ searchParams }: { searchParams: SearchParams }) {
   const session = await requireSignedIn("/account");
   const { revoke } = await searchParams;
   const [apps, flash] = await Promise.all([
@@ -68,11 +64,7 @@ export default async function AccountPage({
           Apps you allowed to act for you, <strong>{session.email}</strong>. Disconnect any you no
           longer use.
         </p>
-        {apps.items.length === 0 ? (
-          <EmptyState>No app has access to your account.</EmptyState>
-        ) : (
-          <AppsTable apps={apps.items} session={session} />
-        )}
+        <AppsTable apps={apps.items} />
       </section>
     </div>
   );
@@ -82,59 +74,49 @@ function appName(app: ConnectedApp): string {
   return app.client.name ?? app.client.clientId;
 }
 
-function AppsTable({ apps }: { apps: ConnectedApp[]; session: Session }) {
+function AppsTable({ apps }: { apps: ConnectedApp[] }) {
   return (
-    <div className="table-wrap">
-      <table>
-        <caption>Apps with access to your account</caption>
-        <thead>
-          <tr>
-            <th scope="col">App</th>
-            <th scope="col">May</th>
-            <th scope="col">Connected</th>
-            <th scope="col">Last used</th>
-            <th scope="col">
-              <span className="visually-hidden">Action</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {apps.map((app) => (
-            <tr key={app.client.clientId}>
-              <th scope="row">
-                <bdi className="client-name">{appName(app)}</bdi>{" "}
-                {app.client.verified ? null : (
-                  <span className="badge badge-unverified">Unverified</span>
-                )}
-                <br />
-                <span className="hint">
-                  {app.resources.map((resource) => resource.name).join(", ")}
-                </span>
-              </th>
-              <td>
-                <ul className="inline-list">
-                  {app.scopes.map((scope) => (
-                    <li key={scope.name}>
-                      {scope.title} <RiskBadge risk={scope.risk} />
-                    </li>
-                  ))}
-                </ul>
-              </td>
-              <td>{formatTimestamp(app.connectedAt)}</td>
-              <td>{formatAge(app.lastUsedAt)}</td>
-              <td>
-                <Link
-                  className="button button-small"
-                  href={`/account?${new URLSearchParams({ revoke: app.client.clientId })}`}
-                  aria-label={`Disconnect ${appName(app)}`}
-                >
-                  Disconnect…
-                </Link>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption="Apps with access to your account"
+      columns={["App", "May", "Connected", "Last used"]}
+      actionColumn
+      rows={apps}
+      empty="No app has access to your account."
+    >
+      {(app) => (
+        <tr key={app.client.clientId}>
+          <th scope="row">
+            <bdi className="client-name">{appName(app)}</bdi>{" "}
+            {app.client.verified ? null : (
+              <span className="badge badge-unverified">Unverified</span>
+            )}
+            <br />
+            <span className="hint">
+              {app.resources.map((resource) => resource.name).join(", ")}
+            </span>
+          </th>
+          <td>
+            <ul className="inline-list">
+              {app.scopes.map((scope) => (
+                <li key={scope.name}>
+                  {scope.title} <RiskBadge risk={scope.risk} />
+                </li>
+              ))}
+            </ul>
+          </td>
+          <td>{formatTimestamp(app.connectedAt)}</td>
+          <td>{formatAge(app.lastUsedAt)}</td>
+          <td>
+            <Link
+              className="button button-small"
+              href={`/account?${new URLSearchParams({ revoke: app.client.clientId })}`}
+              aria-label={`Disconnect ${appName(app)}`}
+            >
+              Disconnect…
+            </Link>
+          </td>
+        </tr>
+      )}
+    </DataTable>
   );
 }

@@ -1,7 +1,6 @@
 // The audit log: the auth-server's events and the MCP server's tool calls in one timeline, newest
 // first, merged here by time (docs/internal-api.md), each source paged by its own cursor.
 import type { Metadata } from "next";
-import Link from "next/link";
 import type { ApiOutcome, AuditEvent, AuditPage } from "../../../lib/admin-api";
 import {
   type AuditSource,
@@ -15,9 +14,15 @@ import { expectOk, requireAdmin } from "../../../lib/console-access";
 import { formatTimestamp } from "../../../lib/display";
 import { InternalApiError } from "../../../lib/internal-api";
 import { AUDIT_EVENT_TYPES } from "../../../lib/labels";
-import { hrefWith, single } from "../../../lib/pagination";
+import { hrefWith, type SearchParams, single } from "../../../lib/pagination";
 import { adminApi } from "../../../lib/request-context";
-import { EmptyState, Pagination } from "../../_components/console";
+import {
+  DataTable,
+  FilterForm,
+  FilterInput,
+  FilterSelect,
+  Pagination,
+} from "../../_components/console";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -27,11 +32,7 @@ const SOURCE_NAMES: Record<AuditSource, string> = {
   "mcp-server": "MCP server",
 };
 
-export default async function AuditPageView({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function AuditPageView({ searchParams }: { searchParams: SearchParams }) {
   const parameters = await searchParams;
   const requestedSource = single(parameters.source);
   const source: AuditSource | undefined =
@@ -109,122 +110,69 @@ export default async function AuditPageView({
         Sign-ins, consents, tokens and admin changes from the auth server, and tool calls from the
         MCP server, newest first. Times are UTC.
       </p>
-      <form
-        method="get"
-        action="/admin/audit"
-        className="filters"
-        aria-label="Filter the audit log"
-      >
-        <div className="field">
-          <label htmlFor="source">Source</label>
-          <select id="source" name="source" defaultValue={source ?? ""}>
-            <option value="">Both</option>
-            <option value="auth-server">Auth server</option>
-            <option value="mcp-server">MCP server</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="user">User</label>
-          <select id="user" name="user" defaultValue={filters.user ?? ""}>
-            <option value="">Anyone</option>
-            {users.items.map((user) => (
-              <option key={user.id} value={user.id}>
-                {user.email}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="client">Client ID</label>
-          <input
-            id="client"
-            name="client"
-            type="text"
-            defaultValue={filters.client ?? ""}
-            spellCheck={false}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="event">Event</label>
-          <select id="event" name="event" defaultValue={event ?? ""}>
-            <option value="">Any event</option>
-            {AUDIT_EVENT_TYPES.map((type) => (
-              <option key={type} value={type}>
-                {type}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="tool">Tool</label>
-          <input
-            id="tool"
-            name="tool"
-            type="text"
-            defaultValue={filters.tool ?? ""}
-            spellCheck={false}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="since">From (UTC)</label>
-          <input id="since" name="since" type="datetime-local" defaultValue={filters.since ?? ""} />
-        </div>
-        <div className="field">
-          <label htmlFor="until">Until (UTC)</label>
-          <input id="until" name="until" type="datetime-local" defaultValue={filters.until ?? ""} />
-        </div>
-        <div className="button-row">
-          <button type="submit" className="button">
-            Filter
-          </button>
-          <Link className="button" href="/admin/audit">
-            Clear
-          </Link>
-        </div>
-      </form>
+      <FilterForm action="/admin/audit" label="Filter the audit log" clearHref="/admin/audit">
+        <FilterSelect
+          id="source"
+          label="Source"
+          value={source}
+          options={[
+            { value: "", label: "Both" },
+            { value: "auth-server", label: "Auth server" },
+            { value: "mcp-server", label: "MCP server" },
+          ]}
+        />
+        <FilterSelect
+          id="user"
+          label="User"
+          value={filters.user}
+          options={[
+            { value: "", label: "Anyone" },
+            ...users.items.map((user) => ({ value: user.id, label: user.email })),
+          ]}
+        />
+        <FilterInput id="client" label="Client ID" value={filters.client} verbatim />
+        <FilterSelect
+          id="event"
+          label="Event"
+          value={event}
+          options={[
+            { value: "", label: "Any event" },
+            ...AUDIT_EVENT_TYPES.map((type) => ({ value: type, label: type })),
+          ]}
+        />
+        <FilterInput id="tool" label="Tool" value={filters.tool} verbatim />
+        <FilterInput id="since" label="From (UTC)" value={filters.since} type="datetime-local" />
+        <FilterInput id="until" label="Until (UTC)" value={filters.until} type="datetime-local" />
+      </FilterForm>
       {mcpUnavailable ? (
         <p className="notice" role="note">
           The MCP server's tool-call log could not be read just now; only the auth server's events
           are shown.
         </p>
       ) : null}
-      {merged.rows.length === 0 ? (
-        <EmptyState>No event matches these filters.</EmptyState>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <caption>Audit events, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Event</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Client</th>
-                <th scope="col">User</th>
-                <th scope="col">Details</th>
-              </tr>
-            </thead>
-            <tbody>
-              {merged.rows.map((row) => (
-                <tr key={`${row.source} ${row.cursor}`}>
-                  <td className="nowrap">{formatTimestamp(row.occurredAt)}</td>
-                  <th scope="row">
-                    <code className="nowrap">{row.event}</code>
-                    <br />
-                    <span className="hint">{SOURCE_NAMES[row.source]}</span>
-                  </th>
-                  <td>{row.outcome ?? "—"}</td>
-                  <td>{row.clientId ? <code>{row.clientId}</code> : "—"}</td>
-                  <td>{who(row, emails)}</td>
-                  <td>
-                    <Details row={row} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        caption="Audit events, newest first"
+        columns={["Time", "Event", "Outcome", "Client", "User", "Details"]}
+        rows={merged.rows}
+        empty="No event matches these filters."
+      >
+        {(row) => (
+          <tr key={`${row.source} ${row.cursor}`}>
+            <td className="nowrap">{formatTimestamp(row.occurredAt)}</td>
+            <th scope="row">
+              <code className="nowrap">{row.event}</code>
+              <br />
+              <span className="hint">{SOURCE_NAMES[row.source]}</span>
+            </th>
+            <td>{row.outcome ?? "—"}</td>
+            <td>{row.clientId ? <code>{row.clientId}</code> : "—"}</td>
+            <td>{who(row, emails)}</td>
+            <td>
+              <Details row={row} />
+            </td>
+          </tr>
+        )}
+      </DataTable>
       <Pagination
         label="Audit log pages"
         summary={`${merged.rows.length} event${merged.rows.length === 1 ? "" : "s"} on this page`}

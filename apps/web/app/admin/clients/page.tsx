@@ -5,17 +5,26 @@ import { expectOk, requireAdmin } from "../../../lib/console-access";
 import { readFlash } from "../../../lib/console-forms";
 import { formatAge, formatTimestamp } from "../../../lib/display";
 import { REGISTRATION_TYPE_FILTERS, registrationTypeLabel } from "../../../lib/labels";
-import { hrefWith, offsetWindow, PAGE_SIZE, parseOffset, single } from "../../../lib/pagination";
+import {
+  hrefWith,
+  PAGE_SIZE,
+  parseOffset,
+  type SearchParams,
+  single,
+} from "../../../lib/pagination";
 import { adminApi } from "../../../lib/request-context";
-import { EmptyState, FlashMessage, Pagination } from "../../_components/console";
+import {
+  DataTable,
+  EnabledBadge,
+  FilterForm,
+  FilterSelect,
+  FlashMessage,
+  OffsetPagination,
+} from "../../_components/console";
 
 export const metadata: Metadata = { title: "Clients" };
 
-export default async function ClientsPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function ClientsPage({ searchParams }: { searchParams: SearchParams }) {
   const session = await requireAdmin("/admin/clients");
   const parameters = await searchParams;
   const requestedType = single(parameters.type);
@@ -29,7 +38,6 @@ export default async function ClientsPage({
       .then((outcome) => expectOk(outcome, "clients")),
     readFlash(session),
   ]);
-  const window = offsetWindow({ ...clients, shown: clients.items.length });
   return (
     <>
       <FlashMessage flash={flash} />
@@ -40,87 +48,49 @@ export default async function ClientsPage({
             Create a machine client
           </Link>
         </div>
-        <form method="get" action="/admin/clients" className="filters">
-          <div className="field">
-            <label htmlFor="type">Registration</label>
-            <select id="type" name="type" defaultValue={type ?? ""}>
-              <option value="">All clients</option>
-              {REGISTRATION_TYPE_FILTERS.map((filter) => (
-                <option key={filter.value} value={filter.value}>
-                  {filter.label}
-                </option>
-              ))}
-            </select>
-          </div>
-          <button type="submit" className="button">
-            Filter
-          </button>
-        </form>
-        {clients.items.length === 0 ? (
-          <EmptyState>
-            {type ? "No client registered this way." : "No client is registered yet."}
-          </EmptyState>
-        ) : (
-          <div className="table-wrap">
-            <table>
-              <caption>
-                Clients{type ? `: ${registrationTypeLabel(type)}` : ""}, newest first
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Client</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {clients.items.map((client) => (
-                  <tr key={client.clientId}>
-                    <th scope="row">
-                      <Link href={hrefWith("/admin/clients/view", { id: client.clientId })}>
-                        <bdi className="client-name">{client.name ?? client.clientId}</bdi>
-                      </Link>
-                      <br />
-                      <code>{client.clientId}</code>
-                    </th>
-                    <td>
-                      {registrationTypeLabel(client.registrationType)}
-                      <br />
-                      <span className="hint">
-                        {client.confidential ? "Confidential" : "Public"} ·{" "}
-                        {client.grantTypes.join(", ")}
-                      </span>
-                    </td>
-                    <td>{formatTimestamp(client.createdAt)}</td>
-                    <td>{formatAge(client.lastUsedAt)}</td>
-                    <td>
-                      {client.disabledAt ? (
-                        <span className="badge badge-off">Disabled</span>
-                      ) : (
-                        <span className="badge badge-ok">Enabled</span>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        <Pagination
+        <FilterForm action="/admin/clients">
+          <FilterSelect
+            id="type"
+            label="Registration"
+            value={type}
+            options={[{ value: "", label: "All clients" }, ...REGISTRATION_TYPE_FILTERS]}
+          />
+        </FilterForm>
+        <DataTable
+          caption={`Clients${type ? `: ${registrationTypeLabel(type)}` : ""}, newest first`}
+          columns={["Client", "Type", "Created", "Last used", "Status"]}
+          rows={clients.items}
+          empty={type ? "No client registered this way." : "No client is registered yet."}
+        >
+          {(client) => (
+            <tr key={client.clientId}>
+              <th scope="row">
+                <Link href={hrefWith("/admin/clients/view", { id: client.clientId })}>
+                  <bdi className="client-name">{client.name ?? client.clientId}</bdi>
+                </Link>
+                <br />
+                <code>{client.clientId}</code>
+              </th>
+              <td>
+                {registrationTypeLabel(client.registrationType)}
+                <br />
+                <span className="hint">
+                  {client.confidential ? "Confidential" : "Public"} · {client.grantTypes.join(", ")}
+                </span>
+              </td>
+              <td>{formatTimestamp(client.createdAt)}</td>
+              <td>{formatAge(client.lastUsedAt)}</td>
+              <td>
+                <EnabledBadge disabledAt={client.disabledAt} />
+              </td>
+            </tr>
+          )}
+        </DataTable>
+        <OffsetPagination
           label="Client pages"
-          summary={`Showing ${window.from}–${window.to} of ${window.total}`}
-          previousHref={
-            window.previousOffset === undefined
-              ? undefined
-              : hrefWith("/admin/clients", { type, offset: window.previousOffset || undefined })
-          }
-          nextHref={
-            window.nextOffset === undefined
-              ? undefined
-              : hrefWith("/admin/clients", { type, offset: window.nextOffset })
-          }
+          path="/admin/clients"
+          filters={{ type }}
+          page={clients}
         />
       </section>
     </>

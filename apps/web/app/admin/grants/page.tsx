@@ -6,19 +6,30 @@ import type { Grant } from "../../../lib/admin-api";
 import { expectOk, requireAdmin } from "../../../lib/console-access";
 import { readFlash } from "../../../lib/console-forms";
 import { formatAge, formatTimestamp } from "../../../lib/display";
-import { hrefWith, offsetWindow, PAGE_SIZE, parseOffset, single } from "../../../lib/pagination";
+import {
+  hrefWith,
+  PAGE_SIZE,
+  parseOffset,
+  type SearchParams,
+  single,
+} from "../../../lib/pagination";
 import { adminApi } from "../../../lib/request-context";
-import { ConfirmStep, EmptyState, FlashMessage, Pagination } from "../../_components/console";
+import {
+  CodeList,
+  ConfirmStep,
+  DataTable,
+  FilterForm,
+  FilterInput,
+  FilterSelect,
+  FlashMessage,
+  OffsetPagination,
+} from "../../_components/console";
 
 export const metadata: Metadata = { title: "Grants and tokens" };
 
 const STATUSES = ["active", "revoked", "all"] as const;
 
-export default async function GrantsPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function GrantsPage({ searchParams }: { searchParams: SearchParams }) {
   const parameters = await searchParams;
   const user = single(parameters.user);
   const client = single(parameters.client);
@@ -90,7 +101,6 @@ export default async function GrantsPage({
     );
   }
 
-  const window = offsetWindow({ ...grants, shown: grants.items.length });
   return (
     <>
       <FlashMessage flash={flash} />
@@ -110,78 +120,34 @@ export default async function GrantsPage({
           A grant is everything issued from one authorization code: a refresh-token family and the
           access tokens it produced.
         </p>
-        <form method="get" action="/admin/grants" className="filters">
-          <div className="field">
-            <label htmlFor="user">User ID</label>
-            <input id="user" name="user" type="text" defaultValue={user ?? ""} spellCheck={false} />
-          </div>
-          <div className="field">
-            <label htmlFor="client">Client ID</label>
-            <input
-              id="client"
-              name="client"
-              type="text"
-              defaultValue={client ?? ""}
-              spellCheck={false}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="status">Status</label>
-            <select id="status" name="status" defaultValue={status}>
-              <option value="active">Active</option>
-              <option value="revoked">Revoked</option>
-              <option value="all">All</option>
-            </select>
-          </div>
-          <button type="submit" className="button">
-            Filter
-          </button>
-        </form>
-        {grants.items.length === 0 ? (
-          <EmptyState>
-            No {status === "all" ? "" : `${status} `}grant matches these filters.
-          </EmptyState>
-        ) : (
-          <div className="table-wrap">
-            <table>
-              <caption>Refresh-token families ({status}), most recently used first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">App</th>
-                  <th scope="col">User</th>
-                  <th scope="col">Scopes</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Action</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {grants.items.map((grant) => (
-                  <GrantRow key={grant.id} grant={grant} filters={filters} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        <Pagination
+        <FilterForm action="/admin/grants">
+          <FilterInput id="user" label="User ID" value={user} verbatim />
+          <FilterInput id="client" label="Client ID" value={client} verbatim />
+          <FilterSelect
+            id="status"
+            label="Status"
+            value={status}
+            options={[
+              { value: "active", label: "Active" },
+              { value: "revoked", label: "Revoked" },
+              { value: "all", label: "All" },
+            ]}
+          />
+        </FilterForm>
+        <DataTable
+          caption={`Refresh-token families (${status}), most recently used first`}
+          columns={["App", "User", "Scopes", "Created", "Last used", "Status"]}
+          actionColumn
+          rows={grants.items}
+          empty={`No ${status === "all" ? "" : `${status} `}grant matches these filters.`}
+        >
+          {(grant) => <GrantRow key={grant.id} grant={grant} filters={filters} />}
+        </DataTable>
+        <OffsetPagination
           label="Grant pages"
-          summary={`Showing ${window.from}–${window.to} of ${window.total}`}
-          previousHref={
-            window.previousOffset === undefined
-              ? undefined
-              : hrefWith("/admin/grants", {
-                  ...filters,
-                  offset: window.previousOffset || undefined,
-                })
-          }
-          nextHref={
-            window.nextOffset === undefined
-              ? undefined
-              : hrefWith("/admin/grants", { ...filters, offset: window.nextOffset })
-          }
+          path="/admin/grants"
+          filters={filters}
+          page={grants}
         />
       </section>
 
@@ -190,49 +156,36 @@ export default async function GrantsPage({
         <p className="lead">
           What lets a later request for the same scopes skip the consent screen.
         </p>
-        {consents.items.length === 0 ? (
-          <EmptyState>No remembered consent matches these filters.</EmptyState>
-        ) : (
-          <div className="table-wrap">
-            <table>
-              <caption>Remembered consents ({consents.total})</caption>
-              <thead>
-                <tr>
-                  <th scope="col">App</th>
-                  <th scope="col">User</th>
-                  <th scope="col">Scopes</th>
-                  <th scope="col">Resource</th>
-                  <th scope="col">Updated</th>
-                </tr>
-              </thead>
-              <tbody>
-                {consents.items.map((consent) => (
-                  <tr key={`${consent.user.id} ${consent.client.clientId} ${consent.resource}`}>
-                    <th scope="row">
-                      <Link href={hrefWith("/admin/grants", { client: consent.client.clientId })}>
-                        <bdi className="client-name">
-                          {consent.client.name ?? consent.client.clientId}
-                        </bdi>
-                      </Link>
-                    </th>
-                    <td>
-                      <Link href={hrefWith("/admin/grants", { user: consent.user.id })}>
-                        {consent.user.email}
-                      </Link>
-                    </td>
-                    <td>
-                      <ScopeList scopes={consent.scopes} />
-                    </td>
-                    <td>
-                      <code>{consent.resource}</code>
-                    </td>
-                    <td>{formatTimestamp(consent.updatedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          caption={`Remembered consents (${consents.total})`}
+          columns={["App", "User", "Scopes", "Resource", "Updated"]}
+          rows={consents.items}
+          empty="No remembered consent matches these filters."
+        >
+          {(consent) => (
+            <tr key={`${consent.user.id} ${consent.client.clientId} ${consent.resource}`}>
+              <th scope="row">
+                <Link href={hrefWith("/admin/grants", { client: consent.client.clientId })}>
+                  <bdi className="client-name">
+                    {consent.client.name ?? consent.client.clientId}
+                  </bdi>
+                </Link>
+              </th>
+              <td>
+                <Link href={hrefWith("/admin/grants", { user: consent.user.id })}>
+                  {consent.user.email}
+                </Link>
+              </td>
+              <td>
+                <CodeList values={consent.scopes} />
+              </td>
+              <td>
+                <code>{consent.resource}</code>
+              </td>
+              <td>{formatTimestamp(consent.updatedAt)}</td>
+            </tr>
+          )}
+        </DataTable>
       </section>
     </>
   );
@@ -249,18 +202,6 @@ function describeFilter(
   if (user && client) return `of ${email} with ${appName}`;
   if (user) return `of ${email}, with every app,`;
   return `of every user with ${appName}`;
-}
-
-function ScopeList({ scopes }: { scopes: string[] }) {
-  return (
-    <ul className="inline-list">
-      {scopes.map((scope) => (
-        <li key={scope}>
-          <code>{scope}</code>
-        </li>
-      ))}
-    </ul>
-  );
 }
 
 function GrantRow({
@@ -284,7 +225,7 @@ function GrantRow({
         <Link href={hrefWith("/admin/grants", { user: grant.user.id })}>{grant.user.email}</Link>
       </td>
       <td>
-        <ScopeList scopes={grant.scopes} />
+        <CodeList values={grant.scopes} />
       </td>
       <td>{formatTimestamp(grant.createdAt)}</td>
       <td>{formatAge(grant.lastUsedAt)}</td>

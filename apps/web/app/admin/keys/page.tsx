@@ -5,17 +5,13 @@ import { expectOk, requireAdmin } from "../../../lib/console-access";
 import { readFlash } from "../../../lib/console-forms";
 import { formatTimestamp } from "../../../lib/display";
 import { durationLabel, keyStatusLabel } from "../../../lib/labels";
-import { single } from "../../../lib/pagination";
+import { type SearchParams, single } from "../../../lib/pagination";
 import { adminApi } from "../../../lib/request-context";
-import { ConfirmStep, EmptyState, FlashMessage } from "../../_components/console";
+import { ConfirmStep, DataTable, FlashMessage } from "../../_components/console";
 
 export const metadata: Metadata = { title: "Signing keys" };
 
-export default async function KeysPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function KeysPage({ searchParams }: { searchParams: SearchParams }) {
   const session = await requireAdmin("/admin/keys");
   const parameters = await searchParams;
   if (single(parameters.confirm) === "rotate") {
@@ -56,45 +52,28 @@ export default async function KeysPage({
           Access tokens are JWTs signed with these keys; resource servers check them against the
           published JWKS.
         </p>
-        {keys.items.length === 0 ? (
-          <EmptyState>
-            No signing key exists yet; one is created when the first token is signed.
-          </EmptyState>
-        ) : (
-          <div className="table-wrap">
-            <table>
-              <caption>Signing keys, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Key ID (kid)</th>
-                  <th scope="col">Algorithm</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Age</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {keys.items.map((key) => (
-                  <tr key={key.kid}>
-                    <th scope="row">
-                      <code>{key.kid}</code>
-                    </th>
-                    <td>{key.alg}</td>
-                    <td>{formatTimestamp(key.createdAt)}</td>
-                    <td>{durationLabel(key.ageSeconds)}</td>
-                    <td>
-                      <span
-                        className={`badge ${key.status === "active" ? "badge-ok" : "badge-neutral"}`}
-                      >
-                        {keyStatusLabel(key.status)}
-                      </span>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          caption="Signing keys, newest first"
+          columns={["Key ID (kid)", "Algorithm", "Created", "Age", "Status"]}
+          rows={keys.items}
+          empty="No signing key exists yet; one is created when the first token is signed."
+        >
+          {(key) => (
+            <tr key={key.kid}>
+              <th scope="row">
+                <code>{key.kid}</code>
+              </th>
+              <td>{key.alg}</td>
+              <td>{formatTimestamp(key.createdAt)}</td>
+              <td>{durationLabel(key.ageSeconds)}</td>
+              <td>
+                <span className={`badge ${key.status === "active" ? "badge-ok" : "badge-neutral"}`}>
+                  {keyStatusLabel(key.status)}
+                </span>
+              </td>
+            </tr>
+          )}
+        </DataTable>
       </section>
     </>
   );

@@ -5,6 +5,7 @@ import { TOOL_ACCESS } from "@repo/mcp-server/catalogue";
 import { grants, SCOPE_CATALOGUE } from "@repo/scopes";
 import type { Metadata } from "next";
 import { requireAdmin } from "../../../lib/console-access";
+import { DataTable } from "../../_components/console";
 import { RiskBadge } from "../../_components/risk-badge";
 
 export const metadata: Metadata = { title: "Scopes" };
@@ -31,48 +32,38 @@ export default async function ScopesPage() {
         Every permission an app can ask for, as the consent screen describes it, and the MCP tools
         each one opens. A scope ending in <code>*</code> grants every scope under its prefix.
       </p>
-      <div className="table-wrap">
-        <table>
-          <caption>Scope catalogue ({SCOPE_CATALOGUE.length} scopes)</caption>
-          <thead>
-            <tr>
-              <th scope="col">Scope</th>
-              <th scope="col">Description</th>
-              <th scope="col">Risk</th>
-              <th scope="col">Resource</th>
-              <th scope="col">Tools</th>
-            </tr>
-          </thead>
-          <tbody>
-            {SCOPE_CATALOGUE.map((scope) => (
-              <tr key={scope.name}>
-                <th scope="row">
-                  <code>{scope.name}</code>
-                  <br />
-                  <span className="hint">{scope.title}</span>
-                </th>
-                <td>{scope.description}</td>
-                <td>
-                  <RiskBadge risk={scope.risk} />
-                </td>
-                <td>{RESOURCE_NAMES[scope.audience] ?? scope.audience}</td>
-                <td>
-                  {toolsNeeding(scope.name).length === 0 ? (
-                    <span className="hint">none</span>
-                  ) : (
-                    toolsNeeding(scope.name).map((tool, index) => (
-                      <span key={tool}>
-                        {index > 0 ? ", " : ""}
-                        <code>{tool}</code>
-                      </span>
-                    ))
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption={`Scope catalogue (${SCOPE_CATALOGUE.length} scopes)`}
+        columns={["Scope", "Description", "Risk", "Resource", "Tools"]}
+        rows={SCOPE_CATALOGUE}
+      >
+        {(scope) => (
+          <tr key={scope.name}>
+            <th scope="row">
+              <code>{scope.name}</code>
+              <br />
+              <span className="hint">{scope.title}</span>
+            </th>
+            <td>{scope.description}</td>
+            <td>
+              <RiskBadge risk={scope.risk} />
+            </td>
+            <td>{RESOURCE_NAMES[scope.audience] ?? scope.audience}</td>
+            <td>
+              {toolsNeeding(scope.name).length === 0 ? (
+                <span className="hint">none</span>
+              ) : (
+                toolsNeeding(scope.name).map((tool, index) => (
+                  <span key={tool}>
+                    {index > 0 ? ", " : ""}
+                    <code>{tool}</code>
+                  </span>
+                ))
+              )}
+            </td>
+          </tr>
+        )}
+      </DataTable>
     </section>
   );
 }

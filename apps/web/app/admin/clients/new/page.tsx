@@ -4,8 +4,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { requireAdmin } from "../../../../lib/console-access";
 import { readFlash } from "../../../../lib/console-forms";
-import { csrfToken } from "../../../../lib/csrf";
-import { FlashMessage } from "../../../_components/console";
+import { ActionFields, Field, FlashMessage } from "../../../_components/console";
 import { RiskBadge } from "../../../_components/risk-badge";
 
 export const metadata: Metadata = { title: "Create a machine client" };
@@ -24,23 +23,11 @@ export default async function NewClientPage() {
           for a person. It may use only the MCP server, with the scopes you tick.
         </p>
         <form method="post" action="/admin/clients/actions">
-          <input type="hidden" name="action" value="create" />
-          <input type="hidden" name="target" value="new" />
-          <input
-            type="hidden"
-            name="csrf"
-            value={csrfToken(session.csrfSecret, {
-              form: "action",
-              action: "create",
-              target: "new",
-            })}
-          />
-          <div className="field">
-            <label htmlFor="name">Name</label>
+          <ActionFields session={session} action="create" target="new" />
+          <Field id="name" label="Name">
             <input id="name" name="name" type="text" required maxLength={200} />
-          </div>
-          <div className="field">
-            <label htmlFor="clientId">Client ID (optional)</label>
+          </Field>
+          <Field id="clientId" label="Client ID (optional)">
             <input
               id="clientId"
               name="clientId"
@@ -52,7 +39,7 @@ export default async function NewClientPage() {
             <p id="client-id-hint" className="hint">
               3–64 of a–z, 0–9, dot, underscore and hyphen. Left empty, one is generated.
             </p>
-          </div>
+          </Field>
           <fieldset>
             <legend>Allowed scopes</legend>
             {scopes.map((scope) => (

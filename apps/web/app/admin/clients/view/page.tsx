@@ -8,20 +8,16 @@ import { expectOk, requireAdmin } from "../../../../lib/console-access";
 import { readFlash } from "../../../../lib/console-forms";
 import { formatAge, formatTimestamp } from "../../../../lib/display";
 import { registrationTypeLabel } from "../../../../lib/labels";
-import { hrefWith, single } from "../../../../lib/pagination";
+import { hrefWith, type SearchParams, single } from "../../../../lib/pagination";
 import { adminApi } from "../../../../lib/request-context";
 import type { Session } from "../../../../lib/session";
-import { ActionForm, ConfirmStep, FlashMessage } from "../../../_components/console";
+import { ActionForm, CodeList, ConfirmStep, FlashMessage } from "../../../_components/console";
 
 export const metadata: Metadata = { title: "Client" };
 
 const ENDPOINT = "/admin/clients/actions";
 
-export default async function ClientPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function ClientPage({ searchParams }: { searchParams: SearchParams }) {
   const parameters = await searchParams;
   const clientId = single(parameters.id);
   const session = await requireAdmin(hrefWith("/admin/clients/view", { id: clientId }));
@@ -168,15 +164,7 @@ export default async function ClientPage({
 
 function list(values: readonly string[] | null | undefined) {
   if (!values || values.length === 0) return "None";
-  return (
-    <ul className="inline-list">
-      {values.map((value) => (
-        <li key={value}>
-          <code>{value}</code>
-        </li>
-      ))}
-    </ul>
-  );
+  return <CodeList values={values} />;
 }
 
 function ClientActions({ client, session }: { client: ClientDetail; session: Session }) {

@@ -4,21 +4,22 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { expectOk, requireAdmin } from "../../../../lib/console-access";
 import { readFlash } from "../../../../lib/console-forms";
-import { csrfToken } from "../../../../lib/csrf";
 import { formatTimestamp } from "../../../../lib/display";
-import { hrefWith, single } from "../../../../lib/pagination";
+import { hrefWith, type SearchParams, single } from "../../../../lib/pagination";
 import { adminApi } from "../../../../lib/request-context";
-import { ActionForm, ConfirmStep, FlashMessage } from "../../../_components/console";
+import {
+  ActionFields,
+  ActionForm,
+  ConfirmStep,
+  Field,
+  FlashMessage,
+} from "../../../_components/console";
 
 export const metadata: Metadata = { title: "User" };
 
 const ENDPOINT = "/admin/users/actions";
 
-export default async function UserPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function UserPage({ searchParams }: { searchParams: SearchParams }) {
   const parameters = await searchParams;
   const userId = single(parameters.id);
   const here = hrefWith("/admin/users/view", { id: userId });
@@ -134,19 +135,8 @@ export default async function UserPage({
       <section className="card" aria-labelledby="password-heading">
         <h2 id="password-heading">Reset password</h2>
         <form method="post" action={ENDPOINT}>
-          <input type="hidden" name="action" value="reset-password" />
-          <input type="hidden" name="target" value={user.id} />
-          <input
-            type="hidden"
-            name="csrf"
-            value={csrfToken(session.csrfSecret, {
-              form: "action",
-              action: "reset-password",
-              target: user.id,
-            })}
-          />
-          <div className="field">
-            <label htmlFor="password">New password</label>
+          <ActionFields session={session} action="reset-password" target={user.id} />
+          <Field id="password" label="New password">
             <input
               id="password"
               name="password"
@@ -155,9 +145,8 @@ export default async function UserPage({
               minLength={8}
               autoComplete="new-password"
             />
-          </div>
-          <div className="field">
-            <label htmlFor="password-again">New password again</label>
+          </Field>
+          <Field id="password-again" label="New password again">
             <input
               id="password-again"
               name="passwordAgain"
@@ -166,7 +155,7 @@ export default async function UserPage({
               minLength={8}
               autoComplete="new-password"
             />
-          </div>
+          </Field>
           <div className="button-row">
             <button type="submit" className="button">
               Set new password
