@@ -4,30 +4,20 @@ import { z } from "zod";
 import {
   type BearerCall,
   type BearerTransport,
+  ClientDisplaySchema,
   InternalApiError,
+  ResourceDescriptionSchema,
   readError,
   readJson,
+  ScopeDescriptionSchema,
 } from "./internal-api";
+import { queryString } from "./pagination";
 
 const nullableTime = z.string().nullable();
 
-const ScopeDescriptionSchema = z.object({
-  name: z.string(),
-  title: z.string(),
-  description: z.string(),
-  risk: z.enum(["low", "medium", "high"]),
-});
-
 const ConnectedAppSchema = z.object({
-  client: z.object({
-    clientId: z.string(),
-    name: z.string().nullable(),
-    uri: z.string().nullable(),
-    logoUri: z.string().nullable(),
-    registrationType: z.string(),
-    verified: z.boolean(),
-  }),
-  resources: z.array(z.object({ identifier: z.string(), name: z.string() })),
+  client: ClientDisplaySchema,
+  resources: z.array(ResourceDescriptionSchema),
   scopes: z.array(ScopeDescriptionSchema),
   connectedAt: nullableTime,
   lastUsedAt: nullableTime,
@@ -72,6 +62,7 @@ const UserSchema = z.object({
   activeGrants: z.number().optional(),
 });
 export type AdminUser = z.infer<typeof UserSchema>;
+const UserResponseSchema = z.object({ user: UserSchema });
 
 const ClientRefSchema = z.object({
   clientId: z.string(),
@@ -145,6 +136,9 @@ export type AuthAuditEvent = z.infer<typeof AuthAuditEventSchema>;
 export type McpAuditEvent = z.infer<typeof McpAuditEventSchema>;
 export type AuditEvent = AuthAuditEvent | McpAuditEvent;
 
+/** What revoking everything one person gave one app, or one filter's worth of grants, ended. */
+const RevocationSchema = z.object({ revokedGrants: z.number(), removedConsents: z.number() });
+
 function page<T extends z.ZodType>(item: T) {
   return z.object({
     items: z.array(item),
@@ -202,212 +196,143 @@ export interface AdminApiOptions {
   mcpInternalUrl: string;
 }
 
-/** Lists, query strings: drop what is unset so the API applies its own defaults. */
-function query(parameters: Record<string, string | number | undefined>): string {
-  const present = Object.entries(parameters).filter(
-    (entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== "",
-  );
-  if (present.length === 0) return "";
-  return `?${new URLSearchParams(present.map(([key, value]) => [key, String(value)]))}`;
-}
-
 const segment = encodeURIComponent;
 
 export function createAdminApiClient(options: AdminApiOptions, transport: BearerTransport) {
-  const internal = (scope: string) => ({ resource: `${options.issuer}/internal`, scope });
-
   async function request<T>(
     scope: string,
     path: string,
     init: BearerCall,
     schema: z.ZodType<T>,
   ): Promise<ApiOutcome<T>> {
-    const response = await transport.call(`${options.internalUrl}${path}`, internal(scope), init);
+    const response = await transport.call(
+      `${options.internalUrl}${path}`,
+      { resource: `${options.issuer}/internal`, scope },
+      init,
+    );
     return outcome(response, schema, path);
   }
 
-  const as = (actingUser: string, method: BearerCall["method"] = "GET", body?: unknown) => ({
-    method,
-    actingUser,
-    ...(body === undefined ? {} : { body }),
-  });
+  /** The routes under `base`, all behind one scope, each call acting for `actingUser`. */
+  function routes(scope: string, base: string) {
+    return {
+      get: <T>(actingUser: string, path: string, schema: z.ZodType<T>) =>
+        request(scope, `${base}${path}`, { method: "GET", actingUser }, schema),
+      post: <T>(actingUser: string, path: string, body: unknown, schema: z.ZodType<T>) =>
+        request(scope, `${base}${path}`, { method: "POST", actingUser, body }, schema),
+      delete: <T>(actingUser: string, path: string, schema: z.ZodType<T>) =>
+        request(scope, `${base}${path}`, { method: "DELETE", actingUser }, schema),
+    };
+  }
+  const account = routes("internal:account", "/internal/account/apps");
+  const clients = routes("admin:clients", "/internal/admin/clients");
+  const users = routes("admin:users", "/internal/admin/users");
+  const grants = routes("admin:grants", "/internal/admin");
+  const keys = routes("admin:keys", "/internal/admin/keys");
+  const audit = routes("admin:audit:read", "/internal/admin/audit");
+  // List filters leave out what is unset, so the API applies its own defaults.
+  const query = (filters: PageQuery | AuditQuery) => queryString({ ...filters });
+  const client = (clientId: string) => `/${segment(clientId)}`;
+  const user = (userId: string) => `/${segment(userId)}`;
 
   return {
     account: {
       apps: (actingUser: string) =>
-        request(
-          "internal:account",
-          "/internal/account/apps",
-          as(actingUser),
-          z.object({ items: z.array(ConnectedAppSchema) }),
-        ),
+        account.get(actingUser, "", z.object({ items: z.array(ConnectedAppSchema) })),
       revoke: (actingUser: string, clientId: string) =>
-        request(
-          "internal:account",
-          "/internal/account/apps/revoke",
-          as(actingUser, "POST", { clientId }),
-          z.object({ revokedGrants: z.number(), removedConsents: z.number() }),
-        ),
+        account.post(actingUser, "/revoke", { clientId }, RevocationSchema),
     },
 
     clients: {
       list: (actingUser: string, filters: PageQuery & { type?: string }) =>
-        request(
-          "admin:clients",
-          `/internal/admin/clients${query({ ...filters })}`,
-          as(actingUser),
-          page(ClientSummarySchema),
-        ),
+        clients.get(actingUser, query(filters), page(ClientSummarySchema)),
       get: (actingUser: string, clientId: string) =>
-        request(
-          "admin:clients",
-          `/internal/admin/clients/${segment(clientId)}`,
-          as(actingUser),
-          z.object({ client: ClientDetailSchema }),
-        ),
+        clients.get(actingUser, client(clientId), z.object({ client: ClientDetailSchema })),
       create: (
         actingUser: string,
         input: { name: string; allowedScopes: string[]; clientId?: string },
       ) =>
-        request(
-          "admin:clients",
-          "/internal/admin/clients",
-          as(actingUser, "POST", input),
+        clients.post(
+          actingUser,
+          "",
+          input,
           z.object({ client: ClientDetailSchema, clientSecret: z.string().min(1) }),
         ),
       rotateSecret: (actingUser: string, clientId: string) =>
-        request(
-          "admin:clients",
-          `/internal/admin/clients/${segment(clientId)}/secret`,
-          as(actingUser, "POST", {}),
+        clients.post(
+          actingUser,
+          `${client(clientId)}/secret`,
+          {},
           z.object({ clientId: z.string(), clientSecret: z.string().min(1) }),
         ),
       setDisabled: (actingUser: string, clientId: string, disabled: boolean) =>
-        request(
-          "admin:clients",
-          `/internal/admin/clients/${segment(clientId)}/${disabled ? "disable" : "enable"}`,
-          as(actingUser, "POST", {}),
+        clients.post(
+          actingUser,
+          `${client(clientId)}/${disabled ? "disable" : "enable"}`,
+          {},
           z.object({ client: z.unknown() }),
         ),
       delete: (actingUser: string, clientId: string) =>
-        request(
-          "admin:clients",
-          `/internal/admin/clients/${segment(clientId)}`,
-          as(actingUser, "DELETE"),
+        clients.delete(
+          actingUser,
+          client(clientId),
           z.object({ clientId: z.string(), revokedGrants: z.number() }),
         ),
     },
 
     users: {
       list: (actingUser: string, filters: PageQuery & { q?: string }) =>
-        request(
-          "admin:users",
-          `/internal/admin/users${query({ ...filters })}`,
-          as(actingUser),
-          page(UserSchema),
-        ),
+        users.get(actingUser, query(filters), page(UserSchema)),
       get: (actingUser: string, userId: string) =>
-        request(
-          "admin:users",
-          `/internal/admin/users/${segment(userId)}`,
-          as(actingUser),
-          z.object({ user: UserSchema }),
-        ),
+        users.get(actingUser, user(userId), UserResponseSchema),
       create: (
         actingUser: string,
         input: { email: string; name: string; password: string; isAdmin: boolean },
-      ) =>
-        request(
-          "admin:users",
-          "/internal/admin/users",
-          as(actingUser, "POST", input),
-          z.object({ user: UserSchema }),
-        ),
+      ) => users.post(actingUser, "", input, UserResponseSchema),
       setDisabled: (actingUser: string, userId: string, disabled: boolean) =>
-        request(
-          "admin:users",
-          `/internal/admin/users/${segment(userId)}/${disabled ? "disable" : "enable"}`,
-          as(actingUser, "POST", {}),
-          z.object({ user: UserSchema }),
+        users.post(
+          actingUser,
+          `${user(userId)}/${disabled ? "disable" : "enable"}`,
+          {},
+          UserResponseSchema,
         ),
       setPassword: (actingUser: string, userId: string, password: string) =>
-        request(
-          "admin:users",
-          `/internal/admin/users/${segment(userId)}/password`,
-          as(actingUser, "POST", { password }),
-          z.object({ user: UserSchema }),
-        ),
+        users.post(actingUser, `${user(userId)}/password`, { password }, UserResponseSchema),
       setAdmin: (actingUser: string, userId: string, isAdmin: boolean) =>
-        request(
-          "admin:users",
-          `/internal/admin/users/${segment(userId)}/admin`,
-          as(actingUser, "POST", { isAdmin }),
-          z.object({ user: UserSchema }),
-        ),
+        users.post(actingUser, `${user(userId)}/admin`, { isAdmin }, UserResponseSchema),
     },
 
     grants: {
       list: (
         actingUser: string,
         filters: PageQuery & { user?: string; client?: string; status?: string },
-      ) =>
-        request(
-          "admin:grants",
-          `/internal/admin/grants${query({ ...filters })}`,
-          as(actingUser),
-          page(GrantSchema),
-        ),
+      ) => grants.get(actingUser, `/grants${query(filters)}`, page(GrantSchema)),
       consents: (actingUser: string, filters: PageQuery & { user?: string; client?: string }) =>
-        request(
-          "admin:grants",
-          `/internal/admin/consents${query({ ...filters })}`,
-          as(actingUser),
-          page(ConsentSchema),
-        ),
+        grants.get(actingUser, `/consents${query(filters)}`, page(ConsentSchema)),
       revoke: (actingUser: string, grantId: string) =>
-        request(
-          "admin:grants",
-          `/internal/admin/grants/${segment(grantId)}/revoke`,
-          as(actingUser, "POST", {}),
+        grants.post(
+          actingUser,
+          `/grants/${segment(grantId)}/revoke`,
+          {},
           z.object({ revoked: z.boolean() }),
         ),
       revokeAll: (actingUser: string, filter: { userId?: string; clientId?: string }) =>
-        request(
-          "admin:grants",
-          "/internal/admin/grants/revoke",
-          as(actingUser, "POST", filter),
-          z.object({ revokedGrants: z.number(), removedConsents: z.number() }),
-        ),
+        grants.post(actingUser, "/grants/revoke", filter, RevocationSchema),
     },
 
     keys: {
       list: (actingUser: string) =>
-        request(
-          "admin:keys",
-          "/internal/admin/keys",
-          as(actingUser),
-          z.object({ items: z.array(SigningKeySchema) }),
-        ),
+        keys.get(actingUser, "", z.object({ items: z.array(SigningKeySchema) })),
       rotate: (actingUser: string) =>
-        request(
-          "admin:keys",
-          "/internal/admin/keys/rotate",
-          as(actingUser, "POST", {}),
-          z.object({ kid: z.string() }),
-        ),
+        keys.post(actingUser, "/rotate", {}, z.object({ kid: z.string() })),
     },
 
     audit: {
       authServer: (actingUser: string, filters: AuditQuery) =>
-        request(
-          "admin:audit:read",
-          `/internal/admin/audit${query({ ...filters })}`,
-          as(actingUser),
-          auditPage(AuthAuditEventSchema),
-        ),
+        audit.get(actingUser, query(filters), auditPage(AuthAuditEventSchema)),
       /** The MCP server cannot know who is acting: only an admin page may call this (see requireAdmin). */
       mcpServer: async (filters: AuditQuery): Promise<ApiOutcome<AuditPage<McpAuditEvent>>> => {
-        const path = `/admin/audit${query({ ...filters })}`;
+        const path = `/admin/audit${query(filters)}`;
         const response = await transport.call(
           `${options.mcpInternalUrl}${path}`,
           { resource: options.mcpResource, scope: "admin:mcp:audit:read" },

@@ -12,30 +12,35 @@ const UserSchema = z.object({
 
 export type SignedInUser = z.infer<typeof UserSchema>;
 
+/** A client as a person is shown it: on the consent screen and among their connected apps. */
+export const ClientDisplaySchema = z.object({
+  clientId: z.string(),
+  // Dynamically registered clients may have registered without a `client_name`.
+  name: z.string().nullable(),
+  uri: z.string().nullable(),
+  logoUri: z.string().nullable(),
+  registrationType: z.string(),
+  verified: z.boolean(),
+});
+
+export const ResourceDescriptionSchema = z.object({ identifier: z.string(), name: z.string() });
+
+export const ScopeDescriptionSchema = z.object({
+  name: z.string(),
+  title: z.string(),
+  description: z.string(),
+  risk: z.enum(["low", "medium", "high"]),
+});
+
 const InteractionSchema = z.object({
   id: z.string(),
   expiresAt: z.string(),
-  client: z.object({
-    clientId: z.string(),
-    // Dynamically registered clients may have registered without a `client_name`.
-    name: z.string().nullable(),
-    uri: z.string().nullable(),
-    logoUri: z.string().nullable(),
-    registrationType: z.string(),
-    verified: z.boolean(),
-  }),
+  client: ClientDisplaySchema,
   redirectUri: z.string(),
   redirectHost: z.string(),
   loopbackRedirect: z.boolean(),
-  resource: z.object({ identifier: z.string(), name: z.string() }),
-  scopes: z.array(
-    z.object({
-      name: z.string(),
-      title: z.string(),
-      description: z.string(),
-      risk: z.enum(["low", "medium", "high"]),
-    }),
-  ),
+  resource: ResourceDescriptionSchema,
+  scopes: z.array(ScopeDescriptionSchema),
   /** The user already allowed this client everything it asks for now. */
   previouslyApproved: z.boolean(),
   /**

@@ -36,16 +36,21 @@ export function parseOffset(value: unknown): number {
   return Number(value);
 }
 
+/** `?` and the given query parameters, leaving out empty ones; "" when none is left. */
+export function queryString(parameters: Record<string, string | number | undefined>): string {
+  const present = Object.entries(parameters).filter(
+    (entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== "",
+  );
+  if (present.length === 0) return "";
+  return `?${new URLSearchParams(present.map(([key, value]) => [key, String(value)]))}`;
+}
+
 /** `path` with the given query parameters, leaving out empty ones. */
 export function hrefWith(
   path: string,
   parameters: Record<string, string | number | undefined>,
 ): string {
-  const present = Object.entries(parameters).filter(
-    (entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== "",
-  );
-  if (present.length === 0) return path;
-  return `${path}?${new URLSearchParams(present.map(([key, value]) => [key, String(value)]))}`;
+  return `${path}${queryString(parameters)}`;
 }
 
 /** One string from a query parameter that may be repeated or absent. */
