@@ -5,22 +5,18 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { startTestAuthServer } from "@repo/auth-server/test-server";
-import { freeLoopbackPort } from "@repo/server-kit/free-port";
-import { type ServerProcess, startServerProcess, waitFor } from "@repo/server-kit/server-process";
 import { afterAll, beforeAll, expect } from "vitest";
 import { launchChromium } from "./browser";
 import { startCallbackServer } from "./callback-server";
+import { type McpServer, reserveMcpUrl, startMcpServer } from "./mcp-server";
 import { RESULTS_DIRECTORY, type Stack } from "./stack";
 import { reserveWebUrl, startWebApp } from "./web-app";
-
-const MCP_SERVER_ROOT = fileURLToPath(new URL("../../../apps/mcp-server/", import.meta.url));
 
 export interface AdminStack extends Stack {
   /** The MCP server's canonical URL, `http://127.0.0.1:<port>/mcp`. */
   mcpUrl: string;
-  mcp: ServerProcess;
+  mcp: McpServer;
 }
 
 /**
@@ -38,8 +34,7 @@ export function useAdminStack(): AdminStack {
     mkdirSync(RESULTS_DIRECTORY, { recursive: true });
     const directory = mkdtempSync(join(tmpdir(), "admin-console-e2e-"));
     closers.push(async () => rmSync(directory, { recursive: true, force: true }));
-    const [webUrl, mcpPort] = await Promise.all([reserveWebUrl(), freeLoopbackPort()]);
-    const mcpUrl = `http://127.0.0.1:${mcpPort}/mcp`;
+    const [webUrl, mcpUrl] = await Promise.all([reserveWebUrl(), reserveMcpUrl()]);
     parts.mcpUrl = mcpUrl;
     const auth = await startTestAuthServer({
       MCP_RESOURCE: mcpUrl,
@@ -52,25 +47,13 @@ export function useAdminStack(): AdminStack {
       await auth.close();
       expect(errors).toEqual([]);
     });
-    const mcp = startServerProcess(MCP_SERVER_ROOT, {
-      NODE_ENV: "test",
-      HOST: "127.0.0.1",
-      PORT: String(mcpPort),
-      MCP_RESOURCE: mcpUrl,
-      ISSUER: auth.issuer,
-      MCP_DATABASE_PATH: join(directory, "mcp-server.sqlite"),
-      LOG_REQUESTS: "false",
-    });
+    const mcp = startMcpServer(mcpUrl, { issuer: auth.issuer, directory });
     parts.mcp = mcp;
-    closers.push(() => stopProcess(mcp));
+    closers.push(() => mcp.close());
     const [web, browser, callback] = await Promise.all([
       startWebApp(webUrl, { ISSUER: auth.issuer, MCP_RESOURCE: mcpUrl, ...secrets }),
       launchChromium(),
       startCallbackServer(),
-      waitFor(
-        () => mcp.output().includes("mcp-server: MCP endpoint") || mcp.child.exitCode !== null,
-        "the MCP server's ready line",
-      ),
     ]);
     Object.assign(parts, { web, browser, callback });
     closers.push(
@@ -78,9 +61,8 @@ export function useAdminStack(): AdminStack {
       () => browser.close(),
       () => callback.close(),
     );
-    if (mcp.child.exitCode !== null) {
-      throw new Error(`the MCP server exited with ${mcp.child.exitCode}:\n${mcp.output()}`);
-    }
+    // It has been starting all along; only now is there something to say if it failed.
+    await mcp.ready();
   });
   afterAll(async () => {
     for (const close of closers.splice(0).reverse()) await close();
@@ -92,12 +74,4 @@ export function useAdminStack(): AdminStack {
       return value;
     },
   });
-}
-
-async function stopProcess(server: ServerProcess): Promise<void> {
-  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
-  server.child.kill("SIGTERM");
-  const forced = setTimeout(() => server.child.kill("SIGKILL"), 5_000);
-  await server.exited;
-  clearTimeout(forced);
 }
