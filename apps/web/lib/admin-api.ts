@@ -105,8 +105,8 @@ const SigningKeySchema = z.object({
 });
 export type SigningKey = z.infer<typeof SigningKeySchema>;
 
-const AuthAuditEventSchema = z.object({
-  source: z.literal("auth-server"),
+/** What both servers' audit logs record of an event; each adds its own fields. */
+const AuditEventFields = {
   id: z.union([z.number(), z.string()]),
   cursor: z.string(),
   occurredAt: z.string(),
@@ -114,19 +114,17 @@ const AuthAuditEventSchema = z.object({
   outcome: z.string().nullable(),
   clientId: z.string().nullable(),
   subject: z.string().nullable(),
+};
+const AuthAuditEventSchema = z.object({
+  source: z.literal("auth-server"),
+  ...AuditEventFields,
   actorUserId: z.string().nullable(),
   ipAddress: z.string().nullable().optional(),
   details: z.record(z.string(), z.unknown()).nullable().optional(),
 });
 const McpAuditEventSchema = z.object({
   source: z.literal("mcp-server"),
-  id: z.union([z.number(), z.string()]),
-  cursor: z.string(),
-  occurredAt: z.string(),
-  event: z.string(),
-  outcome: z.string().nullable(),
-  clientId: z.string().nullable(),
-  subject: z.string().nullable(),
+  ...AuditEventFields,
   tool: z.string().nullable(),
   scopes: z.string().nullable().optional(),
   durationMs: z.number().nullable().optional(),
