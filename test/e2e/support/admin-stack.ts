@@ -1,7 +1,6 @@
 // The stack for the admin console's browser test: the auth-server (in-process, temporary SQLite), the
 // MCP server as its own process (its tool-call audit log feeds the console's timeline), the built web
 // app, Debian's Chromium, and a loopback redirect URI for public clients.
-import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,7 +9,7 @@ import { afterAll, beforeAll, expect } from "vitest";
 import { launchChromium } from "./browser";
 import { startCallbackServer } from "./callback-server";
 import { type McpServer, reserveMcpUrl, startMcpServer } from "./mcp-server";
-import { RESULTS_DIRECTORY, type Stack } from "./stack";
+import { freshSecrets, RESULTS_DIRECTORY, runningParts, type Stack } from "./stack";
 import { reserveWebUrl, startWebApp } from "./web-app";
 
 export interface AdminStack extends Stack {
@@ -24,10 +23,7 @@ export interface AdminStack extends Stack {
  * helpers of stack.ts take a Stack (newPage, startAuthorization, signIn).
  */
 export function useAdminStack(): AdminStack {
-  const secrets = {
-    WEB_CLIENT_SECRET: randomBytes(32).toString("base64url"),
-    SESSION_SECRET: randomBytes(32).toString("base64url"),
-  };
+  const secrets = freshSecrets();
   const parts: Partial<AdminStack> = { secrets };
   const closers: (() => Promise<void>)[] = [];
   beforeAll(async () => {
@@ -67,11 +63,5 @@ export function useAdminStack(): AdminStack {
   afterAll(async () => {
     for (const close of closers.splice(0).reverse()) await close();
   });
-  return new Proxy(parts as AdminStack, {
-    get: (target, property: keyof AdminStack) => {
-      const value = target[property];
-      if (value === undefined) throw new Error(`the stack's ${property} is not running`);
-      return value;
-    },
-  });
+  return runningParts(parts);
 }

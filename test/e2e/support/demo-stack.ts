@@ -1,11 +1,11 @@
 // The whole demo for the demo client's tests: the auth-server (in-process), the MCP server (its own
 // process, as `npm run demo` starts it) and the built web app, each on its own loopback port.
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestAuthServer, type TestAuthServer } from "@repo/auth-server/test-server";
 import { type McpServer, reserveMcpUrl, startMcpServer } from "./mcp-server";
+import { freshSecrets } from "./stack";
 import { reserveWebUrl, startWebApp, type WebApp } from "./web-app";
 
 export interface DemoStack {
@@ -21,10 +21,7 @@ export interface DemoStack {
 
 export async function startDemoStack(): Promise<DemoStack> {
   const directory = mkdtempSync(join(tmpdir(), "demo-client-e2e-"));
-  const secrets = {
-    WEB_CLIENT_SECRET: randomBytes(32).toString("base64url"),
-    SESSION_SECRET: randomBytes(32).toString("base64url"),
-  };
+  const secrets = freshSecrets();
   const closers: (() => Promise<void>)[] = [async () => rmSync(directory, { recursive: true })];
   const close = async () => {
     for (const closer of closers.splice(0).reverse()) await closer();

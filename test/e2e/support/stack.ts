@@ -36,12 +36,31 @@ export interface Stack {
   secrets: { WEB_CLIENT_SECRET: string; SESSION_SECRET: string };
 }
 
-/** Starts the stack before the file's first test and stops it after the last. */
-export function useStack(): Stack {
-  const secrets = {
+/** The web app's client secret and session key, fresh per run. */
+export function freshSecrets(): Stack["secrets"] {
+  return {
     WEB_CLIENT_SECRET: randomBytes(32).toString("base64url"),
     SESSION_SECRET: randomBytes(32).toString("base64url"),
   };
+}
+
+/**
+ * The stack a `beforeAll` fills in, as the tests see it: a part read before it started (or after a
+ * failed start) throws, naming the part, instead of an `undefined` surfacing later.
+ */
+export function runningParts<T extends object>(parts: Partial<T>): T {
+  return new Proxy(parts as T, {
+    get: (target, property) => {
+      const value = Reflect.get(target, property);
+      if (value === undefined) throw new Error(`the stack's ${String(property)} is not running`);
+      return value;
+    },
+  });
+}
+
+/** Starts the stack before the file's first test and stops it after the last. */
+export function useStack(): Stack {
+  const secrets = freshSecrets();
   const parts: Partial<Stack> = { secrets };
   beforeAll(async () => {
     mkdirSync(RESULTS_DIRECTORY, { recursive: true });
@@ -67,13 +86,7 @@ export function useStack(): Stack {
       expect(errors).toEqual([]);
     }
   });
-  return new Proxy(parts as Stack, {
-    get: (target, property: keyof Stack) => {
-      const value = target[property];
-      if (value === undefined) throw new Error(`the stack's ${property} is not running`);
-      return value;
-    },
-  });
+  return runningParts(parts);
 }
 
 /** A browser profile of its own per test: no session or consent leaks between tests. */
