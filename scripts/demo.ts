@@ -3,6 +3,9 @@
 //
 // Hand-written rather than `turbo run start` or `concurrently`: neither knows when a server is ready,
 // and the point of this command is the moment it can say "ready" with the URLs a newcomer needs.
+// package.json runs it as `node --import tsx`, not through the tsx CLI, whose signal relay kills a
+// child with SIGKILL when it does not acknowledge a Ctrl-C within 30 ms: on a busy machine that was
+// this script, halfway through stopping the servers.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -28,6 +31,7 @@ const ISSUER = setting("ISSUER", "http://localhost:4000");
 const MCP_RESOURCE = setting("MCP_RESOURCE", "http://localhost:4100/mcp");
 const WEB_URL = setting("WEB_URL", "http://localhost:3000");
 
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: read by this script, not by a turbo task.
 const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
 const paint = (code: number, text: string) => (colour ? `\x1b[${code}m${text}\x1b[0m` : text);
 const bold = (text: string) => paint(1, text);
@@ -53,16 +57,16 @@ const SERVICES: Service[] = [
     name: "auth-server",
     colour: 36,
     cwd: join(ROOT, "apps/auth-server"),
-    command: join(BIN, "tsx"),
-    args: ["src/main.ts"],
+    command: process.execPath,
+    args: ["--import", "tsx", "src/main.ts"],
     healthUrl: `${ISSUER}/health`,
   },
   {
     name: "mcp-server",
     colour: 35,
     cwd: join(ROOT, "apps/mcp-server"),
-    command: join(BIN, "tsx"),
-    args: ["src/main.ts"],
+    command: process.execPath,
+    args: ["--import", "tsx", "src/main.ts"],
     healthUrl: `${new URL(MCP_RESOURCE).origin}/health`,
   },
   {
@@ -109,7 +113,7 @@ function start(service: Service): ChildProcess {
     // Piped output looks like a file to each app; tell them whether this terminal shows colour.
     env: { ...process.env, ...(colour ? { FORCE_COLOR: "1" } : { NO_COLOR: "1" }) },
     // A process group of its own: the terminal's Ctrl-C reaches only this script, which then stops
-    // each group once (tsx and Next run children of their own) instead of every process at once.
+    // each group once (a server may run children of its own) instead of every process at once.
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -218,8 +222,8 @@ function banner(seconds: number): string {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  // `on`, not `once`: tsx relays the terminal's Ctrl-C a second time, which must not kill this script
-  // before it has stopped the services.
+  // `on`, not `once`: a second Ctrl-C while the services stop must not end this script before they
+  // have stopped.
   process.on("SIGINT", () => void stopAll(0));
   process.on("SIGTERM", () => void stopAll(0));
 

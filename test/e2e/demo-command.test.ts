@@ -15,7 +15,7 @@ const REPOSITORY_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 interface DemoRun {
   child: ChildProcess;
   output: () => string;
-  /** The exit code, or the signal npm re-raised on itself after its script ended. */
+  /** npm's exit code, or the signal it re-raised on itself, once all its output is in. */
   exited: Promise<number | NodeJS.Signals | null>;
   urls: { issuer: string; mcpResource: string; webUrl: string };
   dataDirectory: string;
@@ -25,13 +25,28 @@ const runs: DemoRun[] = [];
 
 afterEach(async () => {
   for (const run of runs.splice(0)) {
-    if (run.child.exitCode === null && run.child.signalCode === null) {
-      process.kill(-(run.child.pid ?? 0), "SIGKILL");
+    // A failed test may leave the demo running: Ctrl-C first, so it stops its servers (each in a
+    // process group of its own); only a demo that does not stop is killed.
+    signalGroup(run, "SIGINT");
+    const stopped = await Promise.race([
+      run.exited.then(() => true),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), 15_000)),
+    ]);
+    if (!stopped) {
+      signalGroup(run, "SIGKILL");
       await run.exited;
     }
     rmSync(run.dataDirectory, { recursive: true, force: true });
   }
 });
+
+function signalGroup(run: DemoRun, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-(run.child.pid ?? 0), signal);
+  } catch {
+    // The group has ended already.
+  }
+}
 
 /** `npm run demo` in a process group of its own, as a terminal runs a foreground command. */
 async function startDemo(ports?: { auth: number; mcp: number; web: number }): Promise<DemoRun> {
@@ -72,8 +87,10 @@ async function startDemo(ports?: { auth: number; mcp: number; web: number }): Pr
   child.stderr?.on("data", (chunk) => {
     output += chunk;
   });
+  // "close", not "exit": npm may exit on the Ctrl-C before the script it ran has finished stopping
+  // the servers; the output pipe closes only once every process writing to it has ended.
   const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
-    child.once("exit", (code, signal) => resolve(code ?? signal)),
+    child.once("close", (code, signal) => resolve(code ?? signal)),
   );
   const run = { child, output: () => output, exited, urls, dataDirectory };
   runs.push(run);
@@ -81,7 +98,7 @@ async function startDemo(ports?: { auth: number; mcp: number; web: number }): Pr
 }
 
 function ctrlC(run: DemoRun): void {
-  process.kill(-(run.child.pid ?? 0), "SIGINT");
+  signalGroup(run, "SIGINT");
 }
 
 async function refusesConnections(url: string): Promise<boolean> {
