@@ -267,6 +267,14 @@ describe("the admin console", () => {
           .last(),
       ),
     ).toBe("schedule_digest");
+    // Filters and page links the API refuses are a 4xx page, never a 500.
+    for (const path of [
+      "/admin/audit?auth=not-a-cursor",
+      `/admin/audit?user=${"a".repeat(101)}`,
+      `/admin/grants?client=${"a".repeat(2049)}`,
+    ]) {
+      expect((await page.goto(`${stack.web.url}${path}`))?.status(), path).toBe(404);
+    }
     await page.goto(`${stack.web.url}/admin`);
     await page.getByRole("heading", { name: "Admin console" }).waitFor();
     await screenshot(page, "overview");
@@ -298,6 +306,27 @@ describe("the admin console", () => {
     });
     expect(forged.status()).toBe(403);
     expect(await jwksKeyCount()).toBe(before);
+
+    // The token the new-client form prints ("create" on "new") does not create a user when replayed
+    // to the users' endpoint (cross-form replay: an administrator created out of a client form).
+    await page.goto(`${stack.web.url}/admin/clients/new`);
+    const createClientToken = await page.locator('input[name="csrf"]').first().inputValue();
+    const replayed = await page.request.post(`${stack.web.url}/admin/users/actions`, {
+      form: {
+        action: "create",
+        target: "new",
+        csrf: createClientToken,
+        email: "replayed@example.com",
+        name: "Replayed",
+        password: "replayed-password-1",
+        isAdmin: "true",
+      },
+      headers: { Origin: stack.web.url },
+      maxRedirects: 0,
+    });
+    expect(replayed.status()).toBe(403);
+    await page.goto(`${stack.web.url}/admin/users?q=replayed`);
+    expect(await page.getByText("replayed@example.com").count()).toBe(0);
   });
 });
 

@@ -36,11 +36,13 @@ export async function requireSignedIn(path: string): Promise<Session> {
 
 /**
  * The value of a read the page cannot do without. The auth-server re-checks the acting user on every
- * call: a person whose admin role (or account) was removed after signing in gets the 403 page.
+ * call: a person whose admin role (or account) was removed after signing in gets the 403 page. A
+ * filter or page link the API refuses as malformed (a cursor it never issued, an over-long id) names
+ * no page either: the 404 page, as for an unknown id, never a 500 (Next has no 400 page to render).
  */
 export function expectOk<T>(outcome: ApiOutcome<T>, what: string): T {
   if (outcome.ok) return outcome.value;
   if (outcome.status === 403) forbidden();
-  if (outcome.status === 404) notFound();
+  if (outcome.status === 404 || outcome.status === 400) notFound();
   throw new InternalApiError(`${what}: ${outcome.status} ${outcome.error}`, outcome.status);
 }

@@ -59,7 +59,14 @@ export async function handleConsoleForm(
   if (!form || typeof action !== "string" || typeof target !== "string") {
     return plainText(400, "This form is missing what it should do.");
   }
-  if (!isValidCsrfToken(session.csrfSecret, { form: "action", action, target }, form.get("csrf"))) {
+  const endpoint = new URL(request.url).pathname;
+  if (
+    !isValidCsrfToken(
+      session.csrfSecret,
+      { form: "action", endpoint, action, target },
+      form.get("csrf"),
+    )
+  ) {
     return plainText(403, FORGED_FORM_MESSAGE);
   }
 

@@ -32,7 +32,12 @@ describe("CSRF tokens", () => {
 });
 
 describe("CSRF tokens of console actions", () => {
-  const revoke = { form: "action", action: "revoke", target: "grant-1" } as const;
+  const revoke = {
+    form: "action",
+    endpoint: "/admin/grants/actions",
+    action: "revoke",
+    target: "grant-1",
+  } as const;
 
   it("accepts the token printed for the same action on the same target", () => {
     expect(isValidCsrfToken(secret, revoke, csrfToken(secret, revoke))).toBe(true);
@@ -45,8 +50,25 @@ describe("CSRF tokens of console actions", () => {
     expect(isValidCsrfToken(secret, { form: "sign-out" }, token)).toBe(false);
   });
 
+  it("rejects a token printed for the same action and target on another form (cross-form replay)", () => {
+    const createClient = {
+      form: "action",
+      endpoint: "/admin/clients/actions",
+      action: "create",
+      target: "new",
+    } as const;
+    const token = csrfToken(secret, createClient);
+    expect(isValidCsrfToken(secret, createClient, token)).toBe(true);
+    expect(
+      isValidCsrfToken(secret, { ...createClient, endpoint: "/admin/users/actions" }, token),
+    ).toBe(false);
+  });
+
   it("does not confuse an action and target with a consent for an interaction of the same text", () => {
-    const token = csrfToken(secret, { form: "consent", interactionId: "revoke\u0000grant-1" });
+    const token = csrfToken(secret, {
+      form: "consent",
+      interactionId: "/admin/grants/actions\u0000revoke\u0000grant-1",
+    });
     expect(isValidCsrfToken(secret, revoke, token)).toBe(false);
   });
 });

@@ -9,8 +9,12 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 export type CsrfPurpose =
   | { form: "consent"; interactionId: string }
   | { form: "sign-out" }
-  /** A console or connected-apps form: `action` names what it does, `target` what it does it to. */
-  | { form: "action"; action: string; target: string };
+  /**
+   * A console or connected-apps form: `endpoint` is the path it posts to, `action` names what it
+   * does there, `target` what it does it to. Both "create" forms say `create new`; the endpoint is
+   * what keeps a token printed on the new-client page from creating a user.
+   */
+  | { form: "action"; endpoint: string; action: string; target: string };
 
 function purposeLabel(purpose: CsrfPurpose): string {
   switch (purpose.form) {
@@ -19,7 +23,7 @@ function purposeLabel(purpose: CsrfPurpose): string {
     case "sign-out":
       return "sign-out";
     case "action":
-      return `action\u0000${purpose.action}\u0000${purpose.target}`;
+      return `action\u0000${purpose.endpoint}\u0000${purpose.action}\u0000${purpose.target}`;
   }
 }
 

@@ -56,10 +56,13 @@ export function FlashMessage({ flash }: { flash: Flash | undefined }) {
  */
 export function ActionFields({
   session,
+  endpoint,
   action,
   target,
 }: {
   session: Session;
+  /** The path the form posts to: part of what its token is bound to. */
+  endpoint: string;
   action: string;
   target: string;
 }) {
@@ -70,7 +73,7 @@ export function ActionFields({
       <input
         type="hidden"
         name="csrf"
-        value={csrfToken(session.csrfSecret, { form: "action", action, target })}
+        value={csrfToken(session.csrfSecret, { form: "action", endpoint, action, target })}
       />
     </>
   );
@@ -102,7 +105,7 @@ export function ActionForm({
 }) {
   return (
     <form method="post" action={endpoint}>
-      <ActionFields session={session} action={action} target={target} />
+      <ActionFields session={session} endpoint={endpoint} action={action} target={target} />
       {Object.entries(fields).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}

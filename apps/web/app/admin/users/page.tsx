@@ -76,7 +76,12 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
       <section className="card" aria-labelledby="new-user-heading">
         <h2 id="new-user-heading">Create a user</h2>
         <form method="post" action="/admin/users/actions">
-          <ActionFields session={session} action="create" target="new" />
+          <ActionFields
+            session={session}
+            endpoint="/admin/users/actions"
+            action="create"
+            target="new"
+          />
           <Field id="new-email" label="Email">
             <input id="new-email" name="email" type="email" required autoComplete="off" />
           </Field>

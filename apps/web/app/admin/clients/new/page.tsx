@@ -23,7 +23,12 @@ export default async function NewClientPage() {
           for a person. It may use only the MCP server, with the scopes you tick.
         </p>
         <form method="post" action="/admin/clients/actions">
-          <ActionFields session={session} action="create" target="new" />
+          <ActionFields
+            session={session}
+            endpoint="/admin/clients/actions"
+            action="create"
+            target="new"
+          />
           <Field id="name" label="Name">
             <input id="name" name="name" type="text" required maxLength={200} />
           </Field>

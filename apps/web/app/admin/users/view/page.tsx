@@ -135,7 +135,12 @@ export default async function UserPage({ searchParams }: { searchParams: SearchP
       <section className="card" aria-labelledby="password-heading">
         <h2 id="password-heading">Reset password</h2>
         <form method="post" action={ENDPOINT}>
-          <ActionFields session={session} action="reset-password" target={user.id} />
+          <ActionFields
+            session={session}
+            endpoint={ENDPOINT}
+            action="reset-password"
+            target={user.id}
+          />
           <Field id="password" label="New password">
             <input
               id="password"
