@@ -365,14 +365,23 @@ describe("admin: users", () => {
     expect(search.total).toBe(0);
   });
 
-  it("resets a password: the old one stops working, the new one works", async () => {
+  it("resets a password: the old one stops working, the new one works, and the apps connected with the old one lose their access (account takeover)", async () => {
     const { user } = await admin(
       server,
       "/users",
       { body: { email: "reset@example.com", name: "Reset Me", password: "first-password" } },
       201,
     );
+    const authorized = await obtainAuthorizationCode(server, {
+      user: { email: "reset@example.com", password: "first-password" },
+    });
+    const tokens = await json(redeemCode(server, authorized));
     await admin(server, `/users/${user.id}/password`, { body: { password: "second-password" } });
+    expect((await json(refresh(server, authorized.clientId, tokens.refresh_token))).error).toBe(
+      "invalid_grant",
+    );
+    expect((await introspect(server, tokens.access_token)).active).toBe(false);
+    expectAuditedBy(server, "grant.revoked", adminId(server));
     const row = expectAuditedBy(server, "user.password_reset", adminId(server));
     expect(JSON.stringify(row)).not.toContain("second-password");
     const old = await callInternal(server, "/login", {

@@ -179,6 +179,13 @@ export function adminUserRoutes(server: AuthServer): Hono<{ Variables: ActingUse
     const now = server.clock();
     const user = server.db.transaction((tx) => {
       const updated = updateUser(tx, target.id, { passwordHash });
+      // A reset usually follows a compromise: whoever held the old password may have connected apps
+      // with it, so every grant ends with it (OWASP: invalidate sessions on a password change).
+      revokeAccess(
+        tx,
+        { userId: target.id },
+        { reason: "password reset", actorUserId: actor.id, removeConsents: false, now },
+      );
       // The password is never written to the log, not even as a hash.
       recordAuditEvent(
         tx,
