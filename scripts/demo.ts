@@ -47,6 +47,10 @@ interface Service {
   healthUrl: string;
 }
 
+function hostnameOf(url: string): string {
+  return new URL(url).hostname.replace(/^\[(.*)\]$/, "$1");
+}
+
 function portOf(url: string): string {
   const parsed = new URL(url);
   return parsed.port || (parsed.protocol === "https:" ? "443" : "80");
@@ -74,8 +78,9 @@ const SERVICES: Service[] = [
     colour: 33,
     cwd: join(ROOT, "apps/web"),
     command: join(BIN, "next"),
-    // The web app's port follows WEB_URL, as the servers' ports follow ISSUER and MCP_RESOURCE.
-    args: ["start", "--port", portOf(WEB_URL)],
+    // The web app's host and port follow WEB_URL, as the servers' follow ISSUER and MCP_RESOURCE
+    // (Next would otherwise listen on every interface).
+    args: ["start", "--hostname", hostnameOf(WEB_URL), "--port", portOf(WEB_URL)],
     healthUrl: `${WEB_URL}/login`,
   },
 ];
@@ -110,8 +115,14 @@ let stopping = false;
 function start(service: Service): ChildProcess {
   const child = spawn(service.command, service.args, {
     cwd: service.cwd,
-    // Piped output looks like a file to each app; tell them whether this terminal shows colour.
-    env: { ...process.env, ...(colour ? { FORCE_COLOR: "1" } : { NO_COLOR: "1" }) },
+    env: {
+      ...process.env,
+      // `next start` runs a production build whatever NODE_ENV says, and warns about any other
+      // value: the web app gets none (as without a .env), the servers get .env's.
+      ...(service.name === "web" ? { NODE_ENV: undefined } : {}),
+      // Piped output looks like a file to each app; tell them whether this terminal shows colour.
+      ...(colour ? { FORCE_COLOR: "1" } : { NO_COLOR: "1" }),
+    },
     // A process group of its own: the terminal's Ctrl-C reaches only this script, which then stops
     // each group once (a server may run children of its own) instead of every process at once.
     detached: true,
@@ -193,6 +204,13 @@ function banner(seconds: number): string {
     setting("SEED_DEMO_DATA", "true") !== "false" && setting("SEED_DEMO_DATA", "true") !== "0";
   const demoPassword = setting("DEMO_USER_PASSWORD", "demo-password");
   const analystPassword = setting("ANALYST_USER_PASSWORD", "analyst-password");
+  // The demo client defaults to the standard URLs; moved servers must be named to it too (unless a
+  // .env names them, which it reads as well).
+  const moved = ISSUER !== "http://localhost:4000" || MCP_RESOURCE !== "http://localhost:4100/mcp";
+  const clientPrefix =
+    moved && !existsSync(join(ROOT, ".env"))
+      ? `ISSUER=${ISSUER} MCP_RESOURCE=${MCP_RESOURCE} `
+      : "";
   const lines = [
     "",
     bold(`Ready in ${seconds.toFixed(1)} s.`),
@@ -211,8 +229,8 @@ function banner(seconds: number): string {
   }
   lines.push(
     "  Next, in another terminal:",
-    `    npm run demo:client                            ${dim("# a person's flow: Discovery → Authorization → Access")}`,
-    `    npm run demo:client -- --client-credentials    ${dim("# the machine flow, as the seeded client demo-batch")}`,
+    `    ${clientPrefix}npm run demo:client                            ${dim("# a person's flow: Discovery → Authorization → Access")}`,
+    `    ${clientPrefix}npm run demo:client -- --client-credentials    ${dim("# the machine flow, as the seeded client demo-batch")}`,
     "",
     dim("  Ctrl-C stops all three."),
     "",
@@ -241,9 +259,21 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
+  // A second copy would find the first one's servers answering and call itself ready.
+  const answering = [];
+  for (const service of SERVICES) if (await answers(service.healthUrl)) answering.push(service);
+  if (answering.length > 0) {
+    log(
+      `Something already answers at ${answering.map((service) => service.healthUrl).join(", ")}: ` +
+        "is another copy of the demo running? Stop it first, or move this one (ISSUER, " +
+        "MCP_RESOURCE, WEB_URL).",
+    );
+    process.exit(1);
+  }
+
   mkdirSync(join(ROOT, "data"), { recursive: true });
   log(bold("Starting the auth-server, the MCP server and the web app"));
-  // The MCP server reads the auth-server's metadata and keys at start, so it starts second.
+  // The auth-server first: the others are of no use before it answers.
   const [authServer, ...others] = SERVICES as [Service, ...Service[]];
   const deadline = Date.now() + READY_TIMEOUT_MS;
   start(authServer);

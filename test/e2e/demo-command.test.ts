@@ -2,6 +2,7 @@
 // three servers that answer, a banner that says where to go, and Ctrl-C that leaves nothing behind.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -116,6 +117,22 @@ function occupy(port: number): Promise<Server> {
   return new Promise((resolve) => server.listen(port, "127.0.0.1", () => resolve(server)));
 }
 
+/** A server answering 200 on every path, as a copy of the demo already running would. */
+function answerEverything(port: number): Promise<{ close(): Promise<void> }> {
+  const server = createHttpServer((_request, response) => response.end("ok"));
+  return new Promise((resolve) =>
+    server.listen(port, "127.0.0.1", () =>
+      resolve({
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      }),
+    ),
+  );
+}
+
 describe("npm run demo", () => {
   it("starts the three servers, says when they are ready and where to go, and Ctrl-C stops them all", {
     timeout: 150_000,
@@ -184,6 +201,28 @@ describe("npm run demo", () => {
       expect(await refusesConnections(run.urls.webUrl)).toBe(true);
     } finally {
       await new Promise((resolve) => squatter.close(resolve));
+    }
+  });
+
+  it("refuses to start beside a running copy instead of calling itself ready (a false Ready)", {
+    timeout: 150_000,
+  }, async () => {
+    const ports = {
+      auth: await freeLoopbackPort(),
+      mcp: await freeLoopbackPort(),
+      web: await freeLoopbackPort(),
+    };
+    const otherCopy = await answerEverything(ports.auth);
+    try {
+      const run = await startDemo(ports);
+      expect(await run.exited).toBe(1);
+      expect(run.output()).toContain(
+        `Something already answers at http://127.0.0.1:${ports.auth}/health: is another copy of the demo running?`,
+      );
+      expect(run.output()).not.toMatch(/^Ready in/m);
+      expect(run.output()).not.toMatch(/^Starting the auth-server/m);
+    } finally {
+      await otherCopy.close();
     }
   });
 });
