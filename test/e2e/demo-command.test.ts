@@ -49,13 +49,23 @@ function signalGroup(run: DemoRun, signal: NodeJS.Signals): void {
   }
 }
 
-/** `npm run demo` in a process group of its own, as a terminal runs a foreground command. */
-async function startDemo(ports?: { auth: number; mcp: number; web: number }): Promise<DemoRun> {
-  const { auth, mcp, web } = ports ?? {
+async function freePorts(): Promise<DemoPorts> {
+  return {
     auth: await freeLoopbackPort(),
     mcp: await freeLoopbackPort(),
     web: await freeLoopbackPort(),
   };
+}
+
+/** `npm run demo` in a process group of its own, as a terminal runs a foreground command. */
+interface DemoPorts {
+  auth: number;
+  mcp: number;
+  web: number;
+}
+
+async function startDemo(ports?: DemoPorts): Promise<DemoRun> {
+  const { auth, mcp, web } = ports ?? (await freePorts());
   const urls = {
     issuer: `http://127.0.0.1:${auth}`,
     mcpResource: `http://127.0.0.1:${mcp}/mcp`,
@@ -183,11 +193,7 @@ describe("npm run demo", () => {
   it("stops everything and exits 1, naming the service, when one cannot start (port already taken)", {
     timeout: 150_000,
   }, async () => {
-    const ports = {
-      auth: await freeLoopbackPort(),
-      mcp: await freeLoopbackPort(),
-      web: await freeLoopbackPort(),
-    };
+    const ports = await freePorts();
     const squatter = await occupy(ports.mcp);
     try {
       const run = await startDemo(ports);
@@ -207,11 +213,7 @@ describe("npm run demo", () => {
   it("refuses to start beside a running copy instead of calling itself ready (a false Ready)", {
     timeout: 150_000,
   }, async () => {
-    const ports = {
-      auth: await freeLoopbackPort(),
-      mcp: await freeLoopbackPort(),
-      web: await freeLoopbackPort(),
-    };
+    const ports = await freePorts();
     const otherCopy = await answerEverything(ports.auth);
     try {
       const run = await startDemo(ports);
