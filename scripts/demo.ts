@@ -200,8 +200,8 @@ async function waitUntilHealthy(service: Service, deadline: number): Promise<voi
 }
 
 function banner(seconds: number): string {
-  const seeded =
-    setting("SEED_DEMO_DATA", "true") !== "false" && setting("SEED_DEMO_DATA", "true") !== "0";
+  const seeding = setting("SEED_DEMO_DATA", "true");
+  const seeded = seeding !== "false" && seeding !== "0";
   const demoPassword = setting("DEMO_USER_PASSWORD", "demo-password");
   const analystPassword = setting("ANALYST_USER_PASSWORD", "analyst-password");
   // The demo client defaults to the standard URLs; moved servers must be named to it too (unless a
