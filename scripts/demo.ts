@@ -177,12 +177,19 @@ async function stopAll(exitCode: number): Promise<never> {
 }
 
 async function answers(url: string): Promise<boolean> {
+  // A timer of our own, not AbortSignal.timeout(): that one does not keep the process alive, and a
+  // request whose socket another program drops may leave nothing else that does (seen in CI: Node
+  // then exits with 13, "unsettled top-level await", instead of going on).
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 2_000);
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(2_000), redirect: "manual" });
+    const response = await fetch(url, { signal: controller.signal, redirect: "manual" });
     await response.body?.cancel();
     return response.ok;
   } catch {
     return false;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
