@@ -17,6 +17,11 @@ export const users = sqliteTable("users", {
   isAdmin: integer("is_admin", { mode: "boolean" }).notNull().default(false),
   createdAt: createdAt(),
   disabledAt: integer("disabled_at", { mode: "timestamp_ms" }),
+  /**
+   * Raised when a password is reset, the account disabled or the person signs out everywhere: every
+   * web session carries the epoch it was signed in at, and the internal API refuses an older one.
+   */
+  sessionEpoch: integer("session_epoch").notNull().default(0),
 });
 
 export type RegistrationType = "pre_registered" | "dynamic" | "metadata_document";
@@ -48,6 +53,13 @@ export const clients = sqliteTable("clients", {
   /** Pre-registered clients only: the scopes and resources an administrator allowed. */
   allowedScopes: text("allowed_scopes", { mode: "json" }).$type<string[]>(),
   allowedResources: text("allowed_resources", { mode: "json" }).$type<string[]>(),
+  /**
+   * RFC 7662 §4: introspection is for protected resources. Only clients an administrator allowed (the
+   * web app, resource servers) may call /introspect; a self-registered client never can.
+   */
+  introspectionAllowed: integer("introspection_allowed", { mode: "boolean" })
+    .notNull()
+    .default(false),
   createdAt: createdAt(),
   disabledAt: integer("disabled_at", { mode: "timestamp_ms" }),
 });
@@ -125,6 +137,11 @@ export const interactions = sqliteTable(
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
     /** Set once, when consent is granted or denied: an interaction is never completed twice. */
     completedAt: integer("completed_at", { mode: "timestamp_ms" }),
+    /**
+     * A digest of the browser binding the web app set when the consent page was first shown, so a
+     * leaked consent link cannot be completed from another browser. Set once, on first view.
+     */
+    browserBinding: text("browser_binding"),
     userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
   },
   (table) => [index("interactions_expires_at").on(table.expiresAt)],
@@ -175,25 +192,29 @@ export const grants = sqliteTable(
 );
 
 /** RFC 6749 §4.1.2 codes: 256 random bits, stored as SHA-256, living 60 seconds, redeemable once. */
-export const authorizationCodes = sqliteTable("authorization_codes", {
-  codeDigest: text("code_digest").primaryKey(),
-  /** Created with the code, so a replay can find and revoke what the first redemption issued. */
-  grantId: text("grant_id").notNull(),
-  clientId: text("client_id")
-    .notNull()
-    .references(() => clients.clientId, { onDelete: "cascade" }),
-  userId: text("user_id")
-    .notNull()
-    .references(() => users.id, { onDelete: "cascade" }),
-  redirectUri: text("redirect_uri").notNull(),
-  redirectUriSent: integer("redirect_uri_sent", { mode: "boolean" }).notNull(),
-  resource: text("resource").notNull(),
-  scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
-  codeChallenge: text("code_challenge").notNull(),
-  createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
-  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
-  redeemedAt: integer("redeemed_at", { mode: "timestamp_ms" }),
-});
+export const authorizationCodes = sqliteTable(
+  "authorization_codes",
+  {
+    codeDigest: text("code_digest").primaryKey(),
+    /** Created with the code, so a replay can find and revoke what the first redemption issued. */
+    grantId: text("grant_id").notNull(),
+    clientId: text("client_id")
+      .notNull()
+      .references(() => clients.clientId, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    redirectUri: text("redirect_uri").notNull(),
+    redirectUriSent: integer("redirect_uri_sent", { mode: "boolean" }).notNull(),
+    resource: text("resource").notNull(),
+    scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
+    codeChallenge: text("code_challenge").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    redeemedAt: integer("redeemed_at", { mode: "timestamp_ms" }),
+  },
+  (table) => [index("authorization_codes_expires_at").on(table.expiresAt)],
+);
 
 /** Opaque refresh tokens, stored as SHA-256; each is used once and replaced (rotation). */
 export const refreshTokens = sqliteTable(
@@ -207,8 +228,15 @@ export const refreshTokens = sqliteTable(
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
     /** Set when exchanged for its successor; a second use is a reuse and revokes the grant. */
     rotatedAt: integer("rotated_at", { mode: "timestamp_ms" }),
+    /** The token this one was exchanged for, so an honest retry can tell whether it was ever used. */
+    successorDigest: text("successor_digest"),
+    /** Set when the token is withdrawn without a use (an unused successor replaced by a retry). */
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
   },
-  (table) => [index("refresh_tokens_grant_id").on(table.grantId)],
+  (table) => [
+    index("refresh_tokens_grant_id").on(table.grantId),
+    index("refresh_tokens_expires_at").on(table.expiresAt),
+  ],
 );
 
 /** The access tokens a grant issued (by `jti`), so that revoking the grant can deny-list them. */
