@@ -131,6 +131,8 @@ describe("the admin console", () => {
     await page.getByLabel("Client ID (optional)").fill(NEW_CLIENT.id);
     await page.getByLabel(/mcp:tools:sentiment:read/).check();
     await page.getByLabel(/mcp:data:client-info:read/).check();
+    // A batch job, not a resource server: the introspection box stays unticked (RFC 7662 §4).
+    expect(await page.getByLabel(/may ask \/introspect/).isChecked()).toBe(false);
     await page.getByRole("button", { name: "Create client" }).click();
     await page.waitForURL(`${stack.web.url}/admin/clients/view?id=${NEW_CLIENT.id}`);
     const clientSecret = await text(page.getByTestId("client-secret"));
@@ -151,6 +153,16 @@ describe("the admin console", () => {
       scope: "mcp:tools:sentiment:read mcp:data:client-info:read",
     });
     expect(token.status).toBe(200);
+    const introspection = await fetch(`${stack.auth.issuer}/introspect`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        token: String(token.body.access_token),
+        client_id: NEW_CLIENT.id,
+        client_secret: clientSecret,
+      }).toString(),
+    });
+    expect(introspection.status).toBe(403);
 
     // One tool call with it, so the MCP server's log has a row for the merged timeline.
     const mcp = new Client({ name: "admin-console-e2e", version: "1.0.0" });

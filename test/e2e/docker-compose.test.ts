@@ -79,9 +79,19 @@ function withDefaults(environment: Environment): Environment {
   );
 }
 
+/** A `ports` entry in the long-hand string form `address:host:container`. */
+function publishedPort(entry: string): { address: string; host: number; container: number } {
+  const match = /^(?<address>[^:]+):(?<host>\d+):(?<container>\d+)$/.exec(entry);
+  return {
+    address: match?.groups?.address ?? "",
+    host: Number(match?.groups?.host ?? Number.NaN),
+    container: Number(match?.groups?.container ?? Number.NaN),
+  };
+}
+
 function publishedPorts(service: ComposeService): { host: number; container: number } {
-  const [host, container] = (service.ports[0] ?? "").split(":").map(Number);
-  return { host: host ?? Number.NaN, container: container ?? Number.NaN };
+  const { host, container } = publishedPort(service.ports[0] ?? "");
+  return { host, container };
 }
 
 function urlPort(url: string): number {
@@ -128,6 +138,14 @@ describe("docker-compose.yml", () => {
       expect(urlPort(loaded.publicUrl)).toBe(defaultPort);
       expect(loaded.port ?? defaultPort).toBe(defaultPort);
       expect(exposed?.args).toBe(String(defaultPort));
+    });
+
+    it("publishes every port on 127.0.0.1 only, since it runs with the published demo secrets", () => {
+      // "4000:4000" would listen on every interface: anyone on the network could then sign in as the
+      // demo administrator with the password in this repository.
+      expect(service.ports.length).toBeGreaterThan(0);
+      for (const entry of service.ports)
+        expect(publishedPort(String(entry)).address).toBe("127.0.0.1");
     });
 
     it("keeps its data on named volumes only", () => {

@@ -18,6 +18,8 @@ const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const MCP_RESOURCE = "http://localhost:4100/mcp";
 const BASIC = `Basic ${Buffer.from("demo-batch:demo-batch-secret").toString("base64")}`;
+/** The web app's client: the seeded client allowed to introspect (RFC 7662 §4). */
+const WEB_BASIC = `Basic ${Buffer.from("web:web-client-secret").toString("base64")}`;
 
 function memoryOf(child: ChildProcess): { rssMiB: number; peakMiB: number } {
   const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
@@ -114,7 +116,7 @@ async function main(): Promise<void> {
       await load("POST /introspect", {
         url: `${issuer}/introspect`,
         method: "POST",
-        headers: form,
+        headers: { ...form, authorization: WEB_BASIC },
         body: `token=${token.access_token}`,
       }),
     ];

@@ -94,6 +94,27 @@ export interface AuthServerConfig {
   logRequests: boolean;
 }
 
+/**
+ * Why this configuration is a deployment that other people reach, or undefined for a developer's own
+ * computer. NODE_ENV alone cannot decide it: a server started with the default NODE_ENV=development
+ * but a public ISSUER is just as reachable, and would otherwise run with the secrets published in
+ * this repository (anyone could then decrypt its signing keys, sign in as the web app, or as the demo
+ * administrator). So any public URL off loopback counts, whatever NODE_ENV says.
+ */
+export function reachableDeployment(
+  config: Pick<AuthServerConfig, "mode" | "issuer" | "mcpResource" | "webUrl">,
+): string | undefined {
+  const publicUrls = {
+    ISSUER: config.issuer,
+    MCP_RESOURCE: config.mcpResource,
+    WEB_URL: config.webUrl,
+  };
+  const offLoopback = Object.entries(publicUrls).find(([, url]) => !isLoopbackUrl(new URL(url)));
+  if (offLoopback) return `while ${offLoopback[0]} is not a loopback URL`;
+  if (config.mode === "production") return "in production";
+  return undefined;
+}
+
 /** What loadConfig throws; main.ts prints its message and refuses to start. */
 export { ConfigError };
 
@@ -102,26 +123,34 @@ export function loadConfig(environment: Record<string, string | undefined>): Aut
   const env = parseEnvironment(EnvironmentSchema, environment);
 
   const problems: string[] = [];
-  if (env.NODE_ENV === "production") {
+  const deployment = reachableDeployment({
+    mode: env.NODE_ENV,
+    issuer: env.ISSUER,
+    mcpResource: env.MCP_RESOURCE,
+    webUrl: env.WEB_URL,
+  });
+  if (deployment) {
     for (const [variable, developmentValue] of Object.entries(DEVELOPMENT_SECRETS)) {
       const seededOnly = variable !== "KEY_ENCRYPTION_SECRET" && variable !== "WEB_CLIENT_SECRET";
       if (seededOnly && !env.SEED_DEMO_DATA) continue;
       if (env[variable as keyof typeof DEVELOPMENT_SECRETS] === developmentValue) {
         problems.push(
-          `${variable}: still the published development default; set a secret value or run with NODE_ENV=development`,
+          `${variable}: still the published development default, refused ${deployment}; set a secret value`,
         );
       }
     }
     if (env.SEED_DEMO_DATA && env.DEMO_BATCH_CLIENT_SECRET.length < 32) {
       problems.push(
-        "DEMO_BATCH_CLIENT_SECRET: must be at least 32 random characters in production (it is stored as a fast digest, so it needs high entropy)",
+        `DEMO_BATCH_CLIENT_SECRET: must be at least 32 random characters ${deployment} (it is stored as a fast digest, so it needs high entropy)`,
       );
     }
     if (env.WEB_CLIENT_SECRET.length < 32) {
       problems.push(
-        "WEB_CLIENT_SECRET: must be at least 32 random characters in production (it is stored as a fast digest, so it needs high entropy)",
+        `WEB_CLIENT_SECRET: must be at least 32 random characters ${deployment} (it is stored as a fast digest, so it needs high entropy)`,
       );
     }
+  }
+  if (env.NODE_ENV === "production") {
     for (const variable of ["ISSUER", "MCP_RESOURCE", "WEB_URL"] as const) {
       if (new URL(env[variable]).protocol !== "https:" && !isLoopbackUrl(new URL(env[variable]))) {
         problems.push(

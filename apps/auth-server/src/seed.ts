@@ -84,6 +84,8 @@ export async function seedDemoData(
       secretSetting: "DEMO_BATCH_CLIENT_SECRET",
       allowedScopes: [...DEMO_BATCH_SCOPES],
       allowedResources: [config.mcpResource],
+      // A batch job is a client, not a resource server (RFC 7662 §4).
+      introspectionAllowed: false,
     },
     now,
   );
@@ -107,6 +109,9 @@ export function seedSystemClients(db: Database, config: AuthServerConfig, now: D
       // admin audit endpoint; no other client is ever allowed these scopes.
       allowedScopes: [...scopesForAudience("internal"), ...scopesForAudience("mcp-admin")],
       allowedResources: [config.internalResource, config.mcpResource],
+      // The web app is part of this deployment, the internal API's own front end, so it may ask about
+      // tokens; a batch job, or any client that registered itself, may not (RFC 7662 §4).
+      introspectionAllowed: true,
     },
     now,
   );
@@ -120,6 +125,8 @@ interface PreRegisteredMachineClient {
   secretSetting: string;
   allowedScopes: string[];
   allowedResources: string[];
+  /** Whether it may call /introspect: only resource servers (oauth/introspect.ts). */
+  introspectionAllowed: boolean;
 }
 
 /** Creates a client_credentials client, or brings its policy and secret in line with the config. */
@@ -128,7 +135,11 @@ function ensurePreRegisteredClient(
   spec: PreRegisteredMachineClient,
   now: Date,
 ): void {
-  const allowed = { allowedScopes: spec.allowedScopes, allowedResources: spec.allowedResources };
+  const allowed = {
+    allowedScopes: spec.allowedScopes,
+    allowedResources: spec.allowedResources,
+    introspectionAllowed: spec.introspectionAllowed,
+  };
   db.transaction((tx) => {
     const existing = findClient(tx, spec.clientId);
     if (!existing) {
@@ -152,7 +163,9 @@ function ensurePreRegisteredClient(
       );
       return;
     }
-    // Resource URLs and secrets come from the environment; follow them when they change.
+    // Resource URLs and secrets come from the environment; follow them when they change. The policy is
+    // rewritten on every start, so a row created before introspection_allowed existed (migration 0002
+    // added it as false) gets the permission too: the seed, not the migration, owns these clients.
     updatePreRegisteredPolicy(tx, spec.clientId, allowed);
     if (!secretMatchesDigest(spec.clientSecret, existing.clientSecretDigest)) {
       updateClientSecretDigest(tx, spec.clientId, secretDigest(spec.clientSecret));

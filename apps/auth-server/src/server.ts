@@ -1,6 +1,5 @@
 // Assembles the authorization server from its configuration: database, keys, seed data, HTTP app.
 
-import { isLoopbackUrl } from "@repo/server-kit";
 import { clientAddress } from "@repo/server-kit/listen";
 import type { Hono } from "hono";
 import { type CreateAppOptions, createApp } from "./app";
@@ -8,7 +7,10 @@ import type { AuthServerConfig } from "./config";
 import { openDatabase } from "./db/database";
 import { deriveKeyEncryptionKey } from "./keys/key-encryption";
 import { KeyRing } from "./keys/key-ring";
-import { createClientMetadataDocumentResolver } from "./oauth/client-metadata-document";
+import {
+  allowsPrivateNetworkFetches,
+  createClientMetadataDocumentResolver,
+} from "./oauth/client-metadata-document";
 import { type authorizationServerMetadata, JWKS_PATH, METADATA_PATH } from "./oauth/metadata";
 import type { ResourceRegistry } from "./oauth/resources";
 import { seedDemoData, seedSystemClients } from "./seed";
@@ -79,12 +81,10 @@ export async function createAuthServer(
       // The internal API is a protected resource too (docs/internal-api.md): the web app's tokens.
       { identifier: config.internalResource, audience: "internal", name: "Internal API" },
     ];
-    // AS-5: client ids that are https URLs. Outside production, loopback and private addresses are
-    // allowed so that a developer can serve a document from their own machine.
+    // AS-5: client ids that are https URLs. On a developer's own computer, loopback and private
+    // addresses are allowed so that a client can serve its document from the same machine.
     const clientMetadataDocuments = createClientMetadataDocumentResolver({
-      // Only for a server that is itself on loopback: a development server reachable from a network
-      // would otherwise probe that network's private addresses for whoever asks.
-      allowPrivateNetwork: config.mode !== "production" && isLoopbackUrl(new URL(config.issuer)),
+      allowPrivateNetwork: allowsPrivateNetworkFetches(config),
       clock,
     });
     const server: AuthServer = {

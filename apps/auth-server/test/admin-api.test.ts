@@ -159,6 +159,10 @@ describe("admin API access control", () => {
       ["/admin/users", { body: { email: "a@example.com", name: "x", password: "short" } }],
       ["/admin/clients", { body: { name: "x", allowedScopes: [] } }],
       ["/admin/clients", { body: { name: "x", allowedScopes: ["mcp:tools:climate"], extra: 1 } }],
+      [
+        "/admin/clients",
+        { body: { name: "x", allowedScopes: ["mcp:tools:climate"], introspectionAllowed: "yes" } },
+      ],
       ["/admin/grants/revoke", { body: {} }],
     ] as const) {
       const response = await callInternal(server, path, call);

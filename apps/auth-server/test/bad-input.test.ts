@@ -1,5 +1,6 @@
 // Malformed input to every endpoint gets a 4xx with an RFC 6749 / RFC 7591 error body — never a 5xx.
 import { describe, expect, it } from "vitest";
+import { WEB_CLIENT } from "./support/authorization";
 import {
   basicAuthorization,
   DEMO_BATCH,
@@ -12,6 +13,8 @@ const server = useTestAuthServer();
 
 const FORM = "application/x-www-form-urlencoded";
 const DEMO_BASIC = basicAuthorization(DEMO_BATCH.clientId, DEMO_BATCH.clientSecret);
+/** The web app's client: the one seeded client allowed to introspect (RFC 7662 §4). */
+const WEB_BASIC = basicAuthorization(WEB_CLIENT.clientId, WEB_CLIENT.clientSecret);
 const GOOD_TOKEN_BODY = `grant_type=client_credentials&resource=${encodeURIComponent(MCP_RESOURCE)}`;
 
 interface BadRequestCase {
@@ -287,7 +290,7 @@ const CASES: BadRequestCase[] = [
     name: "missing token",
     path: "/introspect",
     contentType: FORM,
-    authorization: DEMO_BASIC,
+    authorization: WEB_BASIC,
     body: "token_type_hint=access_token",
     status: 400,
     error: "invalid_request",
@@ -296,10 +299,19 @@ const CASES: BadRequestCase[] = [
     name: "oversized token",
     path: "/introspect",
     contentType: FORM,
-    authorization: DEMO_BASIC,
+    authorization: WEB_BASIC,
     body: `token=${"t".repeat(9000)}`,
     status: 400,
     error: "invalid_request",
+  },
+  {
+    name: "a client not allowed to introspect",
+    path: "/introspect",
+    contentType: FORM,
+    authorization: DEMO_BASIC,
+    body: "token=x",
+    status: 403,
+    error: "unauthorized_client",
   },
 
   ...formEndpointCases("/revoke"),

@@ -3,6 +3,7 @@ import { createRemoteKeySet, verifyAccessToken } from "@repo/tokens";
 import { decodeProtectedHeader } from "jose";
 import { describe, expect, it } from "vitest";
 import { listAuditEvents } from "../src/store/audit";
+import { WEB_CLIENT } from "./support/authorization";
 import {
   basicAuthorization,
   DEMO_BATCH,
@@ -16,7 +17,11 @@ import {
 
 const server = useTestAuthServer();
 
-function introspect(token: string, credentials = DEMO_BATCH) {
+/** As the web app: a client an administrator allowed to introspect (RFC 7662 §4, see introspect.test.ts). */
+function introspect(
+  token: string,
+  credentials: { clientId: string; clientSecret: string } = WEB_CLIENT,
+) {
   const request = form({ token });
   return fetch(server.url("/introspect"), {
     method: "POST",

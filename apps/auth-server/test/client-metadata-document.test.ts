@@ -12,7 +12,7 @@ import {
 } from "../src/oauth/client-metadata-document";
 import { ClientResolutionError, resolveClient } from "../src/oauth/client-resolution";
 import { findClient, insertClient } from "../src/store/clients";
-import { useTestAuthServer } from "./support/test-server";
+import { startTestAuthServer, useTestAuthServer } from "./support/test-server";
 
 type Route = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -301,6 +301,30 @@ describe("server-side request forgery outside development mode", () => {
       expect(error.message, clientId).toMatch(/must use https/);
     }
     expect(requests).toEqual([]);
+  });
+});
+
+describe("a development server that others reach", () => {
+  it("refuses loopback metadata documents when MCP_RESOURCE is public, even with NODE_ENV=development", async () => {
+    publish("/local.json");
+    // The issuer is the test's loopback port; one public URL is enough to make it a deployment.
+    const reachable = await startTestAuthServer({
+      NODE_ENV: "development",
+      MCP_RESOURCE: "https://mcp.example.com/mcp",
+      KEY_ENCRYPTION_SECRET: "k".repeat(48),
+      WEB_CLIENT_SECRET: "w".repeat(48),
+      SEED_DEMO_DATA: "false",
+    });
+    try {
+      for (const clientId of [documentUrl("/local.json"), `https://localhost:${port}/local.json`]) {
+        const error = await refusal(resolveClient(reachable.instance.server, clientId));
+        expect(error, clientId).toBeInstanceOf(ClientResolutionError);
+        expect(error.message, clientId).toMatch(/must use https|not a public internet address/);
+      }
+      expect(connections).toBe(0);
+    } finally {
+      await reachable.close();
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 // Configuration: bad variables are named, and production refuses every published default.
 import { describe, expect, it } from "vitest";
 import { ConfigError, DEVELOPMENT_SECRETS, loadConfig } from "../src/config";
+import { allowsPrivateNetworkFetches } from "../src/oauth/client-metadata-document";
 
 function problemsOf(environment: Record<string, string>): string[] {
   try {
@@ -127,5 +128,102 @@ describe("loadConfig", () => {
     expect(problemsOf({ ...PRODUCTION_SECRETS, ISSUER: "http://auth.example.com" })[0]).toMatch(
       /^ISSUER: must use https/,
     );
+  });
+});
+
+/** A server other people reach while NODE_ENV keeps its default, development: each public URL in turn. */
+const PUBLIC_URLS = [
+  ["ISSUER", "https://auth.example.com"],
+  ["MCP_RESOURCE", "https://mcp.example.com/mcp"],
+  ["WEB_URL", "https://login.example.com"],
+] as const;
+
+describe("the published development secrets off loopback, whatever NODE_ENV says", () => {
+  it("refuses the published key-encryption secret on a public issuer even with NODE_ENV=development", () => {
+    const problems = problemsOf({ NODE_ENV: "development", ISSUER: "https://auth.example.com" });
+    expect(problems).toContainEqual(
+      expect.stringMatching(/^KEY_ENCRYPTION_SECRET: still the published development default/),
+    );
+  });
+
+  it.each(PUBLIC_URLS)(
+    "refuses every published secret and demo password while %s is public, naming each",
+    (variable, url) => {
+      const problems = problemsOf({ NODE_ENV: "development", [variable]: url });
+      for (const secret of Object.keys(DEVELOPMENT_SECRETS)) {
+        expect(problems).toContainEqual(
+          expect.stringMatching(new RegExp(`^${secret}: .*refused while ${variable} is not`)),
+        );
+      }
+    },
+  );
+
+  it("refuses the published web client secret on a public issuer in test mode too", () => {
+    const problems = problemsOf({ NODE_ENV: "test", ISSUER: "https://auth.example.com" });
+    expect(problems).toContainEqual(expect.stringMatching(/^WEB_CLIENT_SECRET: still/));
+  });
+
+  it("refuses low-entropy client secrets on a public issuer even with NODE_ENV=development", () => {
+    const problems = problemsOf({
+      ...PRODUCTION_SECRETS,
+      NODE_ENV: "development",
+      DEMO_BATCH_CLIENT_SECRET: "short-secret",
+      WEB_CLIENT_SECRET: "short-secret",
+    });
+    expect(problems.map((problem) => problem.split(":")[0]).sort()).toEqual([
+      "DEMO_BATCH_CLIENT_SECRET",
+      "WEB_CLIENT_SECRET",
+    ]);
+  });
+
+  it("starts a public development server once every secret is replaced", () => {
+    expect(loadConfig({ ...PRODUCTION_SECRETS, NODE_ENV: "development" }).mode).toBe("development");
+  });
+
+  it("keeps the published defaults for a development server whose public URLs are all loopback (npm run demo, docker-compose)", () => {
+    const config = loadConfig({
+      NODE_ENV: "development",
+      ISSUER: "http://127.0.0.1:4000",
+      MCP_RESOURCE: "http://[::1]:4100/mcp",
+      WEB_URL: "http://localhost:3000",
+    });
+    expect(config.keyEncryptionSecret).toBe(DEVELOPMENT_SECRETS.KEY_ENCRYPTION_SECRET);
+  });
+});
+
+describe("metadata-document fetches to private addresses", () => {
+  it("are allowed on a developer's own computer: not production, every public URL on loopback", () => {
+    expect(allowsPrivateNetworkFetches(loadConfig({}))).toBe(true);
+    expect(allowsPrivateNetworkFetches(loadConfig({ NODE_ENV: "test" }))).toBe(true);
+  });
+
+  it("refuses private metadata-document targets on a public issuer even with NODE_ENV=development", () => {
+    const config = loadConfig({ ...PRODUCTION_SECRETS, NODE_ENV: "development" });
+    expect(allowsPrivateNetworkFetches(config)).toBe(false);
+  });
+
+  it.each(PUBLIC_URLS)(
+    "refuses private metadata-document targets in development while only %s is public",
+    (variable, url) => {
+      const config = loadConfig({
+        ...PRODUCTION_SECRETS,
+        NODE_ENV: "development",
+        ISSUER: "http://localhost:4000",
+        MCP_RESOURCE: "http://localhost:4100/mcp",
+        WEB_URL: "http://localhost:3000",
+        [variable]: url,
+      });
+      expect(allowsPrivateNetworkFetches(config)).toBe(false);
+    },
+  );
+
+  it("refuses private metadata-document targets in production, even on loopback", () => {
+    const config = loadConfig({
+      ...PRODUCTION_SECRETS,
+      ISSUER: "http://localhost:4000",
+      MCP_RESOURCE: "http://localhost:4100/mcp",
+      WEB_URL: "http://localhost:3000",
+    });
+    expect(allowsPrivateNetworkFetches(config)).toBe(false);
   });
 });

@@ -69,7 +69,10 @@ export interface McpServerConfig {
   databasePath: string;
   /** Browser origins allowed besides requests without `Origin`; see http/origin.ts. */
   allowedOrigins: readonly string[];
-  /** In development and test, any loopback origin (a local MCP Inspector) is allowed too. */
+  /**
+   * Any loopback origin (a local MCP Inspector) is allowed too, in development and test while
+   * MCP_RESOURCE and ISSUER are loopback URLs.
+   */
   allowLoopbackOrigins: boolean;
   /** Tool calls per client_id per minute. */
   toolRateLimit: { limit: number; windowSeconds: number };
@@ -123,7 +126,12 @@ export function loadConfig(environment: Record<string, string | undefined>): Mcp
         ? env.MCP_DATABASE_PATH
         : resolve(REPOSITORY_ROOT, env.MCP_DATABASE_PATH),
     allowedOrigins: env.ALLOWED_ORIGINS ?? [],
-    allowLoopbackOrigins: env.NODE_ENV !== "production",
+    // A loopback Origin is a page on the browser's own computer; it says something only when that is
+    // this server's computer too. A development server others reach gets the production rule.
+    allowLoopbackOrigins:
+      env.NODE_ENV !== "production" &&
+      isLoopbackUrl(new URL(env.MCP_RESOURCE)) &&
+      isLoopbackUrl(new URL(env.ISSUER)),
     toolRateLimit: { limit: env.TOOL_RATE_LIMIT, windowSeconds: 60 },
     clockToleranceSeconds: 5,
     logRequests: env.LOG_REQUESTS,

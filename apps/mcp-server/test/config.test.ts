@@ -104,6 +104,18 @@ describe("loadConfig", () => {
     expect(config.allowLoopbackOrigins).toBe(false);
   });
 
+  it.each([
+    ["MCP_RESOURCE", "https://mcp.example.com/mcp"],
+    ["ISSUER", "https://auth.example.com"],
+  ])(
+    "refuses loopback browser origins while %s is public, even with NODE_ENV=development",
+    (variable, url) => {
+      expect(loadConfig({ NODE_ENV: "development", [variable]: url }).allowLoopbackOrigins).toBe(
+        false,
+      );
+    },
+  );
+
   it.each(["MCP_RESOURCE", "ISSUER", "JWKS_URL"])(
     "refuses plain http for a non-loopback %s in production",
     (variable) => {

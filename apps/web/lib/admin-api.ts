@@ -47,6 +47,7 @@ const ClientDetailSchema = ClientSummarySchema.extend({
   scope: z.string().nullable().optional(),
   allowedScopes: stringList,
   allowedResources: stringList,
+  introspectionAllowed: z.boolean(),
   uri: z.string().nullable().optional(),
   activeGrants: z.number(),
 });
@@ -248,7 +249,12 @@ export function createAdminApiClient(options: AdminApiOptions, transport: Bearer
         clients.get(actingUser, client(clientId), z.object({ client: ClientDetailSchema })),
       create: (
         actingUser: string,
-        input: { name: string; allowedScopes: string[]; clientId?: string },
+        input: {
+          name: string;
+          allowedScopes: string[];
+          clientId?: string;
+          introspectionAllowed?: boolean;
+        },
       ) =>
         clients.post(
           actingUser,

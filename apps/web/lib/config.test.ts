@@ -37,6 +37,7 @@ describe("web configuration", () => {
       mcpInternalUrl: "http://localhost:4100",
     });
     const config = loadWebConfig({
+      ...deployed,
       MCP_RESOURCE: "https://mcp.example/mcp",
       MCP_INTERNAL_URL: "http://mcp-server:4100",
     });
@@ -75,6 +76,22 @@ describe("web configuration", () => {
     );
     expect(loadWebConfig(deployed).mode).toBe("production");
   });
+
+  it.each([
+    ["WEB_URL", "https://account.example"],
+    ["ISSUER", "https://auth.example"],
+    ["MCP_RESOURCE", "https://mcp.example/mcp"],
+  ])(
+    "refuses the published web client and session secrets while %s is public, even with NODE_ENV=development",
+    (variable, url) => {
+      const environment = { NODE_ENV: "development", [variable]: url };
+      for (const secret of Object.keys(DEVELOPMENT_SECRETS)) {
+        expect(() => loadWebConfig(environment)).toThrowError(
+          new RegExp(`${secret}: .*refused while ${variable} is not a loopback URL`),
+        );
+      }
+    },
+  );
 
   it("lets `next start` on this computer run with the development defaults", () => {
     expect(loadWebConfig({ NODE_ENV: "production" }).sessionSecret).toBe(

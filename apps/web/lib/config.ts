@@ -13,6 +13,9 @@ function isLoopback(url: string): boolean {
   return LOOPBACK_HOSTNAMES.has(new URL(url).hostname);
 }
 
+/** The URLs other people reach: the web app itself, the issuer, the MCP server. */
+const PUBLIC_URLS = ["WEB_URL", "ISSUER", "MCP_RESOURCE"] as const;
+
 const booleanFlag = z
   .enum(["true", "false", "1", "0"])
   .transform((value) => value === "true" || value === "1");
@@ -90,16 +93,22 @@ export function loadWebConfig(environment: Record<string, string | undefined>): 
   }
   const env = parsed.data;
 
-  // `next start` always runs with NODE_ENV=production, also for the local demo on localhost; what
-  // makes a deployment is that other people can reach it, so the published defaults are refused as
-  // soon as WEB_URL names a host other than this computer.
+  // `next start` always runs with NODE_ENV=production, also for the local demo on localhost, and
+  // `next dev` with NODE_ENV=development may still be reachable from a network: NODE_ENV says nothing
+  // about who can reach this app. What makes a deployment is a public URL off this computer, so the
+  // published defaults are refused as soon as any of them names another host.
   const problems: string[] = [];
-  if (env.NODE_ENV === "production" && !isLoopback(env.WEB_URL)) {
+  const offLoopback = PUBLIC_URLS.find((variable) => !isLoopback(env[variable]));
+  if (offLoopback) {
     for (const [variable, developmentValue] of Object.entries(DEVELOPMENT_SECRETS)) {
       if (env[variable as keyof typeof DEVELOPMENT_SECRETS] === developmentValue) {
-        problems.push(`${variable}: still the published development default; set a secret value`);
+        problems.push(
+          `${variable}: still the published development default, refused while ${offLoopback} is not a loopback URL; set a secret value`,
+        );
       }
     }
+  }
+  if (env.NODE_ENV === "production" && !isLoopback(env.WEB_URL)) {
     if (new URL(env.WEB_URL).protocol !== "https:") {
       problems.push("WEB_URL: must use https when it is not a loopback address");
     }

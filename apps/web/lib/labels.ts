@@ -75,6 +75,7 @@ export const AUDIT_EVENT_TYPES = [
   "token.request_rejected",
   "token.revoked",
   "token.revocation_refused",
+  "token.introspection_refused",
   "refresh_token.rotated",
   "refresh_token.reused",
   "grant.revoked",

@@ -2,6 +2,7 @@
 // 2025-11-25 cites): §3 the client identifier URL, §4.1 the document, §4.3 and §4.4 failures and caching.
 import { isLoopbackUrl } from "@repo/server-kit";
 import { z } from "zod";
+import { type AuthServerConfig, reachableDeployment } from "../config";
 import type { ApplicationType } from "../db/schema";
 import { OAuthError } from "../http/oauth-error";
 import {
@@ -274,10 +275,22 @@ export function cacheLifetimeSeconds(
   return Math.min(Math.max(lifetime, CACHE_LIFETIME_SECONDS.min), CACHE_LIFETIME_SECONDS.max);
 }
 
+/**
+ * Draft §6.5 forbids fetching from special-use addresses. The one exception is a developer's own
+ * computer: not production, and every public URL on loopback. A development server reachable from a
+ * network (NODE_ENV=development with a public ISSUER) would otherwise probe that network's private
+ * addresses for whoever writes an authorization link, so it gets the production rule.
+ */
+export function allowsPrivateNetworkFetches(
+  config: Pick<AuthServerConfig, "mode" | "issuer" | "mcpResource" | "webUrl">,
+): boolean {
+  return reachableDeployment(config) === undefined;
+}
+
 export interface ClientMetadataDocumentResolverOptions {
   /**
-   * Development mode: fetch from loopback and private addresses, and accept http client_id URLs on a
-   * loopback host. Never in production (draft §6.5).
+   * Local development only (allowsPrivateNetworkFetches): fetch from loopback and private addresses,
+   * and accept http client_id URLs on a loopback host.
    */
   allowPrivateNetwork: boolean;
   clock: () => Date;

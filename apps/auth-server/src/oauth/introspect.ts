@@ -1,10 +1,11 @@
-// RFC 7662 OAuth 2.0 Token Introspection: §2.1 request (client-authenticated), §2.2 response.
+// RFC 7662 OAuth 2.0 Token Introspection: §2.1 request (client-authenticated), §2.2 response, §4 who may ask.
 import type { Context } from "hono";
 import { z } from "zod";
 import { authenticateClientAudited } from "../http/client-authentication";
 import { OAuthError } from "../http/oauth-error";
 import { readFormParameters } from "../http/request-body";
 import type { AuthServer } from "../server-context";
+import { recordAuditEvent } from "../store/audit";
 import { isConfidential } from "../store/clients";
 import { lookUpAccessToken } from "./access-token-lookup";
 
@@ -21,6 +22,36 @@ export function introspectRoute(server: AuthServer) {
     // and answering it would let anyone test stolen tokens for validity.
     if (!isConfidential(authenticated.client)) {
       throw new OAuthError("invalid_client", "introspection requires a confidential client");
+    }
+    // §4: the endpoint is for protected resources, and "SHOULD require protected resources to be
+    // specifically authorized to call" it. Anyone can self-register a confidential client, so
+    // authenticating proves nothing about being a resource server; without this check any stranger
+    // could test stolen or leaked tokens and read whose they are. Only clients an administrator allowed
+    // (the web app, resource servers registered in the admin console) pass.
+    //
+    // 403 unauthorized_client rather than 401 invalid_client: §2.1 answers 401 for credentials that are
+    // invalid, and these were valid. RFC 6749 §5.2's unauthorized_client is the code for "the
+    // authenticated client is not authorized", and 403 is HTTP's "understood, and refused".
+    if (!authenticated.client.introspectionAllowed) {
+      recordAuditEvent(
+        server.db,
+        {
+          event: "token.introspection_refused",
+          outcome: "failure",
+          clientId: authenticated.client.clientId,
+          ipAddress: server.clientAddress(c),
+          details: {
+            reason: "client not allowed to introspect",
+            registrationType: authenticated.client.registrationType,
+          },
+        },
+        server.clock(),
+      );
+      throw new OAuthError(
+        "unauthorized_client",
+        "this client is not allowed to introspect tokens; introspection is for resource servers an administrator allowed",
+        { status: 403 },
+      );
     }
     const request = IntrospectionRequest.safeParse(single);
     if (!request.success) {

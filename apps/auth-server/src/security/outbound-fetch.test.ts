@@ -3,56 +3,10 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   createOutboundFetcher,
-  isPublicAddress,
   OutboundFetchError,
   type OutboundFetcher,
   type OutboundFetchOptions,
 } from "./outbound-fetch";
-
-describe("isPublicAddress", () => {
-  it.each([
-    ["127.0.0.1", "loopback"],
-    ["127.255.255.254", "loopback"],
-    ["10.0.0.1", "private 10/8"],
-    ["172.16.0.1", "private 172.16/12"],
-    ["172.31.255.255", "private 172.16/12"],
-    ["192.168.1.1", "private 192.168/16"],
-    ["169.254.169.254", "link-local: the cloud metadata service"],
-    ["100.64.0.1", "carrier-grade NAT"],
-    ["0.0.0.0", "unspecified"],
-    ["255.255.255.255", "broadcast"],
-    ["224.0.0.1", "multicast"],
-    ["240.0.0.1", "reserved"],
-    ["192.0.2.10", "documentation"],
-    ["::1", "IPv6 loopback"],
-    ["::", "IPv6 unspecified"],
-    ["fe80::1", "IPv6 link-local"],
-    ["fc00::1", "unique-local"],
-    ["fd12:3456::1", "unique-local"],
-    ["ff02::1", "IPv6 multicast"],
-    ["::ffff:127.0.0.1", "IPv4-mapped loopback"],
-    ["::ffff:7f00:1", "IPv4-mapped loopback, hex form"],
-    ["::ffff:169.254.169.254", "IPv4-mapped cloud metadata"],
-    ["::ffff:10.0.0.1", "IPv4-mapped private"],
-    ["::127.0.0.1", "IPv4-compatible loopback"],
-    ["64:ff9b::7f00:1", "NAT64 of loopback"],
-    ["2002:7f00:1::", "6to4 of loopback"],
-    ["example.com", "not an address"],
-  ])("refuses %s (%s)", (address) => {
-    expect(isPublicAddress(address)).toBe(false);
-  });
-
-  it.each([
-    "93.184.215.14",
-    "8.8.8.8",
-    "172.32.0.1",
-    "100.128.0.1",
-    "2606:4700:4700::1111",
-    "::ffff:8.8.8.8",
-  ])("accepts the public address %s", (address) => {
-    expect(isPublicAddress(address)).toBe(true);
-  });
-});
 
 describe("createOutboundFetcher", () => {
   const routes = new Map<string, RequestListener>();
@@ -135,6 +89,26 @@ describe("createOutboundFetcher", () => {
     expect(error.failure).toBe("forbidden_address");
     // The message must not hand an attacker the internal address a name resolves to.
     expect(error.message).not.toContain("10.1.2.3");
+  });
+
+  it.each([
+    ["64:ff9b:1::a00:1", "NAT64 local-use"],
+    ["fec0::1", "IPv6 site-local"],
+    ["::ffff:10.0.0.1", "IPv4-mapped private"],
+    ["2002:a00:1::1", "6to4 of a private address"],
+  ])("refuses a DNS answer of %s (%s) in the socket's own lookup", async (address) => {
+    const closed = fetcher({ allowPrivateNetwork: false, resolveHostname: async () => [address] });
+    const error = await failure(closed.fetchJson(new URL("https://client.test/doc.json")));
+    expect(error.failure).toBe("forbidden_address");
+  });
+
+  it("refuses IP-literal hosts in the newly refused IPv6 ranges without opening a connection", async () => {
+    const closed = fetcher({ allowPrivateNetwork: false });
+    for (const host of ["[64:ff9b:1::7f00:1]", "[fec0::1]", "[2002:7f00:1::1]", "[::127.0.0.1]"]) {
+      const error = await failure(closed.fetchJson(new URL(`http://${host}:${port}/doc.json`)));
+      expect(error.failure, host).toBe("forbidden_address");
+    }
+    expect(connections).toBe(0);
   });
 
   it("refuses a DNS answer that mixes public and private addresses (rebinding across records)", async () => {

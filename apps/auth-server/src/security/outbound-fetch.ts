@@ -1,9 +1,9 @@
 // Fetching a URL someone else chose without SSRF: draft-ietf-oauth-client-id-metadata-document-00 §6.5
-// (no RFC 6890 special-use addresses) and §6.6 (bounded reads).
+// (no RFC 6890 special-use addresses: see global-address.ts) and §6.6 (bounded reads).
 import { lookup as systemLookup } from "node:dns/promises";
 import { isIP, type LookupFunction } from "node:net";
-import ipaddr from "ipaddr.js";
 import { Agent, fetch, type Headers } from "undici";
+import { isGlobalUnicastAddress } from "./global-address";
 
 /** The CIMD draft recommends reading at most 5 kilobytes of a metadata document. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 5 * 1024;
@@ -65,24 +65,6 @@ export interface OutboundFetcher {
   close(): Promise<void>;
 }
 
-// ::/96 holds the deprecated IPv4-compatible addresses (::127.0.0.1); ipaddr.js calls them unicast.
-const IPV4_COMPATIBLE = ipaddr.parseCIDR("::/96");
-
-/**
- * True only for a globally routable unicast address. Everything ipaddr.js classifies otherwise is
- * refused: loopback, private (RFC 1918), link-local (169.254/16, where cloud metadata services answer,
- * and fe80::/10), unique-local fc00::/7, carrier-grade NAT 100.64/10, unspecified, broadcast, multicast,
- * reserved and documentation ranges, and IPv6 ranges that embed an IPv4 address (NAT64, 6to4, Teredo),
- * through which a private IPv4 address could be reached. IPv4-mapped IPv6 (::ffff:127.0.0.1) is judged
- * as the IPv4 address it maps to.
- */
-export function isPublicAddress(address: string): boolean {
-  if (!ipaddr.isValid(address)) return false;
-  const parsed = ipaddr.process(address);
-  if (parsed.kind() === "ipv6" && parsed.match(IPV4_COMPATIBLE)) return false;
-  return parsed.range() === "unicast";
-}
-
 const forbiddenAddress = () =>
   new OutboundFetchError(
     "forbidden_address",
@@ -121,7 +103,10 @@ function guardedLookup(resolveHostname: ResolveHostname, allowPrivateNetwork: bo
           callback(unresolvable(allowPrivateNetwork), "", 0);
           return;
         }
-        if (!allowPrivateNetwork && !addresses.every(({ address }) => isPublicAddress(address))) {
+        if (
+          !allowPrivateNetwork &&
+          !addresses.every(({ address }) => isGlobalUnicastAddress(address))
+        ) {
           callback(forbiddenAddress(), "", 0);
           return;
         }
@@ -192,7 +177,7 @@ export function createOutboundFetcher(options: OutboundFetchOptions): OutboundFe
     }
     // An IP-literal host never reaches the lookup above, so it is judged here.
     const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
-    if (isIP(host) !== 0 && !options.allowPrivateNetwork && !isPublicAddress(host)) {
+    if (isIP(host) !== 0 && !options.allowPrivateNetwork && !isGlobalUnicastAddress(host)) {
       throw forbiddenAddress();
     }
 

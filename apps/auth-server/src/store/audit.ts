@@ -15,6 +15,7 @@ export type AuditEventType =
   | "token.request_rejected"
   | "token.revoked"
   | "token.revocation_refused"
+  | "token.introspection_refused"
   | "signing_key.created"
   | "signing_key.retired"
   | "authorization.requested"

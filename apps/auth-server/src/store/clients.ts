@@ -35,7 +35,7 @@ export function updateClientSecretDigest(
 export function updatePreRegisteredPolicy(
   executor: Executor,
   clientId: string,
-  policy: { allowedScopes: string[]; allowedResources: string[] },
+  policy: { allowedScopes: string[]; allowedResources: string[]; introspectionAllowed: boolean },
 ): void {
   executor.update(clients).set(policy).where(eq(clients.clientId, clientId)).run();
 }

@@ -252,6 +252,7 @@ export function refresh(
   return fetch(server.url("/token"), { method: "POST", ...request });
 }
 
+/** POST /introspect as the web app, the one seeded client allowed to introspect (RFC 7662 §4). */
 export async function introspect(server: TestAuthServer, token: string): Promise<JsonBody> {
   const request = form({ token });
   return json(
@@ -259,7 +260,7 @@ export async function introspect(server: TestAuthServer, token: string): Promise
       method: "POST",
       headers: {
         ...request.headers,
-        Authorization: basicAuthorization("demo-batch", "demo-batch-secret"),
+        Authorization: basicAuthorization(WEB_CLIENT.clientId, WEB_CLIENT.clientSecret),
       },
       body: request.body,
     }),

@@ -54,6 +54,11 @@ export const CreateClientRequest = z.strictObject({
   tokenEndpointAuthMethod: z
     .enum(["client_secret_basic", "client_secret_post"])
     .default("client_secret_basic"),
+  /**
+   * RFC 7662 §4: a resource server that checks tokens at /introspect. Only an administrator can grant
+   * it; a client that registers itself never has it.
+   */
+  introspectionAllowed: z.boolean().default(false),
 });
 
 function clientSummary(client: ClientRecord, lastUsedAt: Date | undefined) {
@@ -80,6 +85,7 @@ function clientDetail(server: AuthServer, client: ClientRecord) {
     scope: client.scope,
     allowedScopes: client.allowedScopes,
     allowedResources: client.allowedResources,
+    introspectionAllowed: client.introspectionAllowed,
     uri: client.clientUri,
     logoUri: client.logoUri,
     tosUri: client.tosUri,
@@ -157,6 +163,7 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
         clientName: request.name,
         allowedScopes: [...new Set(request.allowedScopes)],
         allowedResources: [server.config.mcpResource],
+        introspectionAllowed: request.introspectionAllowed,
         createdAt: now,
       });
       recordAuditEvent(
@@ -166,7 +173,11 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
           outcome: "success",
           clientId,
           actorUserId: actor.id,
-          details: { name: request.name, allowedScopes: created.allowedScopes },
+          details: {
+            name: request.name,
+            allowedScopes: created.allowedScopes,
+            introspectionAllowed: created.introspectionAllowed,
+          },
         },
         now,
       );

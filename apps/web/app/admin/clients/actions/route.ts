@@ -17,6 +17,7 @@ export function POST(request: Request): Promise<Response> {
             name: field(form, "name"),
             allowedScopes: form.getAll("scope").filter((value) => typeof value === "string"),
             ...(clientId ? { clientId } : {}),
+            introspectionAllowed: field(form, "introspectionAllowed") === "true",
           });
           if (!outcome.ok) {
             await flash({

@@ -56,6 +56,17 @@ export default async function NewClientPage() {
               </label>
             ))}
           </fieldset>
+          <fieldset>
+            <legend>Token introspection</legend>
+            <label className="checkbox">
+              <input type="checkbox" name="introspectionAllowed" value="true" />
+              <span>
+                This client is a resource server: it may ask <code>/introspect</code> whether a
+                token is active and whose it is (RFC 7662 §4). Leave it unticked for a program that
+                only calls the MCP server.
+              </span>
+            </label>
+          </fieldset>
           <div className="button-row">
             <button type="submit" className="button button-primary">
               Create client

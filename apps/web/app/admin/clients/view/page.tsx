@@ -142,6 +142,12 @@ export default async function ClientPage({ searchParams }: { searchParams: Searc
           </dd>
           <dt>Allowed resources</dt>
           <dd>{client.allowedResources ? list(client.allowedResources) : "Not capped"}</dd>
+          <dt>Token introspection</dt>
+          <dd>
+            {client.introspectionAllowed
+              ? "Allowed: a resource server that may call /introspect"
+              : "Not allowed"}
+          </dd>
           {client.scope ? (
             <>
               <dt>Registered scope</dt>

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { isGlobalUnicastAddress } from "./global-address";
+
+describe("isGlobalUnicastAddress", () => {
+  // One row per block of the IANA special-purpose registries, and per form that embeds an IPv4 address.
+  it.each([
+    ["0.0.0.0", "IPv4 this network / unspecified (0/8)"],
+    ["0.1.2.3", "IPv4 this network (0/8)"],
+    ["10.0.0.1", "IPv4 private 10/8"],
+    ["100.64.0.1", "IPv4 carrier-grade NAT 100.64/10"],
+    ["100.127.255.254", "IPv4 carrier-grade NAT 100.64/10, last address"],
+    ["127.0.0.1", "IPv4 loopback 127/8"],
+    ["127.255.255.254", "IPv4 loopback 127/8, not only 127.0.0.1"],
+    ["169.254.169.254", "IPv4 link-local 169.254/16: the cloud metadata service"],
+    ["172.16.0.1", "IPv4 private 172.16/12"],
+    ["172.31.255.255", "IPv4 private 172.16/12, last address"],
+    ["192.0.0.8", "IPv4 IETF protocol assignments 192.0.0/24"],
+    ["192.0.2.10", "IPv4 documentation TEST-NET-1"],
+    ["192.88.99.1", "IPv4 deprecated 6to4 relay anycast 192.88.99/24"],
+    ["192.168.1.1", "IPv4 private 192.168/16"],
+    ["198.18.0.1", "IPv4 benchmarking 198.18/15"],
+    ["198.19.255.255", "IPv4 benchmarking 198.18/15, last address"],
+    ["198.51.100.7", "IPv4 documentation TEST-NET-2"],
+    ["203.0.113.7", "IPv4 documentation TEST-NET-3"],
+    ["224.0.0.1", "IPv4 multicast 224/4"],
+    ["239.255.255.250", "IPv4 multicast 224/4 (SSDP)"],
+    ["240.0.0.1", "IPv4 reserved 240/4"],
+    ["255.255.255.255", "IPv4 limited broadcast"],
+    ["::", "IPv6 unspecified"],
+    ["::1", "IPv6 loopback"],
+    ["::127.0.0.1", "IPv4-compatible loopback ::/96 (deprecated)"],
+    ["::8.8.8.8", "IPv4-compatible ::/96, even of a public address (deprecated, no longer routed)"],
+    ["::ffff:127.0.0.1", "IPv4-mapped loopback"],
+    ["::ffff:7f00:1", "IPv4-mapped loopback, hex form"],
+    ["::ffff:10.0.0.1", "IPv4-mapped private"],
+    ["::ffff:169.254.169.254", "IPv4-mapped cloud metadata"],
+    ["64:ff9b::7f00:1", "NAT64 well-known prefix of loopback"],
+    ["64:ff9b::a9fe:a9fe", "NAT64 well-known prefix of the cloud metadata service"],
+    ["64:ff9b:1::808:808", "NAT64 local-use 64:ff9b:1::/48, even of a public address"],
+    ["100::1", "IPv6 discard-only 100::/64"],
+    ["2001::1", "Teredo 2001::/32"],
+    ["2001:2::1", "IPv6 benchmarking 2001:2::/48"],
+    ["2001:10::1", "ORCHID 2001:10::/28 (IETF protocol assignments 2001::/23)"],
+    ["2001:db8::1", "IPv6 documentation 2001:db8::/32"],
+    ["2002:7f00:1::", "6to4 of loopback"],
+    ["2002:0a00:0001::1", "6to4 of a private address"],
+    ["2002:0808:0808::1", "6to4 of a public address (6to4 is refused whole)"],
+    ["3fff::1", "IPv6 documentation 3fff::/20"],
+    ["fc00::1", "IPv6 unique-local fc00::/7"],
+    ["fd12:3456::1", "IPv6 unique-local fd00::/8"],
+    ["fe80::1", "IPv6 link-local fe80::/10"],
+    ["fe80::1%eth0", "IPv6 link-local with a zone"],
+    ["fec0::1", "IPv6 site-local fec0::/10 (deprecated)"],
+    ["feff::1", "IPv6 site-local fec0::/10, last part"],
+    ["ff02::1", "IPv6 multicast ff00::/8"],
+    ["4000::1", "IPv6 outside 2000::/3 (unassigned)"],
+    ["5f00::1", "IPv6 SRv6 SIDs 5f00::/16"],
+    ["example.com", "not an address"],
+    ["", "empty"],
+  ])("refuses %s (%s)", (address) => {
+    expect(isGlobalUnicastAddress(address)).toBe(false);
+  });
+
+  it.each([
+    ["93.184.215.14", "IPv4 public"],
+    ["8.8.8.8", "IPv4 public"],
+    ["1.1.1.1", "IPv4 public"],
+    ["172.32.0.1", "IPv4 just past 172.16/12"],
+    ["100.128.0.1", "IPv4 just past 100.64/10"],
+    ["192.0.3.1", "IPv4 just past 192.0.0/24 and TEST-NET-1"],
+    ["198.20.0.1", "IPv4 just past 198.18/15"],
+    ["223.255.255.254", "IPv4 just below multicast"],
+    ["2606:4700:4700::1111", "IPv6 global unicast"],
+    ["2a00:1450:4001:80b::200e", "IPv6 global unicast"],
+    ["2001:200::1", "IPv6 just past 2001::/23"],
+    ["::ffff:8.8.8.8", "IPv4-mapped public address"],
+    ["64:ff9b::808:808", "NAT64 well-known prefix of a public address"],
+  ])("accepts %s (%s)", (address) => {
+    expect(isGlobalUnicastAddress(address)).toBe(true);
+  });
+});
