@@ -27,7 +27,7 @@ export default async function UserPage({ searchParams }: { searchParams: SearchP
   if (!userId) notFound();
   const [{ user }, flash] = await Promise.all([
     adminApi()
-      .users.get(session.userId, userId)
+      .users.get(session, userId)
       .then((outcome) => expectOk(outcome, "user")),
     readFlash(session),
   ]);
