@@ -77,7 +77,10 @@ export function POST(request: Request): Promise<Response> {
           const outcome = await api.setPassword(session, target, password);
           await flash(
             outcome.ok
-              ? { kind: "status", text: `New password set for ${outcome.value.user.email}.` }
+              ? {
+                  kind: "status",
+                  text: `New password set for ${outcome.value.user.email}. They are signed out everywhere.`,
+                }
               : { kind: "error", text: refusalMessage(outcome, "The password was not changed.") },
           );
           return view(target);
