@@ -220,6 +220,26 @@ describe("a leaked consent link", () => {
     expect((await callback).get("code")).toBeTruthy();
   });
 
+  it("a leaked consent page cannot be submitted from another browser, even with a copy of the session and the form's token", async () => {
+    const person = await newPerson();
+    const browser = await newPage(stack);
+    const { consentUrl } = await openConsent(browser, person);
+    const csrf = await browser.locator('input[name="csrf"]').getAttribute("value");
+    const interaction = new URL(consentUrl).searchParams.get("interaction") ?? "";
+
+    // Everything but the binding cookie: the session cookie and the form exactly as it was shown.
+    const thief = await stealSession(browser);
+    const callbacksBefore = stack.callback.received.length;
+    const forged = await thief.request.post(`${stack.web.url}/consent/decision`, {
+      form: { interaction, decision: "allow", csrf: csrf ?? "" },
+      headers: { Origin: stack.web.url },
+      maxRedirects: 0,
+    });
+    expect(forged.status()).toBe(403);
+    expect(await forged.text()).toMatch(/opened in another browser/);
+    expect(stack.callback.received.length).toBe(callbacksBefore);
+  });
+
   it("a leaked consent link cannot be completed by another signed-in person", async () => {
     const person = await newPerson();
     const browser = await newPage(stack);
