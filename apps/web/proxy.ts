@@ -1,7 +1,15 @@
-// Runs before every page: a per-request CSP nonce, and no caching of pages that carry sign-in state.
+// Runs before every page: a per-request CSP nonce, no caching of pages that carry sign-in state, and
+// the consent page's browser binding cookie.
 import { type NextRequest, NextResponse } from "next/server";
 import { webConfig } from "./lib/config";
+import {
+  bindingCookieName,
+  bindingCookieOptions,
+  isBindingSecret,
+  newBindingSecret,
+} from "./lib/consent-binding";
 import { FLASH_HEADER, flashCookieName, flashCookieOptions } from "./lib/flash";
+import { REQUEST_PATH_HEADER } from "./lib/return-path";
 import { contentSecurityPolicy, newNonce } from "./lib/security-headers";
 
 export function proxy(request: NextRequest) {
@@ -10,14 +18,19 @@ export function proxy(request: NextRequest) {
     development: process.env.NODE_ENV === "development",
     https: webConfig().webUrl.startsWith("https:"),
   });
+  const { webUrl } = webConfig();
+  // The consent page's browser binding (lib/consent-binding.ts): made here because a page cannot set
+  // cookies while it renders, and renewed on every view so it lasts from the first view to the decision.
+  const binding = isConsentView(request) ? consentBindingSecret(request, webUrl) : undefined;
   // Next.js reads the nonce from the request's CSP header while rendering and puts it on the
   // script and style tags it emits.
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("Content-Security-Policy", policy);
+  // Where a page whose session the auth-server refused returns after the sign-in (request-context.ts).
+  requestHeaders.set(REQUEST_PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
   // A one-time message (lib/flash.ts) goes to the first full page load after the form's 303, and the
   // cookie is deleted in the same response. Only this code may set the header the page reads.
   requestHeaders.delete(FLASH_HEADER);
-  const { webUrl } = webConfig();
   const flash = request.cookies.get(flashCookieName(webUrl))?.value;
   const consumesFlash =
     flash !== undefined &&
@@ -30,9 +43,27 @@ export function proxy(request: NextRequest) {
   if (consumesFlash) {
     response.cookies.set(flashCookieName(webUrl), "", flashCookieOptions(webUrl, 0));
   }
+  if (binding !== undefined) {
+    response.cookies.set(bindingCookieName(webUrl), binding, bindingCookieOptions(webUrl));
+  }
   response.headers.set("Content-Security-Policy", policy);
   response.headers.set("Cache-Control", "no-store");
   return response;
+}
+
+function isConsentView(request: NextRequest): boolean {
+  return request.method === "GET" && request.nextUrl.pathname === "/consent";
+}
+
+/** The browser's binding secret; a new one, visible to this very request's page, when it has none. */
+function consentBindingSecret(request: NextRequest, webUrl: string): string {
+  const name = bindingCookieName(webUrl);
+  const existing = request.cookies.get(name)?.value;
+  if (isBindingSecret(existing)) return existing;
+  const secret = newBindingSecret();
+  // Rewrites the request's Cookie header, which the page reads through cookies().
+  request.cookies.set(name, secret);
+  return secret;
 }
 
 export const config = {

@@ -5,13 +5,13 @@ import { listAuditEvents } from "../src/store/audit";
 import { adminId, analystId, callInternal, webToken } from "./support/admin";
 import {
   ANALYST_USER,
-  internalApi,
   introspect,
   obtainAuthorizationCode,
   READ_SCOPES,
   redeemCode,
   refresh,
   startClientInteraction,
+  viewInteraction,
 } from "./support/authorization";
 import { json, MCP_RESOURCE, useTestAuthServer } from "./support/test-server";
 
@@ -100,9 +100,7 @@ describe("connected apps", () => {
 
     // The next authorization request asks the person again.
     const interaction = await startClientInteraction(server, authorized);
-    const shown = await json(
-      internalApi(server, `/interactions/${interaction}?user=${analystId(server)}`),
-    );
+    const shown = await json(viewInteraction(server, interaction, { userId: analystId(server) }));
     expect(shown.previouslyApproved).toBe(false);
 
     const apps = await json(callInternal(server, "/account/apps", { actor: analystId(server) }));

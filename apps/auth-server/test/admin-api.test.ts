@@ -174,6 +174,7 @@ describe("admin API access control", () => {
       headers: {
         Authorization: `Bearer ${await webToken(server)}`,
         "Acting-User": adminId(server),
+        "Acting-User-Session-Epoch": "0",
         "Content-Type": "application/json",
       },
       body: "{nope",

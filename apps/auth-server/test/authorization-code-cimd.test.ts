@@ -4,13 +4,14 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  browserBinding,
   decide,
-  internalApi,
   logIn,
   pkcePair,
   READ_SCOPES,
   redeemCode,
   startInteraction,
+  viewInteraction,
 } from "./support/authorization";
 import { json, MCP_RESOURCE, useTestAuthServer } from "./support/test-server";
 
@@ -54,7 +55,9 @@ describe("a metadata-document client", () => {
       state: "cimd",
       codeChallenge,
     });
-    const described = await json(internalApi(server, `/interactions/${interaction}`));
+    // The page is shown signed out first, then again after the sign-in, in the same browser.
+    const binding = browserBinding();
+    const described = await json(viewInteraction(server, interaction, { binding }));
     expect(described.client).toMatchObject({
       clientId,
       name: "Document-described client",
@@ -62,7 +65,7 @@ describe("a metadata-document client", () => {
       verified: false,
     });
 
-    const callback = await decide(server, interaction, await logIn(server));
+    const callback = await decide(server, interaction, await logIn(server), "allow", binding);
     const response = await redeemCode(server, {
       code: callback.searchParams.get("code") ?? "",
       codeVerifier,

@@ -9,12 +9,14 @@ import {
   logIn,
   obtainAuthorizationCode,
   pkcePair,
+  postDecision,
   READ_SCOPES,
   redeemCode,
   refresh,
   registerPublicClient,
   startClientInteraction,
   startInteraction,
+  viewInteraction,
 } from "./support/authorization";
 import { json, MCP_RESOURCE, useTestAuthServer } from "./support/test-server";
 
@@ -110,7 +112,7 @@ describe("authorization code flow", () => {
       resource: MCP_RESOURCE,
       codeChallenge,
     });
-    const body = await json(internalApi(server, `/interactions/${interaction}`));
+    const body = await json(viewInteraction(server, interaction));
     expect(body.scopes.map((scope: { name: string }) => scope.name)).toEqual([
       "mcp:data:news:read",
     ]);
@@ -133,7 +135,7 @@ describe("the consent the internal API describes and remembers", () => {
     const interaction = await startClientInteraction(server, client, {
       scope: "mcp:tools:sentiment:read mcp:data:watchlist:write",
     });
-    const body = await json(internalApi(server, `/interactions/${interaction}`));
+    const body = await json(viewInteraction(server, interaction));
     expect(body).toMatchObject({
       id: interaction,
       client: {
@@ -168,7 +170,7 @@ describe("the consent the internal API describes and remembers", () => {
       resource: MCP_RESOURCE,
       codeChallenge: pkcePair().codeChallenge,
     });
-    const body = await json(internalApi(server, `/interactions/${interaction}?user=${userId}`));
+    const body = await json(viewInteraction(server, interaction, { userId }));
     return {
       previouslyApproved: body.previouslyApproved,
       consentRemembered: body.consentRemembered,
@@ -215,9 +217,7 @@ describe("the consent the internal API describes and remembers", () => {
     server.advanceClock(601);
     const read = await internalApi(server, `/interactions/${interaction}`);
     expect(read.status).toBe(410);
-    const decision = await internalApi(server, `/interactions/${interaction}/consent`, {
-      body: { userId, decision: "allow" },
-    });
+    const decision = await postDecision(server, interaction, "allow", { userId });
     expect(decision.status).toBe(410);
     expect((await json(decision)).error).toBe("interaction_expired");
   });
@@ -227,9 +227,7 @@ describe("the consent the internal API describes and remembers", () => {
     const interaction = await startClientInteraction(server, client);
     const userId = await logIn(server);
     await decide(server, interaction, userId);
-    const again = await internalApi(server, `/interactions/${interaction}/consent`, {
-      body: { userId, decision: "allow" },
-    });
+    const again = await postDecision(server, interaction, "allow", { userId });
     expect(again.status).toBe(410);
   });
 });

@@ -2,10 +2,12 @@
 // describes them; used only on the server, always with the signed-in person as the acting user.
 import { z } from "zod";
 import {
+  type ActingUser,
   type BearerCall,
   type BearerTransport,
   ClientDisplaySchema,
   InternalApiError,
+  isSessionEnded,
   ResourceDescriptionSchema,
   readError,
   readJson,
@@ -160,10 +162,14 @@ export interface AuditPage<T> {
   nextCursor: string | null;
 }
 
-/** A refusal the pages explain to the person; anything else is an InternalApiError. */
+/**
+ * A refusal the pages explain to the person; anything else is an InternalApiError. 401 is always
+ * `session_ended`: the person's session ended elsewhere (a password reset, a disable, "sign out
+ * everywhere"), and the pages send them to sign in again.
+ */
 export type ApiRefusal = {
   ok: false;
-  status: 400 | 403 | 404 | 409;
+  status: 400 | 401 | 403 | 404 | 409;
   error: string;
   description: string;
 };
@@ -215,15 +221,15 @@ export function createAdminApiClient(options: AdminApiOptions, transport: Bearer
   /** The routes under `base`, all behind one scope, each call acting for `actingUser`. */
   function routes(scope: string, base: string) {
     return {
-      get: <T>(actingUser: string, path: string, schema: z.ZodType<T>) =>
+      get: <T>(actingUser: ActingUser, path: string, schema: z.ZodType<T>) =>
         request(scope, `${base}${path}`, { method: "GET", actingUser }, schema),
-      post: <T>(actingUser: string, path: string, body: unknown, schema: z.ZodType<T>) =>
+      post: <T>(actingUser: ActingUser, path: string, body: unknown, schema: z.ZodType<T>) =>
         request(scope, `${base}${path}`, { method: "POST", actingUser, body }, schema),
-      delete: <T>(actingUser: string, path: string, schema: z.ZodType<T>) =>
+      delete: <T>(actingUser: ActingUser, path: string, schema: z.ZodType<T>) =>
         request(scope, `${base}${path}`, { method: "DELETE", actingUser }, schema),
     };
   }
-  const account = routes("internal:account", "/internal/account/apps");
+  const account = routes("internal:account", "/internal/account");
   const clients = routes("admin:clients", "/internal/admin/clients");
   const users = routes("admin:users", "/internal/admin/users");
   const grants = routes("admin:grants", "/internal/admin");
@@ -236,19 +242,27 @@ export function createAdminApiClient(options: AdminApiOptions, transport: Bearer
 
   return {
     account: {
-      apps: (actingUser: string) =>
-        account.get(actingUser, "", z.object({ items: z.array(ConnectedAppSchema) })),
-      revoke: (actingUser: string, clientId: string) =>
-        account.post(actingUser, "/revoke", { clientId }, RevocationSchema),
+      apps: (actingUser: ActingUser) =>
+        account.get(actingUser, "/apps", z.object({ items: z.array(ConnectedAppSchema) })),
+      revoke: (actingUser: ActingUser, clientId: string) =>
+        account.post(actingUser, "/apps/revoke", { clientId }, RevocationSchema),
+      /** Ends every session of the person, this one included (docs/internal-api.md). */
+      signOutEverywhere: (actingUser: ActingUser) =>
+        account.post(
+          actingUser,
+          "/sign-out-everywhere",
+          {},
+          z.object({ removedConsents: z.number() }),
+        ),
     },
 
     clients: {
-      list: (actingUser: string, filters: PageQuery & { type?: string }) =>
+      list: (actingUser: ActingUser, filters: PageQuery & { type?: string }) =>
         clients.get(actingUser, query(filters), page(ClientSummarySchema)),
-      get: (actingUser: string, clientId: string) =>
+      get: (actingUser: ActingUser, clientId: string) =>
         clients.get(actingUser, client(clientId), z.object({ client: ClientDetailSchema })),
       create: (
-        actingUser: string,
+        actingUser: ActingUser,
         input: {
           name: string;
           allowedScopes: string[];
@@ -262,21 +276,21 @@ export function createAdminApiClient(options: AdminApiOptions, transport: Bearer
           input,
           z.object({ client: ClientDetailSchema, clientSecret: z.string().min(1) }),
         ),
-      rotateSecret: (actingUser: string, clientId: string) =>
+      rotateSecret: (actingUser: ActingUser, clientId: string) =>
         clients.post(
           actingUser,
           `${client(clientId)}/secret`,
           {},
           z.object({ clientId: z.string(), clientSecret: z.string().min(1) }),
         ),
-      setDisabled: (actingUser: string, clientId: string, disabled: boolean) =>
+      setDisabled: (actingUser: ActingUser, clientId: string, disabled: boolean) =>
         clients.post(
           actingUser,
           `${client(clientId)}/${disabled ? "disable" : "enable"}`,
           {},
           z.object({ client: z.unknown() }),
         ),
-      delete: (actingUser: string, clientId: string) =>
+      delete: (actingUser: ActingUser, clientId: string) =>
         clients.delete(
           actingUser,
           client(clientId),
@@ -285,54 +299,54 @@ export function createAdminApiClient(options: AdminApiOptions, transport: Bearer
     },
 
     users: {
-      list: (actingUser: string, filters: PageQuery & { q?: string }) =>
+      list: (actingUser: ActingUser, filters: PageQuery & { q?: string }) =>
         users.get(actingUser, query(filters), page(UserSchema)),
-      get: (actingUser: string, userId: string) =>
+      get: (actingUser: ActingUser, userId: string) =>
         users.get(actingUser, user(userId), UserResponseSchema),
       create: (
-        actingUser: string,
+        actingUser: ActingUser,
         input: { email: string; name: string; password: string; isAdmin: boolean },
       ) => users.post(actingUser, "", input, UserResponseSchema),
-      setDisabled: (actingUser: string, userId: string, disabled: boolean) =>
+      setDisabled: (actingUser: ActingUser, userId: string, disabled: boolean) =>
         users.post(
           actingUser,
           `${user(userId)}/${disabled ? "disable" : "enable"}`,
           {},
           UserResponseSchema,
         ),
-      setPassword: (actingUser: string, userId: string, password: string) =>
+      setPassword: (actingUser: ActingUser, userId: string, password: string) =>
         users.post(actingUser, `${user(userId)}/password`, { password }, UserResponseSchema),
-      setAdmin: (actingUser: string, userId: string, isAdmin: boolean) =>
+      setAdmin: (actingUser: ActingUser, userId: string, isAdmin: boolean) =>
         users.post(actingUser, `${user(userId)}/admin`, { isAdmin }, UserResponseSchema),
     },
 
     grants: {
       list: (
-        actingUser: string,
+        actingUser: ActingUser,
         filters: PageQuery & { user?: string; client?: string; status?: string },
       ) => grants.get(actingUser, `/grants${query(filters)}`, page(GrantSchema)),
-      consents: (actingUser: string, filters: PageQuery & { user?: string; client?: string }) =>
+      consents: (actingUser: ActingUser, filters: PageQuery & { user?: string; client?: string }) =>
         grants.get(actingUser, `/consents${query(filters)}`, page(ConsentSchema)),
-      revoke: (actingUser: string, grantId: string) =>
+      revoke: (actingUser: ActingUser, grantId: string) =>
         grants.post(
           actingUser,
           `/grants/${segment(grantId)}/revoke`,
           {},
           z.object({ revoked: z.boolean() }),
         ),
-      revokeAll: (actingUser: string, filter: { userId?: string; clientId?: string }) =>
+      revokeAll: (actingUser: ActingUser, filter: { userId?: string; clientId?: string }) =>
         grants.post(actingUser, "/grants/revoke", filter, RevocationSchema),
     },
 
     keys: {
-      list: (actingUser: string) =>
+      list: (actingUser: ActingUser) =>
         keys.get(actingUser, "", z.object({ items: z.array(SigningKeySchema) })),
-      rotate: (actingUser: string) =>
+      rotate: (actingUser: ActingUser) =>
         keys.post(actingUser, "/rotate", {}, z.object({ kid: z.string() })),
     },
 
     audit: {
-      authServer: (actingUser: string, filters: AuditQuery) =>
+      authServer: (actingUser: ActingUser, filters: AuditQuery) =>
         audit.get(actingUser, query(filters), auditPage(AuthAuditEventSchema)),
       /** The MCP server cannot know who is acting: only an admin page may call this (see requireAdmin). */
       mcpServer: async (filters: AuditQuery): Promise<ApiOutcome<AuditPage<McpAuditEvent>>> => {
@@ -366,6 +380,9 @@ async function outcome<T>(
     return { ok: true, value: body.data };
   }
   const error = await readError(response);
+  if (isSessionEnded(response.status, error?.error)) {
+    return { ok: false, status: 401, error: "session_ended", description: "" };
+  }
   if (
     response.status === 400 ||
     response.status === 403 ||

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { adminAccess } from "./console-access";
 
-const person = { userId: "u1", email: "a@example.com", name: "A", csrfSecret: "x".repeat(43) };
+const person = {
+  userId: "u1",
+  email: "a@example.com",
+  name: "A",
+  csrfSecret: "x".repeat(43),
+  sessionEpoch: 0,
+};
 
 describe("who may open the admin console", () => {
   it("sends a signed-out visitor to sign in", () => {

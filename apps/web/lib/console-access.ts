@@ -2,7 +2,7 @@
 import { forbidden, notFound, redirect } from "next/navigation";
 import type { ApiOutcome } from "./admin-api";
 import { InternalApiError } from "./internal-api";
-import { currentSession } from "./request-context";
+import { currentSession, sessionEndedPath } from "./request-context";
 import { signInPath } from "./return-path";
 import type { Session } from "./session";
 
@@ -36,12 +36,15 @@ export async function requireSignedIn(path: string): Promise<Session> {
 
 /**
  * The value of a read the page cannot do without. The auth-server re-checks the acting user on every
- * call: a person whose admin role (or account) was removed after signing in gets the 403 page. A
- * filter or page link the API refuses as malformed (a cursor it never issued, an over-long id) names
- * no page either: the 404 page, as for an unknown id, never a 500 (Next has no 400 page to render).
+ * call: a person whose admin role (or account) was removed after signing in gets the 403 page, and a
+ * session that a password reset, a disable or "sign out everywhere" ended is signed out and sent to
+ * sign in again. A filter or page link the API refuses as malformed (a cursor it never issued, an
+ * over-long id) names no page either: the 404 page, as for an unknown id, never a 500 (Next has no
+ * 400 page to render).
  */
-export function expectOk<T>(outcome: ApiOutcome<T>, what: string): T {
+export async function expectOk<T>(outcome: ApiOutcome<T>, what: string): Promise<T> {
   if (outcome.ok) return outcome.value;
+  if (outcome.status === 401) redirect(await sessionEndedPath({ next: true }));
   if (outcome.status === 403) forbidden();
   if (outcome.status === 404 || outcome.status === 400) notFound();
   throw new InternalApiError(`${what}: ${outcome.status} ${outcome.error}`, outcome.status);

@@ -15,7 +15,7 @@ import {
 } from "./flash";
 import { FORGED_FORM_MESSAGE, plainText, seeOther, UNAVAILABLE_MESSAGE } from "./form-responses";
 import { InternalApiError } from "./internal-api";
-import { currentSession, sessionKey } from "./request-context";
+import { currentSession, endSession, sessionKey } from "./request-context";
 import { signInPath } from "./return-path";
 import type { Session } from "./session";
 
@@ -82,6 +82,11 @@ export async function handleConsoleForm(
     return seeOther(await options.perform({ session, action, target, form, flash }));
   } catch (error) {
     if (error instanceof ForbiddenByApi) return plainText(403, FORBIDDEN_MESSAGE);
+    if (error instanceof SessionEndedByApi) {
+      // A password reset, a disable or "sign out everywhere" ended this session: the cookie goes too.
+      await endSession();
+      return seeOther(signInPath(options.returnPath));
+    }
     if (!(error instanceof InternalApiError)) throw error;
     console.error(error);
     return plainText(502, UNAVAILABLE_MESSAGE);
@@ -96,12 +101,21 @@ export class ForbiddenByApi extends Error {
   }
 }
 
+/** The auth-server refused the session itself (`session_ended`): sign out, then sign in again. */
+export class SessionEndedByApi extends Error {
+  constructor() {
+    super("the internal API refused the session: it has ended");
+    this.name = "SessionEndedByApi";
+  }
+}
+
 /**
  * The words for a refusal the person can act on. The auth-server's description is our own server's
  * text about our own records; it is shown as React text, never as markup.
  */
 export function refusalMessage(refusal: ApiRefusal, fallback: string): string {
   if (refusal.status === 403) throw new ForbiddenByApi();
+  if (refusal.status === 401) throw new SessionEndedByApi();
   return refusal.description ? `${fallback} ${refusal.description}` : fallback;
 }
 

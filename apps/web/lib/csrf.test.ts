@@ -23,6 +23,17 @@ describe("CSRF tokens", () => {
     expect(isValidCsrfToken(secret, consent, csrfToken(secret, { form: "sign-out" }))).toBe(false);
   });
 
+  it("keeps the session-ended link apart from the sign-out form (a printed link cannot forge a sign-out, nor the reverse)", () => {
+    const ended = { form: "session-ended" } as const;
+    const signOut = { form: "sign-out" } as const;
+    expect(isValidCsrfToken(secret, ended, csrfToken(secret, ended))).toBe(true);
+    expect(isValidCsrfToken(secret, ended, csrfToken(secret, signOut))).toBe(false);
+    expect(isValidCsrfToken(secret, signOut, csrfToken(secret, ended))).toBe(false);
+    expect(
+      isValidCsrfToken("another-session-secret-0123456789abcd", ended, csrfToken(secret, ended)),
+    ).toBe(false);
+  });
+
   it("rejects a missing, empty, truncated or non-string token", () => {
     const token = csrfToken(secret, consent);
     for (const presented of [undefined, null, "", token.slice(0, -1), `${token}x`, 42]) {

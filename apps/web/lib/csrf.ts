@@ -10,6 +10,11 @@ export type CsrfPurpose =
   | { form: "consent"; interactionId: string }
   | { form: "sign-out" }
   /**
+   * The link to /session-ended, printed only when the auth-server refused this session: without it
+   * any site could link there and sign the person out.
+   */
+  | { form: "session-ended" }
+  /**
    * A console or connected-apps form: `endpoint` is the path it posts to, `action` names what it
    * does there, `target` what it does it to. Both "create" forms say `create new`; the endpoint is
    * what keeps a token printed on the new-client page from creating a user.
@@ -22,6 +27,8 @@ function purposeLabel(purpose: CsrfPurpose): string {
       return `consent\u0000${purpose.interactionId}`;
     case "sign-out":
       return "sign-out";
+    case "session-ended":
+      return "session-ended";
     case "action":
       return `action\u0000${purpose.endpoint}\u0000${purpose.action}\u0000${purpose.target}`;
   }

@@ -1,5 +1,10 @@
 // The internal API client against a real HTTP server on loopback that answers as docs/internal-api.md says.
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createInternalApiClient, InternalApiError } from "./internal-api";
@@ -8,6 +13,7 @@ interface RecordedRequest {
   method: string;
   path: string;
   authorization: string | undefined;
+  headers: IncomingHttpHeaders;
   body: string;
 }
 
@@ -25,6 +31,7 @@ const server = createServer(async (incoming: IncomingMessage, response: ServerRe
     method: incoming.method ?? "",
     path: incoming.url ?? "",
     authorization: incoming.headers.authorization,
+    headers: incoming.headers,
     body,
   };
   requests.push(request);
@@ -76,6 +83,12 @@ const INTERACTION = {
   consentRemembered: false,
 };
 
+/** A browser's binding for an interaction, as the consent page derives it (43 base64url characters). */
+const BINDING = "b".repeat(43);
+/** The consent page shown signed out, and signed in. */
+const VIEW = { browserBinding: BINDING };
+const SIGNED_IN = { browserBinding: BINDING, actingUser: { userId: "user-1", sessionEpoch: 2 } };
+
 let clock = 0;
 function client() {
   return createInternalApiClient({
@@ -105,7 +118,7 @@ beforeEach(() => {
 describe("internal API client", () => {
   it("gets a client-credentials token for the internal resource with client_secret_basic", async () => {
     handler = (_, response) => sendJson(response, 200, INTERACTION);
-    await client().interaction("abc123");
+    await client().interaction("abc123", VIEW);
     const [tokenRequest, apiRequest] = requests;
     expect(tokenRequest?.method).toBe("POST");
     expect(Object.fromEntries(new URLSearchParams(tokenRequest?.body))).toEqual({
@@ -127,11 +140,11 @@ describe("internal API client", () => {
   it("reuses the token until shortly before it expires", async () => {
     handler = (_, response) => sendJson(response, 200, INTERACTION);
     const api = client();
-    await api.interaction("abc123");
+    await api.interaction("abc123", VIEW);
     clock = 500_000;
-    await api.interaction("abc123");
+    await api.interaction("abc123", VIEW);
     clock = 580_000;
-    await api.interaction("abc123");
+    await api.interaction("abc123", VIEW);
     expect(requests.map((request) => request.authorization?.split(" ")[0])).toEqual([
       "Basic",
       "Bearer",
@@ -144,7 +157,7 @@ describe("internal API client", () => {
   it("shares one token request between concurrent calls", async () => {
     handler = (_, response) => sendJson(response, 200, INTERACTION);
     const api = client();
-    await Promise.all([api.interaction("abc123"), api.interaction("abc123")]);
+    await Promise.all([api.interaction("abc123", VIEW), api.interaction("abc123", VIEW)]);
     expect(requests.filter((request) => request.path === "/token")).toHaveLength(1);
   });
 
@@ -153,20 +166,20 @@ describe("internal API client", () => {
       request.authorization === "Bearer token-1"
         ? sendJson(response, 401, { error: "invalid_token" }, { "WWW-Authenticate": "Bearer" })
         : sendJson(response, 200, INTERACTION);
-    const result = await client().interaction("abc123", "user-1");
+    const result = await client().interaction("abc123", SIGNED_IN);
     expect(result).toEqual({ status: "found", interaction: INTERACTION });
     expect(requests.map((request) => request.path)).toEqual([
       "/token",
-      "/internal/interactions/abc123?user=user-1",
+      "/internal/interactions/abc123",
       "/token",
-      "/internal/interactions/abc123?user=user-1",
+      "/internal/interactions/abc123",
     ]);
   });
 
   it("gives up after the second rejected token instead of looping", async () => {
     handler = (_, response) =>
       sendJson(response, 401, { error: "invalid_token" }, { "WWW-Authenticate": "Bearer" });
-    await expect(client().interaction("abc123")).rejects.toBeInstanceOf(InternalApiError);
+    await expect(client().interaction("abc123", VIEW)).rejects.toBeInstanceOf(InternalApiError);
     expect(requests).toHaveLength(4);
   });
 
@@ -176,7 +189,13 @@ describe("internal API client", () => {
       const { password } = JSON.parse(request.body) as { password: string };
       if (password === "right") {
         return sendJson(response, 200, {
-          user: { id: "u1", email: "demo@example.com", name: "Demo", isAdmin: true },
+          user: {
+            id: "u1",
+            email: "demo@example.com",
+            name: "Demo",
+            isAdmin: true,
+            sessionEpoch: 4,
+          },
         });
       }
       if (password === "wrong") return sendJson(response, 401, { error: "invalid_credentials" });
@@ -184,7 +203,7 @@ describe("internal API client", () => {
     };
     expect(await api.login({ email: "demo@example.com", password: "right" })).toEqual({
       status: "signed-in",
-      user: { id: "u1", email: "demo@example.com", name: "Demo", isAdmin: true },
+      user: { id: "u1", email: "demo@example.com", name: "Demo", isAdmin: true, sessionEpoch: 4 },
     });
     // A password refused is a 401 without a Bearer challenge: no token retry.
     expect(await api.login({ email: "demo@example.com", password: "wrong" })).toEqual({
@@ -217,12 +236,12 @@ describe("internal API client", () => {
         200,
         request.path.startsWith("/internal/interactions/https") ? remembered : INTERACTION,
       );
-    const loopback = await api.interaction("abc123", "user-1");
+    const loopback = await api.interaction("abc123", SIGNED_IN);
     expect(loopback.status === "found" && loopback.interaction).toMatchObject({
       previouslyApproved: true,
       consentRemembered: false,
     });
-    const https = await api.interaction("https-1", "user-1");
+    const https = await api.interaction("https-1", SIGNED_IN);
     expect(https.status === "found" && https.interaction).toMatchObject({
       previouslyApproved: true,
       consentRemembered: true,
@@ -232,7 +251,7 @@ describe("internal API client", () => {
   it("refuses an interaction that does not say whether the user approved it before", async () => {
     const { previouslyApproved: _, ...withoutPreviousApproval } = INTERACTION;
     handler = (_, response) => sendJson(response, 200, withoutPreviousApproval);
-    await expect(client().interaction("abc123", "user-1")).rejects.toThrowError(
+    await expect(client().interaction("abc123", SIGNED_IN)).rejects.toThrowError(
       /does not match the contract/,
     );
   });
@@ -243,19 +262,19 @@ describe("internal API client", () => {
       request.path.startsWith("/internal/interactions/gone")
         ? sendJson(response, 410, { error: "interaction_expired" })
         : sendJson(response, 404, { error: "unknown_interaction" });
-    expect(await api.interaction("nope")).toEqual({ status: "unknown" });
-    expect(await api.interaction("gone")).toEqual({ status: "expired" });
-    expect(await api.decideConsent("nope", "u1", "allow")).toEqual({ status: "unknown" });
-    expect(await api.decideConsent("gone", "u1", "deny")).toEqual({ status: "expired" });
+    expect(await api.interaction("nope", VIEW)).toEqual({ status: "unknown" });
+    expect(await api.interaction("gone", VIEW)).toEqual({ status: "expired" });
+    expect(await api.decideConsent("nope", SIGNED_IN, "allow")).toEqual({ status: "unknown" });
+    expect(await api.decideConsent("gone", SIGNED_IN, "deny")).toEqual({ status: "expired" });
   });
 
   it("reports a signed-in user the auth-server no longer accepts", async () => {
     handler = (_, response) =>
-      sendJson(response, 400, {
-        error: "invalid_request",
-        error_description: "unknown or disabled user",
+      sendJson(response, 403, {
+        error: "forbidden",
+        error_description: "the acting user may not do this: unknown or disabled user",
       });
-    expect(await client().interaction("abc123", "deleted-user")).toEqual({
+    expect(await client().interaction("abc123", SIGNED_IN)).toEqual({
       status: "user-refused",
     });
   });
@@ -264,7 +283,7 @@ describe("internal API client", () => {
     handler = (_, response) => sendJson(response, 200, INTERACTION);
     const api = client();
     for (const id of ["..", "../login", "a/b", "a?b", "", "x".repeat(129)]) {
-      expect(await api.interaction(id)).toEqual({ status: "unknown" });
+      expect(await api.interaction(id, VIEW)).toEqual({ status: "unknown" });
     }
     expect(requests).toEqual([]);
   });
@@ -273,17 +292,64 @@ describe("internal API client", () => {
     const redirectTo =
       "http://localhost:53682/callback?code=c&state=s&iss=http%3A%2F%2Flocalhost%3A4000";
     handler = (_, response) => sendJson(response, 200, { redirectTo });
-    expect(await client().decideConsent("abc123", "u1", "allow")).toEqual({
+    expect(await client().decideConsent("abc123", SIGNED_IN, "allow")).toEqual({
       status: "redirect",
       redirectTo,
     });
-    expect(JSON.parse(requests[1]?.body ?? "")).toEqual({ userId: "u1", decision: "allow" });
+    expect(JSON.parse(requests[1]?.body ?? "")).toEqual({ decision: "allow" });
+  });
+
+  it("sends the acting user, the session epoch and the browser binding with each consent call", async () => {
+    const api = client();
+    handler = (request, response) =>
+      request.method === "GET"
+        ? sendJson(response, 200, INTERACTION)
+        : sendJson(response, 200, { redirectTo: "https://desk.example/callback?code=c" });
+    await api.interaction("abc123", VIEW);
+    await api.interaction("abc123", SIGNED_IN);
+    await api.decideConsent("abc123", SIGNED_IN, "allow");
+    const calls = requests.filter((request) => request.path.startsWith("/internal/"));
+    expect(calls.map(({ headers }) => headers["browser-binding"])).toEqual([
+      BINDING,
+      BINDING,
+      BINDING,
+    ]);
+    // Signed out, the page names nobody; signed in, the person and the epoch of their session.
+    expect(calls.map(({ headers }) => headers["acting-user"])).toEqual([
+      undefined,
+      "user-1",
+      "user-1",
+    ]);
+    expect(calls.map(({ headers }) => headers["acting-user-session-epoch"])).toEqual([
+      undefined,
+      "2",
+      "2",
+    ]);
+  });
+
+  it("maps an ended session and another browser's consent page to their own results, without a token retry", async () => {
+    const api = client();
+    handler = (request, response) =>
+      request.headers["acting-user-session-epoch"] === "2"
+        ? sendJson(response, 401, { error: "session_ended", error_description: "sign in again" })
+        : sendJson(response, 403, { error: "wrong_browser" });
+    expect(await api.interaction("abc123", SIGNED_IN)).toEqual({ status: "session-ended" });
+    expect(await api.decideConsent("abc123", SIGNED_IN, "allow")).toEqual({
+      status: "session-ended",
+    });
+    expect(await api.interaction("abc123", VIEW)).toEqual({ status: "wrong-browser" });
+    const otherSession = { ...SIGNED_IN, actingUser: { userId: "user-1", sessionEpoch: 3 } };
+    expect(await api.decideConsent("abc123", otherSession, "allow")).toEqual({
+      status: "wrong-browser",
+    });
+    // A 401 without a Bearer challenge is about the person, not the web app's token.
+    expect(requests.filter((request) => request.path === "/token")).toHaveLength(1);
   });
 
   it("maps a refused user to a rejected consent", async () => {
     handler = (_, response) =>
-      sendJson(response, 400, { error: "invalid_request", error_description: "unknown user" });
-    expect(await client().decideConsent("abc123", "u1", "allow")).toEqual({
+      sendJson(response, 403, { error: "forbidden", error_description: "unknown user" });
+    expect(await client().decideConsent("abc123", SIGNED_IN, "allow")).toEqual({
       status: "rejected",
       description: "unknown user",
     });
@@ -291,15 +357,17 @@ describe("internal API client", () => {
 
   it("throws on answers outside the contract: 5xx, malformed bodies, an unreachable server", async () => {
     handler = (_, response) => sendJson(response, 500, { error: "server_error" });
-    await expect(client().interaction("abc123")).rejects.toThrowError(/500/);
+    await expect(client().interaction("abc123", VIEW)).rejects.toThrowError(/500/);
     handler = (_, response) => sendJson(response, 200, { ...INTERACTION, scopes: "all" });
-    await expect(client().interaction("abc123")).rejects.toBeInstanceOf(InternalApiError);
+    await expect(client().interaction("abc123", VIEW)).rejects.toBeInstanceOf(InternalApiError);
     const unreachable = createInternalApiClient({
       issuer: "http://localhost:4000",
       internalUrl: "http://127.0.0.1:1",
       clientId: "web",
       clientSecret: "secret",
     });
-    await expect(unreachable.interaction("abc123")).rejects.toThrowError(/could not be reached/);
+    await expect(unreachable.interaction("abc123", VIEW)).rejects.toThrowError(
+      /could not be reached/,
+    );
   });
 });

@@ -8,6 +8,7 @@ const UserSchema = z.object({
   email: z.string(),
   name: z.string(),
   isAdmin: z.boolean(),
+  sessionEpoch: z.number().int().nonnegative(),
 });
 
 export type SignedInUser = z.infer<typeof UserSchema>;
@@ -66,20 +67,47 @@ export type LoginResult =
   | { status: "invalid-credentials" }
   | { status: "too-many-attempts"; retryAfterSeconds: number };
 
-export type InteractionResult =
-  | { status: "found"; interaction: Interaction }
+/** What both consent calls may answer besides their own result. */
+type ConsentRefusal =
   | { status: "unknown" }
   | { status: "expired" }
-  /** The signed-in user no longer exists or was disabled (the auth-server answers 400). */
+  /** A password reset, a disable or "sign out everywhere" ended this session: sign in again. */
+  | { status: "session-ended" }
+  /** Another browser opened this consent page first (docs/internal-api.md "The browser binding"). */
+  | { status: "wrong-browser" };
+
+export type InteractionResult =
+  | { status: "found"; interaction: Interaction }
+  | ConsentRefusal
+  /** The signed-in user no longer exists or was disabled (the auth-server answers 403). */
   | { status: "user-refused" };
 
 export type ConsentDecision = "allow" | "deny";
 
 export type ConsentResult =
   | { status: "redirect"; redirectTo: string }
-  | { status: "unknown" }
-  | { status: "expired" }
+  | ConsentRefusal
   | { status: "rejected"; description: string };
+
+/**
+ * The signed-in person a call is made for: the session carries both, and the auth-server refuses the
+ * call when the epoch is no longer the person's (docs/internal-api.md "The acting user").
+ */
+export interface ActingUser {
+  userId: string;
+  sessionEpoch: number;
+}
+
+/** What the consent calls send: this browser's binding for the interaction, and who is signed in. */
+export interface ConsentCaller {
+  browserBinding: string;
+  actingUser?: ActingUser;
+}
+
+/** The auth-server's answer when the person's session epoch is not current. */
+export function isSessionEnded(status: number, error: string | undefined): boolean {
+  return status === 401 && error === "session_ended";
+}
 
 /** Anything the contract does not describe: the auth-server is down, misconfigured or changed. */
 export class InternalApiError extends Error {
@@ -106,8 +134,12 @@ export interface InternalApiOptions {
 
 export interface InternalApiClient {
   login(input: { email: string; password: string; clientAddress?: string }): Promise<LoginResult>;
-  interaction(id: string, userId?: string): Promise<InteractionResult>;
-  decideConsent(id: string, userId: string, decision: ConsentDecision): Promise<ConsentResult>;
+  interaction(id: string, caller: ConsentCaller): Promise<InteractionResult>;
+  decideConsent(
+    id: string,
+    caller: ConsentCaller & { actingUser: ActingUser },
+    decision: ConsentDecision,
+  ): Promise<ConsentResult>;
 }
 
 /** Renew the cached token this long before it expires, so a call never carries a dying token. */
@@ -115,6 +147,10 @@ const TOKEN_RENEWAL_MARGIN_MS = 30_000;
 
 /** Interaction ids are opaque, but only this alphabet may reach a URL path (no `..`, no `/`). */
 const INTERACTION_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+export function isInteractionId(id: string): boolean {
+  return INTERACTION_ID.test(id);
+}
 
 /** RFC 6749 §2.3.1: client_secret_basic form-encodes the id and secret before base64. */
 function basicAuthorization(clientId: string, clientSecret: string): string {
@@ -132,7 +168,9 @@ export interface BearerCall {
   method: "GET" | "POST" | "DELETE";
   body?: unknown;
   /** The signed-in person the call acts for (docs/internal-api.md "The acting user"). */
-  actingUser?: string;
+  actingUser?: ActingUser;
+  /** The consent page's browser binding (docs/internal-api.md "The browser binding"). */
+  browserBinding?: string;
 }
 
 /**
@@ -202,7 +240,13 @@ export function createBearerTransport(options: InternalApiOptions): BearerTransp
         headers: {
           Authorization: `Bearer ${token}`,
           Accept: "application/json",
-          ...(init.actingUser === undefined ? {} : { "Acting-User": init.actingUser }),
+          ...(init.actingUser === undefined
+            ? {}
+            : {
+                "Acting-User": init.actingUser.userId,
+                "Acting-User-Session-Epoch": String(init.actingUser.sessionEpoch),
+              }),
+          ...(init.browserBinding === undefined ? {} : { "Browser-Binding": init.browserBinding }),
           ...(init.body === undefined ? {} : { "Content-Type": "application/json" }),
         },
         ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
@@ -265,10 +309,13 @@ export function createInternalApiClient(
       throw unexpected(response, error);
     },
 
-    async interaction(id, userId) {
+    async interaction(id, { browserBinding, actingUser }) {
       if (!INTERACTION_ID.test(id)) return { status: "unknown" };
-      const query = userId ? `?${new URLSearchParams({ user: userId })}` : "";
-      const response = await call(`/internal/interactions/${id}${query}`, { method: "GET" });
+      const response = await call(`/internal/interactions/${id}`, {
+        method: "GET",
+        browserBinding,
+        ...(actingUser ? { actingUser } : {}),
+      });
       if (response.status === 200) {
         const body = InteractionSchema.safeParse(await readJson(response));
         if (!body.success)
@@ -276,17 +323,21 @@ export function createInternalApiClient(
         return { status: "found", interaction: body.data };
       }
       const error = await errorCode(response);
-      if (response.status === 404) return { status: "unknown" };
-      if (response.status === 410) return { status: "expired" };
-      if (response.status === 400 && userId) return { status: "user-refused" };
+      const refusal = consentRefusal(response.status, error);
+      if (refusal) return refusal;
+      if (response.status === 403 && error === "forbidden" && actingUser) {
+        return { status: "user-refused" };
+      }
       throw unexpected(response, error);
     },
 
-    async decideConsent(id, userId, decision) {
+    async decideConsent(id, { browserBinding, actingUser }, decision) {
       if (!INTERACTION_ID.test(id)) return { status: "unknown" };
       const response = await call(`/internal/interactions/${id}/consent`, {
         method: "POST",
-        body: { userId, decision },
+        body: { decision },
+        browserBinding,
+        actingUser,
       });
       if (response.status === 200) {
         const body = z.object({ redirectTo: z.url() }).safeParse(await readJson(response));
@@ -294,14 +345,22 @@ export function createInternalApiClient(
         return { status: "redirect", redirectTo: body.data.redirectTo };
       }
       const error = await readError(response);
-      if (response.status === 404) return { status: "unknown" };
-      if (response.status === 410) return { status: "expired" };
-      if (response.status === 400) {
+      const refusal = consentRefusal(response.status, error?.error);
+      if (refusal) return refusal;
+      if (response.status === 400 || (response.status === 403 && error?.error === "forbidden")) {
         return { status: "rejected", description: error?.error_description ?? error?.error ?? "" };
       }
       throw unexpected(response, error?.error);
     },
   };
+}
+
+function consentRefusal(status: number, error: string | undefined): ConsentRefusal | undefined {
+  if (status === 404) return { status: "unknown" };
+  if (status === 410) return { status: "expired" };
+  if (isSessionEnded(status, error)) return { status: "session-ended" };
+  if (status === 403 && error === "wrong_browser") return { status: "wrong-browser" };
+  return undefined;
 }
 
 /**

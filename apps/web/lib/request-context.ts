@@ -1,14 +1,18 @@
 // Server-side glue between Next.js requests and the pure modules: the session cookie, the API client.
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { type AdminApiClient, createAdminApiClient } from "./admin-api";
 import { webConfig } from "./config";
+import { bindingCookieName, interactionBinding, isBindingSecret } from "./consent-binding";
+import { csrfToken } from "./csrf";
 import {
   type BearerTransport,
+  type ConsentCaller,
   createBearerTransport,
   createInternalApiClient,
   type InternalApiClient,
   type SignedInUser,
 } from "./internal-api";
+import { REQUEST_PATH_HEADER } from "./return-path";
 import {
   deriveSessionKey,
   newCsrfSecret,
@@ -47,6 +51,7 @@ export async function startSession(user: SignedInUser): Promise<void> {
       name: user.name,
       isAdmin: user.isAdmin,
       csrfSecret: newCsrfSecret(),
+      sessionEpoch: user.sessionEpoch,
     },
     sessionKey(),
   );
@@ -57,6 +62,39 @@ export async function startSession(user: SignedInUser): Promise<void> {
 export async function endSession(): Promise<void> {
   const { webUrl } = webConfig();
   (await cookies()).set(sessionCookieName(webUrl), "", sessionCookieOptions(webUrl, 0));
+}
+
+/**
+ * Where a page sends a person whose session the auth-server refused (`session_ended`): the
+ * /session-ended route clears the cookie, which a page cannot do while it renders, then the login
+ * page, then back here. The token keeps any other site from using that route to sign people out.
+ */
+export async function sessionEndedPath(returnTo: { interaction: string } | { next: true }) {
+  const session = await currentSession();
+  const query = new URLSearchParams();
+  if (session) query.set("token", csrfToken(session.csrfSecret, { form: "session-ended" }));
+  if ("interaction" in returnTo) query.set("interaction", returnTo.interaction);
+  else {
+    const path = (await headers()).get(REQUEST_PATH_HEADER);
+    if (path) query.set("next", path);
+  }
+  return `/session-ended?${query}`;
+}
+
+/**
+ * What the consent calls send: this browser's binding for the interaction (proxy.ts set the cookie
+ * on the first view) and, signed in, the person. Undefined without a binding cookie.
+ */
+export async function consentCaller(
+  interactionId: string,
+  session: Session | undefined,
+): Promise<ConsentCaller | undefined> {
+  const secret = (await cookies()).get(bindingCookieName(webConfig().webUrl))?.value;
+  if (!isBindingSecret(secret)) return undefined;
+  return {
+    browserBinding: interactionBinding(secret, interactionId),
+    ...(session ? { actingUser: session } : {}),
+  };
 }
 
 let cachedTransport: BearerTransport | undefined;

@@ -1,5 +1,11 @@
 // Where the login page sends a person back to after a plain sign-in (not an authorization request).
 
+/**
+ * The request header proxy.ts sets to the page's path and query, for the way back after a session the
+ * auth-server refused; it overwrites whatever the browser sent under that name.
+ */
+export const REQUEST_PATH_HEADER = "x-web-request-path";
+
 /** The pages a sign-in may return to; anything else lands on the home page. */
 const RETURNABLE_PREFIXES = ["/admin", "/account"] as const;
 

@@ -1,3 +1,4 @@
+import { EncryptJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import {
   deriveSessionKey,
@@ -17,6 +18,7 @@ const session: Session = {
   name: "Demo <Admin>",
   isAdmin: true,
   csrfSecret: newCsrfSecret(),
+  sessionEpoch: 3,
 };
 
 describe("session cookie", () => {
@@ -68,6 +70,22 @@ describe("session cookie", () => {
     for (const value of [undefined, "", "not-a-jwe", unsecured]) {
       expect(await openSession(value, key)).toBeUndefined();
     }
+  });
+
+  it("treats a cookie sealed without a session epoch as signed out (nothing could ever end it)", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const withoutEpoch = await new EncryptJWT({
+      email: session.email,
+      name: session.name,
+      admin: session.isAdmin,
+      csrf: session.csrfSecret,
+    })
+      .setProtectedHeader({ alg: "dir", enc: "A256GCM", typ: "session+jwt" })
+      .setSubject(session.userId)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 60)
+      .encrypt(key);
+    expect(await openSession(withoutEpoch, key)).toBeUndefined();
   });
 
   it("derives a 256-bit key that depends on the secret", () => {

@@ -13,6 +13,12 @@ export interface Session {
   isAdmin: boolean;
   /** A random secret from which each form's CSRF token is derived (see csrf.ts). */
   csrfSecret: string;
+  /**
+   * The person's session epoch at sign-in, sent with every internal API call made for them: a
+   * password reset, a disable or "sign out everywhere" raises it, and the auth-server then refuses
+   * this session (docs/internal-api.md "The acting user").
+   */
+  sessionEpoch: number;
 }
 
 const SessionClaimsSchema = z.object({
@@ -21,6 +27,9 @@ const SessionClaimsSchema = z.object({
   name: z.string(),
   admin: z.boolean(),
   csrf: z.string().min(32),
+  // Required: a cookie sealed before epochs existed counts as signed out, not as a session that
+  // nothing could ever end.
+  epoch: z.number().int().nonnegative(),
 });
 
 /**
@@ -48,6 +57,7 @@ export async function sealSession(
     name: session.name,
     admin: session.isAdmin,
     csrf: session.csrfSecret,
+    epoch: session.sessionEpoch,
   })
     .setProtectedHeader({ alg: "dir", enc: "A256GCM", typ: "session+jwt" })
     .setSubject(session.userId)
@@ -82,6 +92,7 @@ export async function openSession(
       name: claims.data.name,
       isAdmin: claims.data.admin,
       csrfSecret: claims.data.csrf,
+      sessionEpoch: claims.data.epoch,
     };
   } catch {
     return undefined;

@@ -1,20 +1,24 @@
-// /internal/account: the apps connected to a signed-in person's account, and revoking one
-// (docs/internal-api.md "Connected apps").
+// /internal/account: the apps connected to a signed-in person's account, revoking one, and ending
+// every web session of the person (docs/internal-api.md "Connected apps", "Sign out everywhere").
 import { describeScopes } from "@repo/scopes";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AuthServer } from "../server-context";
+import { recordAuditEvent } from "../store/audit";
 import { findClient } from "../store/clients";
 import { findConsents } from "../store/consents";
 import { findLiveGrants, lastGrantUseByClient } from "../store/grants";
+import { raiseSessionEpoch } from "../store/users";
 import { type ActingUserVariables, requireActingUser } from "./acting-user";
 import { parseJsonBody } from "./internal-error";
 import { isoTime } from "./pagination";
-import { revokeAccess } from "./revocation";
+import { forgetConsents, revokeAccess } from "./revocation";
 
 export const RevokeConnectedAppRequest = z.strictObject({
   clientId: z.string().min(1).max(2048),
 });
+
+export const SignOutEverywhereRequest = z.strictObject({});
 
 interface ConnectedApp {
   clientId: string;
@@ -117,6 +121,39 @@ export function accountRoutes(server: AuthServer): Hono<{ Variables: ActingUserV
     );
     c.header("Cache-Control", "no-store");
     return c.json({ clientId, ...outcome });
+  });
+
+  // The person asked to end their *sessions*: every web session (the asking one included, so the
+  // answer carries no new epoch to go on with) and the remembered consents a stolen session could
+  // have used to approve without a click. Their apps' grants stay: ending those is the Disconnect
+  // button beside each app, and an app used every day should not stop working because its owner
+  // signed out of a borrowed computer.
+  routes.post("/sign-out-everywhere", async (c) => {
+    const user = c.get("actingUser");
+    await parseJsonBody(c, SignOutEverywhereRequest);
+    const now = server.clock();
+    const outcome = server.db.transaction((tx) => {
+      const removedConsents = forgetConsents(
+        tx,
+        { userId: user.id },
+        { reason: "signed out everywhere", actorUserId: user.id, now },
+      );
+      const raised = raiseSessionEpoch(tx, user.id);
+      recordAuditEvent(
+        tx,
+        {
+          event: "user.signed_out_everywhere",
+          outcome: "success",
+          subject: user.id,
+          actorUserId: user.id,
+          details: { removedConsents, sessionEpoch: raised?.sessionEpoch },
+        },
+        now,
+      );
+      return { removedConsents };
+    });
+    c.header("Cache-Control", "no-store");
+    return c.json(outcome);
   });
 
   return routes;

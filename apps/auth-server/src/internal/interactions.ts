@@ -3,28 +3,36 @@
 import { randomUUID } from "node:crypto";
 import { describeScopes, satisfiesAll } from "@repo/scopes";
 import { isLoopbackUrl } from "@repo/server-kit";
+import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
 import { authorizationResponseUri } from "../oauth/authorize";
-import { randomSecret, secretDigest } from "../security/secrets";
+import { randomSecret, secretDigest, secretMatchesDigest } from "../security/secrets";
 import type { AuthServer } from "../server-context";
 import { recordAuditEvent } from "../store/audit";
 import { findClient } from "../store/clients";
 import { findConsent, grantConsent } from "../store/consents";
 import { insertAuthorizationCode } from "../store/grants";
 import {
+  bindInteractionToBrowser,
   completeInteraction,
   findInteraction,
   type InteractionRecord,
 } from "../store/interactions";
-import { findUserById } from "../store/users";
+import type { UserRecord } from "../store/users";
+import { hasActingUser, resolveActingUser } from "./acting-user";
 import { InternalApiError, readJsonBody } from "./internal-error";
 
 /** RFC 6749 §4.1.2 recommends at most ten minutes; a person's app redeems a code within seconds. */
 export const AUTHORIZATION_CODE_LIFETIME_SECONDS = 60;
 
+/** The value the web app derived for this interaction from its browser's binding cookie. */
+export const BROWSER_BINDING_HEADER = "Browser-Binding";
+/** 256 bits or more, base64url: the web app sends an HMAC-SHA-256, 43 characters. */
+const BrowserBinding = z.string().regex(/^[A-Za-z0-9_-]{43,128}$/);
+
+/** The person is the acting user (acting-user.ts); the body carries only the decision. */
 export const ConsentDecision = z.object({
-  userId: z.string().min(1).max(100),
   decision: z.enum(["allow", "deny"]),
 });
 
@@ -58,12 +66,63 @@ function activeClient(server: AuthServer, clientId: string) {
   return client;
 }
 
-function activeUser(server: AuthServer, userId: string) {
-  const user = findUserById(server.db, userId);
-  if (!user || user.disabledAt !== null) {
-    throw new InternalApiError("invalid_request", "unknown or disabled user", 400);
+function presentedBinding(c: Context): string {
+  const binding = BrowserBinding.safeParse(c.req.header(BROWSER_BINDING_HEADER));
+  if (!binding.success) {
+    throw new InternalApiError(
+      "invalid_request",
+      `the ${BROWSER_BINDING_HEADER} header must carry this browser's binding for the consent page`,
+      400,
+    );
   }
-  return user;
+  return binding.data;
+}
+
+/**
+ * A consent link that leaks (a screenshot, a shared screen, a proxy log, a link pasted into a chat)
+ * must not be completed from another browser, not even one signed in as the same person. The first
+ * view binds the interaction to the browser that showed it; later views and the decision must come
+ * from that browser. Only a digest is stored, as for client secrets.
+ */
+function requireSameBrowser(
+  server: AuthServer,
+  c: Context,
+  interaction: InteractionRecord,
+  user: UserRecord | undefined,
+  step: "view" | "decision",
+): void {
+  const binding = presentedBinding(c);
+  // A decision never binds: it must follow a view of the consent page in the same browser.
+  if (
+    step === "view" &&
+    interaction.browserBinding === null &&
+    bindInteractionToBrowser(server.db, interaction.id, secretDigest(binding))
+  ) {
+    return;
+  }
+  // Read again: a racing first view in another browser may have bound it since we loaded it.
+  const stored = findInteraction(server.db, interaction.id)?.browserBinding ?? null;
+  if (secretMatchesDigest(binding, stored)) return;
+  recordAuditEvent(
+    server.db,
+    {
+      event: "consent.refused",
+      outcome: "failure",
+      clientId: interaction.clientId,
+      subject: user?.id,
+      actorUserId: user?.id,
+      details: {
+        step,
+        reason: stored === null ? "the consent page was never shown" : "another browser",
+      },
+    },
+    server.clock(),
+  );
+  throw new InternalApiError(
+    "wrong_browser",
+    "this authorization request was opened in another browser and can be completed only there",
+    403,
+  );
 }
 
 export function interactionRoutes(server: AuthServer): Hono {
@@ -73,13 +132,17 @@ export function interactionRoutes(server: AuthServer): Hono {
     const now = server.clock();
     const interaction = pendingInteraction(server, c.req.param("id"), now);
     const client = activeClient(server, interaction.clientId);
+    // Signed out, the page is shown only to send the person to sign in; signed in, the session must
+    // be current (a reset or "sign out everywhere" ended it) before remembered consent counts.
+    const user = hasActingUser(c)
+      ? resolveActingUser(server, c, { requireAdmin: false })
+      : undefined;
+    requireSameBrowser(server, c, interaction, user, "view");
     const resource = server.resources.find((entry) => entry.identifier === interaction.resource);
-    const userId = c.req.query("user");
     const redirect = new URL(interaction.redirectUri);
     const loopbackRedirect = isLoopbackUrl(redirect);
     let previouslyApproved = false;
-    if (userId !== undefined) {
-      const user = activeUser(server, userId);
+    if (user !== undefined) {
       const consent = findConsent(server.db, {
         userId: user.id,
         clientId: client.clientId,
@@ -126,14 +189,15 @@ export function interactionRoutes(server: AuthServer): Hono {
     if (!body.success) {
       throw new InternalApiError(
         "invalid_request",
-        'userId and decision ("allow" or "deny") are required',
+        'a decision ("allow" or "deny") is required',
         400,
       );
     }
     const now = server.clock();
     const interaction = pendingInteraction(server, c.req.param("id"), now);
     activeClient(server, interaction.clientId);
-    const user = activeUser(server, body.data.userId);
+    const user = resolveActingUser(server, c, { requireAdmin: false });
+    requireSameBrowser(server, c, interaction, user, "decision");
     const { issuer } = server.config;
 
     const redirectTo = server.db.transaction((tx) => {

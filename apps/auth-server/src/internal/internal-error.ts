@@ -10,6 +10,10 @@ export type InternalErrorCode =
   | "unknown_interaction"
   | "interaction_expired"
   | "forbidden"
+  /** The web session's epoch is not the person's current one: sign in again (acting-user.ts). */
+  | "session_ended"
+  /** The consent page was first opened in another browser (interactions.ts). */
+  | "wrong_browser"
   | "not_found"
   | "conflict";
 

@@ -84,7 +84,15 @@ export function loginRoute(server: AuthServer) {
     );
     c.header("Cache-Control", "no-store");
     return c.json({
-      user: { id: user.id, email: user.email, name: user.displayName, isAdmin: user.isAdmin },
+      user: {
+        id: user.id,
+        email: user.email,
+        name: user.displayName,
+        isAdmin: user.isAdmin,
+        // The web app keeps it in the session and sends it with every call it makes for the person
+        // (acting-user.ts): raising it ends every session signed in before.
+        sessionEpoch: user.sessionEpoch,
+      },
     });
   };
 }

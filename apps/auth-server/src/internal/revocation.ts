@@ -2,7 +2,7 @@
 // deny-listed) and, where asked, the remembered consents. Shared by connected apps and the admin API.
 import type { Executor } from "../db/database";
 import { recordAuditEvent } from "../store/audit";
-import { deleteConsents } from "../store/consents";
+import { type ConsentFilter, deleteConsents } from "../store/consents";
 import { type GrantFilter, revokeLiveGrants } from "../store/grants";
 
 export interface RevocationOutcome {
@@ -32,7 +32,21 @@ export function revokeAccess(
       now,
     );
   }
-  const removed = options.removeConsents ? deleteConsents(tx, filter) : [];
+  const removedConsents = options.removeConsents ? forgetConsents(tx, filter, options) : 0;
+  return { revokedGrants: revoked.length, removedConsents };
+}
+
+/**
+ * Forgets remembered consents, so the next request shows the consent screen again; one audit row
+ * each. Call inside the transaction of the change it belongs to.
+ */
+export function forgetConsents(
+  tx: Executor,
+  filter: ConsentFilter,
+  options: { reason: string; actorUserId: string; now: Date },
+): number {
+  const { reason, actorUserId, now } = options;
+  const removed = deleteConsents(tx, filter);
   for (const consent of removed) {
     recordAuditEvent(
       tx,
@@ -47,5 +61,5 @@ export function revokeAccess(
       now,
     );
   }
-  return { revokedGrants: revoked.length, removedConsents: removed.length };
+  return removed.length;
 }

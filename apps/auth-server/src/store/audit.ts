@@ -24,6 +24,7 @@ export type AuditEventType =
   | "user.login_failed"
   | "consent.granted"
   | "consent.denied"
+  | "consent.refused"
   | "code.issued"
   | "code.replayed"
   | "refresh_token.rotated"
@@ -41,6 +42,8 @@ export type AuditEventType =
   | "user.password_reset"
   | "user.admin_granted"
   | "user.admin_revoked"
+  | "user.signed_out_everywhere"
+  | "user.session_refused"
   | "admin.refused";
 
 export interface AuditEntry {

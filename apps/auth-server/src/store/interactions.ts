@@ -37,3 +37,22 @@ export function completeInteraction(
 export function pruneExpiredInteractions(executor: Executor, now: Date): number {
   return executor.delete(interactions).where(lt(interactions.expiresAt, now)).run().changes;
 }
+
+/**
+ * Binds the interaction to the browser that first showed its consent page: set once, compare-and-set
+ * on `browser_binding IS NULL`, so of two browsers racing to open a leaked link exactly one wins.
+ * False when it was already bound (to this browser or another: the caller compares).
+ */
+export function bindInteractionToBrowser(
+  executor: Executor,
+  id: string,
+  bindingDigest: string,
+): boolean {
+  return (
+    executor
+      .update(interactions)
+      .set({ browserBinding: bindingDigest })
+      .where(and(eq(interactions.id, id), isNull(interactions.browserBinding)))
+      .run().changes === 1
+  );
+}

@@ -77,3 +77,16 @@ export function countEnabledAdmins(executor: Executor): number {
       .get()?.total ?? 0
   );
 }
+
+/**
+ * Ends every web session of the person: each carries the epoch it was signed in at, and the internal
+ * API refuses any but the current one. Raised in SQL, so two concurrent raises both count.
+ */
+export function raiseSessionEpoch(executor: Executor, id: string): UserRecord | undefined {
+  return executor
+    .update(users)
+    .set({ sessionEpoch: sql`${users.sessionEpoch} + 1` })
+    .where(eq(users.id, id))
+    .returning()
+    .get();
+}

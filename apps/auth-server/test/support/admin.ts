@@ -2,7 +2,7 @@
 import { scopesForAudience } from "@repo/scopes";
 import { expect } from "vitest";
 import { listAuditEvents } from "../../src/store/audit";
-import { findUserByEmail } from "../../src/store/users";
+import { findUserByEmail, findUserById } from "../../src/store/users";
 import { ANALYST_USER, DEMO_USER, internalApiToken } from "./authorization";
 import { type JsonBody, json, type TestAuthServer } from "./test-server";
 
@@ -41,6 +41,8 @@ export interface InternalCall {
   token?: string;
   /** The Acting-User header; defaults to the demo admin, null sends none. */
   actor?: string | null;
+  /** The Acting-User-Session-Epoch header; defaults to the actor's current epoch, null sends none. */
+  epoch?: number | null;
 }
 
 export async function callInternal(
@@ -50,11 +52,18 @@ export async function callInternal(
 ): Promise<Response> {
   const token = call.token ?? (await sharedWebToken(server));
   const actor = call.actor === undefined ? adminId(server) : call.actor;
+  const epoch =
+    call.epoch !== undefined || actor === null
+      ? call.epoch
+      : findUserById(server.instance.server.db, actor)?.sessionEpoch;
   return fetch(server.url(`/internal${path}`), {
     method: call.method ?? (call.body === undefined ? "GET" : "POST"),
     headers: {
       Authorization: `Bearer ${token}`,
       ...(actor === null ? {} : { "Acting-User": actor }),
+      ...(epoch === null || epoch === undefined
+        ? {}
+        : { "Acting-User-Session-Epoch": String(epoch) }),
       ...(call.body === undefined ? {} : { "Content-Type": "application/json" }),
     },
     body: call.body === undefined ? undefined : JSON.stringify(call.body),

@@ -2,6 +2,7 @@
 // /authorize, then the internal API's login and consent, then the redirect back to the client.
 import { createHash, randomBytes } from "node:crypto";
 import { expect } from "vitest";
+import { findUserById } from "../../src/store/users";
 import {
   basicAuthorization,
   form,
@@ -45,12 +46,13 @@ export async function internalApiToken(server: TestAuthServer, scope = "internal
 export async function internalApi(
   server: TestAuthServer,
   path: string,
-  init: { method?: string; body?: unknown; token?: string } = {},
+  init: { method?: string; body?: unknown; token?: string; headers?: Record<string, string> } = {},
 ): Promise<Response> {
   const token = init.token ?? (await internalApiToken(server));
   return fetch(server.url(`/internal${path}`), {
     method: init.method ?? (init.body === undefined ? "GET" : "POST"),
     headers: {
+      ...init.headers,
       Authorization: `Bearer ${token}`,
       ...(init.body === undefined ? {} : { "Content-Type": "application/json" }),
     },
@@ -163,15 +165,75 @@ export function startClientInteraction(
   });
 }
 
+/** The session epoch a login would return for the user now (read from the database: no scrypt). */
+export function sessionEpochOf(server: TestAuthServer, userId: string): number {
+  const user = findUserById(server.instance.server.db, userId);
+  if (!user) throw new Error(`no user ${userId}`);
+  return user.sessionEpoch;
+}
+
+/** A browser binding as the web app derives one for a consent page: 256 bits, base64url. */
+export function browserBinding(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+/** Who views or decides, as the web app sends it; each field may be left out (null) to test that. */
+export interface ConsentCall {
+  /** The Acting-User header; none when absent (a signed-out view). */
+  userId?: string;
+  /** The session epoch; defaults to the user's current one, null sends none. */
+  epoch?: number | null;
+  /** The Browser-Binding header; null sends none. */
+  binding?: string | null;
+}
+
+function consentHeaders(server: TestAuthServer, call: ConsentCall): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (call.binding !== null && call.binding !== undefined)
+    headers["Browser-Binding"] = call.binding;
+  if (call.userId !== undefined) {
+    headers["Acting-User"] = call.userId;
+    const epoch = call.epoch === undefined ? sessionEpochOf(server, call.userId) : call.epoch;
+    if (epoch !== null) headers["Acting-User-Session-Epoch"] = String(epoch);
+  }
+  return headers;
+}
+
+/** GET /internal/interactions/{id}, as the consent page loads it in one browser. */
+export function viewInteraction(
+  server: TestAuthServer,
+  interaction: string,
+  call: ConsentCall = {},
+): Promise<Response> {
+  return internalApi(server, `/interactions/${interaction}`, {
+    headers: consentHeaders(server, { binding: browserBinding(), ...call }),
+  });
+}
+
+/** POST /internal/interactions/{id}/consent, as the consent form's handler sends it. */
+export function postDecision(
+  server: TestAuthServer,
+  interaction: string,
+  decision: "allow" | "deny",
+  call: ConsentCall,
+): Promise<Response> {
+  return internalApi(server, `/interactions/${interaction}/consent`, {
+    body: { decision },
+    headers: consentHeaders(server, call),
+  });
+}
+
+/** The person views the consent page in one browser and decides there; returns the redirect. */
 export async function decide(
   server: TestAuthServer,
   interaction: string,
   userId: string,
   decision: "allow" | "deny" = "allow",
+  binding: string = browserBinding(),
 ): Promise<URL> {
-  const response = await internalApi(server, `/interactions/${interaction}/consent`, {
-    body: { userId, decision },
-  });
+  const shown = await viewInteraction(server, interaction, { userId, binding });
+  expect(shown.status).toBe(200);
+  const response = await postDecision(server, interaction, decision, { userId, binding });
   expect(response.status).toBe(200);
   return new URL(((await json(response)) as JsonBody).redirectTo);
 }

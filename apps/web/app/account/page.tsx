@@ -14,10 +14,10 @@ export const metadata: Metadata = { title: "Connected apps" };
 
 export default async function AccountPage({ searchParams }: { searchParams: SearchParams }) {
   const session = await requireSignedIn("/account");
-  const { revoke } = await searchParams;
+  const { revoke, confirm } = await searchParams;
   const [apps, flash] = await Promise.all([
     adminApi()
-      .account.apps(session.userId)
+      .account.apps(session)
       .then((outcome) => expectOk(outcome, "connected apps")),
     readFlash(session),
   ]);
@@ -26,6 +26,28 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
     typeof revoke === "string"
       ? apps.items.find((app) => app.client.clientId === revoke)
       : undefined;
+  if (confirm === "sign-out-everywhere") {
+    return (
+      <div className="console">
+        <ConfirmStep
+          session={session}
+          title="Sign out everywhere?"
+          endpoint="/account/sign-out-everywhere"
+          action="sign-out-everywhere"
+          target={session.userId}
+          confirmLabel="Sign out everywhere"
+          cancelHref="/account"
+        >
+          <p>
+            Every browser signed in to your account is signed out, this one included; anyone who
+            took over one of those sessions loses it. Apps you allowed before will show you the
+            consent screen again the next time they ask. Your connected apps keep working:
+            disconnect any you do not recognise.
+          </p>
+        </ConfirmStep>
+      </div>
+    );
+  }
   if (confirming) {
     return (
       <div className="console">
@@ -65,6 +87,19 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
           longer use.
         </p>
         <AppsTable apps={apps.items} />
+      </section>
+      <section className="card" aria-labelledby="sessions-heading">
+        <h2 id="sessions-heading">Sessions</h2>
+        <p className="lead">
+          Signed in on a computer you no longer use, or think someone else is using your account?
+          Sign out of every browser at once.
+        </p>
+        <Link
+          className="button"
+          href={`/account?${new URLSearchParams({ confirm: "sign-out-everywhere" })}`}
+        >
+          Sign out everywhere…
+        </Link>
       </section>
     </div>
   );

@@ -5,7 +5,12 @@ import { notFound, redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { csrfToken } from "../../lib/csrf";
 import type { Interaction } from "../../lib/internal-api";
-import { currentSession, internalApi } from "../../lib/request-context";
+import {
+  consentCaller,
+  currentSession,
+  internalApi,
+  sessionEndedPath,
+} from "../../lib/request-context";
 import type { Session } from "../../lib/session";
 import { RiskBadge } from "../_components/risk-badge";
 
@@ -20,9 +25,19 @@ export default async function ConsentPage({
   if (typeof interactionId !== "string") notFound();
 
   const session = await currentSession();
-  const result = await internalApi().interaction(interactionId, session?.userId);
+  // proxy.ts set this browser's binding cookie before the page rendered; without it (cookies
+  // refused) the request cannot be tied to this browser, so it cannot be completed here.
+  const caller = await consentCaller(interactionId, session);
+  if (!caller) return <OtherBrowser />;
+  const result = await internalApi().interaction(interactionId, caller);
   if (result.status === "unknown") notFound();
   if (result.status === "expired") return <ExpiredRequest />;
+  // A leaked link opened in another browser, whoever is signed in there.
+  if (result.status === "wrong-browser") return <OtherBrowser />;
+  // A password reset, a disable or "sign out everywhere" ended this session: sign out, sign in again.
+  if (result.status === "session-ended") {
+    redirect(await sessionEndedPath({ interaction: interactionId }));
+  }
   // No session, or one for an account the auth-server no longer accepts (deleted, disabled, or a
   // development database that was reset): sign in (again), then come back to this request.
   if (!session || result.status === "user-refused") {
@@ -35,10 +50,18 @@ export default async function ConsentPage({
   // a regression there from handing out codes without a click.
   const { interaction } = result;
   if (interaction.consentRemembered && !interaction.loopbackRedirect) {
-    const decision = await internalApi().decideConsent(interactionId, session.userId, "allow");
+    const decision = await internalApi().decideConsent(
+      interactionId,
+      { browserBinding: caller.browserBinding, actingUser: session },
+      "allow",
+    );
     if (decision.status === "redirect") redirect(decision.redirectTo);
     if (decision.status === "unknown") notFound();
     if (decision.status === "expired") return <ExpiredRequest />;
+    if (decision.status === "wrong-browser") return <OtherBrowser />;
+    if (decision.status === "session-ended") {
+      redirect(await sessionEndedPath({ interaction: interactionId }));
+    }
     return <AccountRefused />;
   }
   return <ConsentScreen interaction={interaction} session={session} />;
@@ -172,6 +195,20 @@ function ExpiredRequest() {
       <p className="lead">
         Go back to the app and start again. Sign-in requests are valid for ten minutes and can be
         used once.
+      </p>
+    </div>
+  );
+}
+
+/** The error page for a consent link opened in a browser other than the one that first showed it. */
+function OtherBrowser() {
+  return (
+    <div className="card">
+      <h1>This sign-in request was opened in another browser</h1>
+      <p className="lead">
+        For your safety, a request to allow an app can be completed only in the browser where it was
+        first opened. If you started it, go back to the app and start again here. If someone sent
+        you this link, do not continue.
       </p>
     </div>
   );

@@ -14,6 +14,7 @@ import {
   insertUser,
   listUsers,
   normalizeEmail,
+  raiseSessionEpoch,
   type UserRecord,
   updateUser,
 } from "../../store/users";
@@ -132,13 +133,15 @@ export function adminUserRoutes(server: AuthServer): Hono<{ Variables: ActingUse
       if (current.isAdmin && current.disabledAt === null && countEnabledAdmins(tx) <= 1) {
         throw new InternalApiError("conflict", "this is the last enabled administrator", 409);
       }
+      // Everything the person could still use ends with the account: grants, remembered consents
+      // (a re-enabled account starts from the consent screen), and every web session (the epoch).
       const outcome = revokeAccess(
         tx,
         { userId: target.id },
-        { reason: "user disabled", actorUserId: actor.id, removeConsents: false, now },
+        { reason: "user disabled", actorUserId: actor.id, removeConsents: true, now },
       );
-      const disabled =
-        current.disabledAt === null ? updateUser(tx, target.id, { disabledAt: now }) : current;
+      if (current.disabledAt === null) updateUser(tx, target.id, { disabledAt: now });
+      const disabled = raiseSessionEpoch(tx, target.id);
       recordAuditEvent(
         tx,
         {
@@ -146,7 +149,7 @@ export function adminUserRoutes(server: AuthServer): Hono<{ Variables: ActingUse
           outcome: "success",
           subject: target.id,
           actorUserId: actor.id,
-          details: { revokedGrants: outcome.revokedGrants },
+          details: { ...outcome, sessionEpoch: disabled?.sessionEpoch },
         },
         now,
       );
@@ -178,14 +181,17 @@ export function adminUserRoutes(server: AuthServer): Hono<{ Variables: ActingUse
     const passwordHash = await hashPassword(password);
     const now = server.clock();
     const user = server.db.transaction((tx) => {
-      const updated = updateUser(tx, target.id, { passwordHash });
+      updateUser(tx, target.id, { passwordHash });
       // A reset usually follows a compromise: whoever held the old password may have connected apps
-      // with it, so every grant ends with it (OWASP: invalidate sessions on a password change).
-      revokeAccess(
+      // with it, or still hold a web session, so every grant, every remembered consent (which would
+      // let a stolen session mint tokens without a click) and every web session ends with it
+      // (OWASP Session Management: invalidate sessions on a password change).
+      const outcome = revokeAccess(
         tx,
         { userId: target.id },
-        { reason: "password reset", actorUserId: actor.id, removeConsents: false, now },
+        { reason: "password reset", actorUserId: actor.id, removeConsents: true, now },
       );
+      const updated = raiseSessionEpoch(tx, target.id);
       // The password is never written to the log, not even as a hash.
       recordAuditEvent(
         tx,
@@ -194,6 +200,7 @@ export function adminUserRoutes(server: AuthServer): Hono<{ Variables: ActingUse
           outcome: "success",
           subject: target.id,
           actorUserId: actor.id,
+          details: { ...outcome, sessionEpoch: updated?.sessionEpoch },
         },
         now,
       );

@@ -8,7 +8,7 @@ export function POST(request: Request): Promise<Response> {
     returnPath: "/account",
     async perform({ session, action, target, form, flash }) {
       if (action !== "revoke-app") return "/account";
-      const outcome = await adminApi().account.revoke(session.userId, target);
+      const outcome = await adminApi().account.revoke(session, target);
       const name = field(form, "name");
       await flash(
         outcome.ok

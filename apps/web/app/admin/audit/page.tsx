@@ -70,7 +70,7 @@ export default async function AuditPageView({ searchParams }: { searchParams: Se
   const [authPage, mcpPage, users] = await Promise.all([
     wanted.includes("auth-server")
       ? api.audit
-          .authServer(session.userId, { ...query, event, cursor: positions["auth-server"] })
+          .authServer(session, { ...query, event, cursor: positions["auth-server"] })
           .then((outcome) => expectOk(outcome, "auth-server audit log"))
       : undefined,
     wanted.includes("mcp-server")
@@ -94,7 +94,7 @@ export default async function AuditPageView({ searchParams }: { searchParams: Se
             return outcome.value;
           })
       : undefined,
-    api.users.list(session.userId, { limit: 100 }).then((outcome) => expectOk(outcome, "users")),
+    api.users.list(session, { limit: 100 }).then((outcome) => expectOk(outcome, "users")),
   ]);
   const pages: Partial<Record<AuditSource, SourcePage<AuditEvent>>> = {};
   if (authPage) pages["auth-server"] = authPage;

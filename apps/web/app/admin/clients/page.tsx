@@ -34,7 +34,7 @@ export default async function ClientsPage({ searchParams }: { searchParams: Sear
   const offset = parseOffset(single(parameters.offset));
   const [clients, flash] = await Promise.all([
     adminApi()
-      .clients.list(session.userId, { type, limit: PAGE_SIZE, offset })
+      .clients.list(session, { type, limit: PAGE_SIZE, offset })
       .then((outcome) => expectOk(outcome, "clients")),
     readFlash(session),
   ]);

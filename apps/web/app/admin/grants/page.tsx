@@ -43,10 +43,10 @@ export default async function GrantsPage({ searchParams }: { searchParams: Searc
   const api = adminApi().grants;
   const [grants, consents, flash] = await Promise.all([
     api
-      .list(session.userId, { user, client, status, limit: PAGE_SIZE, offset })
+      .list(session, { user, client, status, limit: PAGE_SIZE, offset })
       .then((outcome) => expectOk(outcome, "grants")),
     api
-      .consents(session.userId, { user, client, limit: 100 })
+      .consents(session, { user, client, limit: 100 })
       .then((outcome) => expectOk(outcome, "consents")),
     readFlash(session),
   ]);

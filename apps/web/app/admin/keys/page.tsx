@@ -34,7 +34,7 @@ export default async function KeysPage({ searchParams }: { searchParams: SearchP
   }
   const [keys, flash] = await Promise.all([
     adminApi()
-      .keys.list(session.userId)
+      .keys.list(session)
       .then((outcome) => expectOk(outcome, "signing keys")),
     readFlash(session),
   ]);

@@ -32,7 +32,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
   const offset = parseOffset(single(parameters.offset));
   const [users, flash] = await Promise.all([
     adminApi()
-      .users.list(session.userId, { q, limit: PAGE_SIZE, offset })
+      .users.list(session, { q, limit: PAGE_SIZE, offset })
       .then((outcome) => expectOk(outcome, "users")),
     readFlash(session),
   ]);

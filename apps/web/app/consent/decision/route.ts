@@ -8,7 +8,15 @@ import {
   UNAVAILABLE_MESSAGE,
 } from "../../../lib/form-responses";
 import { type ConsentResult, InternalApiError } from "../../../lib/internal-api";
-import { currentSession, internalApi } from "../../../lib/request-context";
+import {
+  consentCaller,
+  currentSession,
+  endSession,
+  internalApi,
+} from "../../../lib/request-context";
+
+const OTHER_BROWSER_MESSAGE =
+  "This sign-in request was opened in another browser and can be completed only there. If you started it, go back to the app and start again.";
 
 export async function POST(request: Request): Promise<Response> {
   const config = webConfig();
@@ -33,9 +41,18 @@ export async function POST(request: Request): Promise<Response> {
     return plainText(403, FORGED_FORM_MESSAGE);
   }
 
+  // The browser that first showed this consent page, and only it, may answer it (proxy.ts set the
+  // binding cookie on that view; the auth-server compares).
+  const caller = await consentCaller(interactionId, session);
+  if (!caller) return plainText(403, OTHER_BROWSER_MESSAGE);
+
   let result: ConsentResult;
   try {
-    result = await internalApi().decideConsent(interactionId, session.userId, decision);
+    result = await internalApi().decideConsent(
+      interactionId,
+      { browserBinding: caller.browserBinding, actingUser: session },
+      decision,
+    );
   } catch (error) {
     if (!(error instanceof InternalApiError)) throw error;
     console.error(error);
@@ -50,6 +67,15 @@ export async function POST(request: Request): Promise<Response> {
     case "expired":
       // The consent page explains both cases.
       return seeOther(consentPage);
+    case "wrong-browser":
+      return plainText(403, OTHER_BROWSER_MESSAGE);
+    case "session-ended":
+      // A password reset, a disable or "sign out everywhere" ended this session since the page was
+      // shown: nothing is approved, the cookie goes, and the person signs in again.
+      await endSession();
+      return seeOther(
+        `/login?${new URLSearchParams({ interaction: interactionId, notice: "session-ended" })}`,
+      );
     case "rejected":
       return plainText(400, "The sign-in service refused this account for this request.");
   }

@@ -13,7 +13,7 @@ export function POST(request: Request): Promise<Response> {
       switch (action) {
         case "create": {
           const clientId = field(form, "clientId");
-          const outcome = await api.create(session.userId, {
+          const outcome = await api.create(session, {
             name: field(form, "name"),
             allowedScopes: form.getAll("scope").filter((value) => typeof value === "string"),
             ...(clientId ? { clientId } : {}),
@@ -36,7 +36,7 @@ export function POST(request: Request): Promise<Response> {
           return view(client.clientId);
         }
         case "rotate-secret": {
-          const outcome = await api.rotateSecret(session.userId, target);
+          const outcome = await api.rotateSecret(session, target);
           if (!outcome.ok) {
             await flash({
               kind: "error",
@@ -54,7 +54,7 @@ export function POST(request: Request): Promise<Response> {
         }
         case "disable":
         case "enable": {
-          const outcome = await api.setDisabled(session.userId, target, action === "disable");
+          const outcome = await api.setDisabled(session, target, action === "disable");
           await flash(
             outcome.ok
               ? {
@@ -69,7 +69,7 @@ export function POST(request: Request): Promise<Response> {
           return view(target);
         }
         case "delete": {
-          const outcome = await api.delete(session.userId, target);
+          const outcome = await api.delete(session, target);
           if (!outcome.ok) {
             await flash({
               kind: "error",

@@ -24,7 +24,7 @@ export default async function ClientPage({ searchParams }: { searchParams: Searc
   if (!clientId) notFound();
   const [{ client }, flash] = await Promise.all([
     adminApi()
-      .clients.get(session.userId, clientId)
+      .clients.get(session, clientId)
       .then((outcome) => expectOk(outcome, "client")),
     readFlash(session),
   ]);

@@ -12,7 +12,7 @@ export function POST(request: Request): Promise<Response> {
       // Back to the list with the filters the admin was looking at (a path of this app only).
       const back = safeReturnPath(field(form, "back")) ?? "/admin/grants";
       if (action === "revoke") {
-        const outcome = await api.revoke(session.userId, target);
+        const outcome = await api.revoke(session, target);
         await flash(
           outcome.ok
             ? {
@@ -29,7 +29,7 @@ export function POST(request: Request): Promise<Response> {
         const userId = filter.get("user") || undefined;
         const clientId = filter.get("client") || undefined;
         if (!userId && !clientId) return back;
-        const outcome = await api.revokeAll(session.userId, {
+        const outcome = await api.revokeAll(session, {
           ...(userId ? { userId } : {}),
           ...(clientId ? { clientId } : {}),
         });

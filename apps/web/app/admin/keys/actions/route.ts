@@ -8,7 +8,7 @@ export function POST(request: Request): Promise<Response> {
     returnPath: "/admin/keys",
     async perform({ session, action, flash }) {
       if (action !== "rotate") return "/admin/keys";
-      const outcome = await adminApi().keys.rotate(session.userId);
+      const outcome = await adminApi().keys.rotate(session);
       await flash(
         outcome.ok
           ? {

@@ -12,7 +12,7 @@ export function POST(request: Request): Promise<Response> {
       const view = (id: string) => hrefWith("/admin/users/view", { id });
       switch (action) {
         case "create": {
-          const outcome = await api.create(session.userId, {
+          const outcome = await api.create(session, {
             email: field(form, "email"),
             name: field(form, "name"),
             // Passwords are taken as typed: trimming would change them.
@@ -31,7 +31,7 @@ export function POST(request: Request): Promise<Response> {
         }
         case "disable":
         case "enable": {
-          const outcome = await api.setDisabled(session.userId, target, action === "disable");
+          const outcome = await api.setDisabled(session, target, action === "disable");
           if (!outcome.ok) {
             await flash({
               kind: "error",
@@ -51,7 +51,7 @@ export function POST(request: Request): Promise<Response> {
         }
         case "grant-admin":
         case "revoke-admin": {
-          const outcome = await api.setAdmin(session.userId, target, action === "grant-admin");
+          const outcome = await api.setAdmin(session, target, action === "grant-admin");
           if (!outcome.ok) {
             await flash({
               kind: "error",
@@ -74,10 +74,13 @@ export function POST(request: Request): Promise<Response> {
             await flash({ kind: "error", text: "The two passwords differ; nothing was changed." });
             return view(target);
           }
-          const outcome = await api.setPassword(session.userId, target, password);
+          const outcome = await api.setPassword(session, target, password);
           await flash(
             outcome.ok
-              ? { kind: "status", text: `New password set for ${outcome.value.user.email}.` }
+              ? {
+                  kind: "status",
+                  text: `New password set for ${outcome.value.user.email}. They are signed out everywhere.`,
+                }
               : { kind: "error", text: refusalMessage(outcome, "The password was not changed.") },
           );
           return view(target);

@@ -27,7 +27,7 @@ export default async function UserPage({ searchParams }: { searchParams: SearchP
   if (!userId) notFound();
   const [{ user }, flash] = await Promise.all([
     adminApi()
-      .users.get(session.userId, userId)
+      .users.get(session, userId)
       .then((outcome) => expectOk(outcome, "user")),
     readFlash(session),
   ]);
@@ -47,8 +47,9 @@ export default async function UserPage({ searchParams }: { searchParams: SearchP
         cancelHref={here}
       >
         <p>
-          They can no longer sign in, and every app they connected loses access now (their refresh
-          tokens end). Enabling the account later does not bring those grants back.
+          They can no longer sign in, they are signed out everywhere, and every app they connected
+          loses access now (their refresh tokens end, and their remembered consents are forgotten).
+          Enabling the account later brings none of that back.
         </p>
       </ConfirmStep>
     );
@@ -134,6 +135,11 @@ export default async function UserPage({ searchParams }: { searchParams: SearchP
 
       <section className="card" aria-labelledby="password-heading">
         <h2 id="password-heading">Reset password</h2>
+        <p className="hint">
+          {self
+            ? "This also signs you out everywhere, here included: sign in again with the new password."
+            : "They are signed out everywhere, every app they connected loses access, and apps they allowed before ask them again."}
+        </p>
         <form method="post" action={ENDPOINT}>
           <ActionFields
             session={session}
