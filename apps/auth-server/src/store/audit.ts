@@ -8,6 +8,7 @@ export type AuditEventType =
   | "client.registered"
   | "client.registration_rejected"
   | "client.authentication_failed"
+  | "client.authentication_throttled"
   | "client.seeded"
   | "client.secret_changed"
   | "user.seeded"
@@ -27,6 +28,7 @@ export type AuditEventType =
   | "code.replayed"
   | "refresh_token.rotated"
   | "refresh_token.reused"
+  | "refresh_token.retried"
   | "grant.revoked"
   | "consent.revoked"
   | "client.created"
@@ -40,7 +42,8 @@ export type AuditEventType =
   | "user.password_reset"
   | "user.admin_granted"
   | "user.admin_revoked"
-  | "admin.refused";
+  | "admin.refused"
+  | "maintenance.pruned";
 
 export interface AuditEntry {
   event: AuditEventType;
