@@ -8,12 +8,12 @@ import type { AuthServerConfig } from "./config";
 import { openDatabase } from "./db/database";
 import { deriveKeyEncryptionKey } from "./keys/key-encryption";
 import { KeyRing } from "./keys/key-ring";
+import { schedulePruning } from "./maintenance/prune";
 import { createClientMetadataDocumentResolver } from "./oauth/client-metadata-document";
 import { type authorizationServerMetadata, JWKS_PATH, METADATA_PATH } from "./oauth/metadata";
 import type { ResourceRegistry } from "./oauth/resources";
 import { seedDemoData, seedSystemClients } from "./seed";
 import type { AuthServer } from "./server-context";
-import { pruneExpiredRevocations } from "./store/revoked-access-tokens";
 
 export class StartupCheckError extends Error {
   override name = "StartupCheckError";
@@ -67,7 +67,6 @@ export async function createAuthServer(
     });
     seedSystemClients(database.db, config, clock());
     await seedDemoData(database.db, config, clock());
-    pruneExpiredRevocations(database.db, clock());
     const resources: ResourceRegistry = [
       {
         identifier: config.mcpResource,
@@ -98,10 +97,15 @@ export async function createAuthServer(
     };
     const app = createApp(server, options);
     await checkServedMetadata(app, config, keys.signingKey().kid);
+    const pruning = schedulePruning(
+      server,
+      options.reportError ?? ((error) => console.error(error)),
+    );
     return {
       app,
       server,
       close: () => {
+        pruning.stop();
         void clientMetadataDocuments.close();
         database.close();
       },
