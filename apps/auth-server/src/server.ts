@@ -3,9 +3,11 @@
 import { isLoopbackUrl } from "@repo/server-kit";
 import { clientAddress } from "@repo/server-kit/listen";
 import type { Hono } from "hono";
+import type { Store } from "hono-rate-limiter";
 import { type CreateAppOptions, createApp } from "./app";
 import type { AuthServerConfig } from "./config";
 import { openDatabase } from "./db/database";
+import { FailedClientAuthenticationLimit } from "./http/client-authentication-limit";
 import { deriveKeyEncryptionKey } from "./keys/key-encryption";
 import { KeyRing } from "./keys/key-ring";
 import { schedulePruning } from "./maintenance/prune";
@@ -53,7 +55,11 @@ async function checkServedMetadata(app: Hono, config: AuthServerConfig, activeKi
 
 export async function createAuthServer(
   config: AuthServerConfig,
-  options: CreateAppOptions & { clock?: () => Date } = {},
+  options: CreateAppOptions & {
+    clock?: () => Date;
+    /** Where FAILED_CLIENT_AUTH_LIMIT counts; hono-rate-limiter's MemoryStore when not given. */
+    failedClientAuthenticationStore?: Store;
+  } = {},
 ): Promise<AuthServerInstance> {
   const clock = options.clock ?? (() => new Date());
   const database = openDatabase(config.databasePath);
@@ -93,6 +99,10 @@ export async function createAuthServer(
       resources,
       clock,
       clientAddress,
+      failedClientAuthentication: new FailedClientAuthenticationLimit({
+        ...config.failedClientAuthenticationLimit,
+        store: options.failedClientAuthenticationStore,
+      }),
       clientMetadataDocuments,
     };
     const app = createApp(server, options);
@@ -106,6 +116,7 @@ export async function createAuthServer(
       server,
       close: () => {
         pruning.stop();
+        void server.failedClientAuthentication.close();
         void clientMetadataDocuments.close();
         database.close();
       },
