@@ -104,6 +104,40 @@ describe("a loop of bad client secrets", () => {
   });
 });
 
+describe("honest traffic", () => {
+  const server = useTestAuthServer({ FAILED_CLIENT_AUTH_LIMIT: String(LIMIT) });
+
+  it("serves 50 parallel token requests with the right secret from one address (only failures count)", async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () => clientCredentials(server, DEMO_BATCH.clientSecret)),
+    );
+    expect(responses.map((response) => response.status)).toEqual(Array(50).fill(200));
+  });
+
+  it("counts malformed credentials against the address, so they cannot fill the log either", async () => {
+    const address = "127.0.0.9";
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < LIMIT + 5; attempt++) {
+      const response = await fetchFrom(server.url("/token"), {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Authorization: "Basic !!" },
+        body: "grant_type=client_credentials",
+        dispatcher: from(address),
+      });
+      statuses.push(response.status);
+    }
+    expect(statuses.slice(0, LIMIT)).toEqual(Array(LIMIT).fill(400));
+    expect(statuses.slice(LIMIT)).toEqual(Array(5).fill(429));
+    const { db } = server.instance.server;
+    const rejected = db
+      .select({ total: count() })
+      .from(auditEvents)
+      .where(eq(auditEvents.ipAddress, address))
+      .get()?.total;
+    expect(rejected).toBe(LIMIT + 1);
+  });
+});
+
 describe("the per client id limit", () => {
   const server = useTestAuthServer({ FAILED_CLIENT_AUTH_LIMIT: String(LIMIT) });
 

@@ -2,7 +2,12 @@
 // /token, /revoke and /introspect is counted per client id and per address, and past the limit the
 // server answers 429 without writing an audit row per attempt, so a loop can fill neither a guess
 // list nor the disk.
-import { type HonoConfigType, MemoryStore, type Store } from "hono-rate-limiter";
+import {
+  type ClientRateLimitInfo,
+  type HonoConfigType,
+  MemoryStore,
+  type Store,
+} from "hono-rate-limiter";
 
 export interface ClientAuthenticationLimitOptions {
   /** Failures allowed per key inside one window. */
@@ -13,6 +18,25 @@ export interface ClientAuthenticationLimitOptions {
    * forgets them); any of its stores fits, such as its RedisStore for several processes.
    */
   store?: Store;
+}
+
+export type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * Continues at once when the store answered synchronously (MemoryStore), so that checking the count,
+ * comparing the secret and counting the failure happen in one turn of the event loop and parallel
+ * guesses cannot slip in between. A networked store (hono-rate-limiter's RedisStore) leaves a round
+ * trip between them, through which at most the attempts in flight at that moment get past the limit.
+ */
+export function settle<T, R>(
+  value: MaybePromise<T>,
+  next: (value: T) => MaybePromise<R>,
+): MaybePromise<R> {
+  return value instanceof Promise ? value.then(next) : next(value);
+}
+
+function isLive(counted: ClientRateLimitInfo): boolean {
+  return counted.resetTime === undefined || counted.resetTime.getTime() > Date.now();
 }
 
 export type LimitedBy = "address" | "client_id";
@@ -40,31 +64,50 @@ export class FailedClientAuthenticationLimit {
   }
 
   /**
-   * Counts an attempt from this address before its credentials are compared, and refuses it when
-   * the address is over its limit: counting only after the comparison would let a burst of parallel
-   * guesses all pass the check before the first of them was counted. A successful attempt is taken
-   * back with `succeeded`, so only failures (and refusals) stay counted.
+   * Refuses an address already over its limit, before its credentials are compared: the loop then
+   * learns nothing, not even from the right secret. The refusal is counted too, which tells the first
+   * refusal (audited once) from the rest.
    */
-  async beginAttempt(address: string | undefined): Promise<Refusal | undefined> {
+  refuseAddress(address: string | undefined): MaybePromise<Refusal | undefined> {
     if (address === undefined) return undefined;
-    const counted = await this.store.increment(addressKey(address));
-    return counted.totalHits > this.options.limit ? this.refusal("address", counted) : undefined;
-  }
-
-  async succeeded(address: string | undefined): Promise<void> {
-    if (address !== undefined) await this.store.decrement(addressKey(address));
+    const key = addressKey(address);
+    return settle(this.store.get?.(key), (current) => {
+      if (!current || !isLive(current) || current.totalHits < this.options.limit) return undefined;
+      return settle(this.store.increment(key), (counted) => this.refusal("address", counted));
+    });
   }
 
   /**
-   * Counts a failure under the presented client id, after the comparison. A client id's count never
-   * stops its owner: the right credentials pass whatever others sent under its id, or anyone could
-   * lock a client out by failing on purpose (docs/authorization-server.md). Past the limit, failures
-   * on the id are answered 429 and no longer audited one by one.
+   * Counts a failure under the address and the presented client id; a refusal when either is now
+   * over its limit. Successes are never counted, so busy honest traffic from one address (a proxy, a
+   * backend) is not slowed. A client id's count never stops its owner either: the right credentials
+   * pass whatever others sent under its id, or anyone could lock a client out by failing on purpose.
    */
-  async failed(clientId: string | undefined): Promise<Refusal | undefined> {
-    if (clientId === undefined) return undefined;
-    const counted = await this.store.increment(clientIdKey(clientId));
-    return counted.totalHits > this.options.limit ? this.refusal("client_id", counted) : undefined;
+  recordFailure(
+    clientId: string | undefined,
+    address: string | undefined,
+  ): MaybePromise<Refusal | undefined> {
+    const byAddress = address === undefined ? undefined : this.store.increment(addressKey(address));
+    return settle(byAddress, (addressCount) => {
+      const byClientId =
+        clientId === undefined ? undefined : this.store.increment(clientIdKey(clientId));
+      return settle(byClientId, (clientIdCount) => {
+        const refusals: Refusal[] = [];
+        if (addressCount && addressCount.totalHits > this.options.limit) {
+          refusals.push(this.refusal("address", addressCount));
+        }
+        if (clientIdCount && clientIdCount.totalHits > this.options.limit) {
+          refusals.push(this.refusal("client_id", clientIdCount));
+        }
+        const [first] = refusals;
+        if (!first) return undefined;
+        return {
+          limitedBy: first.limitedBy,
+          retryAfter: Math.max(...refusals.map((refusal) => refusal.retryAfter)),
+          first: refusals.some((refusal) => refusal.first),
+        };
+      });
+    });
   }
 
   async close(): Promise<void> {

@@ -176,21 +176,29 @@ export async function authenticateClientAudited(
     return new ClientAuthenticationThrottledError(refusal.retryAfter);
   };
 
-  // RFC 6749 §10.10: over the address's limit the secret is not even compared.
-  const refused = await limit.beginAttempt(ipAddress);
+  // RFC 6749 §10.10: over the address's limit the secret is not even compared. No `await` unless the
+  // store is asynchronous: see settle() for why the check and the count must not be apart.
+  const pendingRefusal = limit.refuseAddress(ipAddress);
+  const refused = pendingRefusal instanceof Promise ? await pendingRefusal : pendingRefusal;
   if (refused) throw throttled(refused, {});
-  let authenticated: AuthenticatedClient;
   try {
-    authenticated = authenticateClient(server.db, {
+    return authenticateClient(server.db, {
       authorizationHeader: c.req.header("authorization"),
       parameters,
     });
   } catch (error) {
-    // Malformed credentials (invalid_request) stay counted against the address too: a loop of them
-    // would otherwise write a rejected-request audit row each, without end.
-    if (!(error instanceof ClientAuthenticationError)) throw error;
+    if (!(error instanceof OAuthError)) throw error;
+    if (!(error instanceof ClientAuthenticationError)) {
+      // Malformed credentials (invalid_request) count against the address as well: the token
+      // endpoint audits each as a rejected request, and a loop of them must not fill the log either.
+      const pendingOver = limit.recordFailure(undefined, ipAddress);
+      const over = pendingOver instanceof Promise ? await pendingOver : pendingOver;
+      if (over) throw throttled(over, { reason: error.description });
+      throw error;
+    }
     const clientId = error.attemptedClientId?.slice(0, 200);
-    const over = await limit.failed(clientId);
+    const pendingOver = limit.recordFailure(clientId, ipAddress);
+    const over = pendingOver instanceof Promise ? await pendingOver : pendingOver;
     if (over) throw throttled(over, { reason: error.reason }, clientId);
     audit({
       event: "client.authentication_failed",
@@ -199,6 +207,4 @@ export async function authenticateClientAudited(
     });
     throw error;
   }
-  await limit.succeeded(ipAddress);
-  return authenticated;
 }
