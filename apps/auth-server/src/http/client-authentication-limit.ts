@@ -28,7 +28,7 @@ export type MaybePromise<T> = T | Promise<T>;
  * guesses cannot slip in between. A networked store (hono-rate-limiter's RedisStore) leaves a round
  * trip between them, through which at most the attempts in flight at that moment get past the limit.
  */
-export function settle<T, R>(
+function settle<T, R>(
   value: MaybePromise<T>,
   next: (value: T) => MaybePromise<R>,
 ): MaybePromise<R> {
@@ -53,14 +53,9 @@ export class FailedClientAuthenticationLimit {
   private readonly store: Store;
 
   constructor(private readonly options: ClientAuthenticationLimitOptions) {
-    if (options.store) {
-      this.store = options.store;
-    } else {
-      const store = new MemoryStore();
-      // MemoryStore reads only windowMs from the middleware options it is normally given.
-      store.init({ windowMs: options.windowSeconds * 1000 } as HonoConfigType);
-      this.store = store;
-    }
+    this.store = options.store ?? new MemoryStore();
+    // A store reads only windowMs from the middleware options it is normally initialised with.
+    this.store.init?.({ windowMs: options.windowSeconds * 1000 } as HonoConfigType);
   }
 
   /**
