@@ -51,7 +51,8 @@ const EnvironmentSchema = z.object({
     .min(3600)
     .max(365 * 86_400)
     .default(30 * 86_400),
-  REGISTRATION_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** Unset means 20, or 1000 on a loopback development issuer (see loadConfig). */
+  REGISTRATION_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).optional(),
   REGISTRATION_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   /** Authorization requests per client address per minute (each may fetch a metadata document). */
   AUTHORIZATION_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
@@ -62,6 +63,16 @@ const EnvironmentSchema = z.object({
   /** The web app's confidential client for the internal API (docs/internal-api.md); always seeded. */
   WEB_CLIENT_SECRET: z.string().min(8).default(DEVELOPMENT_SECRETS.WEB_CLIENT_SECRET),
   LOG_REQUESTS: booleanFlag.default(true),
+  /** How long the audit log keeps a row; older rows are pruned. */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** RFC 9700 §4.14.2: an absolute end to a refresh token family, however often it is rotated. */
+  REFRESH_FAMILY_MAX_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** A rotated refresh token used again this soon, while its successor is unused, is an honest retry. */
+  REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  /** How often expired codes, tokens, interactions and old audit rows are deleted. */
+  PRUNE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
+  /** Failed client authentications allowed per client id, and per address, every 15 minutes. */
+  FAILED_CLIENT_AUTH_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
 });
 
 /** The environment variables the auth-server reads; docker-compose.yml is tested against this list. */
@@ -84,6 +95,13 @@ export interface AuthServerConfig {
   clockToleranceSeconds: number;
   registrationRateLimit: { limit: number; windowSeconds: number };
   authorizationRateLimit: { limit: number; windowSeconds: number };
+  /** Failed client authentications at /token, /revoke and /introspect, per client id and per address. */
+  failedClientAuthenticationLimit: { limit: number; windowSeconds: number };
+  refreshTokenFamilyMaxSeconds: number;
+  /** 0 turns the grace off: any reuse of a rotated refresh token revokes its family. */
+  refreshTokenReuseGraceSeconds: number;
+  auditRetentionDays: number;
+  pruneIntervalSeconds: number;
   seed: {
     enabled: boolean;
     demoBatchClientSecret: string;
@@ -180,10 +198,19 @@ export function loadConfig(environment: Record<string, string | undefined>): Aut
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
     clockToleranceSeconds: 5,
     registrationRateLimit: {
-      limit: env.REGISTRATION_RATE_LIMIT,
+      // A developer trying several MCP clients against a local server registers each of them, often
+      // more than once; RFC 7591 §5's abuse guard is for servers others can reach.
+      limit:
+        env.REGISTRATION_RATE_LIMIT ??
+        (env.NODE_ENV !== "production" && isLoopbackUrl(new URL(env.ISSUER)) ? 1000 : 20),
       windowSeconds: env.REGISTRATION_RATE_WINDOW_SECONDS,
     },
     authorizationRateLimit: { limit: env.AUTHORIZATION_RATE_LIMIT, windowSeconds: 60 },
+    failedClientAuthenticationLimit: { limit: env.FAILED_CLIENT_AUTH_LIMIT, windowSeconds: 900 },
+    refreshTokenFamilyMaxSeconds: env.REFRESH_FAMILY_MAX_DAYS * 86_400,
+    refreshTokenReuseGraceSeconds: env.REFRESH_REUSE_GRACE_SECONDS,
+    auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+    pruneIntervalSeconds: env.PRUNE_INTERVAL_SECONDS,
     seed: {
       enabled: env.SEED_DEMO_DATA,
       demoBatchClientSecret: env.DEMO_BATCH_CLIENT_SECRET,

@@ -2,11 +2,14 @@
 
 import { clientAddress } from "@repo/server-kit/listen";
 import type { Hono } from "hono";
+import type { Store } from "hono-rate-limiter";
 import { type CreateAppOptions, createApp } from "./app";
 import type { AuthServerConfig } from "./config";
 import { openDatabase } from "./db/database";
+import { FailedClientAuthenticationLimit } from "./http/client-authentication-limit";
 import { deriveKeyEncryptionKey } from "./keys/key-encryption";
 import { KeyRing } from "./keys/key-ring";
+import { schedulePruning } from "./maintenance/prune";
 import {
   allowsPrivateNetworkFetches,
   createClientMetadataDocumentResolver,
@@ -15,7 +18,6 @@ import { type authorizationServerMetadata, JWKS_PATH, METADATA_PATH } from "./oa
 import type { ResourceRegistry } from "./oauth/resources";
 import { seedDemoData, seedSystemClients } from "./seed";
 import type { AuthServer } from "./server-context";
-import { pruneExpiredRevocations } from "./store/revoked-access-tokens";
 
 export class StartupCheckError extends Error {
   override name = "StartupCheckError";
@@ -55,7 +57,11 @@ async function checkServedMetadata(app: Hono, config: AuthServerConfig, activeKi
 
 export async function createAuthServer(
   config: AuthServerConfig,
-  options: CreateAppOptions & { clock?: () => Date } = {},
+  options: CreateAppOptions & {
+    clock?: () => Date;
+    /** Where FAILED_CLIENT_AUTH_LIMIT counts; hono-rate-limiter's MemoryStore when not given. */
+    failedClientAuthenticationStore?: Store;
+  } = {},
 ): Promise<AuthServerInstance> {
   const clock = options.clock ?? (() => new Date());
   const database = openDatabase(config.databasePath);
@@ -69,7 +75,6 @@ export async function createAuthServer(
     });
     seedSystemClients(database.db, config, clock());
     await seedDemoData(database.db, config, clock());
-    pruneExpiredRevocations(database.db, clock());
     const resources: ResourceRegistry = [
       {
         identifier: config.mcpResource,
@@ -94,14 +99,24 @@ export async function createAuthServer(
       resources,
       clock,
       clientAddress,
+      failedClientAuthentication: new FailedClientAuthenticationLimit({
+        ...config.failedClientAuthenticationLimit,
+        store: options.failedClientAuthenticationStore,
+      }),
       clientMetadataDocuments,
     };
     const app = createApp(server, options);
     await checkServedMetadata(app, config, keys.signingKey().kid);
+    const pruning = schedulePruning(
+      server,
+      options.reportError ?? ((error) => console.error(error)),
+    );
     return {
       app,
       server,
       close: () => {
+        pruning.stop();
+        void server.failedClientAuthentication.close();
         void clientMetadataDocuments.close();
         database.close();
       },

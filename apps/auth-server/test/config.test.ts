@@ -129,6 +129,35 @@ describe("loadConfig", () => {
       /^ISSUER: must use https/,
     );
   });
+
+  it("allows 1000 registrations per window on a loopback development issuer, 20 elsewhere", () => {
+    // A developer trying several MCP clients against a local server must not meet a 429.
+    expect(loadConfig({}).registrationRateLimit.limit).toBe(1000);
+    expect(loadConfig({ ISSUER: "http://127.0.0.1:4000" }).registrationRateLimit.limit).toBe(1000);
+    expect(loadConfig({ ISSUER: "https://auth.example.com" }).registrationRateLimit.limit).toBe(20);
+    expect(
+      loadConfig({ ...PRODUCTION_SECRETS, ISSUER: "https://localhost:4000" }).registrationRateLimit
+        .limit,
+    ).toBe(20);
+  });
+
+  it("lets an explicit REGISTRATION_RATE_LIMIT win on a loopback issuer", () => {
+    expect(loadConfig({ REGISTRATION_RATE_LIMIT: "3" }).registrationRateLimit.limit).toBe(3);
+  });
+
+  it("applies the refresh, retention and failed-authentication defaults", () => {
+    expect(loadConfig({})).toMatchObject({
+      refreshTokenFamilyMaxSeconds: 90 * 86_400,
+      refreshTokenReuseGraceSeconds: 30,
+      auditRetentionDays: 90,
+      pruneIntervalSeconds: 3600,
+      failedClientAuthenticationLimit: { limit: 20, windowSeconds: 900 },
+    });
+    expect(loadConfig({ REFRESH_REUSE_GRACE_SECONDS: "0" }).refreshTokenReuseGraceSeconds).toBe(0);
+    expect(problemsOf({ REFRESH_REUSE_GRACE_SECONDS: "-1" })[0]).toMatch(
+      /^REFRESH_REUSE_GRACE_SECONDS/,
+    );
+  });
 });
 
 /** A server other people reach while NODE_ENV keeps its default, development: each public URL in turn. */

@@ -123,4 +123,41 @@ describe("the MCP SDK's auth()", () => {
     expect(second.refresh_token).toBeTruthy();
     expect(second.refresh_token).not.toBe(first.refresh_token);
   });
+
+  it("keeps the person signed in when the SDK retries a refresh whose response was lost", async () => {
+    const provider = new InMemoryProvider();
+    const options = {
+      serverUrl: MCP_RESOURCE,
+      resourceMetadataUrl,
+      scope: "mcp:tools:sentiment:read",
+    };
+    expect(await auth(provider, options)).toBe("REDIRECT");
+    const started = await fetch(provider.authorizationUrl as URL, { redirect: "manual" });
+    const interaction = new URL(started.headers.get("location") ?? "").searchParams.get(
+      "interaction",
+    );
+    const callback = await decide(server, interaction ?? "", await logIn(server));
+    const code = callback.searchParams.get("code") ?? "";
+    expect(await auth(provider, { ...options, authorizationCode: code })).toBe("AUTHORIZED");
+    const held = provider.savedTokens as OAuthTokens;
+
+    // A refresh reaches the server but its response is lost: the client still holds the old token.
+    const lost = await fetch(server.url("/token"), {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        grant_type: "refresh_token",
+        refresh_token: held.refresh_token ?? "",
+        client_id: provider.client?.client_id ?? "",
+      }).toString(),
+    });
+    expect(lost.status).toBe(200);
+
+    // The SDK refreshes again with it. On invalid_grant it would drop the tokens and answer
+    // "REDIRECT" (sign in again); within the grace it gets a fresh pair.
+    expect(await auth(provider, options)).toBe("AUTHORIZED");
+    const retried = provider.savedTokens as OAuthTokens;
+    expect(retried.refresh_token).not.toBe(held.refresh_token);
+    expect(await auth(provider, options)).toBe("AUTHORIZED");
+  });
 });

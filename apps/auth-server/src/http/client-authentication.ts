@@ -5,8 +5,9 @@ import type { Executor } from "../db/database";
 import type { TokenEndpointAuthMethod } from "../db/schema";
 import { secretMatchesDigest } from "../security/secrets";
 import type { AuthServer } from "../server-context";
-import { recordAuditEvent } from "../store/audit";
+import { type AuditEntry, recordAuditEvent } from "../store/audit";
 import { type ClientRecord, findClient, isConfidential } from "../store/clients";
+import type { Refusal } from "./client-authentication-limit";
 import { OAuthError } from "./oauth-error";
 
 export interface AuthenticatedClient {
@@ -132,32 +133,78 @@ export function authenticateClient(
   return { client, method: presented.method };
 }
 
-/** authenticateClient, recording failures in the audit log (the client itself only sees invalid_client). */
-export function authenticateClientAudited(
+/**
+ * Answered instead of invalid_client once failures from this address, or on this client id, pass
+ * FAILED_CLIENT_AUTH_LIMIT. RFC 6749 §5.2 defines no code for throttling; `temporarily_unavailable`
+ * is the registered one that says "try again later", and 429 with Retry-After (RFC 6585 §4) says
+ * when. `invalid_client` would be wrong here: the MCP SDK reads it as "these credentials are dead"
+ * and throws its registration away.
+ */
+export class ClientAuthenticationThrottledError extends OAuthError {
+  constructor(retryAfter: number) {
+    super("temporarily_unavailable", "too many failed client authentications; try again later", {
+      status: 429,
+      headers: { "Retry-After": String(retryAfter) },
+    });
+  }
+}
+
+/**
+ * authenticateClient behind FAILED_CLIENT_AUTH_LIMIT, recording failures in the audit log (the client
+ * itself only sees invalid_client). Over the limit, one audit row per key and window says so, and the
+ * attempts after it write nothing.
+ */
+export async function authenticateClientAudited(
   server: AuthServer,
   c: Context,
   parameters: Record<string, string>,
   endpoint: "token" | "revoke" | "introspect",
-): AuthenticatedClient {
+): Promise<AuthenticatedClient> {
+  const ipAddress = server.clientAddress(c);
+  const limit = server.failedClientAuthentication;
+  const audit = (entry: Omit<AuditEntry, "outcome" | "ipAddress">) =>
+    recordAuditEvent(server.db, { ...entry, outcome: "failure", ipAddress }, server.clock());
+
+  const throttled = (refusal: Refusal, details: Record<string, unknown>, clientId?: string) => {
+    if (refusal.first) {
+      audit({
+        event: "client.authentication_throttled",
+        clientId,
+        details: { endpoint, limitedBy: refusal.limitedBy, ...details },
+      });
+    }
+    return new ClientAuthenticationThrottledError(refusal.retryAfter);
+  };
+
+  // RFC 6749 §10.10: over the address's limit the secret is not even compared. No `await` unless the
+  // store is asynchronous: see settle() for why the check and the count must not be apart.
+  const pendingRefusal = limit.refuseAddress(ipAddress);
+  const refused = pendingRefusal instanceof Promise ? await pendingRefusal : pendingRefusal;
+  if (refused) throw throttled(refused, {});
   try {
     return authenticateClient(server.db, {
       authorizationHeader: c.req.header("authorization"),
       parameters,
     });
   } catch (error) {
-    if (error instanceof ClientAuthenticationError) {
-      recordAuditEvent(
-        server.db,
-        {
-          event: "client.authentication_failed",
-          outcome: "failure",
-          clientId: error.attemptedClientId?.slice(0, 200),
-          ipAddress: server.clientAddress(c),
-          details: { endpoint, reason: error.reason },
-        },
-        server.clock(),
-      );
+    if (!(error instanceof OAuthError)) throw error;
+    if (!(error instanceof ClientAuthenticationError)) {
+      // Malformed credentials (invalid_request) count against the address as well: the token
+      // endpoint audits each as a rejected request, and a loop of them must not fill the log either.
+      const pendingOver = limit.recordFailure(undefined, ipAddress);
+      const over = pendingOver instanceof Promise ? await pendingOver : pendingOver;
+      if (over) throw throttled(over, { reason: error.description });
+      throw error;
     }
+    const clientId = error.attemptedClientId?.slice(0, 200);
+    const pendingOver = limit.recordFailure(clientId, ipAddress);
+    const over = pendingOver instanceof Promise ? await pendingOver : pendingOver;
+    if (over) throw throttled(over, { reason: error.reason }, clientId);
+    audit({
+      event: "client.authentication_failed",
+      clientId,
+      details: { endpoint, reason: error.reason },
+    });
     throw error;
   }
 }

@@ -17,7 +17,7 @@ export const IntrospectionRequest = z.object({
 export function introspectRoute(server: AuthServer) {
   return async (c: Context) => {
     const { single } = await readFormParameters(c);
-    const authenticated = authenticateClientAudited(server, c, single, "introspect");
+    const authenticated = await authenticateClientAudited(server, c, single, "introspect");
     // RFC 7662 §2.1 requires authorization to call this endpoint; a public client proves nothing,
     // and answering it would let anyone test stolen tokens for validity.
     if (!isConfidential(authenticated.client)) {

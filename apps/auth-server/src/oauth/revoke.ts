@@ -21,7 +21,7 @@ export function revokeRoute(server: AuthServer) {
   return async (c: Context) => {
     const ipAddress = server.clientAddress(c);
     const { single } = await readFormParameters(c);
-    const authenticated = authenticateClientAudited(server, c, single, "revoke");
+    const authenticated = await authenticateClientAudited(server, c, single, "revoke");
     const request = RevocationRequest.safeParse(single);
     if (!request.success) {
       throw new OAuthError(

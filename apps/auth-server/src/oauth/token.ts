@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import {
   authenticateClientAudited,
   ClientAuthenticationError,
+  ClientAuthenticationThrottledError,
 } from "../http/client-authentication";
 import { OAuthError } from "../http/oauth-error";
 import { readFormParameters } from "../http/request-body";
@@ -28,7 +29,7 @@ export function tokenRoute(server: AuthServer) {
     try {
       const { single, repeated } = await readFormParameters(c, ["resource"]);
       grantType = single.grant_type;
-      const authenticated = authenticateClientAudited(server, c, single, "token");
+      const authenticated = await authenticateClientAudited(server, c, single, "token");
       clientId = authenticated.client.clientId;
       if (grantType === undefined) {
         throw new OAuthError("invalid_request", "grant_type is required");
@@ -53,8 +54,12 @@ export function tokenRoute(server: AuthServer) {
       c.header("Pragma", "no-cache");
       return c.json(response);
     } catch (error) {
-      // Authentication failures were audited where they happened.
-      if (error instanceof OAuthError && !(error instanceof ClientAuthenticationError)) {
+      // Authentication failures were audited where they happened (throttled ones once per window).
+      if (
+        error instanceof OAuthError &&
+        !(error instanceof ClientAuthenticationError) &&
+        !(error instanceof ClientAuthenticationThrottledError)
+      ) {
         recordAuditEvent(
           server.db,
           {

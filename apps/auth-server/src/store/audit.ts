@@ -8,6 +8,7 @@ export type AuditEventType =
   | "client.registered"
   | "client.registration_rejected"
   | "client.authentication_failed"
+  | "client.authentication_throttled"
   | "client.seeded"
   | "client.secret_changed"
   | "user.seeded"
@@ -29,6 +30,7 @@ export type AuditEventType =
   | "code.replayed"
   | "refresh_token.rotated"
   | "refresh_token.reused"
+  | "refresh_token.retried"
   | "grant.revoked"
   | "consent.revoked"
   | "client.created"
@@ -44,7 +46,8 @@ export type AuditEventType =
   | "user.admin_revoked"
   | "user.signed_out_everywhere"
   | "user.session_refused"
-  | "admin.refused";
+  | "admin.refused"
+  | "maintenance.pruned";
 
 export interface AuditEntry {
   event: AuditEventType;

@@ -77,7 +77,10 @@ export function findRefreshToken(
     .get();
 }
 
-/** Compare-and-set on `rotated_at`, so two parallel refreshes with one token cannot both succeed. */
+/**
+ * Compare-and-set on `rotated_at`, so two parallel refreshes with one token cannot both rotate it; a
+ * withdrawn token is never rotated.
+ */
 export function markRefreshTokenRotated(
   executor: Executor,
   tokenDigest: string,
@@ -87,7 +90,50 @@ export function markRefreshTokenRotated(
     executor
       .update(refreshTokens)
       .set({ rotatedAt: now })
-      .where(and(eq(refreshTokens.tokenDigest, tokenDigest), isNull(refreshTokens.rotatedAt)))
+      .where(
+        and(
+          eq(refreshTokens.tokenDigest, tokenDigest),
+          isNull(refreshTokens.rotatedAt),
+          isNull(refreshTokens.revokedAt),
+        ),
+      )
+      .run().changes === 1
+  );
+}
+
+/** Names the token a rotated one was (last) exchanged for, so a retry can tell if it was ever used. */
+export function recordRefreshTokenSuccessor(
+  executor: Executor,
+  tokenDigest: string,
+  successorDigest: string,
+): void {
+  executor
+    .update(refreshTokens)
+    .set({ successorDigest })
+    .where(eq(refreshTokens.tokenDigest, tokenDigest))
+    .run();
+}
+
+/**
+ * Withdraws a refresh token that was never used (compare-and-set): false when it has been used or
+ * withdrawn already, so a retry cannot replace a successor someone has since redeemed.
+ */
+export function withdrawUnusedRefreshToken(
+  executor: Executor,
+  tokenDigest: string,
+  now: Date,
+): boolean {
+  return (
+    executor
+      .update(refreshTokens)
+      .set({ revokedAt: now })
+      .where(
+        and(
+          eq(refreshTokens.tokenDigest, tokenDigest),
+          isNull(refreshTokens.rotatedAt),
+          isNull(refreshTokens.revokedAt),
+        ),
+      )
       .run().changes === 1
   );
 }
@@ -232,7 +278,13 @@ export function listGrants(
       expiresAt: max(refreshTokens.expiresAt).as("live_expires_at"),
     })
     .from(refreshTokens)
-    .where(and(isNull(refreshTokens.rotatedAt), gt(refreshTokens.expiresAt, query.now)))
+    .where(
+      and(
+        isNull(refreshTokens.rotatedAt),
+        isNull(refreshTokens.revokedAt),
+        gt(refreshTokens.expiresAt, query.now),
+      ),
+    )
     .groupBy(refreshTokens.grantId)
     .as("live_refresh_tokens");
   const rows = executor

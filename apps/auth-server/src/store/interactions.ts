@@ -1,5 +1,5 @@
 // Pending authorization requests (interactions) between /authorize and the person's decision.
-import { and, eq, isNull, lt } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Executor } from "../db/database";
 import { interactions } from "../db/schema";
 
@@ -31,11 +31,6 @@ export function completeInteraction(
       .where(and(eq(interactions.id, id), isNull(interactions.completedAt)))
       .run().changes === 1
   );
-}
-
-/** Interactions are useless once expired; removing them keeps the table small. */
-export function pruneExpiredInteractions(executor: Executor, now: Date): number {
-  return executor.delete(interactions).where(lt(interactions.expiresAt, now)).run().changes;
 }
 
 /**

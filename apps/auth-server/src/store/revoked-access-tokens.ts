@@ -1,6 +1,6 @@
 // RFC 7009 revocation of self-contained access tokens: a deny-list of `jti`s kept until the tokens expire.
 import { preparedPerExecutor } from "@repo/server-kit/sqlite";
-import { eq, lt, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Executor } from "../db/database";
 import { revokedAccessTokens } from "../db/schema";
 
@@ -26,10 +26,4 @@ const findRevocationStatement = preparedPerExecutor((executor: Executor) =>
 
 export function isAccessTokenRevoked(executor: Executor, jti: string): boolean {
   return findRevocationStatement(executor).get({ jti }) !== undefined;
-}
-
-/** An expired token is inactive anyway, so its deny-list entry can go. */
-export function pruneExpiredRevocations(executor: Executor, now: Date): number {
-  return executor.delete(revokedAccessTokens).where(lt(revokedAccessTokens.expiresAt, now)).run()
-    .changes;
 }

@@ -49,6 +49,7 @@ export async function startTestAuthServer(
       AUTH_DATABASE_PATH: databasePath,
       LOG_REQUESTS: "false",
       REGISTRATION_RATE_LIMIT: "10000",
+      FAILED_CLIENT_AUTH_LIMIT: "10000",
       AUTHORIZATION_RATE_LIMIT: "10000",
       ...environment,
     });

@@ -121,11 +121,11 @@ export async function authorizationCodeGrant(
     return completeTokenResponse(
       tx,
       server,
-      code.grantId,
+      { id: code.grantId, createdAt: now },
       accessToken,
       client.grantTypes.includes("refresh_token"),
       now,
-    );
+    ).response;
   });
   if (!response) {
     revokeAfterReplay(server, code, input.ipAddress, now);

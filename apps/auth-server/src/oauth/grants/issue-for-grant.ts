@@ -44,18 +44,27 @@ export async function signUserAccessToken(
   };
 }
 
-/** Records the access token under its grant and, when the client uses refresh tokens, issues the next. */
+/** When a grant's refresh token family ends, however often it is rotated (RFC 9700 §4.14.2). */
+export function refreshFamilyEndsAt(server: AuthServer, grant: { createdAt: Date }): Date {
+  return new Date(grant.createdAt.getTime() + server.config.refreshTokenFamilyMaxSeconds * 1000);
+}
+
+/**
+ * Records the access token under its grant and, when the client uses refresh tokens, issues the next
+ * one, never outliving the family. Returns the new refresh token's digest, so a rotation can name its
+ * successor.
+ */
 export function completeTokenResponse(
   executor: Executor,
   server: AuthServer,
-  grantId: string,
+  grant: { id: string; createdAt: Date },
   accessToken: SignedAccessToken,
   withRefreshToken: boolean,
   now: Date,
-): TokenResponse {
+): { response: TokenResponse; refreshTokenDigest: string | undefined } {
   recordGrantAccessToken(executor, {
     jti: accessToken.jti,
-    grantId,
+    grantId: grant.id,
     expiresAt: accessToken.expiresAt,
   });
   const response: TokenResponse = {
@@ -64,15 +73,16 @@ export function completeTokenResponse(
     expires_in: accessToken.expiresIn,
     scope: accessToken.scope,
   };
-  if (withRefreshToken) {
-    const refreshToken = randomSecret();
-    insertRefreshToken(executor, {
-      tokenDigest: secretDigest(refreshToken),
-      grantId,
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + server.config.refreshTokenTtlSeconds * 1000),
-    });
-    response.refresh_token = refreshToken;
-  }
-  return response;
+  if (!withRefreshToken) return { response, refreshTokenDigest: undefined };
+  const refreshToken = randomSecret();
+  const refreshTokenDigest = secretDigest(refreshToken);
+  const slidingEnd = now.getTime() + server.config.refreshTokenTtlSeconds * 1000;
+  insertRefreshToken(executor, {
+    tokenDigest: refreshTokenDigest,
+    grantId: grant.id,
+    createdAt: now,
+    expiresAt: new Date(Math.min(slidingEnd, refreshFamilyEndsAt(server, grant).getTime())),
+  });
+  response.refresh_token = refreshToken;
+  return { response, refreshTokenDigest };
 }

@@ -1,8 +1,10 @@
-// OAuth 2.1 §4.3 / RFC 6749 §6: the refresh token grant. Every use rotates the token (OAuth 2.1 §4.3.1);
-// a rotated token coming back means two parties hold the chain, so the whole grant is revoked.
+// OAuth 2.1 §4.3 / RFC 6749 §6: the refresh token grant. Every use rotates the token (OAuth 2.1 §4.3.1),
+// and a rotated token coming back means two parties hold the chain, so the whole grant is revoked
+// (RFC 9700 §4.14.2) — unless it is the same client retrying a refresh whose response it never got.
 // Scope may narrow but never widen (RFC 6749 §6), and the token stays bound to its resource (RFC 8707).
 import { isKnownScope, parseScopeParameter, satisfies } from "@repo/scopes";
 import { z } from "zod";
+import type { Executor } from "../../db/database";
 import { OAuthError } from "../../http/oauth-error";
 import { secretDigest } from "../../security/secrets";
 import type { AuthServer } from "../../server-context";
@@ -12,13 +14,16 @@ import {
   findRefreshToken,
   type GrantRecord,
   markRefreshTokenRotated,
+  type RefreshTokenRecord,
+  recordRefreshTokenSuccessor,
   revokeGrant,
   touchGrant,
+  withdrawUnusedRefreshToken,
 } from "../../store/grants";
 import { findUserById } from "../../store/users";
 import { resolveResource } from "../resources";
 import type { GrantInput, TokenResponse } from "./grant";
-import { completeTokenResponse, signUserAccessToken } from "./issue-for-grant";
+import { completeTokenResponse, refreshFamilyEndsAt, signUserAccessToken } from "./issue-for-grant";
 
 export const RefreshTokenRequest = z.object({
   grant_type: z.literal("refresh_token"),
@@ -30,6 +35,47 @@ export const RefreshTokenRequest = z.object({
 
 function invalidGrant(description = "the refresh token is invalid, expired or revoked") {
   return new OAuthError("invalid_grant", description);
+}
+
+/**
+ * What presenting this refresh token means:
+ * - `rotate`: its first use; it is exchanged for a successor.
+ * - `retry`: it was rotated less than REFRESH_REUSE_GRACE_SECONDS ago and its successor has never been
+ *   used: the client lost the response (or two of its processes refreshed at once). A thief replaying
+ *   a stolen token within those seconds gets the same answer, but the chain still has one live end:
+ *   the successor handed out before is withdrawn, and whichever party uses a withdrawn or rotated
+ *   token next revokes the family.
+ * - `reuse`: anything else that was already used or withdrawn (RFC 9700 §4.14.2): the family ends.
+ */
+type Presentation =
+  | { kind: "rotate" }
+  | { kind: "retry"; unusedSuccessorDigest: string }
+  | { kind: "reuse"; reason: string };
+
+function classifyPresentation(
+  executor: Executor,
+  server: AuthServer,
+  token: RefreshTokenRecord,
+  now: Date,
+): Presentation {
+  if (token.revokedAt !== null) {
+    return { kind: "reuse", reason: "a withdrawn refresh token was presented" };
+  }
+  if (token.rotatedAt === null) return { kind: "rotate" };
+  const graceEndsAt =
+    token.rotatedAt.getTime() + server.config.refreshTokenReuseGraceSeconds * 1000;
+  if (now.getTime() >= graceEndsAt) {
+    return { kind: "reuse", reason: "a rotated refresh token was presented again" };
+  }
+  const successor =
+    token.successorDigest === null ? undefined : findRefreshToken(executor, token.successorDigest);
+  if (!successor || successor.rotatedAt !== null || successor.revokedAt !== null) {
+    return {
+      kind: "reuse",
+      reason: "a rotated refresh token was presented after its successor was used",
+    };
+  }
+  return { kind: "retry", unusedSuccessorDigest: successor.tokenDigest };
 }
 
 export async function refreshTokenGrant(
@@ -52,11 +98,18 @@ export async function refreshTokenGrant(
   // RFC 6749 §6: the refresh token must have been issued to the authenticated client.
   if (grant.clientId !== client.clientId) throw invalidGrant();
   if (grant.revokedAt !== null) throw invalidGrant();
-  if (token.rotatedAt !== null) {
-    revokeAfterReuse(server, grant, input.ipAddress, now);
+  // Decided again inside the transaction below; this early answer only spares a signature.
+  const presentation = classifyPresentation(server.db, server, token, now);
+  if (presentation.kind === "reuse") {
+    server.db.transaction((tx) =>
+      revokeFamilyAfterReuse(tx, grant, presentation.reason, input.ipAddress, now),
+    );
     throw invalidGrant();
   }
   if (token.expiresAt.getTime() <= now.getTime()) throw invalidGrant();
+  if (refreshFamilyEndsAt(server, grant).getTime() <= now.getTime()) {
+    throw invalidGrant("the refresh token has reached the end of its family's lifetime");
+  }
 
   if (input.resources !== undefined && input.resources.length > 0) {
     const requested = resolveResource(server.resources, input.resources);
@@ -73,17 +126,31 @@ export async function refreshTokenGrant(
     { clientId: client.clientId, userId: user.id, resource: grant.resource, scopes },
     now,
   );
+  // Everything is decided again here, in one transaction: parallel refreshes with one token (or a
+  // parallel reuse that revokes the grant) were free to change the rows while the token was signed.
   const response = server.db.transaction((tx) => {
-    // Compare-and-set, so two parallel refreshes with one token cannot both succeed; and the grant
-    // must still be live inside the transaction (a parallel reuse may have just revoked it).
     const current = findGrant(tx, grant.id);
-    if (!current || current.revokedAt !== null) return "revoked" as const;
-    if (!markRefreshTokenRotated(tx, tokenDigest, now)) return "reused" as const;
+    const presented = findRefreshToken(tx, tokenDigest);
+    if (!current || current.revokedAt !== null || !presented) return "invalid" as const;
+    const decided = classifyPresentation(tx, server, presented, now);
+    // The compare-and-sets cannot fail after the reads above in one synchronous transaction; they
+    // state the invariant rather than trust the reads.
+    const claimed =
+      decided.kind === "rotate"
+        ? markRefreshTokenRotated(tx, tokenDigest, now)
+        : decided.kind === "retry" &&
+          withdrawUnusedRefreshToken(tx, decided.unusedSuccessorDigest, now);
+    if (!claimed) {
+      const reason =
+        decided.kind === "reuse" ? decided.reason : "a parallel use of the refresh token";
+      revokeFamilyAfterReuse(tx, current, reason, input.ipAddress, now);
+      return "invalid" as const;
+    }
     touchGrant(tx, grant.id, now);
     recordAuditEvent(
       tx,
       {
-        event: "refresh_token.rotated",
+        event: decided.kind === "retry" ? "refresh_token.retried" : "refresh_token.rotated",
         outcome: "success",
         clientId: client.clientId,
         subject: user.id,
@@ -97,13 +164,13 @@ export async function refreshTokenGrant(
       },
       now,
     );
-    return completeTokenResponse(tx, server, grant.id, accessToken, true, now);
+    const issued = completeTokenResponse(tx, server, current, accessToken, true, now);
+    if (issued.refreshTokenDigest !== undefined) {
+      recordRefreshTokenSuccessor(tx, tokenDigest, issued.refreshTokenDigest);
+    }
+    return issued.response;
   });
-  if (response === "revoked") throw invalidGrant();
-  if (response === "reused") {
-    revokeAfterReuse(server, grant, input.ipAddress, now);
-    throw invalidGrant();
-  }
+  if (response === "invalid") throw invalidGrant();
   return response;
 }
 
@@ -124,25 +191,25 @@ function narrowedScopes(grant: GrantRecord, scopeParameter: string | undefined):
   return parsed.scopes;
 }
 
-function revokeAfterReuse(
-  server: AuthServer,
+/** RFC 9700 §4.14.2: the family ends, and every access token it issued is deny-listed with it. */
+function revokeFamilyAfterReuse(
+  executor: Executor,
   grant: GrantRecord,
+  reason: string,
   ipAddress: string | undefined,
   now: Date,
 ): void {
-  server.db.transaction((tx) => {
-    const revoked = revokeGrant(tx, grant, "refresh token reused", now);
-    recordAuditEvent(
-      tx,
-      {
-        event: "refresh_token.reused",
-        outcome: "failure",
-        clientId: grant.clientId,
-        subject: grant.userId,
-        ipAddress,
-        details: { grantId: grant.id, grantRevoked: revoked },
-      },
-      now,
-    );
-  });
+  const revoked = revokeGrant(executor, grant, "refresh token reused", now);
+  recordAuditEvent(
+    executor,
+    {
+      event: "refresh_token.reused",
+      outcome: "failure",
+      clientId: grant.clientId,
+      subject: grant.userId,
+      ipAddress,
+      details: { grantId: grant.id, grantRevoked: revoked, reason },
+    },
+    now,
+  );
 }
