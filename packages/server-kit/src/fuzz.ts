@@ -1,4 +1,4 @@
-// Seeded streams of malformed HTTP requests sent over reused connections (RFC 9112 §9.3 persistence).
+// Seeded streams of malformed HTTP requests sent over reused connections (RFC 9112 §9.3).
 import { randomInt } from "node:crypto";
 import { Agent, fetch } from "undici";
 

@@ -1,25 +1,7 @@
-// RFC 9112 §9.3 / §9.6: every request body is read to its end, so an early answer leaves a reusable connection.
+// RFC 9112 §9.3, §9.6: every body is read before routing, so an early answer keeps the connection.
 import type { Context, MiddlewareHandler } from "hono";
 
-/**
- * Why this exists (issue 10: 1.4 % of a malformed-request stream over keep-alive ended in
- * UND_ERR_SOCKET "other side closed"). An HTTP/1.1 connection carries its next request only after the
- * last byte of the previous one's body. Node's HTTP server reads and discards a body nobody read once
- * the response has been sent, but only if nothing has started reading it. @hono/node-server wraps the
- * body in a web stream the moment anyone touches `Request.body` — hono's `bodyLimit` does, to check
- * whether there is one — and that stream pulls from the socket with backpressure. An answer sent
- * before the body was read (a 413 on Content-Length alone, a 429, a 400 on a bad header) left the rest
- * of a large body in that stalled stream: Node no longer discarded it, and @hono/node-server's own
- * clean-up, blocked by the same backpressure, gave up after 500 ms and destroyed the socket. The
- * response had said keep-alive, so the client had already sent its next request on that socket, and
- * that request got no answer.
- *
- * So the body is read here, before routing, and every route sees it in memory: whatever a route
- * answers, the connection is at a request boundary. A body up to `drainBytes` is read to its end even
- * when it is too large to keep, so the connection stays usable; one that declares or turns out to be
- * larger is refused with `Connection: close` (RFC 9110 §15.5.14: "the server MAY close the
- * connection"), so no client sends another request on a connection the server is about to close.
- */
+/** What the app accepts, and how it refuses the rest. */
 export interface ReadRequestBodyOptions {
   /** The largest body any route of the app accepts; routes may set smaller limits of their own. */
   maxBytes: number;
@@ -81,7 +63,28 @@ async function readBody(
   return { outcome: "complete", body };
 }
 
-/** Reads each request body before any route runs (see above); the first middleware of an app. */
+/**
+ * Why this exists (issue 10: 1.4 % of a malformed-request stream over keep-alive ended in
+ * UND_ERR_SOCKET "other side closed"). An HTTP/1.1 connection carries its next request only after the
+ * last byte of the previous one's body. Node's HTTP server reads and discards a body nobody read once
+ * the response has been sent, but only if nothing has started reading it. @hono/node-server wraps the
+ * body in a web stream the moment anyone touches `Request.body` — hono's `bodyLimit` does, to check
+ * whether there is one — and that stream pulls from the socket with backpressure. An answer sent
+ * before the body was read (a 413 on Content-Length alone, a 429, a 400 on a bad header) left the rest
+ * of a large body in that stalled stream: Node no longer discarded it, and @hono/node-server's own
+ * clean-up, blocked by the same backpressure, gave up after 500 ms and destroyed the socket. The
+ * response had said keep-alive, so the client had already sent its next request on that socket, and
+ * that request got no answer.
+ *
+ * So the body is read here, before routing, and every route sees it in memory: whatever a route
+ * answers, the connection is at a request boundary. A body up to `drainBytes` is read to its end even
+ * when it is too large to keep, so the connection stays usable; one that declares or turns out to be
+ * larger is refused with `Connection: close` (RFC 9110 §15.5.14: "the server MAY close the
+ * connection"), so no client sends another request on a connection the server is about to close.
+
+ *
+ * The first middleware of an app.
+ */
 export function readRequestBody(options: ReadRequestBodyOptions): MiddlewareHandler {
   const { maxBytes, onTooLarge } = options;
   const drainBytes = Math.max(options.drainBytes ?? DEFAULT_DRAIN_BYTES, maxBytes);
