@@ -1,4 +1,5 @@
 // The authorization server's HTTP surface: one route per protocol step, each in its own module.
+import { readRequestBody } from "@repo/server-kit/request-body";
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -28,13 +29,18 @@ import type { AuthServer } from "./server-context";
 const FORM_BODY_LIMIT = 16 * 1024;
 const REGISTRATION_BODY_LIMIT = 64 * 1024;
 
+function bodyTooLarge(maxSize: number): OAuthError {
+  return new OAuthError("invalid_request", `the request body is larger than ${maxSize} bytes`, {
+    status: 413,
+  });
+}
+
+/** A route's own, smaller limit; the body is already in memory (readRequestBody below). */
 function limitBody(maxSize: number) {
   return bodyLimit({
     maxSize,
     onError: () => {
-      throw new OAuthError("invalid_request", `the request body is larger than ${maxSize} bytes`, {
-        status: 413,
-      });
+      throw bodyTooLarge(maxSize);
     },
   });
 }
@@ -55,6 +61,14 @@ export function createApp(server: AuthServer, options: CreateAppOptions = {}): H
     // Requests that did not arrive over a socket (the start-up self-check) are not logged.
     app.use((c, next) => (server.clientAddress(c) === undefined ? next() : requestLogger(c, next)));
   }
+  // Before anything that can answer early (405, 413, 429, 400 on a header): an answer sent with
+  // the body unread used to leave the connection unusable for the request the client sent next.
+  app.use(
+    readRequestBody({
+      maxBytes: REGISTRATION_BODY_LIMIT,
+      onTooLarge: (c, maxBytes) => bodyTooLarge(maxBytes).toResponse(c),
+    }),
+  );
   app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
   app.use(
     methodNotAllowed({

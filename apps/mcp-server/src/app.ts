@@ -1,8 +1,8 @@
 // The MCP server's HTTP surface: discovery metadata, health, and the protected MCP endpoint.
+import { readRequestBody } from "@repo/server-kit/request-body";
 import { requireBearer } from "@repo/tokens/hono";
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { logger } from "hono/logger";
 import { secureHeaders } from "hono/secure-headers";
@@ -50,6 +50,28 @@ export function createApp(server: ResourceServer, options: CreateAppOptions = {}
     // Requests that did not arrive over a socket (the start-up self-check) are not logged.
     app.use((c, next) => (server.clientAddress(c) === undefined ? next() : requestLogger(c, next)));
   }
+  // Before anything that can answer early (403 for an origin, 401, 413): an answer sent with the
+  // body unread would leave the connection unusable for the request the client sends next.
+  app.use(
+    readRequestBody({
+      maxBytes: MAX_BODY_BYTES,
+      onTooLarge: (c, maxBytes) =>
+        c.req.path === mcpPath
+          ? jsonRpcError(
+              c,
+              413,
+              JSON_RPC_ERROR.invalidRequest,
+              `Request body larger than ${maxBytes} bytes`,
+            )
+          : c.json(
+              {
+                error: "invalid_request",
+                error_description: `the request body is larger than ${maxBytes} bytes`,
+              },
+              413,
+            ),
+    }),
+  );
   app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
 
   app.get("/health", (c) => {
@@ -94,18 +116,6 @@ export function createApp(server: ResourceServer, options: CreateAppOptions = {}
       ],
       exposeHeaders: ["WWW-Authenticate", "Mcp-Session-Id", "Retry-After"],
       maxAge: 600,
-    }),
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        jsonRpcError(
-          c,
-          413,
-          JSON_RPC_ERROR.invalidRequest,
-          `Request body larger than ${MAX_BODY_BYTES} bytes`,
-          // The rest of the body is never read, so the connection cannot carry another request.
-          { Connection: "close" },
-        ),
     }),
     readJsonRpcRequest(),
     requireBearer({
