@@ -26,7 +26,7 @@ const PRODUCTION_SECRETS = {
 };
 
 describe("loadConfig", () => {
-  it("applies the DESIGN.md defaults in development", () => {
+  it("applies the documented defaults in development", () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       mode: "development",
@@ -134,7 +134,9 @@ describe("loadConfig", () => {
     // A developer trying several MCP clients against a local server must not meet a 429.
     expect(loadConfig({}).registrationRateLimit.limit).toBe(1000);
     expect(loadConfig({ ISSUER: "http://127.0.0.1:4000" }).registrationRateLimit.limit).toBe(1000);
-    expect(loadConfig({ ISSUER: "https://auth.example.com" }).registrationRateLimit.limit).toBe(20);
+    expect(
+      loadConfig({ ...PRODUCTION_SECRETS, NODE_ENV: "development" }).registrationRateLimit.limit,
+    ).toBe(20);
     expect(
       loadConfig({ ...PRODUCTION_SECRETS, ISSUER: "https://localhost:4000" }).registrationRateLimit
         .limit,
