@@ -136,7 +136,14 @@ describe("login and consent in a real browser", () => {
     expect(refreshed.body.refresh_token).toEqual(expect.any(String));
     expect(refreshed.body.refresh_token).not.toBe(firstRefreshToken);
 
-    // OAuth 2.1 §4.3.1: a rotated refresh token is spent.
+    // The client uses its new refresh token, so the old one is spent (OAuth 2.1 §4.3.1): presented
+    // again now, it is no honest retry of a lost response but a reuse (RFC 9700 §4.14.2).
+    const second = await requestToken(auth.issuer, {
+      grant_type: "refresh_token",
+      refresh_token: String(refreshed.body.refresh_token),
+      client_id: request.clientId,
+    });
+    expect(second.status).toBe(200);
     const reused = await requestToken(auth.issuer, {
       grant_type: "refresh_token",
       refresh_token: firstRefreshToken,
