@@ -1,57 +1,86 @@
 // Splits the independent set into a development half and a held-out half, deterministically, and
 // prints the counts table that README.md carries.
-// Run: npx tsx eval/independent/split.ts [--write]   (inside packages/sentiment; --write rewrites
-// the split field of sentences.json, then run `npx biome format --write` on it from the root)
+// Run inside packages/sentiment: npx tsx eval/independent/split.ts [--write | --search]
+//   --write   rewrites the split field of sentences.json (then run `npx biome format --write` on it)
+//   --search  prints the seed among 0..SEARCHED_SEEDS-1 that balances the halves best
 //
-// The split is a seeded shuffle stratified by label and primary kind (the first kind listed): each
-// stratum is ordered by a hash of the seed and the sentence id, then dealt alternately to the two
-// halves. A sentence's half depends only on its id, label and primary kind, so adding sentences
-// never moves existing ones unless their stratum changes, and the integrity test recomputes it:
-// nobody can quietly move a sentence from the held-out half into the one they tune on.
+// A sentence's half depends only on its id and SPLIT_SEED: a hash of the two, one bit. Nothing
+// else moves it, so fixing a label, retagging kinds or adding sentences never carries a held-out
+// sentence into the half people tune on. Balance comes from the choice of seed: SPLIT_SEED is the
+// seed under which the two halves' shares of every label and every kind differ least (--search
+// finds it; it looks only at labels and kinds, never at any engine output). The integrity test
+// recomputes every sentence's half, so nobody can move one by hand.
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { HARD_KINDS, type IndependentSentence, KINDS, POLARITIES, type Split } from "./sentences";
 
-export const SPLIT_SEED = "issue-15-independent-eval";
+export const SPLIT_SEED = 94_516;
+export const SEARCHED_SEEDS = 100_000;
 
-/** FNV-1a, 32 bits: a stable, dependency-free hash; the shuffle needs no more than that. */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
+/** FNV-1a over the text, then MurmurHash3's finaliser so every output bit depends on every input bit. */
+function hash(text: string): number {
+  let value = 0x811c9dc5;
   for (let index = 0; index < text.length; index += 1) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
+    value ^= text.charCodeAt(index);
+    value = Math.imul(value, 0x01000193);
   }
-  return hash;
+  value ^= value >>> 16;
+  value = Math.imul(value, 0x85ebca6b);
+  value ^= value >>> 13;
+  value = Math.imul(value, 0xc2b2ae35);
+  value ^= value >>> 16;
+  return value >>> 0;
+}
+
+/** The half a sentence belongs to under a seed. */
+export function splitOf(id: string, seed: number = SPLIT_SEED): Split {
+  return hash(`${seed}:${id}`) % 2 === 0 ? "dev" : "held-out";
 }
 
 type SplitInput = Pick<IndependentSentence, "id" | "label" | "kinds">;
 
-/** The half each sentence belongs to, keyed by id. */
-export function assignSplits(sentences: readonly SplitInput[]): Map<string, Split> {
-  const strata = new Map<string, SplitInput[]>();
-  for (const sentence of sentences) {
-    const key = `${sentence.label}/${sentence.kinds[0] ?? "plain"}`;
-    strata.set(key, [...(strata.get(key) ?? []), sentence]);
-  }
-  // Which half gets the odd sentence out of a stratum alternates per label, so every label's
-  // halves differ by at most one sentence.
-  const firstHalf = new Map<string, Split>();
-  const splits = new Map<string, Split>();
-  for (const key of [...strata.keys()].sort()) {
-    const members = [...(strata.get(key) ?? [])].sort(
-      (a, b) =>
-        fnv1a(`${SPLIT_SEED}:${a.id}`) - fnv1a(`${SPLIT_SEED}:${b.id}`) || (a.id < b.id ? -1 : 1),
-    );
-    const label = key.split("/")[0] ?? "";
-    const first = firstHalf.get(label) ?? "dev";
-    const second: Split = first === "dev" ? "held-out" : "dev";
-    members.forEach((sentence, position) => {
-      splits.set(sentence.id, position % 2 === 0 ? first : second);
+/**
+ * The largest gap, over the labels and the kinds, between a group's share of the dev half and its
+ * share of the held-out half, with the halves dealt under `seed`.
+ */
+export function imbalance(sentences: readonly SplitInput[], seed: number = SPLIT_SEED): number {
+  const groups: ((sentence: SplitInput) => boolean)[] = [
+    ...POLARITIES.map((label) => (sentence: SplitInput) => sentence.label === label),
+    ...KINDS.map((kind) => (sentence: SplitInput) => sentence.kinds.includes(kind)),
+  ];
+  const halves = sentences.map((sentence) => splitOf(sentence.id, seed));
+  const devSize = halves.filter((split) => split === "dev").length;
+  const heldOutSize = sentences.length - devSize;
+  if (devSize === 0 || heldOutSize === 0) return 1;
+  let worst = 0;
+  for (const inGroup of groups) {
+    let dev = 0;
+    let heldOut = 0;
+    sentences.forEach((sentence, index) => {
+      if (!inGroup(sentence)) return;
+      if (halves[index] === "dev") dev += 1;
+      else heldOut += 1;
     });
-    if (members.length % 2 === 1) firstHalf.set(label, second);
+    worst = Math.max(worst, Math.abs(dev / devSize - heldOut / heldOutSize));
   }
-  return splits;
+  return worst;
+}
+
+/** The seed below SEARCHED_SEEDS with the smallest imbalance and halves within two sentences. */
+export function searchSeed(sentences: readonly SplitInput[]): number {
+  let best = 0;
+  let bestImbalance = Number.POSITIVE_INFINITY;
+  for (let seed = 0; seed < SEARCHED_SEEDS; seed += 1) {
+    const dev = sentences.filter((sentence) => splitOf(sentence.id, seed) === "dev").length;
+    if (Math.abs(2 * dev - sentences.length) > 2) continue;
+    const gap = imbalance(sentences, seed);
+    if (gap < bestImbalance) {
+      best = seed;
+      bestImbalance = gap;
+    }
+  }
+  return best;
 }
 
 /** The counts table in README.md ("Counts"), by label, by kind and by split. */
@@ -89,13 +118,16 @@ export function countsTable(sentences: readonly IndependentSentence[]): string {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const file = fileURLToPath(new URL("./sentences.json", import.meta.url));
   const sentences = JSON.parse(readFileSync(file, "utf8")) as IndependentSentence[];
-  const splits = assignSplits(sentences);
-  const assigned = sentences.map((sentence) => ({
-    ...sentence,
-    split: splits.get(sentence.id) ?? sentence.split,
-  }));
-  if (process.argv.includes("--write")) {
-    writeFileSync(file, `${JSON.stringify(assigned, null, 2)}\n`);
+  if (process.argv.includes("--search")) {
+    const seed = searchSeed(sentences);
+    console.log(
+      `best seed ${seed}: imbalance ${(imbalance(sentences, seed) * 100).toFixed(2)} points`,
+    );
+  } else {
+    const assigned = sentences.map((sentence) => ({ ...sentence, split: splitOf(sentence.id) }));
+    if (process.argv.includes("--write")) {
+      writeFileSync(file, `${JSON.stringify(assigned, null, 2)}\n`);
+    }
+    console.log(countsTable(assigned));
   }
-  console.log(countsTable(assigned));
 }
