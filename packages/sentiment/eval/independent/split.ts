@@ -15,7 +15,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { HARD_KINDS, type IndependentSentence, KINDS, POLARITIES, type Split } from "./sentences";
 
-export const SPLIT_SEED = 94_516;
+export const SPLIT_SEED = 24_374;
 export const SEARCHED_SEEDS = 100_000;
 
 /** FNV-1a over the text, then MurmurHash3's finaliser so every output bit depends on every input bit. */
