@@ -212,14 +212,14 @@ function mergeObjects(spans: Span[]): Span[] {
   return merged;
 }
 
-function findSpans(tokens: Token[]): Span[] {
+function findSpans(tokens: Token[], work: Work): Span[] {
   const spans: Span[] = [];
   let index = 0;
   while (index < tokens.length) {
     const token = tokens[index];
     let best: Span | undefined;
     for (const pattern of token ? (PATTERNS.get(token.text) ?? []) : []) {
-      steps++;
+      work.steps++;
       const last = matchAt(tokens, index, pattern.tokens);
       if (last < 0) continue;
       const better =
@@ -239,9 +239,14 @@ function findSpans(tokens: Token[]): Span[] {
   return mergeObjects(spans);
 }
 
-// Work counter for the complexity test: every candidate an inner loop looks at adds one step, so a
-// test can check the engine does O(tokens) work without timing it.
-let steps = 0;
+/**
+ * Work done by one call, for the complexity test: every candidate an inner loop looks at adds one
+ * step, so a test can check the engine does O(tokens) work without timing it. Each call makes its
+ * own, so concurrent or re-entrant calls never share a count.
+ */
+interface Work {
+  steps: number;
+}
 
 interface Structure {
   sentence: number[];
@@ -287,7 +292,7 @@ function endsSentence(text: string, tokens: Token[], index: number): boolean {
   return nextInitial !== nextInitial.toLowerCase();
 }
 
-function structure(text: string, tokens: Token[], spans: Span[]): Structure {
+function structure(text: string, tokens: Token[], spans: Span[], work: Work): Structure {
   const markerStarts = new Set(
     spans
       .filter((span) => span.role === "contrast" || span.role === "concession")
@@ -301,7 +306,7 @@ function structure(text: string, tokens: Token[], spans: Span[]): Structure {
   let sentenceIndex = 0;
   let clauseIndex = 0;
   tokens.forEach((token, index) => {
-    steps++;
+    work.steps++;
     const isClauseWord = CLAUSE_WORDS.has(token.text) || markerStarts.has(index);
     if (isClauseWord) clauseIndex++;
     sentence.push(sentenceIndex);
@@ -336,9 +341,10 @@ function nearestObject(
   after: Span | undefined,
   shape: Structure,
   preferForward: boolean,
+  work: Work,
 ): Span | undefined {
   const { clause, wordsBefore, stopsBefore } = shape;
-  steps++;
+  work.steps++;
   const directionClause = clause[direction.first];
   const back =
     before &&
@@ -375,7 +381,7 @@ function continuedMove(
   return continues ? previous.object : undefined;
 }
 
-function baseUnits(spans: Span[], shape: Structure): Unit[] {
+function baseUnits(spans: Span[], shape: Structure, work: Work): Unit[] {
   const objects = spans.filter((span) => span.role === "object");
   // The directions that chose each object, in text order.
   const moves = new Map<Span, Span[]>();
@@ -383,7 +389,7 @@ function baseUnits(spans: Span[], shape: Structure): Unit[] {
   let nextObject = 0;
   let previous: { span: Span; object: Span | undefined } | undefined;
   for (const span of spans) {
-    steps++;
+    work.steps++;
     if (span.role === "object") {
       nextObject++;
       continue;
@@ -398,6 +404,7 @@ function baseUnits(spans: Span[], shape: Structure): Unit[] {
         objects[nextObject],
         shape,
         direction.reach === "before",
+        work,
       ) ?? continuedMove(span, previous, shape);
     previous = { span, object };
     if (object?.pattern.object) {
@@ -421,7 +428,7 @@ function baseUnits(spans: Span[], shape: Structure): Unit[] {
     const polarity = object.pattern.object?.polarity ?? 1;
     for (const sign of [1, -1]) {
       const same = directions.filter((span) => span.pattern.direction?.sign === sign);
-      steps += same.length;
+      work.steps += same.length;
       const distance = (span: Span) =>
         span.first > object.last
           ? countBetween(shape.wordsBefore, object.last, span.first)
@@ -442,7 +449,7 @@ function baseUnits(spans: Span[], shape: Structure): Unit[] {
     }
   }
   for (const span of spans) {
-    steps++;
+    work.steps++;
     const standalone = span.role === "lexicon" || (span.role === "object" && !moves.has(span));
     if (!standalone || span.pattern.weight === 0) continue;
     units.push({
@@ -456,9 +463,9 @@ function baseUnits(spans: Span[], shape: Structure): Unit[] {
   return units.sort((a, b) => a.first - b.first || a.last - b.last);
 }
 
-function percentMagnitude(tokens: Token[], unit: Unit, clause: number[]): number {
+function percentMagnitude(tokens: Token[], unit: Unit, clause: number[], work: Work): number {
   for (let index = unit.first - 3; index <= unit.last + 4; index++) {
-    steps++;
+    work.steps++;
     const token = tokens[index];
     if (token?.kind !== "number" || !token.text.endsWith("%")) continue;
     if (clause[index] !== clause[unit.anchor]) continue;
@@ -478,11 +485,18 @@ function percentMagnitude(tokens: Token[], unit: Unit, clause: number[]): number
 // so the work stays linear.
 const EXACT_REPEATS = 8;
 
-function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: Structure): void {
+function applyModifiers(
+  tokens: Token[],
+  spans: Span[],
+  units: Unit[],
+  shape: Structure,
+  work: Work,
+): void {
   const { clause, sentence, stopsBefore } = shape;
 
   for (const unit of units) {
-    if (unit.rule === "direction-object") unit.weight *= percentMagnitude(tokens, unit, clause);
+    if (unit.rule === "direction-object")
+      unit.weight *= percentMagnitude(tokens, unit, clause, work);
   }
 
   // Intensifiers and units are both in text order, so one sweep keeps the units near the current
@@ -497,7 +511,7 @@ function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: St
     const to = span.last + INTENSIFIER_REACH + 1;
     for (let unit = units[next]; unit && unit.first <= to; unit = units[++next]) active.push(unit);
     active = active.filter((unit) => {
-      steps++;
+      work.steps++;
       return unit.last >= from;
     });
     let target: Unit | undefined;
@@ -537,7 +551,7 @@ function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: St
     let negatedSomething = false;
     for (let anchor = span.last + 1; anchor <= span.last + NEGATION_REACH; anchor++) {
       for (const unit of byAnchor.get(anchor) ?? []) {
-        steps++;
+        work.steps++;
         if (clause[unit.anchor] !== clause[span.last]) continue;
         // "not as high as forecast": an "as" or "so" right after the negator opens a comparison,
         // not a new statement, so the negation reaches across it.
@@ -578,7 +592,7 @@ function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: St
   const contrastStarts = new Map<number, number>();
   const dampEnds = new Map<number, number[]>();
   for (const span of spans) {
-    steps++;
+    work.steps++;
     if (span.role === "contrast") {
       contrastEnds.set(span.last, (contrastEnds.get(span.last) ?? 0) + 1);
       contrastStarts.set(span.first, (contrastStarts.get(span.first) ?? 0) + 1);
@@ -593,7 +607,7 @@ function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: St
     }
   }
   for (let position = 0; position < tokens.length; position++) {
-    steps++;
+    work.steps++;
     const sameSentence = position > 0 && sentence[position - 1] === sentence[position];
     const sameClause = position > 0 && clause[position - 1] === clause[position];
     contrastBefore[position] =
@@ -615,7 +629,7 @@ function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: St
     }
   }
   for (let position = tokens.length - 1; position >= 0; position--) {
-    steps++;
+    work.steps++;
     const sameSentence = sentence[position + 1] === sentence[position];
     contrastFrom[position] =
       (sameSentence ? (contrastFrom[position + 1] ?? 0) : 0) + (contrastStarts.get(position) ?? 0);
@@ -629,7 +643,7 @@ function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: St
   });
 
   for (const unit of units) {
-    steps++;
+    work.steps++;
     const unitSentence = sentence[unit.first] ?? 0;
     const later = contrastBefore[unit.first] ?? 0;
     const lastInSentence = sentence[unit.last + 1] === sentence[unit.last];
@@ -669,18 +683,22 @@ const EMPTY_RESULT: SentimentResult = Object.freeze({
  * its cost. Not exported from the package.
  */
 export function countEngineSteps(text: string): number {
-  analyzeSentiment(text);
-  return steps;
+  const work: Work = { steps: 0 };
+  analyze(text, work);
+  return work.steps;
 }
 
 export function analyzeSentiment(text: string): SentimentResult {
-  steps = 0;
+  return analyze(text, { steps: 0 });
+}
+
+function analyze(text: string, work: Work): SentimentResult {
   if (typeof text !== "string" || text.trim() === "") return { ...EMPTY_RESULT, evidence: [] };
   const tokens = tokenize(text);
-  const spans = findSpans(tokens);
-  const shape = structure(text, tokens, spans);
-  const units = baseUnits(spans, shape);
-  applyModifiers(tokens, spans, units, shape);
+  const spans = findSpans(tokens, work);
+  const shape = structure(text, tokens, spans, work);
+  const units = baseUnits(spans, shape, work);
+  applyModifiers(tokens, spans, units, shape, work);
 
   const evidence: SentimentEvidence[] = [];
   for (const unit of units) {
