@@ -268,6 +268,87 @@ describe("sentence structure", () => {
   });
 });
 
+describe("figures and expectations", () => {
+  const label = (text: string) => analyzeSentiment(text).label;
+  const rules = (text: string) => analyzeSentiment(text).evidence.map((item) => item.rule);
+
+  it("compares a reported figure with the estimate it is set against", () => {
+    expect(score("Adjusted EPS of $2.04 vs. $1.97 est.")).toBeGreaterThan(0.15);
+    expect(score("Adjusted EPS of $2.04 vs. $2.11 est.")).toBeLessThan(-0.15);
+    expect(rules("Adjusted EPS of $2.04 vs. $1.97 est.")).toEqual(["comparison"]);
+    // Within half a percent is in line, not a beat.
+    expect(label("Adjusted EPS of $2.04 vs. $2.05 est.")).toBe("Neutral");
+  });
+
+  it("reads a figure against an expectation by what it measures", () => {
+    // A loss smaller than expected beats; a loss larger than expected misses.
+    expect(
+      score("The net loss was 9 cents a share, against the 14 cents analysts forecast."),
+    ).toBeGreaterThan(0.15);
+    expect(
+      score("The net loss was 19 cents a share, against the 14 cents analysts forecast."),
+    ).toBeLessThan(-0.15);
+    expect(score("Operating expenses came in under budget.")).toBeGreaterThan(0.15);
+    expect(score("Third-quarter bookings landed below the consensus view.")).toBeLessThan(-0.15);
+  });
+
+  it("reads an expectation named in the next sentence", () => {
+    expect(
+      score("Sales were $812 million. Analysts polled by the agency had expected $780 million."),
+    ).toBeGreaterThan(0.15);
+  });
+
+  it("lets the verdict on expectations outweigh the reported move", () => {
+    expect(score("Subscriptions grew 6%, short of the 9% the market expected.")).toBeLessThan(
+      -0.15,
+    );
+    expect(score("The deficit widened less than forecast.")).not.toBeLessThan(0);
+  });
+
+  it("reads comparatives against expectations through their quantity", () => {
+    expect(score("Its quarterly loss was narrower than forecast.")).toBeGreaterThan(0.15);
+    expect(score("It reported a wider-than-expected loss.")).toBeLessThan(-0.15);
+    expect(score("Churn was higher than anticipated.")).toBeLessThan(-0.15);
+  });
+
+  it("compares a figure with the earlier period in brackets or after 'compared with'", () => {
+    expect(score("Operating profit was EUR 4.6 mn (EUR 3.9 mn).")).toBeGreaterThan(0.15);
+    expect(
+      score("Net sales were EUR 51.0 mn compared with EUR 57.3 mn a year earlier."),
+    ).toBeLessThan(-0.15);
+  });
+
+  it("reads a sign written against a percentage as a move", () => {
+    expect(score("ZNDH -6.5% after the update")).toBeLessThan(-0.15);
+    expect(score("Gross margin +90bps y/y")).toBeGreaterThan(0.15);
+    expect(score("Unit costs +8%")).toBeLessThan(-0.15);
+    // Ranges are not signs.
+    expect(label("Volumes are seen at 3-4% for the year.")).toBe("Neutral");
+  });
+});
+
+describe("cancelled events and loaded words", () => {
+  const label = (text: string) => analyzeSentiment(text).label;
+
+  it("reverses what a cancelled event would have meant", () => {
+    expect(score("Dockworkers called off the planned strike.")).toBeGreaterThan(0.15);
+    expect(score("Management scrapped plans to close the two plants.")).toBeGreaterThan(0.15);
+    expect(score("The board cancelled the share buyback.")).toBeLessThan(-0.15);
+    // Cancelling something the lexicon does not know is a setback.
+    expect(score("The retailer shelved its flotation.")).toBeLessThan(-0.15);
+  });
+
+  it("does not read a loaded word that names a product or a team as news", () => {
+    expect(label("The lender rolled out a fraud-detection service for merchants.")).toBe("Neutral");
+    expect(label("The bank expanded its disaster recovery team in Dublin.")).toBe("Neutral");
+    expect(label("The firm filed for bankruptcy protection.")).not.toBe("Neutral");
+  });
+
+  it("damps a topic that is only being discussed", () => {
+    expect(label("The exchange hosted a webinar on recession risks.")).toBe("Neutral");
+  });
+});
+
 describe("result shape", () => {
   it("points every piece of evidence at the text it matched", () => {
     const text = "Halvorsen's net loss narrowed sharply, but analysts downgraded the shares.";
@@ -383,6 +464,9 @@ describe("cost", () => {
     "but if revenue could fall despite ",
     'revenue " " " " " " " " fell fell ',
     "Net loss narrowed, but the company cut its guidance. ",
+    "EPS $1.25 vs $1.31 est., below forecasts; ",
+    "-4% +3% (5%) vs 2 below ",
+    "1 2 3 4 5 6 7 8 9 vs 10 expected ",
   ])("does work linear in the tokens of %j repeated", (unit) => {
     for (const size of [1_000, 10_000]) {
       const text = fill(unit, size);

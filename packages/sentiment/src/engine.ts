@@ -1,6 +1,7 @@
 // The sentiment engine: lexicon and phrase matching, direction × object pairing, negation,
 // intensifiers and contrast, folded into a score in [-1, 1] with the evidence behind it.
 
+import { type Comparison, findComparisons } from "./comparison";
 import { labelForScore, type SentimentLabel } from "./labels";
 import {
   CLAUSE_BREAKS,
@@ -8,6 +9,7 @@ import {
   CONTRAST_MARKERS,
   DIRECTIONS,
   type DirectionEntry,
+  EXPECTATION_WORDS,
   FAILURE_NEGATORS,
   HEDGE_MARKERS,
   INTENSIFIERS,
@@ -27,7 +29,10 @@ export interface SentimentEvidence {
   end: number;
   /** Signed contribution to the raw score, after negation, intensifiers and contrast. */
   weight: number;
-  /** Why it counted: "lexicon", "phrase", "direction-object", "intensifier" or "negation". */
+  /**
+   * Why it counted: "lexicon", "phrase", "direction-object", "comparison" (a figure or result set
+   * against an expectation or an earlier period), "intensifier" or "negation".
+   */
   rule: string;
 }
 
@@ -55,6 +60,22 @@ const QUESTION_FACTOR = 0.2;
 // Squashes the raw sum into (-1, 1): one clear signal (weight 1) lands near 0.3, Somewhat-*;
 // two or a strong one pass 0.35, the full label.
 const SQUASH_ALPHA = 10;
+// A reported move in a sentence that also judges the result against expectations.
+const VERDICT_DOMINANCE = 0.5;
+// A signed figure with no quantity before it ("QTXA -4%") still reads as a move of the stock.
+const SIGNED_ALONE = 0.8;
+const SIGNED_REACH = 4;
+const DECISIONS = new Set([
+  "guidance",
+  "outlook",
+  "forecast",
+  "forecasts",
+  "target",
+  "rating",
+  "dividend",
+  "dividends",
+  "payout",
+]);
 
 type Role =
   | "lexicon"
@@ -72,6 +93,8 @@ interface Pattern {
   weight: number;
   object?: ObjectEntry;
   direction?: DirectionEntry;
+  /** A verdict on expectations ("beat estimates", "than expected"): it outweighs reported moves. */
+  verdict?: boolean;
 }
 
 interface Span {
@@ -89,6 +112,9 @@ interface Unit {
   rule: string;
   /** How many intensifiers have multiplied this unit. */
   intensifiers?: number;
+  /** A quantity's reported move (direction × object, or a signed figure). */
+  move?: boolean;
+  verdict?: boolean;
 }
 
 const GAP = "*";
@@ -115,10 +141,17 @@ function patternTokens(pattern: string): string[] {
         .flatMap((part) => (part === GAP ? [GAP] : tokenize(part).map((token) => token.text)));
 }
 
+const EXPECTATIONS = new Set(EXPECTATION_WORDS);
+// Results words that are verdicts on expectations even without naming them ("EPS beat").
+const VERDICT_WORDS = new Set(["beat", "beats", "missed", "misses", "miss", "topped", "tops"]);
+
 function compilePatterns(): Map<string, Pattern[]> {
   const all: Pattern[] = [];
   for (const [text, weight] of Object.entries(LEXICON)) {
-    all.push({ tokens: patternTokens(text), role: "lexicon", weight });
+    const tokens = patternTokens(text);
+    const verdict =
+      VERDICT_WORDS.has(tokens[0] ?? "") || tokens.some((token) => EXPECTATIONS.has(token));
+    all.push({ tokens, role: "lexicon", weight, verdict });
   }
   for (const [text, object] of Object.entries(OBJECTS)) {
     all.push({ tokens: patternTokens(text), role: "object", weight: object.alone, object });
@@ -135,7 +168,8 @@ function compilePatterns(): Map<string, Pattern[]> {
     all.push({ tokens: patternTokens(text), role: "negator", weight: FAILURE_NEGATORS[text] ?? 0 });
   }
   for (const [text, factor] of Object.entries(INTENSIFIERS)) {
-    all.push({ tokens: patternTokens(text), role: "intensifier", weight: factor });
+    const tokens = patternTokens(text);
+    all.push({ tokens, role: "intensifier", weight: factor, verdict: tokens[0] === "than" });
   }
   for (const text of CONTRAST_MARKERS) {
     all.push({ tokens: patternTokens(text), role: "contrast", weight: 0 });
@@ -381,7 +415,12 @@ function continuedMove(
   return continues ? previous.object : undefined;
 }
 
-function baseUnits(spans: Span[], shape: Structure, work: Work): Unit[] {
+function baseUnits(
+  spans: Span[],
+  shape: Structure,
+  work: Work,
+  compared: ReadonlySet<Span>,
+): Unit[] {
   const objects = spans.filter((span) => span.role === "object");
   // The directions that chose each object, in text order.
   const moves = new Map<Span, Span[]>();
@@ -445,12 +484,18 @@ function baseUnits(spans: Span[], shape: Structure, work: Work): Unit[] {
         weight:
           sign * polarity * Math.max(...same.map((span) => span.pattern.direction?.strength ?? 0)),
         rule: "direction-object",
+        // A change of plan ("cut its guidance", "raised the dividend") is news in its own right,
+        // not a reported figure that a verdict on expectations supersedes.
+        move: !object.pattern.tokens.some((token) => DECISIONS.has(token)),
       });
     }
   }
   for (const span of spans) {
     work.steps++;
-    const standalone = span.role === "lexicon" || (span.role === "object" && !moves.has(span));
+    // A quantity that moved, or that a comparison judged, is read through that, not on its own.
+    const standalone =
+      span.role === "lexicon" ||
+      (span.role === "object" && !moves.has(span) && !compared.has(span));
     if (!standalone || span.pattern.weight === 0) continue;
     units.push({
       first: span.first,
@@ -458,9 +503,81 @@ function baseUnits(spans: Span[], shape: Structure, work: Work): Unit[] {
       anchor: span.first,
       weight: span.pattern.weight,
       rule: span.role === "lexicon" && span.last > span.first ? "phrase" : "lexicon",
+      verdict: span.pattern.verdict,
     });
   }
   return units.sort((a, b) => a.first - b.first || a.last - b.last);
+}
+
+// Comparisons read their sign through the quantity they measure: the object nearest before the
+// figure or marker in its sentence (a signed figure: right before it, in its clause).
+function comparisonUnits(
+  tokens: Token[],
+  spans: Span[],
+  shape: Structure,
+  work: Work,
+): { units: Unit[]; compared: Set<Span> } {
+  const covered = new Uint8Array(tokens.length);
+  const objectBefore: (Span | undefined)[] = new Array(tokens.length + 1);
+  let lastObject: Span | undefined;
+  let next = 0;
+  for (let position = 0; position <= tokens.length; position++) {
+    work.steps++;
+    for (let span = spans[next]; span && span.last < position; span = spans[++next]) {
+      if (span.role === "object") lastObject = span;
+      if (span.role === "lexicon") covered.fill(1, span.first, span.last + 1);
+    }
+    objectBefore[position] = lastObject;
+  }
+  const comparisons: Comparison[] = findComparisons({
+    tokens,
+    sentence: shape.sentence,
+    covered: (index) => covered[index] === 1,
+    step: () => {
+      work.steps++;
+    },
+  });
+  const units: Unit[] = [];
+  const compared = new Set<Span>();
+  // Quantities named inside or right after a comparison ("the $0.15 loss analysts expected") are
+  // its yardstick, not news of their own.
+  let objectAt = 0;
+  const objects = spans.filter((span) => span.role === "object");
+  const byFirst = comparisons.toSorted((a, b) => a.first - b.first);
+  for (const comparison of byFirst) {
+    while ((objects[objectAt]?.last ?? Number.POSITIVE_INFINITY) < comparison.first) objectAt++;
+    for (let at = objectAt; at < objects.length; at++) {
+      work.steps++;
+      const object = objects[at];
+      if (!object || object.first > comparison.last + 2) break;
+      compared.add(object);
+    }
+  }
+  for (const comparison of comparisons) {
+    const object = objectBefore[comparison.subjectAt];
+    const sentenceOf = (index: number) => shape.sentence[index] ?? -1;
+    const inReach =
+      object !== undefined &&
+      (comparison.signed
+        ? shape.clause[object.first] === shape.clause[comparison.first] &&
+          countBetween(shape.wordsBefore, object.last, comparison.first) < SIGNED_REACH
+        : sentenceOf(object.first) === sentenceOf(comparison.subjectAt) ||
+          sentenceOf(object.first) === sentenceOf(comparison.last) - 1);
+    const subject = inReach ? object : undefined;
+    if (subject) compared.add(subject);
+    const polarity = comparison.measures ?? subject?.pattern.object?.polarity ?? 1;
+    const weight = comparison.signed && !subject ? SIGNED_ALONE : comparison.weight;
+    units.push({
+      first: subject && comparison.signed ? subject.first : comparison.first,
+      last: comparison.last,
+      anchor: comparison.anchor,
+      weight: comparison.sign * polarity * weight,
+      rule: comparison.signed ? "direction-object" : "comparison",
+      move: comparison.signed || !comparison.verdict,
+      verdict: comparison.verdict,
+    });
+  }
+  return { units, compared };
 }
 
 function percentMagnitude(tokens: Token[], unit: Unit, clause: number[], work: Work): number {
@@ -536,6 +653,7 @@ function applyModifiers(
     target.weight *= span.pattern.weight;
     target.first = Math.min(target.first, span.first);
     target.last = Math.max(target.last, span.last);
+    if (span.pattern.verdict) target.verdict = true;
     if (target.rule !== "negation") target.rule = "intensifier";
   }
 
@@ -664,6 +782,20 @@ function applyModifiers(
     const last = shape.sentenceLast[sentence[unit.anchor] ?? 0];
     if (last !== undefined && tokens[last]?.text === "?") unit.weight *= QUESTION_FACTOR;
   }
+
+  // Judged against expectations, the verdict decides: "revenue rose 4%, short of forecasts" is a
+  // miss. Moves reported in a sentence that carries a verdict count for less.
+  // A "but" between them keeps both sides whole: "beat estimates, but bad loans rose" is two stories.
+  const side = (unit: Unit) => `${sentence[unit.anchor] ?? -1}:${contrastBefore[unit.anchor] ?? 0}`;
+  const judged = new Set<string>();
+  for (const unit of units) {
+    work.steps++;
+    if (unit.verdict && unit.weight !== 0) judged.add(side(unit));
+  }
+  for (const unit of units) {
+    work.steps++;
+    if (unit.move && !unit.verdict && judged.has(side(unit))) unit.weight *= VERDICT_DOMINANCE;
+  }
 }
 
 function round(value: number, digits: number): number {
@@ -697,7 +829,10 @@ function analyze(text: string, work: Work): SentimentResult {
   const tokens = tokenize(text);
   const spans = findSpans(tokens, work);
   const shape = structure(text, tokens, spans, work);
-  const units = baseUnits(spans, shape, work);
+  const { units: comparisons, compared } = comparisonUnits(tokens, spans, shape, work);
+  const units = baseUnits(spans, shape, work, compared);
+  units.push(...comparisons);
+  units.sort((a, b) => a.first - b.first || a.last - b.last);
   applyModifiers(tokens, spans, units, shape, work);
 
   const evidence: SentimentEvidence[] = [];

@@ -6,6 +6,129 @@
 // a space-separated token sequence; "*" matches a gap of up to two word tokens ("beat * estimates"
 // matches "beat analysts' estimates").
 
+/** Participles that name an expectation, joined to comparatives ("smaller-than-expected"). */
+export const EXPECTATION_PARTICIPLES: readonly string[] = [
+  "expected",
+  "forecast",
+  "forecasted",
+  "estimated",
+  "anticipated",
+  "feared",
+  "hoped",
+  "projected",
+  "predicted",
+  "planned",
+  "guided",
+];
+
+/**
+ * Words that name what a result is judged against: analysts' estimates, the consensus, the
+ * company's own guidance. "Below forecasts", "vs $1.31 est.", "analysts had expected $0.91".
+ */
+export const EXPECTATION_WORDS: readonly string[] = [
+  ...EXPECTATION_PARTICIPLES,
+  "expectation",
+  "expectations",
+  "estimate",
+  "estimates",
+  "est",
+  "consensus",
+  "forecasts",
+  "projection",
+  "projections",
+  "street",
+  "views",
+  "view",
+  "target",
+  "targets",
+  "guidance",
+  "predictions",
+  "outlook",
+  "whisper",
+  "polled",
+  "budget",
+  "budgeted",
+  "expecting",
+];
+
+/**
+ * Words that place a result above or below an expectation. The sign is the position; what it
+ * means depends on the quantity ("costs below budget" is good news, "revenue below forecasts" bad).
+ */
+export const ABOVE_MARKERS: readonly string[] = [
+  "above",
+  "ahead of",
+  "exceeding",
+  "exceeded",
+  "exceeds",
+  "more than",
+  "greater than",
+  "surpassing",
+  "surpassed",
+];
+
+export const BELOW_MARKERS: readonly string[] = [
+  "below",
+  "under",
+  "behind",
+  "short of",
+  "shy of",
+  "less than",
+  "trailing",
+  "lagging",
+  "undershooting",
+];
+
+/**
+ * Words that make a figure next to them an expectation ("$1.31 est.", "consensus of $4.4bn",
+ * "analysts had expected $0.91"). Narrower than EXPECTATION_WORDS: a company's own guidance or
+ * target figure is a plan for later, not the yardstick for the figure just reported.
+ */
+export const EXPECTED_FIGURE_WORDS: readonly string[] = [
+  "expected",
+  "expecting",
+  "estimate",
+  "estimates",
+  "est",
+  "estimated",
+  "consensus",
+  "analysts",
+  "polled",
+  "anticipated",
+  "projected",
+  "predicted",
+  "street",
+  "whisper",
+  "forecast",
+  "forecasts",
+];
+
+/** Words that set one figure against another ("$1.25 vs $1.31 est.", "compared with $0.9bn"). */
+export const REFERENCE_MARKERS: readonly string[] = [
+  "vs",
+  "versus",
+  "v",
+  "compared with",
+  "compared to",
+  "against",
+  "relative to",
+];
+
+/** Words after a reference figure that make it the prior period, not an expectation. */
+export const PRIOR_PERIOD_WORDS: readonly string[] = [
+  "year-ago",
+  "year-earlier",
+  "earlier",
+  "ago",
+  "last",
+  "previous",
+  "prior",
+  "corresponding",
+  "same",
+  "yoy",
+  "y/y",
+];
+
 // A legal or regulatory threat that goes away is good news: "the regulator dropped its
 // investigation", "the lawsuit was dismissed", "charges were withdrawn". Active forms need a
 // determiner before the threat, and passive forms an auxiliary, so "shares dropped after the probe"
@@ -51,6 +174,121 @@ function legalThreatLifted(): Record<string, number> {
   return entries;
 }
 
+// A loaded word naming a product, a function or a team is not news: "disaster recovery",
+// "fraud detection", "crisis management", "flood insurance", "loss prevention". Each pair is a
+// zero-weight phrase, so the longest match takes the loaded word out of play.
+function loadedWordsAsNames(): Record<string, number> {
+  const loaded = [
+    "fraud",
+    "disaster",
+    "crisis",
+    "crash",
+    "flood",
+    "fire",
+    "wildfire",
+    "hurricane",
+    "storm",
+    "drought",
+    "catastrophe",
+    "bankruptcy",
+    "default",
+    "recession",
+    "risk",
+    "loss",
+    "damage",
+    "breach",
+    "outage",
+    "recall",
+    "fatality",
+    "impairment",
+    "litigation",
+    "lawsuit",
+  ];
+  const names = [
+    "detection",
+    "prevention",
+    "protection",
+    "recovery",
+    "management",
+    "response",
+    "insurance",
+    "cover",
+    "coverage",
+    "planning",
+    "preparedness",
+    "team",
+    "teams",
+    "unit",
+    "specialist",
+    "specialists",
+    "expert",
+    "experts",
+    "lawyer",
+    "lawyers",
+    "attorney",
+    "software",
+    "tool",
+    "tools",
+    "service",
+    "services",
+    "platform",
+    "solution",
+    "solutions",
+    "system",
+    "systems",
+    "test",
+    "tests",
+    "testing",
+    "drill",
+    "drills",
+    "simulation",
+    "simulations",
+    "training",
+    "hotline",
+    "defence",
+    "defences",
+    "defense",
+    "defenses",
+    "modelling",
+    "modeling",
+    "model",
+    "models",
+    "analytics",
+    "screening",
+    "monitoring",
+    "consultancy",
+    "consultant",
+    "consultants",
+    "bond",
+    "bonds",
+    "fund",
+    "reinsurance",
+    "exercise",
+    "plan",
+    "plans",
+    "procedures",
+    "framework",
+    "resilience",
+    "appetite",
+    "assessment",
+    "assessments",
+    "adjuster",
+    "adjusters",
+  ];
+  // Where the pair is the event itself ("filed for bankruptcy protection").
+  const events = new Set(["bankruptcy protection", "bankruptcy plan", "bankruptcy plans"]);
+  const entries: Record<string, number> = {};
+  for (const word of loaded) {
+    entries[`anti-${word}`] = 0;
+    for (const name of names) {
+      if (events.has(`${word} ${name}`)) continue;
+      entries[`${word} ${name}`] = 0;
+      entries[`${word}-${name}`] = 0;
+    }
+  }
+  return entries;
+}
+
 /** Evaluative words and phrases with a sentiment of their own. */
 export const LEXICON: Readonly<Record<string, number>> = {
   // Results against expectations
@@ -70,14 +308,7 @@ export const LEXICON: Readonly<Record<string, number>> = {
   "exceeds * expectations": 2,
   "exceeded * estimates": 2,
   "exceeds * estimates": 2,
-  "above * expectations": 1.5,
-  "above * estimates": 1.5,
-  "above * consensus": 1.5,
-  "above * forecasts": 1.5,
   "ahead of last year": 1,
-  "ahead of * expectations": 1.5,
-  "ahead of * estimates": 1.5,
-  "ahead of * forecasts": 1.5,
   "ahead of plan": 1,
   "ahead of schedule": 1,
   "better-than-expected": 1.5,
@@ -99,15 +330,10 @@ export const LEXICON: Readonly<Record<string, number>> = {
   "fell short": -1.8,
   "falls short": -1.8,
   "fall short": -1.5,
-  "below * expectations": -1.5,
-  "below * estimates": -1.5,
-  "below * consensus": -1.5,
-  "below * forecasts": -1.5,
   "behind last year": -1,
   "longer than planned": -1,
   "longer than expected": -1,
   "not enough": -1,
-  "behind * expectations": -1.5,
   "behind schedule": -1,
   "worse-than-expected": -1.5,
   "worse than expected": -1.5,
@@ -389,11 +615,7 @@ export const LEXICON: Readonly<Record<string, number>> = {
   "deal collapsed": -1.5,
   "deal fell through": -1.5,
   "terminated * agreement": -1.2,
-  "called off": -1.2,
   "blocked * deal": -1.2,
-  "walked away": -1,
-  abandoned: -1,
-  scrapped: -1,
   delayed: -1,
   delay: -1,
   delays: -1,
@@ -550,6 +772,47 @@ export const LEXICON: Readonly<Record<string, number>> = {
   "drought-tolerant": 0.8,
   "drought-resistant": 0.8,
 
+  // Finance vocabulary
+  "covenant breach": -1.8,
+  "breached * covenants": -1.8,
+  "breach of * covenants": -1.8,
+  "covenant waiver": -0.8,
+  "margin call": -1.5,
+  "margin calls": -1.5,
+  "goodwill impairment": -1.5,
+  "write-off": -1.2,
+  "write-offs": -1.2,
+  writeoff: -1.2,
+  delisting: -1.5,
+  delisted: -1.5,
+  "short seller": -0.8,
+  "short-seller": -0.8,
+  "substantial doubt": -1.8,
+  "credit watch": -0.8,
+  "reserve release": 0.8,
+  "reserve releases": 0.8,
+  "reserve build": -0.8,
+  "reserve strengthening": -0.8,
+  "adverse development": -1.2,
+  "favourable development": 1,
+  "favorable development": 1,
+  "raised to overweight": 1.5,
+  "cut to underweight": -1.5,
+  "upgraded to": 1.5,
+  "downgraded to": -1.5,
+  "tender offer": 0.8,
+  "fully subscribed": 1,
+  oversubscribed: 1.2,
+  undersubscribed: -1.2,
+  "top and bottom line": 0,
+  "top line": 0,
+  "bottom line": 0,
+  "in line": 0.1,
+  "in-line": 0.1,
+  missing: -1.2,
+  beating: 1.2,
+  topping: 1,
+  ...loadedWordsAsNames(),
   // Neutral anchors: matched so their words cannot be read as something else, then dropped.
   "not only": 0,
   "as well": 0,
@@ -726,6 +989,39 @@ export const OBJECTS: Readonly<Record<string, ObjectEntry>> = {
   "vacancy rate": down(),
   arrears: down(-0.5),
   "short interest": down(),
+  "order intake": up(),
+  "book-to-bill": up(),
+  "book-to-bill ratio": up(),
+  "net revenue retention": up(),
+  retention: up(),
+  arr: up(),
+  ebit: up(),
+  ffo: up(),
+  "assets under management": up(),
+  aum: up(),
+  inflows: up(),
+  "net inflows": up(),
+  outflows: down(-0.5),
+  "net outflows": down(-0.8),
+  redemptions: down(),
+  deposits: up(),
+  loans: up(),
+  pipeline: up(),
+  attrition: down(),
+  "interest expense": down(),
+  overheads: down(),
+  opex: down(),
+  downtime: down(),
+  complaints: down(),
+  "write-offs": down(-1.2),
+  writeoffs: down(-1.2),
+  "expense ratio": down(),
+  "cost-income ratio": down(),
+  "cost-to-income ratio": down(),
+  "cost of risk": down(),
+  "non-performing assets": down(-0.8),
+  "bad debts": down(-0.8),
+  "operating cash flow": up(),
 };
 
 /**
@@ -753,6 +1049,43 @@ const fall = (strength = 1, alone = 0, reach: "after" | "before" = "after"): Dir
   alone,
   reach,
 });
+
+// "narrower", "narrower-than-expected", "narrower-than-forecast": the comparative carries the move;
+// "than expected" makes it a verdict on expectations, which the engine weighs as such.
+function comparatives(): Record<string, DirectionEntry> {
+  const words: [string, DirectionEntry][] = [
+    ["narrower", fall(1)],
+    ["smaller", fall(1)],
+    ["thinner", fall(1)],
+    ["slower", fall(1)],
+    ["softer", fall(0.8)],
+    ["shallower", fall(1)],
+    ["wider", rise(1)],
+    ["larger", rise(1)],
+    ["bigger", rise(1)],
+    ["deeper", rise(1.2)],
+    ["faster", rise(1)],
+    ["firmer", rise(0.8)],
+    ["fatter", rise(1)],
+    ["steeper", rise(1.2)],
+  ];
+  const entries: Record<string, DirectionEntry> = {};
+  for (const [word, entry] of words) {
+    entries[word] = entry;
+    for (const reference of EXPECTATION_PARTICIPLES) {
+      entries[`${word}-than-${reference}`] = {
+        ...entry,
+        strength: entry.strength * 1.3,
+        reach: "before",
+      };
+    }
+  }
+  for (const reference of EXPECTATION_PARTICIPLES) {
+    entries[`higher-than-${reference}`] = rise(1.3, 0, "before");
+    entries[`lower-than-${reference}`] = fall(1.3, 0, "before");
+  }
+  return entries;
+}
 
 export const DIRECTIONS: Readonly<Record<string, DirectionEntry>> = {
   rose: rise(),
@@ -840,6 +1173,38 @@ export const DIRECTIONS: Readonly<Record<string, DirectionEntry>> = {
   hiked: rise(1, 0, "before"),
   hikes: rise(1, 0, "before"),
   hike: rise(1, 0, "before"),
+  // Comparatives move their quantity like a verb: "a narrower loss", "margins were thinner".
+  // Joined to an expectation ("narrower-than-expected loss") they are one word.
+  ...comparatives(),
+  compressed: fall(1),
+  compression: fall(1, -0.3, "before"),
+  squeezed: fall(1, -0.3),
+  squeeze: fall(1, -0.3, "before"),
+  eroded: fall(1, -0.3),
+  erosion: fall(1, -0.5, "before"),
+  eroding: fall(1, -0.3, "before"),
+  pared: fall(0.8, 0, "before"),
+  curbed: fall(1, 0, "before"),
+  curb: fall(1, 0, "before"),
+  tamed: fall(1, 0, "before"),
+  "reined in": fall(1, 0, "before"),
+  "brought down": fall(1, 0, "before"),
+  dwindled: fall(1.2, -0.5),
+  dwindling: fall(1.2, -0.5, "before"),
+  evaporated: fall(1.8, -0.8),
+  "dried up": fall(1.5, -0.8),
+  tapered: fall(0.8),
+  deepened: rise(1.2),
+  deepening: rise(1.2, 0, "before"),
+  deepens: rise(1.2),
+  escalated: rise(1.2),
+  escalating: rise(1.2, 0, "before"),
+  spiralled: rise(1.5),
+  spiraled: rise(1.5),
+  quadrupled: rise(2, 0.5),
+  "picked up": rise(1, 0.3),
+  "ramped up": rise(1),
+  fewer: fall(1, 0, "before"),
   fell: fall(),
   falls: fall(),
   fall: fall(1, -0.3, "before"),
@@ -920,6 +1285,41 @@ export const DIRECTIONS: Readonly<Record<string, DirectionEntry>> = {
   sheds: fall(1, -0.3, "before"),
 };
 
+const CANCELLATIONS = [
+  "called off",
+  "calls off",
+  "call off",
+  "calling off",
+  "scrapped",
+  "scraps",
+  "scrap",
+  "scrapping",
+  "cancelled",
+  "canceled",
+  "cancels",
+  "cancelling",
+  "canceling",
+  "abandoned",
+  "abandons",
+  "abandoning",
+  "shelved",
+  "ditched",
+  "dropped plans",
+  "dropped its plan",
+  "dropped its plans",
+  "walked away",
+  "walked away from",
+  "walks away from",
+  "pulled the plug on",
+  "backed out of",
+  "backed away from",
+  "reversed",
+  "averted",
+  "averts",
+  "avoided",
+  "avoids",
+];
+
 /** Words that flip the sentiment of what follows ("did not beat", "no longer expects growth"). */
 export const NEGATORS: readonly string[] = [
   "not",
@@ -938,14 +1338,14 @@ export const NEGATORS: readonly string[] = [
   "lack of",
   "lacked",
   "absence of",
-  "avoided",
-  "avoids",
-  "averted",
   "ruled out",
   "rules out",
   "stemmed",
   "halted the",
   "hardly",
+  // A cancelled event reverses what the event would have meant: "called off the strike" is good
+  // news, "scrapped the buyback" bad; cancelling something the lexicon does not know is a setback.
+  ...CANCELLATIONS,
 ];
 
 /** Multipliers for words that make a signal stronger (> 1) or weaker (< 1). */
@@ -997,6 +1397,8 @@ export const INTENSIFIERS: Readonly<Record<string, number>> = {
   fractionally: 0.4,
   well: 1.3,
   partly: 0.6,
+  // "Narrower than expected", "higher than analysts had forecast": a surprise, weighed as a verdict.
+  ...Object.fromEntries(EXPECTATION_PARTICIPLES.map((word) => [`than * ${word}`, 1.3])),
   partially: 0.6,
   barely: 0.4,
 };
@@ -1032,10 +1434,36 @@ export const HEDGE_MARKERS: Readonly<Record<string, number>> = {
   could: 0.7,
   might: 0.7,
   "subject to": 0.3,
+  // A topic, not an event: "a webinar on fraud risk", "a report on the flood".
+  ...Object.fromEntries(
+    [
+      "report",
+      "study",
+      "conference",
+      "seminar",
+      "webinar",
+      "panel",
+      "course",
+      "workshop",
+      "paper",
+      "podcast",
+      "session",
+      "training",
+      "documentary",
+      "book",
+      "guide",
+      "survey",
+    ].flatMap((noun) =>
+      ["on", "about", "of"].map((preposition) => [`${noun} ${preposition}`, 0.2]),
+    ),
+  ),
 };
 
 /** Negators that are bad news even when what they negate is not in the lexicon ("failed to launch"). */
 export const FAILURE_NEGATORS: Readonly<Record<string, number>> = {
+  ...Object.fromEntries(
+    CANCELLATIONS.filter((word) => !/^(avert|avoid|reversed)/.test(word)).map((word) => [word, -1]),
+  ),
   "failed to": -1,
   "fails to": -1,
   "fail to": -1,
