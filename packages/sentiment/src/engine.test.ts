@@ -327,6 +327,22 @@ describe("figures and expectations", () => {
   });
 });
 
+describe("finance phrasing", () => {
+  it("reaches a verb past a prepositional phrase on its subject", () => {
+    expect(score("Sales of the group's biggest product line slipped.")).toBeLessThan(-0.15);
+  });
+
+  it("reads posting a profit as the mirror of posting a loss", () => {
+    expect(score("The unit posted a small profit.")).toBeGreaterThan(0);
+    expect(score("The unit posted a small loss.")).toBeLessThan(0);
+  });
+
+  it("reads what drove a result", () => {
+    expect(score("Margins were hit by higher freight rates.")).toBeLessThan(-0.15);
+    expect(score("Results were buoyed by a weaker currency.")).toBeGreaterThan(0.15);
+  });
+});
+
 describe("cancelled events and loaded words", () => {
   const label = (text: string) => analyzeSentiment(text).label;
 

@@ -283,6 +283,7 @@ interface Work {
 }
 
 interface Structure {
+  tokens: Token[];
   sentence: number[];
   clause: number[];
   /** `wordsBefore[i]`: word and number tokens (not punctuation) among `tokens[0..i)`. */
@@ -356,7 +357,7 @@ function structure(text: string, tokens: Token[], spans: Span[], work: Work): St
       clauseIndex++;
     }
   });
-  return { sentence, clause, wordsBefore, stopsBefore, sentenceLast };
+  return { tokens, sentence, clause, wordsBefore, stopsBefore, sentenceLast };
 }
 
 /** How many of `counts` fall strictly between token positions `from` and `to` (a prefix array). */
@@ -365,6 +366,8 @@ function countBetween(counts: Int32Array, from: number, to: number): number {
 }
 
 const OBJECT_REACH_BACK = 5;
+const OBJECT_REACH_QUALIFIED = 8;
+const QUALIFIERS = new Set(["of", "at", "in", "from", "for", "across"]);
 const OBJECT_REACH_FORWARD = 4;
 
 // The objects are sorted and do not overlap, so the nearest one on each side is the only candidate:
@@ -380,10 +383,14 @@ function nearestObject(
   const { clause, wordsBefore, stopsBefore } = shape;
   work.steps++;
   const directionClause = clause[direction.first];
+  // "Sales of the company's flagship drug dropped": a prepositional phrase after the subject
+  // puts its verb further away without changing what moved.
+  const qualified = QUALIFIERS.has(shape.tokens[(before?.last ?? -2) + 1]?.text ?? "");
   const back =
     before &&
     clause[before.first] === directionClause &&
-    countBetween(wordsBefore, before.last, direction.first) < OBJECT_REACH_BACK
+    countBetween(wordsBefore, before.last, direction.first) <
+      (qualified ? OBJECT_REACH_QUALIFIED : OBJECT_REACH_BACK)
       ? before
       : undefined;
   // Looking ahead stops at "as" and "and": "rose 9% as inflation eased" is two moves, not one.

@@ -94,6 +94,8 @@ export const EXPECTED_FIGURE_WORDS: readonly string[] = [
   "consensus",
   "analysts",
   "polled",
+  "expectation",
+  "expectations",
   "anticipated",
   "projected",
   "predicted",
@@ -825,6 +827,28 @@ export const LEXICON: Readonly<Record<string, number>> = {
   "revised to positive": 1.5,
   "lowered to negative": -1.5,
   "raised to positive": 1.5,
+  // Posting a profit is the mirror of posting a loss.
+  "posted a * profit": 0.8,
+  "reported a * profit": 0.8,
+  "made a * profit": 0.8,
+  "booked a * profit": 0.8,
+  "posted a profit": 0.8,
+  "reported a profit": 0.8,
+  "made a profit": 0.8,
+  "came in light": -1,
+  "came in soft": -0.8,
+  "cleared the bar": 1,
+  "matched * estimates": 0.3,
+  "matched * expectations": 0.3,
+  "lay off": -1.2,
+  "laid off": -1.2,
+  "lays off": -1.2,
+  redundancies: -1.2,
+  // Boilerplate about risk is not news.
+  "risks and uncertainties": 0,
+  "forward-looking statements": 0,
+  "forward-looking statement": 0,
+  "risk factors": 0,
   // Finance vocabulary
   "covenant breach": -1.8,
   "breached * covenants": -1.8,
@@ -1073,6 +1097,15 @@ export const OBJECTS: Readonly<Record<string, ObjectEntry>> = {
   "cost-income ratio": down(),
   "cost-to-income ratio": down(),
   "cost of risk": down(),
+  "cost inflation": down(-0.8),
+  "wage inflation": down(-0.8),
+  staff: up(),
+  employees: up(),
+  headcount: up(),
+  personnel: up(),
+  pt: up(),
+  "operating result": up(),
+  "net result": up(),
   "non-performing assets": down(-0.8),
   "bad debts": down(-0.8),
   "operating cash flow": up(),
@@ -1231,6 +1264,7 @@ export const DIRECTIONS: Readonly<Record<string, DirectionEntry>> = {
   // Joined to an expectation ("narrower-than-expected loss") they are one word.
   ...comparatives(),
   compressed: fall(1),
+  thinned: fall(1),
   compression: fall(1, -0.3, "before"),
   squeezed: fall(1, -0.3),
   squeeze: fall(1, -0.3, "before"),
@@ -1494,6 +1528,9 @@ export const HEDGE_MARKERS: Readonly<Record<string, number>> = {
   could: 0.7,
   might: 0.7,
   "subject to": 0.3,
+  // "Revenue has doubled since the crisis": what "since" names is the starting point, not news.
+  since: 0.3,
+  "lessons from": 0.2,
   // A topic, not an event: "a webinar on fraud risk", "a report on the flood".
   ...Object.fromEntries(
     [
@@ -1531,7 +1568,14 @@ export const FAILURE_NEGATORS: Readonly<Record<string, number>> = {
 };
 
 /** Words that end a clause: negation and the object search do not reach across them. */
-export const CLAUSE_BREAKS: readonly string[] = ["while", "whereas", "because", "after", "amid"];
+export const CLAUSE_BREAKS: readonly string[] = [
+  "while",
+  "whereas",
+  "because",
+  "after",
+  "amid",
+  "since",
+];
 
 /** Words that end a negation's reach without ending the clause ("did not cut costs and raised prices"). */
 export const NEGATION_BREAKS: readonly string[] = ["and", "as", "or", "so", "which", "that"];
