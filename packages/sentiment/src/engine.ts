@@ -367,6 +367,7 @@ function countBetween(counts: Int32Array, from: number, to: number): number {
 
 const OBJECT_REACH_BACK = 5;
 const OBJECT_REACH_QUALIFIED = 8;
+const ADJECTIVE_REACH_BACK = 3;
 const QUALIFIERS = new Set(["of", "at", "in", "from", "for", "across"]);
 const OBJECT_REACH_FORWARD = 4;
 
@@ -386,11 +387,18 @@ function nearestObject(
   // "Sales of the company's flagship drug dropped": a prepositional phrase after the subject
   // puts its verb further away without changing what moved.
   const qualified = QUALIFIERS.has(shape.tokens[(before?.last ?? -2) + 1]?.text ?? "");
+  // An adjective with a noun after it ("hit by higher freight rates") describes that noun; it
+  // reaches back only to a subject close by ("costs were higher").
+  const modifiesNext = preferForward && shape.tokens[direction.last + 1]?.kind === "word";
+  const reachBack = modifiesNext
+    ? ADJECTIVE_REACH_BACK
+    : qualified
+      ? OBJECT_REACH_QUALIFIED
+      : OBJECT_REACH_BACK;
   const back =
     before &&
     clause[before.first] === directionClause &&
-    countBetween(wordsBefore, before.last, direction.first) <
-      (qualified ? OBJECT_REACH_QUALIFIED : OBJECT_REACH_BACK)
+    countBetween(wordsBefore, before.last, direction.first) < reachBack
       ? before
       : undefined;
   // Looking ahead stops at "as" and "and": "rose 9% as inflation eased" is two moves, not one.
