@@ -77,11 +77,13 @@ const PRIOR_WEIGHT = 1;
 const BARE_REFERENCE_WEIGHT = 1.2;
 const POSITIONAL_WEIGHT = 1.6;
 const SIGNED_WEIGHT = 1;
-// "$1.30 vs $1.31": within half a percent is in line, not a beat or a miss.
-const IN_LINE = 0.005;
+// "$0.97 vs $0.96 est." and "+2.0% vs +2.1%" are in line, not a beat or a miss.
+const IN_LINE = 0.015;
+const IN_LINE_POINTS = 0.1;
 // Figures more than this factor apart measure different things ("$10M vs full-year $45M").
-const COMPARABLE = 3;
-const MARKER_REACH = 6;
+const COMPARABLE = 8;
+const MARKER_REACH = 9;
+const BRACKET_REACH = 7;
 const FIGURE_LOOKBACK = 15;
 const REFERENCE_REACH = 4;
 
@@ -111,13 +113,22 @@ function signOf(tokens: readonly Token[], at: number): 1 | -1 | undefined {
     : undefined;
 }
 
+/** "Q1", "FY24", "H2" and years such as 2027 name a period, not an amount. */
+function isLabel(tokens: readonly Token[], at: number): boolean {
+  const token = tokens[at];
+  if (!token) return false;
+  const previous = tokens[at - 1];
+  if (previous?.kind === "word" && adjacent(previous, token)) return true;
+  return /^(19|20)\d\d$/.test(token.text) && !/^[$€£]/.test(token.text);
+}
+
 /** Every figure in the text, with its scale, percent or basis-point unit, and range midpoint. */
 export function findFigures(tokens: readonly Token[]): Figure[] {
   const figures: Figure[] = [];
   let index = 0;
   while (index < tokens.length) {
     const token = tokens[index];
-    if (token?.kind !== "number") {
+    if (token?.kind !== "number" || isLabel(tokens, index)) {
       index++;
       continue;
     }
@@ -191,6 +202,9 @@ const EXPECTATIONS = new Set(EXPECTATION_WORDS);
 const EXPECTED_FIGURES = new Set(EXPECTED_FIGURE_WORDS);
 const PRIOR = new Set(PRIOR_PERIOD_WORDS);
 const SPENDING_YARDSTICKS = new Set(["budget", "budgeted"]);
+const GUIDANCE = new Set(["guide", "guided", "guidance"]);
+/** Markers of degree measure the move before them ("narrowed more than forecast"). */
+export const DEGREE_MARKERS = new Set(["more", "less", "greater"]);
 const CLAUSE_STOPS = new Set([",", ";", ".", ":", "!", "?", "(", ")", "—", "–"]);
 
 /** Index of the last token of a marker starting at `at`, or -1. */
@@ -210,6 +224,8 @@ export interface ComparisonInput {
   covered: (index: number) => boolean;
   /** Counts each inner-loop step, for the cost test. */
   step: () => void;
+  /** -1 when the figure measures a fall ("fell 3%", "a 10% decline"), else 1. */
+  moveSign: (first: number, last: number) => 1 | -1;
 }
 
 /**
@@ -217,7 +233,7 @@ export interface ComparisonInput {
  * number of tokens ahead, each reference figure a fixed number back.
  */
 export function findComparisons(input: ComparisonInput): Comparison[] {
-  const { tokens, sentence, covered, step } = input;
+  const { tokens, sentence, covered, step, moveSign } = input;
   const comparisons: Comparison[] = [];
   // Tokens inside a positional verdict ("below the 5% analysts expected").
   const positional = new Uint8Array(tokens.length);
@@ -233,7 +249,7 @@ export function findComparisons(input: ComparisonInput): Comparison[] {
     for (let look = end + 1; look <= end + MARKER_REACH && look < tokens.length; look++) {
       step();
       const text = tokens[look]?.text ?? "";
-      if (CLAUSE_STOPS.has(text) || covered(look)) break;
+      if (CLAUSE_STOPS.has(text)) break;
       if (!EXPECTATIONS.has(text)) continue;
       positional.fill(1, at, look + 1);
       comparisons.push({
@@ -274,9 +290,10 @@ export function findComparisons(input: ComparisonInput): Comparison[] {
     }
     // "EUR 13.1 mn (EUR 8.7 mn)": a figure in brackets right after another is the earlier period.
     const previous = figures[position - 1];
+    // "12.6% (Q1: 11.8%)", "96.1% (prior year 88.0%)": a label may name the period.
     const bracketed =
       previous !== undefined &&
-      figure.first - previous.last <= 3 &&
+      figure.first - previous.last <= BRACKET_REACH &&
       after(1) === ")" &&
       tokens.slice(previous.last + 1, figure.first).some((token) => token.text === "(");
     let expectation = false;
@@ -292,6 +309,9 @@ export function findComparisons(input: ComparisonInput): Comparison[] {
       step();
       const word = before(distance);
       if (tokens[figure.first - distance]?.kind === "number" || CLAUSE_STOPS.has(word)) break;
+      // "rev guide $480-500m; consensus $552m": the company's own guidance is the yardstick only
+      // in brackets after the result ("412koz (guide 380-400koz)").
+      if (GUIDANCE.has(word) && !bracketed) continue;
       if (EXPECTED_FIGURES.has(word)) expectation = true;
     }
     if (expectation && !prior) return "expectation";
@@ -300,6 +320,8 @@ export function findComparisons(input: ComparisonInput): Comparison[] {
     return undefined;
   };
   const kinds = figures.map((figure, position) => referenceOf(figure, position));
+  // Figures a comparison already judged ("comps +2.0% vs +2.1% consensus") are not moves as well.
+  const involved = new Set<number>();
   figures.forEach((reference, position) => {
     const kind = kinds[position];
     if (kind === undefined) return;
@@ -318,9 +340,18 @@ export function findComparisons(input: ComparisonInput): Comparison[] {
       break;
     }
     if (!actual || actual.percent !== reference.percent) return;
-    const gap = actual.value - reference.value;
-    const base = Math.max(Math.abs(actual.value), Math.abs(reference.value));
-    if (base === 0 || Math.abs(gap) / base <= IN_LINE) return;
+    involved.add(actual.first);
+    involved.add(reference.first);
+    // "fell 3%, a smaller drop than the 10% decline analysts had braced for": compare the moves.
+    const actualValue = actual.value * moveSign(actual.first, actual.last);
+    const referenceValue = reference.value * moveSign(reference.first, reference.last);
+    const gap = actualValue - referenceValue;
+    const base = Math.max(Math.abs(actualValue), Math.abs(referenceValue));
+    // Percentages are in line within a tenth of a point, amounts within a percent and a half.
+    const inLine = actual.percent
+      ? Math.abs(gap) <= IN_LINE_POINTS + Number.EPSILON * base
+      : Math.abs(gap) <= IN_LINE * base;
+    if (base === 0 || inLine) return;
     const ratio = Math.abs(actual.value) / Math.max(Math.abs(reference.value), Number.MIN_VALUE);
     if (actual.value !== 0 && (ratio > COMPARABLE || ratio < 1 / COMPARABLE)) return;
     comparisons.push({
@@ -344,7 +375,7 @@ export function findComparisons(input: ComparisonInput): Comparison[] {
   for (const figure of figures) {
     step();
     const direction = signOf(tokens, figure.first);
-    if (!direction || !figure.percent) continue;
+    if (!direction || !figure.percent || involved.has(figure.first)) continue;
     comparisons.push({
       first: figure.first - 1,
       last: figure.last,

@@ -343,6 +343,45 @@ describe("finance phrasing", () => {
   });
 });
 
+describe("negated events, comparatives of a movement, period labels", () => {
+  it("negates the subject of an event that did not happen", () => {
+    expect(score("The windfall levy was not imposed.")).toBeGreaterThan(0.15);
+    expect(score("The typhoon did not make landfall near the refinery.")).toBeGreaterThan(0);
+  });
+
+  it("reads a rejected or refused event by what it would have meant", () => {
+    expect(score("Shareholders rejected the hostile takeover bid.")).toBeLessThan(0);
+    expect(score("Pilots rejected a walkout, keeping flights running.")).toBeGreaterThan(-0.15);
+    expect(score("The regulator refused the merger.")).toBeLessThan(-0.15);
+  });
+
+  it("reads a comparative in front of a movement as the size of that movement", () => {
+    expect(
+      score("Orders fell 4%, a smaller decline than the 9% drop analysts expected."),
+    ).toBeGreaterThan(0.15);
+    expect(
+      score("Volumes rose 2%, a smaller rise than the 6% gain analysts expected."),
+    ).toBeLessThan(-0.15);
+  });
+
+  it("reads the move a degree marker measures", () => {
+    expect(score("The quarterly loss narrowed more than analysts had forecast.")).toBeGreaterThan(
+      0.15,
+    );
+    expect(score("Bookings grew less than the company had promised.")).toBeLessThan(-0.15);
+  });
+
+  it("does not read period labels or years as figures", () => {
+    expect(score("Return on equity 11.4% (Q2: 9.8%).")).toBeGreaterThan(0.15);
+    expect(analyzeSentiment("The plant opens in Q3 2026 vs 2027 before.").label).toBe("Neutral");
+  });
+
+  it("treats near-identical figures as in line", () => {
+    expect(analyzeSentiment("Comparable sales +3.0% vs +3.1% consensus.").label).toBe("Neutral");
+    expect(analyzeSentiment("EPS $1.52 vs $1.51 est.").label).toBe("Neutral");
+  });
+});
+
 describe("cancelled events and loaded words", () => {
   const label = (text: string) => analyzeSentiment(text).label;
 

@@ -1,10 +1,11 @@
 // The sentiment engine: lexicon and phrase matching, direction × object pairing, negation,
 // intensifiers and contrast, folded into a score in [-1, 1] with the evidence behind it.
 
-import { type Comparison, findComparisons } from "./comparison";
+import { type Comparison, DEGREE_MARKERS, findComparisons } from "./comparison";
 import { labelForScore, type SentimentLabel } from "./labels";
 import {
   CLAUSE_BREAKS,
+  COMPARATIVE_DIRECTIONS,
   CONCESSION_MARKERS,
   CONTRAST_MARKERS,
   DIRECTIONS,
@@ -14,6 +15,7 @@ import {
   HEDGE_MARKERS,
   INTENSIFIERS,
   LEXICON,
+  NEGATED_OCCURRENCES,
   NEGATION_BREAKS,
   NEGATORS,
   OBJECTS,
@@ -46,7 +48,7 @@ export interface SentimentResult {
 // A negated signal keeps most of its strength with the opposite sign: "did not beat" is about as
 // bad as "missed", "not bad" is weaker praise than "good".
 const NEGATION_FACTOR = -0.75;
-const NEGATION_REACH = 4;
+const NEGATION_REACH = 5;
 const INTENSIFIER_REACH = 2;
 // "Fell very sharply" stacks two intensifiers; more than that is not language, and unbounded
 // stacking ("sharply sharply …") overflowed the weight to Infinity.
@@ -197,6 +199,9 @@ const CLAUSE_PUNCTUATION = new Set([",", ":", "—", "–", "(", ")"]);
 const CLAUSE_WORDS = new Set(CLAUSE_BREAKS);
 const NEGATION_STOP_WORDS = new Set(NEGATION_BREAKS);
 const COMPARATIVES = new Set(["as", "so"]);
+const OCCURRENCES = new Set(NEGATED_OCCURRENCES);
+const COMPARATIVE_WORDS = new Set(COMPARATIVE_DIRECTIONS);
+const AUXILIARIES = new Set(["be", "been", "being", "have", "has"]);
 
 /** Index of the last token a pattern covers when it matches at `at`, or -1. */
 function matchAt(tokens: Token[], at: number, pattern: string[], from = 0): number {
@@ -246,6 +251,44 @@ function mergeObjects(spans: Span[]): Span[] {
   return merged;
 }
 
+// "A smaller drop than analysts had braced for", "a bigger rise": a comparative in front of a
+// movement noun measures that movement, so "smaller" turns a drop into less of a drop. The two
+// read as one direction whose sign is the product of theirs.
+function mergeComparatives(spans: Span[]): Span[] {
+  const merged: Span[] = [];
+  for (const span of spans) {
+    const previous = merged.at(-1);
+    const measured = span.pattern.direction;
+    const measure = previous?.pattern.direction;
+    if (
+      span.role === "direction" &&
+      previous?.role === "direction" &&
+      previous.last + 1 === span.first &&
+      measured &&
+      measure &&
+      COMPARATIVE_WORDS.has(previous.pattern.tokens.join(" "))
+    ) {
+      merged[merged.length - 1] = {
+        role: "direction",
+        first: previous.first,
+        last: span.last,
+        pattern: {
+          ...span.pattern,
+          weight: measured.alone * measure.sign,
+          direction: {
+            ...measured,
+            sign: measured.sign === measure.sign ? 1 : -1,
+            alone: measured.alone * measure.sign,
+          },
+        },
+      };
+    } else {
+      merged.push(span);
+    }
+  }
+  return merged;
+}
+
 function findSpans(tokens: Token[], work: Work): Span[] {
   const spans: Span[] = [];
   let index = 0;
@@ -270,7 +313,7 @@ function findSpans(tokens: Token[], work: Work): Span[] {
       index++;
     }
   }
-  return mergeObjects(spans);
+  return mergeComparatives(mergeObjects(spans));
 }
 
 /**
@@ -368,7 +411,7 @@ function countBetween(counts: Int32Array, from: number, to: number): number {
 const OBJECT_REACH_BACK = 5;
 const OBJECT_REACH_QUALIFIED = 8;
 const ADJECTIVE_REACH_BACK = 3;
-const QUALIFIERS = new Set(["of", "at", "in", "from", "for", "across"]);
+const QUALIFIERS = new Set(["of", "at", "in", "from", "for", "across", "per"]);
 const OBJECT_REACH_FORWARD = 4;
 
 // The objects are sorted and do not overlap, so the nearest one on each side is the only candidate:
@@ -465,7 +508,7 @@ function baseUnits(
       const list = moves.get(object);
       if (list) list.push(span);
       else moves.set(object, [span]);
-    } else if (direction.alone !== 0) {
+    } else if (direction.alone !== 0 && !compared.has(span)) {
       units.push({
         first: span.first,
         last: span.last,
@@ -544,9 +587,21 @@ function comparisonUnits(
     }
     objectBefore[position] = lastObject;
   }
+  const directionEnding: (Span | undefined)[] = new Array(tokens.length);
+  for (const span of spans) if (span.role === "direction") directionEnding[span.last] = span;
+  const directionStarting: (Span | undefined)[] = new Array(tokens.length);
+  for (const span of spans) if (span.role === "direction") directionStarting[span.first] = span;
   const comparisons: Comparison[] = findComparisons({
     tokens,
     sentence: shape.sentence,
+    // "fell 3%", "down by 3%", "a 10% decline": the figure is the size of a fall.
+    moveSign: (first, last) => {
+      const before =
+        directionEnding[first - 1] ??
+        (tokens[first - 1]?.text === "by" ? directionEnding[first - 2] : undefined);
+      const after = directionStarting[last + 1];
+      return (before ?? after)?.pattern.direction?.sign ?? 1;
+    },
     covered: (index) => covered[index] === 1,
     step: () => {
       work.steps++;
@@ -554,18 +609,19 @@ function comparisonUnits(
   });
   const units: Unit[] = [];
   const compared = new Set<Span>();
-  // Quantities named inside or right after a comparison ("the $0.15 loss analysts expected") are
-  // its yardstick, not news of their own.
-  let objectAt = 0;
-  const objects = spans.filter((span) => span.role === "object");
-  const byFirst = comparisons.toSorted((a, b) => a.first - b.first);
+  // Quantities and movements named inside or right after a comparison ("the $0.15 loss analysts
+  // expected", "the 10% decline analysts had braced for") are its yardstick, not news of their own.
+  let spanAt = 0;
+  const named = spans.filter((span) => span.role === "object" || span.role === "direction");
+  const byFirst = comparisons.filter((comparison) => !comparison.signed);
+  byFirst.sort((a, b) => a.first - b.first);
   for (const comparison of byFirst) {
-    while ((objects[objectAt]?.last ?? Number.POSITIVE_INFINITY) < comparison.first) objectAt++;
-    for (let at = objectAt; at < objects.length; at++) {
+    while ((named[spanAt]?.last ?? Number.POSITIVE_INFINITY) < comparison.first) spanAt++;
+    for (let at = spanAt; at < named.length; at++) {
       work.steps++;
-      const object = objects[at];
-      if (!object || object.first > comparison.last + 2) break;
-      compared.add(object);
+      const span = named[at];
+      if (!span || span.first > comparison.last + 2) break;
+      if (span.role === "object" || span.first > comparison.first) compared.add(span);
     }
   }
   for (const comparison of comparisons) {
@@ -574,13 +630,20 @@ function comparisonUnits(
     const inReach =
       object !== undefined &&
       (comparison.signed
-        ? shape.clause[object.first] === shape.clause[comparison.first] &&
+        ? // "CASM-ex 10.9c, -4% y/y": the figure and its move may sit either side of a comma.
+          shape.sentence[object.first] === shape.sentence[comparison.first] &&
           countBetween(shape.wordsBefore, object.last, comparison.first) < SIGNED_REACH
         : sentenceOf(object.first) === sentenceOf(comparison.subjectAt) ||
           sentenceOf(object.first) === sentenceOf(comparison.last) - 1);
     const subject = inReach ? object : undefined;
     if (subject) compared.add(subject);
-    const polarity = comparison.measures ?? subject?.pattern.object?.polarity ?? 1;
+    // "The loss narrowed more than forecast", "sales fell less than feared": the marker measures the
+    // move right before it, so the move's direction is part of the verdict.
+    const moved = DEGREE_MARKERS.has(tokens[comparison.first]?.text ?? "")
+      ? directionEnding[comparison.first - 1]
+      : undefined;
+    const moveSign = !comparison.signed && moved ? (moved.pattern.direction?.sign ?? 1) : 1;
+    const polarity = (comparison.measures ?? subject?.pattern.object?.polarity ?? 1) * moveSign;
     const weight = comparison.signed && !subject ? SIGNED_ALONE : comparison.weight;
     units.push({
       first: subject && comparison.signed ? subject.first : comparison.first,
@@ -679,6 +742,17 @@ function applyModifiers(
     if (list) list.push(unit);
     else byAnchor.set(unit.anchor, [unit]);
   }
+  // Units of each clause in anchor order, and how far subject negation has gone in each, so every
+  // unit is reached back to at most once.
+  const byClause = new Map<number, Unit[]>();
+  for (const unit of units) {
+    const key = clause[unit.anchor] ?? -1;
+    const list = byClause.get(key);
+    if (list) list.push(unit);
+    else byClause.set(key, [unit]);
+  }
+  for (const list of byClause.values()) list.sort((a, b) => a.anchor - b.anchor);
+  const subjectsDone = new Map<number, number>();
   for (const span of spans) {
     if (span.role !== "negator") continue;
     let negatedSomething = false;
@@ -697,6 +771,29 @@ function applyModifiers(
         unit.rule = "negation";
         negatedSomething = true;
       }
+    }
+    // "The tariff was not imposed", "the hurricane did not make landfall": when what is negated is
+    // the event happening at all, the negation reaches back to its subject.
+    const occurs =
+      OCCURRENCES.has(tokens[span.last + 1]?.text ?? "") ||
+      OCCURRENCES.has(`${tokens[span.last + 1]?.text} ${tokens[span.last + 2]?.text}`) ||
+      (AUXILIARIES.has(tokens[span.last + 1]?.text ?? "") &&
+        OCCURRENCES.has(tokens[span.last + 2]?.text ?? ""));
+    if (occurs) {
+      const key = clause[span.first] ?? -1;
+      const inClause = byClause.get(key) ?? [];
+      let at = subjectsDone.get(key) ?? 0;
+      for (; at < inClause.length; at++) {
+        work.steps++;
+        const unit = inClause[at];
+        if (!unit || unit.anchor >= span.first) break;
+        if (unit.rule === "negation") continue;
+        unit.weight *= NEGATION_FACTOR;
+        unit.last = Math.max(unit.last, span.last);
+        unit.rule = "negation";
+        negatedSomething = true;
+      }
+      subjectsDone.set(key, at);
     }
     if (!negatedSomething && span.pattern.weight !== 0) {
       units.push({

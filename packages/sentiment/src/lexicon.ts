@@ -48,6 +48,11 @@ export const EXPECTATION_WORDS: readonly string[] = [
   "polled",
   "budget",
   "budgeted",
+  "promised",
+  "braced",
+  "feared",
+  "guided",
+  "guide",
   "expecting",
 ];
 
@@ -65,6 +70,8 @@ export const ABOVE_MARKERS: readonly string[] = [
   "greater than",
   "surpassing",
   "surpassed",
+  "overshot",
+  "overshoots",
 ];
 
 export const BELOW_MARKERS: readonly string[] = [
@@ -77,6 +84,8 @@ export const BELOW_MARKERS: readonly string[] = [
   "trailing",
   "lagging",
   "undershooting",
+  "undershot",
+  "undershoots",
 ];
 
 /**
@@ -103,6 +112,9 @@ export const EXPECTED_FIGURE_WORDS: readonly string[] = [
   "whisper",
   "forecast",
   "forecasts",
+  "guide",
+  "guided",
+  "guidance",
 ];
 
 /** Words that set one figure against another ("$1.25 vs $1.31 est.", "compared with $0.9bn"). */
@@ -172,7 +184,52 @@ function legalThreatLifted(): Record<string, number> {
     for (const verb of passive) {
       for (const auxiliary of auxiliaries) entries[`${threat} ${auxiliary} ${verb}`] = 1.2;
     }
+    // "after the investigation closed", "the probe ended without charges"
+    for (const verb of ["closed", "ended", "concluded"]) entries[`${threat} ${verb}`] = 1.2;
   }
+  return entries;
+}
+
+// "The FDA lifted the clinical hold", "the ban was removed": a restriction that goes away.
+function restrictionsLifted(): Record<string, number> {
+  const verbs = ["lifted", "lifts", "lifting", "removed", "removes", "ended", "ends", "eased"];
+  const restrictions = [
+    "hold",
+    "ban",
+    "suspension",
+    "moratorium",
+    "embargo",
+    "sanctions",
+    "restrictions",
+    "curbs",
+  ];
+  const entries: Record<string, number> = {};
+  for (const verb of verbs) {
+    for (const restriction of restrictions) entries[`${verb} the * ${restriction}`] = 1.2;
+    for (const restriction of restrictions) entries[`${verb} its * ${restriction}`] = 1.2;
+  }
+  return entries;
+}
+
+// "Closed 90 stores", "will shut two mills": shrinking the footprint, whatever the site is called.
+function closures(): Record<string, number> {
+  const verbs = ["close", "closed", "closes", "closing", "shut", "shuts", "shutting"];
+  const sites = [
+    "stores",
+    "shops",
+    "plants",
+    "mills",
+    "factories",
+    "sites",
+    "branches",
+    "mines",
+    "outlets",
+    "offices",
+    "furnaces",
+    "refineries",
+  ];
+  const entries: Record<string, number> = {};
+  for (const verb of verbs) for (const site of sites) entries[`${verb} * ${site}`] = -1;
   return entries;
 }
 
@@ -641,8 +698,6 @@ export const LEXICON: Readonly<Record<string, number>> = {
   subpoena: -1.2,
   subpoenaed: -1.2,
   fined: -1.5,
-  penalty: -1.2,
-  penalties: -1.2,
   settlement: -0.3,
   settled: 0.2,
   "agreed to pay": -1,
@@ -669,15 +724,9 @@ export const LEXICON: Readonly<Record<string, number>> = {
   "ruled against": -1.5,
   wrongdoing: -1.5,
   misconduct: -1.5,
-  "close * stores": -1,
-  "closing * stores": -1,
-  "close * plants": -1,
-  "closing * plants": -1,
   "won the case": 1.5,
   acquitted: 1.5,
   "cleared of": 1.5,
-  rejected: -1,
-  rejects: -1,
   rejection: -1.2,
   denied: -0.8,
   halted: -1,
@@ -691,6 +740,8 @@ export const LEXICON: Readonly<Record<string, number>> = {
   "workforce reduction": -1.2,
   "hiring freeze": -1,
   strike: -1,
+  walkout: -1,
+  walkouts: -1,
   strikes: -1,
   shortage: -1,
   shortages: -1,
@@ -707,10 +758,6 @@ export const LEXICON: Readonly<Record<string, number>> = {
   "safety issues": -1.2,
   "failed trial": -2,
   "trial failed": -2,
-  "met its primary endpoint": 2,
-  "met the primary endpoint": 2,
-  "missed its primary endpoint": -2,
-  "missed the primary endpoint": -2,
   "positive results": 1.5,
   "positive data": 1.5,
   "negative results": -1.5,
@@ -749,6 +796,9 @@ export const LEXICON: Readonly<Record<string, number>> = {
   wildfire: -1,
   wildfires: -1,
   hurricane: -1,
+  typhoon: -1,
+  cyclone: -1,
+  tornado: -1,
   storm: -0.8,
   storms: -0.8,
   heatwave: -0.8,
@@ -802,7 +852,6 @@ export const LEXICON: Readonly<Record<string, number>> = {
   embattled: -1.2,
   "cash-strapped": -1.2,
   "debt-laden": -1.2,
-  "wiped out": -1.5,
   erased: -1,
   trailed: -0.8,
   lagged: -0.8,
@@ -814,7 +863,6 @@ export const LEXICON: Readonly<Record<string, number>> = {
   benefited: 1,
   benefitted: 1,
   "benefited from": 1,
-  landed: 0.6,
   clinched: 1,
   "cost savings": 1,
   "cost cuts": 0.6,
@@ -849,6 +897,86 @@ export const LEXICON: Readonly<Record<string, number>> = {
   "forward-looking statements": 0,
   "forward-looking statement": 0,
   "risk factors": 0,
+  // Closing sites, and the trial and schedule outcomes that decide a drug or a project
+  ...closures(),
+  "met * primary endpoint": 2,
+  "meet * primary endpoint": 2,
+  "meets * primary endpoint": 2,
+  "missed * primary endpoint": -2,
+  "clinical hold": -1.5,
+  "generic competition": -1.2,
+  "later than * planned": -1,
+  "later than * expected": -1,
+  "later than * scheduled": -1,
+  "earlier than * planned": 1,
+  "earlier than * expected": 1,
+  "ahead of * plan": 1,
+  "over budget": -1.2,
+  "more than ever": 1,
+  late: -0.6,
+  delaying: -1,
+  "pushed back": -1,
+  "push back": -0.8,
+  "pushes back": -1,
+  cautioned: -0.8,
+  "forced to": -0.8,
+  idle: -0.8,
+  idled: -1,
+  idling: -1,
+  "ground * fleet": -1.2,
+  grounded: -1.2,
+  defect: -1,
+  defects: -1,
+  faulty: -1,
+  disastrous: -1.5,
+  "caught fire": -1.5,
+  explosion: -1.5,
+  halting: -1,
+  imposed: -0.8,
+  revoked: -1.2,
+  revokes: -1.2,
+  tariff: -0.5,
+  tariffs: -0.5,
+  "export controls": -0.8,
+  quotas: -0.5,
+  "shut * out": -1.2,
+  "shut out": -1.2,
+  affected: -0.6,
+  "affected by": -0.8,
+  dilute: -1,
+  dilutes: -1,
+  diluting: -1,
+  "raise equity": -0.6,
+  "burned cash": -1,
+  "burning cash": -1,
+  "set aside": -0.5,
+  discovered: 0.8,
+  discovery: 0.8,
+  "be acquired": 0.8,
+  "supply deal": 0.8,
+  "supply contract": 0.8,
+  "supply agreement": 0.6,
+  renewed: 0.8,
+  renew: 0.8,
+  renews: 0.8,
+  "passed * stress test": 1.2,
+  "failed * stress test": -1.5,
+  "reach * profitability": 1.2,
+  "reached * profitability": 1.5,
+  // Dates and settings that borrow a loaded word
+  "record date": 0,
+  "of record": 0,
+  "default settings": 0,
+  "by default": 0,
+  "great depression": 0,
+  "bank runs": -1,
+  "bank run": -1,
+  "than ever": 0.8,
+  "take a * charge": -1,
+  "taking a * charge": -1,
+  "took a * charge": -1,
+  "takes a * charge": -1,
+  ...restrictionsLifted(),
   // Finance vocabulary
   "covenant breach": -1.8,
   "breached * covenants": -1.8,
@@ -1098,6 +1226,44 @@ export const OBJECTS: Readonly<Record<string, ObjectEntry>> = {
   "cost-to-income ratio": down(),
   "cost of risk": down(),
   "cost inflation": down(-0.8),
+  provision: down(),
+  "design wins": up(1),
+  "design win": up(1),
+  coupon: down(),
+  target: up(),
+  targets: up(),
+  "bad debt": down(-0.8),
+  capex: down(),
+  "capital expenditure": down(),
+  "capital spending": down(),
+  "capex intensity": down(),
+  nim: up(),
+  "net interest margin": up(),
+  "cet1 ratio": up(),
+  cet1: up(),
+  rote: up(),
+  roe: up(),
+  arpu: up(),
+  casm: down(),
+  "casm-ex": down(),
+  rasm: up(),
+  trasm: up(),
+  prasm: up(),
+  npl: down(),
+  npls: down(),
+  "npl ratio": down(),
+  shrinkage: down(),
+  leakage: down(),
+  cancellations: down(),
+  penalty: down(-1.2),
+  penalties: down(-1.2),
+  fines: down(-1.2),
+  bill: down(),
+  bills: down(),
+  "capital buffer": up(),
+  "capital buffers": up(),
+  return: up(),
+  reserves: up(),
   "wage inflation": down(-0.8),
   staff: up(),
   employees: up(),
@@ -1137,25 +1303,36 @@ const fall = (strength = 1, alone = 0, reach: "after" | "before" = "after"): Dir
   reach,
 });
 
+const COMPARATIVE_ENTRIES: [string, DirectionEntry][] = [
+  ["narrower", fall(1)],
+  ["smaller", fall(1)],
+  ["thinner", fall(1)],
+  ["slower", fall(1)],
+  ["softer", fall(0.8)],
+  ["shallower", fall(1)],
+  ["wider", rise(1)],
+  ["larger", rise(1)],
+  ["bigger", rise(1)],
+  ["deeper", rise(1.2)],
+  ["faster", rise(1)],
+  ["firmer", rise(0.8)],
+  ["fatter", rise(1)],
+  ["steeper", rise(1.2)],
+];
+
+/** Comparatives that measure a movement noun after them ("a smaller drop", "a bigger rise"). */
+export const COMPARATIVE_DIRECTIONS: readonly string[] = [
+  ...COMPARATIVE_ENTRIES.map(([word]) => word),
+  "higher",
+  "lower",
+  "sharper",
+  "steeper",
+];
+
 // "narrower", "narrower-than-expected", "narrower-than-forecast": the comparative carries the move;
 // "than expected" makes it a verdict on expectations, which the engine weighs as such.
 function comparatives(): Record<string, DirectionEntry> {
-  const words: [string, DirectionEntry][] = [
-    ["narrower", fall(1)],
-    ["smaller", fall(1)],
-    ["thinner", fall(1)],
-    ["slower", fall(1)],
-    ["softer", fall(0.8)],
-    ["shallower", fall(1)],
-    ["wider", rise(1)],
-    ["larger", rise(1)],
-    ["bigger", rise(1)],
-    ["deeper", rise(1.2)],
-    ["faster", rise(1)],
-    ["firmer", rise(0.8)],
-    ["fatter", rise(1)],
-    ["steeper", rise(1.2)],
-  ];
+  const words = COMPARATIVE_ENTRIES;
   const entries: Record<string, DirectionEntry> = {};
   for (const [word, entry] of words) {
     entries[word] = entry;
@@ -1293,6 +1470,13 @@ export const DIRECTIONS: Readonly<Record<string, DirectionEntry>> = {
   "picked up": rise(1, 0.3),
   "ramped up": rise(1),
   fewer: fall(1, 0, "before"),
+  lose: fall(1, -1, "before"),
+  released: fall(1, 0, "before"),
+  double: rise(1.8, 0.5, "before"),
+  triple: rise(2, 0.5, "before"),
+  halve: fall(1.8, 0, "before"),
+  "wiping out": fall(2, -1.5, "before"),
+  "wiped out": fall(2, -1.5, "before"),
   lost: fall(1, -1, "before"),
   loses: fall(1, -1, "before"),
   losing: fall(1, -1, "before"),
@@ -1407,6 +1591,10 @@ const CANCELLATIONS = [
   "pulled the plug on",
   "backed out of",
   "backed away from",
+  "rejected",
+  "rejects",
+  "refused",
+  "refuses",
   "reversed",
   "averted",
   "averts",
@@ -1550,8 +1738,13 @@ export const HEDGE_MARKERS: Readonly<Record<string, number>> = {
       "book",
       "guide",
       "survey",
+      "exhibition",
+      "lecture",
+      "history",
+      "film",
+      "museum",
     ].flatMap((noun) =>
-      ["on", "about", "of"].map((preposition) => [`${noun} ${preposition}`, 0.2]),
+      ["on", "about", "of", "to"].map((preposition) => [`${noun} ${preposition}`, 0.1]),
     ),
   ),
 };
@@ -1579,3 +1772,32 @@ export const CLAUSE_BREAKS: readonly string[] = [
 
 /** Words that end a negation's reach without ending the clause ("did not cut costs and raised prices"). */
 export const NEGATION_BREAKS: readonly string[] = ["and", "as", "or", "so", "which", "that"];
+
+/**
+ * Verbs of an event happening at all: negated, they negate their subject ("the strike did not go
+ * ahead", "the levy was not imposed", "export controls will not apply").
+ */
+export const NEGATED_OCCURRENCES: readonly string[] = [
+  "apply",
+  "applied",
+  "happen",
+  "happened",
+  "occur",
+  "occurred",
+  "proceed",
+  "proceeded",
+  "materialise",
+  "materialised",
+  "materialize",
+  "materialized",
+  "imposed",
+  "introduced",
+  "enacted",
+  "go ahead",
+  "went ahead",
+  "take effect",
+  "take place",
+  "make landfall",
+  "come",
+  "came",
+];
