@@ -910,6 +910,46 @@ function applyModifiers(
   }
 }
 
+// A quoted title names something: the wind farm "Storm Point", a webinar "Surviving a Ransomware
+// Attack". Title case (small words aside) and a few words tell a name from quoted speech.
+const TITLE = /(?:^|[\s(])['‘"“]([A-Z][^'’"”\n]{0,60}?)['’"”](?=[\s.,;:!?)]|$)/g;
+const TITLE_SMALL_WORDS = new Set([
+  "a",
+  "an",
+  "the",
+  "of",
+  "and",
+  "in",
+  "on",
+  "for",
+  "to",
+  "at",
+  "by",
+]);
+const MAX_TITLE_WORDS = 6;
+const TITLE_FACTOR = 0.1;
+
+function dampTitles(text: string, tokens: Token[], units: Unit[]): void {
+  const titles: [number, number][] = [];
+  for (const match of text.matchAll(TITLE)) {
+    const inner = match[1] ?? "";
+    const words = inner.split(/\s+/).filter(Boolean);
+    const titleCase = words.every((word) => TITLE_SMALL_WORDS.has(word) || /^[A-Z0-9]/.test(word));
+    if (!titleCase || words.length > MAX_TITLE_WORDS) continue;
+    const start = match.index + match[0].indexOf(inner);
+    titles.push([start, start + inner.length]);
+  }
+  if (titles.length === 0) return;
+  for (const unit of units) {
+    const first = tokens[unit.first];
+    const last = tokens[unit.last];
+    if (!first || !last) continue;
+    if (titles.some(([start, end]) => first.start >= start && last.end <= end + 1)) {
+      unit.weight *= TITLE_FACTOR;
+    }
+  }
+}
+
 function round(value: number, digits: number): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
@@ -946,6 +986,7 @@ function analyze(text: string, work: Work): SentimentResult {
   units.push(...comparisons);
   units.sort((a, b) => a.first - b.first || a.last - b.last);
   applyModifiers(tokens, spans, units, shape, work);
+  dampTitles(text, tokens, units);
 
   const evidence: SentimentEvidence[] = [];
   for (const unit of units) {
