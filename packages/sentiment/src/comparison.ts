@@ -64,6 +64,7 @@ const SCALES: Readonly<Record<string, number>> = {
   pence: 0.01,
 };
 const BASIS_POINTS = new Set(["bps", "bp", "bsp"]);
+const MULTIPLES = new Set(["x", "times"]);
 const RANGE_JOINERS = new Set(["-", "–", "to"]);
 const SIGNS = new Map<string, 1 | -1>([
   ["+", 1],
@@ -153,6 +154,9 @@ export function findFigures(tokens: readonly Token[]): Figure[] {
         last = unit === "basis" ? at + 2 : at + 1;
       } else if (!percent && unit === "percent") {
         percent = true;
+        last = at + 1;
+      } else if (!percent && MULTIPLES.has(unit) && adjacent(number, tokens[at + 1])) {
+        // "2.1x": a multiple, compared like any amount.
         last = at + 1;
       }
       // "-$0.12": a minus sign written against the number, not a range dash after another figure.

@@ -201,7 +201,8 @@ const NEGATION_STOP_WORDS = new Set(NEGATION_BREAKS);
 const COMPARATIVES = new Set(["as", "so"]);
 const OCCURRENCES = new Set(NEGATED_OCCURRENCES);
 const COMPARATIVE_WORDS = new Set(COMPARATIVE_DIRECTIONS);
-const AUXILIARIES = new Set(["be", "been", "being", "have", "has"]);
+const LEVEL_WORDS = new Set(["stable", "steady", "unchanged", "flat", "held steady", "no change"]);
+const AUXILIARIES = new Set(["be", "been", "being", "have", "has", "had", "were", "was"]);
 
 /** Index of the last token a pattern covers when it matches at `at`, or -1. */
 function matchAt(tokens: Token[], at: number, pattern: string[], from = 0): number {
@@ -223,10 +224,20 @@ function matchAt(tokens: Token[], at: number, pattern: string[], from = 0): numb
 }
 
 // "Impairment charges", "revenue growth": adjacent quantities name one thing, read by its head noun.
-function mergeObjects(spans: Span[]): Span[] {
+// A ratio ("net debt/EBITDA") is read by its numerator.
+function mergeObjects(tokens: Token[], spans: Span[]): Span[] {
   const merged: Span[] = [];
   for (const span of spans) {
     const previous = merged.at(-1);
+    const ratio =
+      span.role === "object" &&
+      previous?.role === "object" &&
+      previous.last + 2 === span.first &&
+      tokens[previous.last + 1]?.text === "/";
+    if (ratio && previous) {
+      merged[merged.length - 1] = { ...previous, last: span.last };
+      continue;
+    }
     const head = span.pattern.object;
     if (
       span.role === "object" &&
@@ -313,7 +324,7 @@ function findSpans(tokens: Token[], work: Work): Span[] {
       index++;
     }
   }
-  return mergeComparatives(mergeObjects(spans));
+  return mergeComparatives(mergeObjects(tokens, spans));
 }
 
 /**
@@ -480,6 +491,7 @@ function baseUnits(
   compared: ReadonlySet<Span>,
 ): Unit[] {
   const objects = spans.filter((span) => span.role === "object");
+  const held = new Set<Span>();
   // The directions that chose each object, in text order.
   const moves = new Map<Span, Span[]>();
   const units: Unit[] = [];
@@ -548,12 +560,25 @@ function baseUnits(
       });
     }
   }
+  spans.forEach((span, position) => {
+    if (span.role !== "object") return;
+    // "Bad loans were stable at 1.4%": a quantity said to hold its level did not move either way.
+    for (const next of spans.slice(position + 1, position + 3)) {
+      work.steps++;
+      const level =
+        next.role === "lexicon" &&
+        LEVEL_WORDS.has(next.pattern.tokens.join(" ")) &&
+        shape.clause[next.first] === shape.clause[span.first] &&
+        countBetween(shape.wordsBefore, span.last, next.first) < OBJECT_REACH_BACK;
+      if (level) held.add(span);
+    }
+  });
   for (const span of spans) {
     work.steps++;
-    // A quantity that moved, or that a comparison judged, is read through that, not on its own.
+    // A quantity that moved, held its level, or that a comparison judged, is read through that.
     const standalone =
       span.role === "lexicon" ||
-      (span.role === "object" && !moves.has(span) && !compared.has(span));
+      (span.role === "object" && !moves.has(span) && !compared.has(span) && !held.has(span));
     if (!standalone || span.pattern.weight === 0) continue;
     units.push({
       first: span.first,
@@ -753,6 +778,7 @@ function applyModifiers(
   }
   for (const list of byClause.values()) list.sort((a, b) => a.anchor - b.anchor);
   const subjectsDone = new Map<number, number>();
+  const causes: [number, number, number][] = [];
   for (const span of spans) {
     if (span.role !== "negator") continue;
     let negatedSomething = false;
@@ -770,6 +796,24 @@ function applyModifiers(
         unit.first = Math.min(unit.first, span.first);
         unit.rule = "negation";
         negatedSomething = true;
+        // "Not affected by the strike", "none were delayed by the closure": the harm denied is the
+        // cause's, so the cause after "by" is negated with it.
+        if (
+          tokens[unit.last + 1]?.text === "by" &&
+          OCCURRENCES.has(tokens[unit.last]?.text ?? "")
+        ) {
+          causes.push([unit.last + 2, unit.last + 1 + NEGATION_REACH, clause[unit.anchor] ?? -1]);
+        }
+      }
+    }
+    for (const [from, to, inClause] of causes.splice(0)) {
+      for (let anchor = from; anchor <= to; anchor++) {
+        for (const cause of byAnchor.get(anchor) ?? []) {
+          work.steps++;
+          if (clause[cause.anchor] !== inClause || cause.rule === "negation") continue;
+          cause.weight *= NEGATION_FACTOR;
+          cause.rule = "negation";
+        }
       }
     }
     // "The tariff was not imposed", "the hurricane did not make landfall": when what is negated is
