@@ -382,6 +382,31 @@ describe("negated events, comparatives of a movement, period labels", () => {
   });
 });
 
+describe("names, scenarios and harm that did not happen", () => {
+  const label = (text: string) => analyzeSentiment(text).label;
+
+  it("does not read a lexicon word inside a capitalised name", () => {
+    expect(label("Bright Harvest Foods opened a depot in Leeds.")).toBe("Neutral");
+    expect(label("Shares of Record Point Mining were unchanged.")).toBe("Neutral");
+    // Acronyms are metrics, not names.
+    expect(score("Hollin Telecom ARPU rose 3% in the quarter.")).toBeGreaterThan(0.15);
+  });
+
+  it("reads a scenario or a product's purpose as description, not news", () => {
+    expect(label("Its downside scenario assumes a severe recession.")).toBe("Neutral");
+    expect(label("The firm sells software that helps insurers detect fraud.")).toBe("Neutral");
+  });
+
+  it("negates the cause of a harm that did not happen", () => {
+    expect(score("None of its mills were affected by the blackout.")).toBeGreaterThan(0.15);
+    expect(score("The flood had not damaged the warehouse.")).toBeGreaterThan(0);
+  });
+
+  it("reads a ratio by its numerator and a multiple as a figure", () => {
+    expect(score("Net debt/EBITDA 1.8x (June: 2.6x).")).toBeGreaterThan(0.15);
+  });
+});
+
 describe("cancelled events and loaded words", () => {
   const label = (text: string) => analyzeSentiment(text).label;
 

@@ -338,6 +338,7 @@ interface Work {
 
 interface Structure {
   tokens: Token[];
+  spans: Span[];
   sentence: number[];
   clause: number[];
   /** `wordsBefore[i]`: word and number tokens (not punctuation) among `tokens[0..i)`. */
@@ -411,7 +412,7 @@ function structure(text: string, tokens: Token[], spans: Span[], work: Work): St
       clauseIndex++;
     }
   });
-  return { tokens, sentence, clause, wordsBefore, stopsBefore, sentenceLast };
+  return { tokens, spans, sentence, clause, wordsBefore, stopsBefore, sentenceLast };
 }
 
 /** How many of `counts` fall strictly between token positions `from` and `to` (a prefix array). */
@@ -994,6 +995,53 @@ function dampTitles(text: string, tokens: Token[], units: Unit[]): void {
   }
 }
 
+// "Great Ayton Chemicals", "Mount Homes", "Storm Point": a word of the lexicon that is part of a
+// capitalised name is not a signal. Only in sentence-case text: a title-case headline capitalises
+// every word, so there the test is off.
+const MIN_LOWERCASE_WORDS = 3;
+
+function withoutNames(
+  text: string,
+  tokens: Token[],
+  spans: Span[],
+  shape: Structure,
+  work: Work,
+): Span[] {
+  const capitalised = (index: number) => {
+    const token = tokens[index];
+    if (token?.kind !== "word") return false;
+    const initial = text.charAt(token.start);
+    return initial !== initial.toLowerCase();
+  };
+  // "ARPU", "CASM-ex", "NIM": acronyms are the metrics themselves, not names.
+  const acronym = (index: number) => {
+    const token = tokens[index];
+    const second = token ? text.charAt(token.start + 1) : "";
+    return second !== "" && second !== second.toLowerCase();
+  };
+  const lowercaseWords = new Map<number, number>();
+  tokens.forEach((token, index) => {
+    work.steps++;
+    if (token.kind !== "word" || capitalised(index)) return;
+    const key = shape.sentence[index] ?? -1;
+    lowercaseWords.set(key, (lowercaseWords.get(key) ?? 0) + 1);
+  });
+  const sameSentence = (a: number, b: number) => shape.sentence[a] === shape.sentence[b];
+  return spans.filter((span) => {
+    work.steps++;
+    const signal = span.role === "lexicon" || span.role === "direction" || span.role === "object";
+    if (!signal || span.first !== span.last || !capitalised(span.first) || acronym(span.first)) {
+      return true;
+    }
+    if ((lowercaseWords.get(shape.sentence[span.first] ?? -1) ?? 0) < MIN_LOWERCASE_WORDS)
+      return true;
+    const opensSentence = span.first === 0 || !sameSentence(span.first - 1, span.first);
+    const nameAfter = sameSentence(span.first, span.first + 1) && capitalised(span.first + 1);
+    const nameBefore = !opensSentence && capitalised(span.first - 1);
+    return !(nameAfter || nameBefore);
+  });
+}
+
 function round(value: number, digits: number): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
@@ -1023,8 +1071,8 @@ export function analyzeSentiment(text: string): SentimentResult {
 function analyze(text: string, work: Work): SentimentResult {
   if (typeof text !== "string" || text.trim() === "") return { ...EMPTY_RESULT, evidence: [] };
   const tokens = tokenize(text);
-  const spans = findSpans(tokens, work);
-  const shape = structure(text, tokens, spans, work);
+  const shape = structure(text, tokens, findSpans(tokens, work), work);
+  const spans = withoutNames(text, tokens, shape.spans, shape, work);
   const { units: comparisons, compared } = comparisonUnits(tokens, spans, shape, work);
   const units = baseUnits(spans, shape, work, compared);
   units.push(...comparisons);
