@@ -205,6 +205,12 @@ const REFERENCES = markerSet(REFERENCE_MARKERS);
 const EXPECTATIONS = new Set(EXPECTATION_WORDS);
 const EXPECTED_FIGURES = new Set(EXPECTED_FIGURE_WORDS);
 const PRIOR = new Set(PRIOR_PERIOD_WORDS);
+const LOOSE_DEGREES = new Map<string, 1 | -1>([
+  ["more", 1],
+  ["less", -1],
+  ["fewer", -1],
+]);
+const LOOSE_REACH = 3;
 const SPENDING_YARDSTICKS = new Set(["budget", "budgeted"]);
 const GUIDANCE = new Set(["guide", "guided", "guidance"]);
 /** Markers of degree measure the move before them ("narrowed more than forecast"). */
@@ -246,8 +252,20 @@ export function findComparisons(input: ComparisonInput): Comparison[] {
   for (let at = 0; at < tokens.length; at++) {
     step();
     if (covered(at)) continue;
-    const aboveEnd = markerAt(tokens, at, ABOVE);
-    const belowEnd = aboveEnd < 0 ? markerAt(tokens, at, BELOW) : -1;
+    let aboveEnd = markerAt(tokens, at, ABOVE);
+    let belowEnd = aboveEnd < 0 ? markerAt(tokens, at, BELOW) : -1;
+    // "produce more gas than first estimated": a degree word, its noun, then "than".
+    const loose = LOOSE_DEGREES.get(tokens[at]?.text ?? "");
+    if (aboveEnd < 0 && belowEnd < 0 && loose !== undefined) {
+      for (let look = at + 1; look <= at + LOOSE_REACH; look++) {
+        const text = tokens[look]?.text ?? "";
+        if (CLAUSE_STOPS.has(text)) break;
+        if (text !== "than") continue;
+        if (loose > 0) aboveEnd = look;
+        else belowEnd = look;
+        break;
+      }
+    }
     const end = Math.max(aboveEnd, belowEnd);
     if (end < 0) continue;
     for (let look = end + 1; look <= end + MARKER_REACH && look < tokens.length; look++) {

@@ -407,6 +407,20 @@ describe("names, scenarios and harm that did not happen", () => {
   });
 });
 
+describe("degrees against expectations", () => {
+  it("reads 'more … than estimated' and 'a smaller fall than feared' as verdicts", () => {
+    expect(score("The field should yield more oil than first estimated.")).toBeGreaterThan(0.15);
+    expect(score("Bookings eased 2%, a smaller fall than the market had feared.")).toBeGreaterThan(
+      0.15,
+    );
+  });
+
+  it("keeps compound quantities whole", () => {
+    expect(score("Profit before tax fell 12%.")).toBeLessThan(-0.15);
+    expect(score("The levy on its refineries was dropped.")).toBeGreaterThan(0.15);
+  });
+});
+
 describe("cancelled events and loaded words", () => {
   const label = (text: string) => analyzeSentiment(text).label;
 

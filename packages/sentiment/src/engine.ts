@@ -4,6 +4,7 @@
 import { type Comparison, DEGREE_MARKERS, findComparisons } from "./comparison";
 import { labelForScore, type SentimentLabel } from "./labels";
 import {
+  CANCELLATIONS,
   CLAUSE_BREAKS,
   COMPARATIVE_DIRECTIONS,
   CONCESSION_MARKERS,
@@ -20,6 +21,7 @@ import {
   NEGATORS,
   OBJECTS,
   type ObjectEntry,
+  PASSIVE_CANCELLATIONS,
 } from "./lexicon";
 import { type Token, tokenize } from "./tokenize";
 
@@ -200,7 +202,12 @@ const CLAUSE_WORDS = new Set(CLAUSE_BREAKS);
 const NEGATION_STOP_WORDS = new Set(NEGATION_BREAKS);
 const COMPARATIVES = new Set(["as", "so"]);
 const OCCURRENCES = new Set(NEGATED_OCCURRENCES);
+const PASSIVE_CANCELLED = new Set(PASSIVE_CANCELLATIONS);
+const CANCELLING = new Set([...CANCELLATIONS, ...PASSIVE_CANCELLATIONS]);
+const CANCEL_FACTOR = -1;
 const COMPARATIVE_WORDS = new Set(COMPARATIVE_DIRECTIONS);
+// The weight of "a smaller fall than feared" when no quantity is named with it.
+const COMPARED_MOVE = 1.2;
 const LEVEL_WORDS = new Set(["stable", "steady", "unchanged", "flat", "held steady", "no change"]);
 const AUXILIARIES = new Set(["be", "been", "being", "have", "has", "had", "were", "was"]);
 
@@ -265,7 +272,7 @@ function mergeObjects(tokens: Token[], spans: Span[]): Span[] {
 // "A smaller drop than analysts had braced for", "a bigger rise": a comparative in front of a
 // movement noun measures that movement, so "smaller" turns a drop into less of a drop. The two
 // read as one direction whose sign is the product of theirs.
-function mergeComparatives(spans: Span[]): Span[] {
+function mergeComparatives(tokens: Token[], spans: Span[]): Span[] {
   const merged: Span[] = [];
   for (const span of spans) {
     const previous = merged.at(-1);
@@ -279,18 +286,19 @@ function mergeComparatives(spans: Span[]): Span[] {
       measure &&
       COMPARATIVE_WORDS.has(previous.pattern.tokens.join(" "))
     ) {
+      // "A smaller fall than the market had braced for" judges the move against expectations.
+      const verdict = tokens[span.last + 1]?.text === "than";
+      const sign = measured.sign === measure.sign ? 1 : -1;
+      const alone = verdict ? sign * COMPARED_MOVE : measured.alone * measure.sign;
       merged[merged.length - 1] = {
         role: "direction",
         first: previous.first,
         last: span.last,
         pattern: {
           ...span.pattern,
-          weight: measured.alone * measure.sign,
-          direction: {
-            ...measured,
-            sign: measured.sign === measure.sign ? 1 : -1,
-            alone: measured.alone * measure.sign,
-          },
+          weight: alone,
+          verdict,
+          direction: { ...measured, sign, alone },
         },
       };
     } else {
@@ -324,7 +332,7 @@ function findSpans(tokens: Token[], work: Work): Span[] {
       index++;
     }
   }
-  return mergeComparatives(mergeObjects(tokens, spans));
+  return mergeComparatives(tokens, mergeObjects(tokens, spans));
 }
 
 /**
@@ -528,6 +536,7 @@ function baseUnits(
         anchor: span.first,
         weight: direction.alone,
         rule: "lexicon",
+        verdict: span.pattern.verdict,
       });
     }
   }
@@ -555,6 +564,7 @@ function baseUnits(
         weight:
           sign * polarity * Math.max(...same.map((span) => span.pattern.direction?.strength ?? 0)),
         rule: "direction-object",
+        verdict: same.some((span) => span.pattern.verdict),
         // A change of plan ("cut its guidance", "raised the dividend") is news in its own right,
         // not a reported figure that a verdict on expectations supersedes.
         move: !object.pattern.tokens.some((token) => DECISIONS.has(token)),
@@ -782,6 +792,9 @@ function applyModifiers(
   const causes: [number, number, number][] = [];
   for (const span of spans) {
     if (span.role !== "negator") continue;
+    // A called-off event is undone entirely ("the levy was dropped" is as good as the levy was
+    // bad); a plain negation keeps most of the strength.
+    const factor = CANCELLING.has(span.pattern.tokens.join(" ")) ? CANCEL_FACTOR : NEGATION_FACTOR;
     let negatedSomething = false;
     for (let anchor = span.last + 1; anchor <= span.last + NEGATION_REACH; anchor++) {
       for (const unit of byAnchor.get(anchor) ?? []) {
@@ -793,7 +806,7 @@ function applyModifiers(
           unit.anchor > span.last + 1 && COMPARATIVES.has(tokens[span.last + 1]?.text ?? "");
         const stops = countBetween(stopsBefore, span.last, unit.anchor) - (comparative ? 1 : 0);
         if (stops > 0) continue;
-        unit.weight *= NEGATION_FACTOR;
+        unit.weight *= factor;
         unit.first = Math.min(unit.first, span.first);
         unit.rule = "negation";
         negatedSomething = true;
@@ -820,6 +833,7 @@ function applyModifiers(
     // "The tariff was not imposed", "the hurricane did not make landfall": when what is negated is
     // the event happening at all, the negation reaches back to its subject.
     const occurs =
+      PASSIVE_CANCELLED.has(span.pattern.tokens.join(" ")) ||
       OCCURRENCES.has(tokens[span.last + 1]?.text ?? "") ||
       OCCURRENCES.has(`${tokens[span.last + 1]?.text} ${tokens[span.last + 2]?.text}`) ||
       (AUXILIARIES.has(tokens[span.last + 1]?.text ?? "") &&
@@ -833,7 +847,7 @@ function applyModifiers(
         const unit = inClause[at];
         if (!unit || unit.anchor >= span.first) break;
         if (unit.rule === "negation") continue;
-        unit.weight *= NEGATION_FACTOR;
+        unit.weight *= factor;
         unit.last = Math.max(unit.last, span.last);
         unit.rule = "negation";
         negatedSomething = true;

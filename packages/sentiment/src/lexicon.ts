@@ -8,6 +8,7 @@
 
 /** Participles that name an expectation, joined to comparatives ("smaller-than-expected"). */
 export const EXPECTATION_PARTICIPLES: readonly string[] = [
+  "braced",
   "expected",
   "forecast",
   "forecasted",
@@ -156,6 +157,10 @@ export const PRIOR_PERIOD_WORDS: readonly string[] = [
 // still reads as a fall and a probe.
 function legalThreatLifted(): Record<string, number> {
   const threats = [
+    "litigation",
+    "dispute",
+    "disputes",
+    "proceedings",
     "investigation",
     "investigations",
     "inquiry",
@@ -206,8 +211,12 @@ function legalThreatLifted(): Record<string, number> {
     for (const verb of passive) {
       for (const auxiliary of auxiliaries) entries[`${threat} ${auxiliary} ${verb}`] = 1.2;
     }
-    // "after the investigation closed", "the probe ended without charges"
-    for (const verb of ["closed", "ended", "concluded"]) entries[`${threat} ${verb}`] = 1.2;
+    // "after the investigation closed", "the probe ended without charges", "the litigation has ended"
+    for (const verb of ["closed", "ended", "concluded"]) {
+      entries[`${threat} ${verb}`] = 1.2;
+      for (const auxiliary of ["has", "have", "had"])
+        entries[`${threat} ${auxiliary} ${verb}`] = 1.2;
+    }
   }
   return entries;
 }
@@ -292,6 +301,8 @@ function loadedWordsAsNames(): Record<string, number> {
     "recall",
     "fatality",
     "impairment",
+    "threat",
+    "warning",
     "litigation",
     "lawsuit",
   ];
@@ -362,6 +373,15 @@ function loadedWordsAsNames(): Record<string, number> {
     "resilience",
     "appetite",
     "controls",
+    "report",
+    "reports",
+    "intelligence",
+    "light",
+    "lights",
+    "label",
+    "labels",
+    "practice",
+    "law",
     "season",
     "control",
     "culture",
@@ -1331,9 +1351,15 @@ export const LEXICON: Readonly<Record<string, number>> = {
   "strikes oil": 1.2,
   "found oil": 1,
   "a fine": -1.2,
-  levy: -0.5,
-  levies: -0.5,
+  levy: -0.8,
+  levies: -0.8,
   "fine of": -1.2,
+  subsidy: 0.8,
+  subsidies: 0.8,
+  "state aid": 0.6,
+  "takeover approach": 1,
+  "takeover interest": 0.8,
+  "bid approach": 0.8,
   // Finance vocabulary
   "covenant breach": -1.8,
   "breached * covenants": -1.8,
@@ -1648,6 +1674,14 @@ export const OBJECTS: Readonly<Record<string, ObjectEntry>> = {
   "credit quality": up(),
   "order backlog": up(),
   provision: down(),
+  tax: down(),
+  "profit before tax": up(),
+  "profit before taxes": up(),
+  "profit after tax": up(),
+  "earnings before tax": up(),
+  "income before tax": up(),
+  "loss before tax": down(-1),
+  "loss after tax": down(-1),
   leaks: down(),
   "deposit base": up(),
   "customer base": up(),
@@ -2021,7 +2055,8 @@ export const DIRECTIONS: Readonly<Record<string, DirectionEntry>> = {
   sheds: fall(1, -0.3, "before"),
 };
 
-const CANCELLATIONS = [
+/** Verbs that call an event off. */
+export const CANCELLATIONS: readonly string[] = [
   "called off",
   "calls off",
   "call off",
@@ -2070,6 +2105,32 @@ const CANCELLATIONS = [
   "avoids",
 ];
 
+/**
+ * "The levy was dropped", "the strike was called off": a passive cancellation reverses its subject.
+ * Nothing known to reverse, it is a setback ("the listing was scrapped").
+ */
+export const PASSIVE_CANCELLATIONS: readonly string[] = [
+  "was",
+  "were",
+  "has been",
+  "have been",
+  "had been",
+].flatMap((auxiliary) =>
+  [
+    "dropped",
+    "scrapped",
+    "cancelled",
+    "canceled",
+    "abandoned",
+    "shelved",
+    "withdrawn",
+    "called off",
+    "overturned",
+    "struck down",
+    "ditched",
+  ].map((verb) => `${auxiliary} ${verb}`),
+);
+
 /** Words that flip the sentiment of what follows ("did not beat", "no longer expects growth"). */
 export const NEGATORS: readonly string[] = [
   "not",
@@ -2102,6 +2163,7 @@ export const NEGATORS: readonly string[] = [
   "not need to",
   "no need to",
   "not required to",
+  ...PASSIVE_CANCELLATIONS,
   // A cancelled event reverses what the event would have meant: "called off the strike" is good
   // news, "scrapped the buyback" bad; cancelling something the lexicon does not know is a setback.
   ...CANCELLATIONS,
@@ -2288,6 +2350,7 @@ export const FAILURE_NEGATORS: Readonly<Record<string, number>> = {
     ).map((word) => [word, -1]),
   ),
   "yet to": -0.5,
+  ...Object.fromEntries(PASSIVE_CANCELLATIONS.map((words) => [words, -0.8])),
   "unlikely to": -0.6,
   "failed to": -1,
   "fails to": -1,
