@@ -431,6 +431,33 @@ function countBetween(counts: Int32Array, from: number, to: number): number {
 const OBJECT_REACH_BACK = 5;
 const OBJECT_REACH_QUALIFIED = 8;
 const ADJECTIVE_REACH_BACK = 3;
+// Words after a direction that show it is a verb ("expected to decrease in the second half"), not
+// an adjective in front of its noun.
+const FUNCTION_WORDS = new Set([
+  "in",
+  "by",
+  "to",
+  "of",
+  "at",
+  "for",
+  "from",
+  "this",
+  "next",
+  "over",
+  "during",
+  "through",
+  "again",
+  "further",
+  "sharply",
+  "slightly",
+  "and",
+  "or",
+  "but",
+  "as",
+  "after",
+  "since",
+  "than",
+]);
 const QUALIFIERS = new Set(["of", "at", "in", "from", "for", "across", "per"]);
 const OBJECT_REACH_FORWARD = 4;
 
@@ -452,7 +479,8 @@ function nearestObject(
   const qualified = QUALIFIERS.has(shape.tokens[(before?.last ?? -2) + 1]?.text ?? "");
   // An adjective with a noun after it ("hit by higher freight rates") describes that noun; it
   // reaches back only to a subject close by ("costs were higher").
-  const modifiesNext = preferForward && shape.tokens[direction.last + 1]?.kind === "word";
+  const next = shape.tokens[direction.last + 1];
+  const modifiesNext = preferForward && next?.kind === "word" && !FUNCTION_WORDS.has(next.text);
   const reachBack = modifiesNext
     ? ADJECTIVE_REACH_BACK
     : qualified
