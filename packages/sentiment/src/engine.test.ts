@@ -421,6 +421,21 @@ describe("degrees against expectations", () => {
   });
 });
 
+describe("effects that did not happen and means after 'by'", () => {
+  it("negates the cause of an effect that was small or absent", () => {
+    expect(score("The port strike had little impact on its deliveries.")).toBeGreaterThan(0);
+  });
+
+  it("does not pair a movement after 'by' with the quantity before it", () => {
+    expect(score("It avoided layoffs by trimming executive pay.")).toBeGreaterThan(0.15);
+  });
+
+  it("lets a pattern's gap hold a figure", () => {
+    expect(score("The chain closed 45 stores.")).toBeLessThan(-0.15);
+    expect(score("The chain expects to open 20 stores next year.")).toBeGreaterThan(0.15);
+  });
+});
+
 describe("cancelled events and loaded words", () => {
   const label = (text: string) => analyzeSentiment(text).label;
 

@@ -16,6 +16,7 @@ import {
   HEDGE_MARKERS,
   INTENSIFIERS,
   LEXICON,
+  NEGATED_EFFECTS,
   NEGATED_OCCURRENCES,
   NEGATION_BREAKS,
   NEGATORS,
@@ -49,7 +50,7 @@ export interface SentimentResult {
 
 // A negated signal keeps most of its strength with the opposite sign: "did not beat" is about as
 // bad as "missed", "not bad" is weaker praise than "good".
-const NEGATION_FACTOR = -0.75;
+const NEGATION_FACTOR = -0.9;
 const NEGATION_REACH = 5;
 const INTENSIFIER_REACH = 2;
 // "Fell very sharply" stacks two intensifiers; more than that is not language, and unbounded
@@ -203,6 +204,7 @@ const NEGATION_STOP_WORDS = new Set(NEGATION_BREAKS);
 const COMPARATIVES = new Set(["as", "so"]);
 const OCCURRENCES = new Set(NEGATED_OCCURRENCES);
 const PASSIVE_CANCELLED = new Set(PASSIVE_CANCELLATIONS);
+const EFFECTS_DENIED = new Set(NEGATED_EFFECTS);
 const CANCELLING = new Set([...CANCELLATIONS, ...PASSIVE_CANCELLATIONS]);
 const CANCEL_FACTOR = -1;
 const COMPARATIVE_WORDS = new Set(COMPARATIVE_DIRECTIONS);
@@ -220,7 +222,8 @@ function matchAt(tokens: Token[], at: number, pattern: string[], from = 0): numb
       for (let gap = 0; gap <= MAX_GAP; gap++) {
         const end = matchAt(tokens, position + gap, pattern, index + 1);
         if (end >= 0) return end;
-        if (tokens[position + gap]?.kind !== "word") break;
+        // "closed 90 stores", "beat analysts' estimates": a gap holds words or a figure.
+        if (tokens[position + gap]?.kind === "punct" || tokens[position + gap] === undefined) break;
       }
       return -1;
     }
@@ -351,6 +354,8 @@ interface Structure {
   clause: number[];
   /** `wordsBefore[i]`: word and number tokens (not punctuation) among `tokens[0..i)`. */
   wordsBefore: Int32Array;
+  /** `bysBefore[i]`: "by" tokens among `tokens[0..i)`. */
+  bysBefore: Int32Array;
   /** `stopsBefore[i]`: negation-stopping words among `tokens[0..i)`. */
   stopsBefore: Int32Array;
   /** Index of the last token of each sentence. */
@@ -400,6 +405,7 @@ function structure(text: string, tokens: Token[], spans: Span[], work: Work): St
   const clause: number[] = [];
   const wordsBefore = new Int32Array(tokens.length + 1);
   const stopsBefore = new Int32Array(tokens.length + 1);
+  const bysBefore = new Int32Array(tokens.length + 1);
   const sentenceLast: number[] = [];
   let sentenceIndex = 0;
   let clauseIndex = 0;
@@ -412,6 +418,7 @@ function structure(text: string, tokens: Token[], spans: Span[], work: Work): St
     const stop = NEGATION_STOP_WORDS.has(token.text);
     wordsBefore[index + 1] = (wordsBefore[index] ?? 0) + (token.kind === "punct" ? 0 : 1);
     stopsBefore[index + 1] = (stopsBefore[index] ?? 0) + (stop ? 1 : 0);
+    bysBefore[index + 1] = (bysBefore[index] ?? 0) + (token.text === "by" ? 1 : 0);
     sentenceLast[sentenceIndex] = index;
     if (endsSentence(text, tokens, index)) {
       sentenceIndex++;
@@ -420,7 +427,7 @@ function structure(text: string, tokens: Token[], spans: Span[], work: Work): St
       clauseIndex++;
     }
   });
-  return { tokens, spans, sentence, clause, wordsBefore, stopsBefore, sentenceLast };
+  return { tokens, spans, sentence, clause, wordsBefore, stopsBefore, bysBefore, sentenceLast };
 }
 
 /** How many of `counts` fall strictly between token positions `from` and `to` (a prefix array). */
@@ -489,6 +496,8 @@ function nearestObject(
   const back =
     before &&
     clause[before.first] === directionClause &&
+    // "avoided layoffs by cutting executive pay": what follows "by" is the means, a new predicate.
+    countBetween(shape.bysBefore, before.last, direction.first) === 0 &&
     countBetween(wordsBefore, before.last, direction.first) < reachBack
       ? before
       : undefined;
@@ -862,6 +871,7 @@ function applyModifiers(
     // the event happening at all, the negation reaches back to its subject.
     const occurs =
       PASSIVE_CANCELLED.has(span.pattern.tokens.join(" ")) ||
+      EFFECTS_DENIED.has(span.pattern.tokens.join(" ")) ||
       OCCURRENCES.has(tokens[span.last + 1]?.text ?? "") ||
       OCCURRENCES.has(`${tokens[span.last + 1]?.text} ${tokens[span.last + 2]?.text}`) ||
       (AUXILIARIES.has(tokens[span.last + 1]?.text ?? "") &&

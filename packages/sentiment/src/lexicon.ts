@@ -242,6 +242,24 @@ function restrictionsLifted(): Record<string, number> {
   return entries;
 }
 
+// "Opened 30 stores", "expects to open 20 branches": growing the footprint.
+function openings(): Record<string, number> {
+  const verbs = ["open", "opened", "opens", "opening"];
+  const sites = [
+    "stores",
+    "shops",
+    "branches",
+    "restaurants",
+    "outlets",
+    "hotels",
+    "plants",
+    "factories",
+  ];
+  const entries: Record<string, number> = {};
+  for (const verb of verbs) for (const site of sites) entries[`${verb} * ${site}`] = 0.6;
+  return entries;
+}
+
 // "Closed 90 stores", "will shut two mills": shrinking the footprint, whatever the site is called.
 function closures(): Record<string, number> {
   const verbs = ["close", "closed", "closes", "closing", "shut", "shuts", "shutting"];
@@ -1372,6 +1390,36 @@ export const LEXICON: Readonly<Record<string, number>> = {
   "bank runs a": 0,
   "bank runs an": 0,
   "bank runs the": 0,
+  "sign off": 0.6,
+  "signed off": 0.6,
+  "agree terms": 0.5,
+  "agreed terms": 0.6,
+  restarted: 0.6,
+  "market leader": 0.8,
+  "competition review": -0.8,
+  "antitrust review": -0.8,
+  "as well as hoped": 0.8,
+  "as well as expected": 0.8,
+  "as much as hoped": 0.8,
+  "as good as expected": 0.8,
+  "as strong as expected": 0.8,
+  benefit: 0.8,
+  "benefit from": 1,
+  "forced into": -1,
+  "into administration": -2,
+  "entered administration": -2,
+  "enter administration": -2,
+  administrators: -1.5,
+  blockbuster: 1.2,
+  potential: 0.3,
+  ...openings(),
+  "in danger of": -1,
+  "at risk of": -1,
+  "risks losing": -1.2,
+  "risk losing": -1,
+  "risks missing": -1.2,
+  "threatens to": -1,
+  "threatening to": -1,
   // Finance vocabulary
   "covenant breach": -1.8,
   "breached * covenants": -1.8,
@@ -1682,6 +1730,8 @@ export const OBJECTS: Readonly<Record<string, ObjectEntry>> = {
   "credit quality": up(),
   "order backlog": up(),
   provision: down(),
+  cancellation: down(-0.5),
+  "executive pay": down(),
   "reserve release": up(0.8),
   "reserve releases": up(0.8),
   "reserve build": down(-0.8),
@@ -2145,6 +2195,17 @@ export const PASSIVE_CANCELLATIONS: readonly string[] = [
   ].map((verb) => `${auxiliary} ${verb}`),
 );
 
+/** "The closure had little effect on its schedules": an effect that did not happen negates its cause. */
+export const NEGATED_EFFECTS: readonly string[] = [
+  "little effect",
+  "little impact",
+  "no impact",
+  "no effect",
+  "limited impact",
+  "minimal impact",
+  "negligible impact",
+];
+
 /** Words that flip the sentiment of what follows ("did not beat", "no longer expects growth"). */
 export const NEGATORS: readonly string[] = [
   "not",
@@ -2178,6 +2239,7 @@ export const NEGATORS: readonly string[] = [
   "no need to",
   "not required to",
   ...PASSIVE_CANCELLATIONS,
+  ...NEGATED_EFFECTS,
   // A cancelled event reverses what the event would have meant: "called off the strike" is good
   // news, "scrapped the buyback" bad; cancelling something the lexicon does not know is a setback.
   ...CANCELLATIONS,
@@ -2267,8 +2329,8 @@ export const CONCESSION_MARKERS: readonly string[] = [
 export const HEDGE_MARKERS: Readonly<Record<string, number>> = {
   whether: 0.4,
   if: 0.4,
-  could: 0.7,
-  might: 0.7,
+  could: 0.85,
+  might: 0.85,
   "subject to": 0.3,
   // What a product or a service does is not news about the company: "the app lets users report an
   // accident", "a tool designed to detect fraud".
@@ -2392,7 +2454,7 @@ export const CLAUSE_BREAKS: readonly string[] = [
 ];
 
 /** Words that end a negation's reach without ending the clause ("did not cut costs and raised prices"). */
-export const NEGATION_BREAKS: readonly string[] = ["and", "as", "or", "so", "which", "that"];
+export const NEGATION_BREAKS: readonly string[] = ["and", "as", "or", "so", "which", "that", "by"];
 
 /**
  * Verbs of an event happening at all: negated, they negate their subject ("the strike did not go
