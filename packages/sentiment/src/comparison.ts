@@ -304,7 +304,9 @@ export function findComparisons(input: ComparisonInput): Comparison[] {
       const word = before(distance);
       if (tokens[figure.first - distance]?.kind === "number") break;
       const start = figure.first - distance;
-      if (markerAt(tokens, start, REFERENCES) >= 0) {
+      // "up from $35m", "(from $52)": "from" marks the earlier figure only right before it.
+      const far = tokens[start]?.text === "from" && distance > 2;
+      if (markerAt(tokens, start, REFERENCES) >= 0 && !far) {
         marked = true;
         break;
       }

@@ -239,11 +239,12 @@ function mergeObjects(tokens: Token[], spans: Span[]): Span[] {
   const merged: Span[] = [];
   for (const span of spans) {
     const previous = merged.at(-1);
+    // "Cost of deposits", "loss of customers": the first quantity is the head, like a ratio's numerator.
     const ratio =
       span.role === "object" &&
       previous?.role === "object" &&
       previous.last + 2 === span.first &&
-      tokens[previous.last + 1]?.text === "/";
+      (tokens[previous.last + 1]?.text === "/" || tokens[previous.last + 1]?.text === "of");
     if (ratio && previous) {
       merged[merged.length - 1] = { ...previous, last: span.last };
       continue;
