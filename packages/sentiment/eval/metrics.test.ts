@@ -6,7 +6,7 @@ import { generalLexiconPolarity, majorityClass } from "./baselines";
 import { polarityOf, score, scoreByKind } from "./metrics";
 import { evaluateSet } from "./run";
 import { EVAL_SENTENCES } from "./sentences";
-import { heldOutLooks, OWN_SET, parseSentences } from "./sets";
+import { heldOutLooks, independentSet, OWN_SET, parseSentences } from "./sets";
 
 describe("score", () => {
   it("computes accuracy and macro-F1 on a worked example", () => {
@@ -132,5 +132,21 @@ describe("evaluation set", () => {
     expect(engine?.scores.macroF1).toBeGreaterThanOrEqual(0.75);
     expect(engine?.scores.macroF1).toBeGreaterThan(general?.scores.macroF1 ?? 1);
     expect(engine?.scores.macroF1).toBeGreaterThan(majority?.scores.macroF1 ?? 1);
+  });
+});
+
+describe("independent set (development half only)", () => {
+  // The held-out half is never scored here: every test run would be a look at it.
+  it("quality gate: engine macro-F1 ≥ 0.90 on the development half and above both baselines", () => {
+    const sentences = independentSet();
+    expect(sentences?.length).toBeGreaterThanOrEqual(600);
+    const [dev] = evaluateSet(sentences ?? [], ["dev"]);
+    const [engine, general, majority] = dev?.methods ?? [];
+    expect(dev?.split).toBe("dev");
+    expect(engine?.scores.macroF1).toBeGreaterThanOrEqual(0.9);
+    expect(engine?.scores.macroF1).toBeGreaterThan(general?.scores.macroF1 ?? 1);
+    expect(engine?.scores.macroF1).toBeGreaterThan(majority?.scores.macroF1 ?? 1);
+    for (const kind of engine?.kinds ?? [])
+      expect(kind.accuracy, kind.kind).toBeGreaterThanOrEqual(0.8);
   });
 });

@@ -208,6 +208,8 @@ function legalThreatLifted(): Record<string, number> {
   for (const threat of threats) {
     for (const verb of active) {
       for (const determiner of determiners) entries[`${verb} ${determiner} * ${threat}`] = 1.2;
+      // Headline style: "Court dismisses lawsuit against Vexlon".
+      entries[`${verb} ${threat}`] = 1.2;
     }
     for (const verb of passive) {
       for (const auxiliary of auxiliaries) entries[`${threat} ${auxiliary} ${verb}`] = 1.2;
@@ -2174,6 +2176,9 @@ export const CANCELLATIONS: readonly string[] = [
   "quashed",
   "struck down",
   "escaped",
+  "removing",
+  "removes",
+  "removed",
   "dodged",
   "sidestepped",
   "averted",
@@ -2444,7 +2449,9 @@ export const FAILURE_NEGATORS: Readonly<Record<string, number>> = {
   ...Object.fromEntries(
     CANCELLATIONS.filter(
       (word) =>
-        !/^(avert|avoid|reversed|overturn|quashed|struck|escaped|dodged|sidestepped)/.test(word),
+        !/^(avert|avoid|reversed|overturn|quashed|struck|escaped|dodged|sidestepped|remov)/.test(
+          word,
+        ),
     ).map((word) => [word, -1]),
   ),
   "yet to": -0.5,
