@@ -1,11 +1,12 @@
-// Tests for the evaluation metrics and the quality gate: the engine must reach macro-F1 ≥ 0.75 on
-// the labelled finance sentences and beat both baselines.
+// Tests for the evaluation metrics, the sentence-file reader and the quality gates: the engine must
+// reach macro-F1 ≥ 0.75 on the project's labelled finance sentences and beat both baselines.
 
 import { describe, expect, it } from "vitest";
 import { generalLexiconPolarity, majorityClass } from "./baselines";
-import { polarityOf, score } from "./metrics";
-import { evaluate } from "./run";
+import { polarityOf, score, scoreByKind } from "./metrics";
+import { evaluateSet } from "./run";
 import { EVAL_SENTENCES } from "./sentences";
+import { heldOutLooks, independentSet, OWN_SET, parseSentences } from "./sets";
 
 describe("score", () => {
   it("computes accuracy and macro-F1 on a worked example", () => {
@@ -18,6 +19,40 @@ describe("score", () => {
     expect(result.f1.negative).toBeCloseTo(2 / 3);
     expect(result.f1.neutral).toBe(1);
     expect(result.macroF1).toBeCloseTo((2 / 3 + 2 / 3 + 1) / 3);
+  });
+
+  it("reports precision, recall and the confusion matrix per class", () => {
+    const result = score(
+      ["positive", "positive", "negative", "neutral", "neutral"],
+      ["positive", "neutral", "neutral", "neutral", "negative"],
+    );
+    expect(result.perClass.neutral).toEqual({
+      precision: 1 / 3,
+      recall: 1 / 2,
+      f1: 2 / 5,
+      support: 2,
+    });
+    expect(result.perClass.positive).toMatchObject({ precision: 1, recall: 1 / 2, support: 2 });
+    expect(result.confusion.positive).toEqual({ positive: 1, negative: 0, neutral: 1 });
+    expect(result.confusion.negative).toEqual({ positive: 0, negative: 0, neutral: 1 });
+    expect(result.confusion.neutral).toEqual({ positive: 0, negative: 1, neutral: 1 });
+  });
+
+  it("scores each kind a sentence has, with macro-F1 only where a kind holds two classes", () => {
+    const rows = scoreByKind([
+      { kinds: ["figures", "hedged"], gold: "positive", predicted: "positive" },
+      { kinds: ["figures"], gold: "negative", predicted: "neutral" },
+      { kinds: ["hedged"], gold: "neutral", predicted: "neutral" },
+      { kinds: ["loaded"], gold: "neutral", predicted: "negative" },
+    ]);
+    expect(rows.map((row) => [row.kind, row.count, row.accuracy])).toEqual([
+      ["figures", 2, 0.5],
+      ["hedged", 2, 1],
+      ["loaded", 1, 0],
+    ]);
+    // figures: positive F1 1, negative F1 0 (neutral is absent from its gold labels).
+    expect(rows[0]?.macroF1).toBe(0.5);
+    expect(rows[2]?.macroF1).toBeNull();
   });
 
   it("folds the five labels into three classes", () => {
@@ -40,6 +75,39 @@ describe("baselines", () => {
   });
 });
 
+describe("sentence files", () => {
+  it("reads kinds from kind, kinds or tag and both spellings of the held-out split", () => {
+    const parsed = parseSentences(
+      [
+        { text: "a", label: "Positive", kinds: ["figures", "hedged"], split: "dev" },
+        { text: "b", label: "neutral", kind: "loaded", split: "heldout" },
+        { text: "c", label: "negative", tag: "plain", split: "held-out" },
+      ],
+      "test",
+    );
+    expect(parsed.map((item) => [item.label, item.kinds, item.split])).toEqual([
+      ["positive", ["figures", "hedged"], "dev"],
+      ["neutral", ["loaded"], "heldout"],
+      ["negative", ["plain"], "heldout"],
+    ]);
+  });
+
+  it("refuses a sentence without a three-class label or a known split", () => {
+    expect(() => parseSentences([{ text: "a", label: "bullish", split: "dev" }], "t")).toThrow(
+      /label/,
+    );
+    expect(() => parseSentences([{ text: "a", label: "neutral", split: "test" }], "t")).toThrow(
+      /split/,
+    );
+  });
+
+  it("reads the held-out look count from the README line", () => {
+    expect(heldOutLooks("# Set\n\nHeld-out half scored: 2 times\n")).toBe(2);
+    expect(heldOutLooks("Held-out half scored: 1 time")).toBe(1);
+    expect(heldOutLooks("no count here")).toBeUndefined();
+  });
+});
+
 describe("evaluation set", () => {
   it("has at least 300 unique sentences covering all three classes and the hard cases", () => {
     expect(EVAL_SENTENCES.length).toBeGreaterThanOrEqual(300);
@@ -58,11 +126,27 @@ describe("evaluation set", () => {
   });
 
   it("quality gate: engine macro-F1 ≥ 0.75 and above both baselines", () => {
-    const rows = evaluate().filter((row) => row.split === "all");
-    const [engine, general, majority] = rows;
+    const [all] = evaluateSet(OWN_SET, ["all"]);
+    const [engine, general, majority] = all?.methods ?? [];
     expect(engine?.method).toMatch(/^engine/);
     expect(engine?.scores.macroF1).toBeGreaterThanOrEqual(0.75);
     expect(engine?.scores.macroF1).toBeGreaterThan(general?.scores.macroF1 ?? 1);
     expect(engine?.scores.macroF1).toBeGreaterThan(majority?.scores.macroF1 ?? 1);
+  });
+});
+
+describe("independent set (development half only)", () => {
+  // The held-out half is never scored here: every test run would be a look at it.
+  it("quality gate: engine macro-F1 ≥ 0.90 on the development half and above both baselines", () => {
+    const sentences = independentSet();
+    expect(sentences?.length).toBeGreaterThanOrEqual(600);
+    const [dev] = evaluateSet(sentences ?? [], ["dev"]);
+    const [engine, general, majority] = dev?.methods ?? [];
+    expect(dev?.split).toBe("dev");
+    expect(engine?.scores.macroF1).toBeGreaterThanOrEqual(0.9);
+    expect(engine?.scores.macroF1).toBeGreaterThan(general?.scores.macroF1 ?? 1);
+    expect(engine?.scores.macroF1).toBeGreaterThan(majority?.scores.macroF1 ?? 1);
+    for (const kind of engine?.kinds ?? [])
+      expect(kind.accuracy, kind.kind).toBeGreaterThanOrEqual(0.8);
   });
 });

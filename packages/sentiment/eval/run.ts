@@ -1,63 +1,94 @@
-// Prints the engine's accuracy and macro-F1 on the labelled finance sentences next to two baselines.
-// Run: npm run eval -w @repo/sentiment   (add --errors to list the sentences the engine gets wrong)
+// Scores the engine on labelled finance sentences next to two baselines: macro-F1, per-class
+// precision/recall/F1, the confusion matrix and accuracy by kind of sentence.
+//
+//   npm run eval -w @repo/sentiment                      the project's set, and the independent
+//                                                        set's development half
+//   npm run eval -w @repo/sentiment -- --heldout         also the independent held-out half (a look:
+//                                                        record it in eval/independent/README.md)
+//   npm run eval -w @repo/sentiment -- --set file.json   any file of {text, label, kind(s), split}
+//   npm run eval -w @repo/sentiment -- --errors          every development sentence the engine misses
 
+import { readFileSync } from "node:fs";
 import { analyzeSentiment } from "../src/engine";
 import { ENGINE_VERSION } from "../src/labels";
 import { generalLexiconPolarity, majorityClass } from "./baselines";
-import { type Polarity, polarityOf, type Scores, score } from "./metrics";
-import { EVAL_SENTENCES, type EvalSentence } from "./sentences";
+import {
+  type KindScores,
+  POLARITIES,
+  type Polarity,
+  polarityOf,
+  type Scores,
+  score,
+  scoreByKind,
+} from "./metrics";
+import {
+  heldOutLooks,
+  INDEPENDENT_README_PATH,
+  INDEPENDENT_SET_PATH,
+  independentSet,
+  type LabelledSentence,
+  OWN_SET,
+  readSentenceFile,
+} from "./sets";
 
-export interface EvalRow {
+export type SplitName = "dev" | "heldout" | "all";
+
+export interface MethodReport {
   method: string;
-  split: string;
   scores: Scores;
+  kinds: KindScores[];
 }
 
-export function evaluate(sentences: readonly EvalSentence[] = EVAL_SENTENCES): EvalRow[] {
-  // The majority class is learned on the dev split only, as a tuned model would be.
+export interface SplitReport {
+  split: SplitName;
+  count: number;
+  /** Engine first, then the general word list, then the majority class. */
+  methods: MethodReport[];
+}
+
+export const enginePolarity = (text: string): Polarity => polarityOf(analyzeSentiment(text).label);
+
+export function evaluateSet(
+  sentences: readonly LabelledSentence[],
+  splits: readonly SplitName[] = ["dev"],
+): SplitReport[] {
+  // The majority class is learned on the development split only, as a tuned model would be.
   const majority = majorityClass(
     sentences.filter((sentence) => sentence.split === "dev").map((sentence) => sentence.label),
   );
-  const splits: [string, EvalSentence[]][] = [
-    ["dev", sentences.filter((sentence) => sentence.split === "dev")],
-    ["held-out", sentences.filter((sentence) => sentence.split === "held-out")],
-    ["all", [...sentences]],
-  ];
   const methods: [string, (text: string) => Polarity][] = [
-    [`engine (${ENGINE_VERSION})`, (text) => polarityOf(analyzeSentiment(text).label)],
+    [`engine (${ENGINE_VERSION})`, enginePolarity],
     ["general word list", generalLexiconPolarity],
     [`majority class (${majority})`, () => majority],
   ];
-  const rows: EvalRow[] = [];
-  for (const [split, subset] of splits) {
+  const reports: SplitReport[] = [];
+  for (const split of splits) {
+    const subset = sentences.filter((sentence) => split === "all" || sentence.split === split);
     if (subset.length === 0) continue;
     const gold = subset.map((sentence) => sentence.label);
-    for (const [method, predict] of methods) {
-      rows.push({
-        method,
-        split,
-        scores: score(
-          gold,
-          subset.map((item) => predict(item.text)),
-        ),
-      });
-    }
+    reports.push({
+      split,
+      count: subset.length,
+      methods: methods.map(([method, predict]) => {
+        const predicted = subset.map((sentence) => predict(sentence.text));
+        return {
+          method,
+          scores: score(gold, predicted),
+          kinds: scoreByKind(
+            subset.map((sentence, index) => ({
+              kinds: sentence.kinds,
+              gold: sentence.label,
+              predicted: predicted[index] ?? "neutral",
+            })),
+          ),
+        };
+      }),
+    });
   }
-  return rows;
+  return reports;
 }
 
-function formatTable(rows: EvalRow[]): string {
-  const header = ["split", "method", "n", "accuracy", "macro-F1", "F1 pos", "F1 neg", "F1 neu"];
-  const body = rows.map((row) => [
-    row.split,
-    row.method,
-    String(row.scores.count),
-    row.scores.accuracy.toFixed(3),
-    row.scores.macroF1.toFixed(3),
-    row.scores.f1.positive.toFixed(3),
-    row.scores.f1.negative.toFixed(3),
-    row.scores.f1.neutral.toFixed(3),
-  ]);
+function table(header: string[], body: string[][]): string {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...body.map((cells) => cells[column]?.length ?? 0)),
   );
@@ -70,33 +101,151 @@ function formatTable(rows: EvalRow[]): string {
   ].join("\n");
 }
 
-function byTag(sentences: readonly EvalSentence[]): string {
-  const tags = [...new Set(sentences.map((sentence) => sentence.tag))].sort();
-  return tags
-    .map((tag) => {
-      const subset = sentences.filter((sentence) => sentence.tag === tag);
-      const right = subset.filter(
-        (sentence) => polarityOf(analyzeSentiment(sentence.text).label) === sentence.label,
-      ).length;
-      return `  ${tag.padEnd(18)} ${right}/${subset.length}`;
+const fixed = (value: number | null) => (value === null ? "–" : value.toFixed(3));
+
+function methodTable(reports: readonly SplitReport[]): string {
+  return table(
+    ["split", "method", "n", "accuracy", "macro-F1", "F1 pos", "F1 neg", "F1 neu"],
+    reports.flatMap((report) =>
+      report.methods.map(({ method, scores }) => [
+        report.split,
+        method,
+        String(scores.count),
+        fixed(scores.accuracy),
+        fixed(scores.macroF1),
+        fixed(scores.f1.positive),
+        fixed(scores.f1.negative),
+        fixed(scores.f1.neutral),
+      ]),
+    ),
+  );
+}
+
+function classTable(scores: Scores): string {
+  return table(
+    ["class", "precision", "recall", "F1", "support"],
+    POLARITIES.map((polarity) => {
+      const row = scores.perClass[polarity];
+      return [
+        polarity,
+        fixed(row.precision),
+        fixed(row.recall),
+        fixed(row.f1),
+        String(row.support),
+      ];
+    }),
+  );
+}
+
+function confusionTable(scores: Scores): string {
+  return table(
+    ["gold \\ engine", ...POLARITIES],
+    POLARITIES.map((gold) => [
+      gold,
+      ...POLARITIES.map((predicted) => String(scores.confusion[gold][predicted])),
+    ]),
+  );
+}
+
+function kindTable(report: SplitReport): string {
+  const [engine, general] = report.methods;
+  const generalByKind = new Map(general?.kinds.map((row) => [row.kind, row]));
+  return table(
+    ["kind", "n", "engine accuracy", "engine macro-F1", "general list accuracy"],
+    (engine?.kinds ?? []).map((row) => [
+      row.kind,
+      String(row.count),
+      fixed(row.accuracy),
+      fixed(row.macroF1),
+      fixed(generalByKind.get(row.kind)?.accuracy ?? null),
+    ]),
+  );
+}
+
+function splitDetails(title: string, report: SplitReport): string {
+  const engine = report.methods[0];
+  if (!engine) return "";
+  return [
+    `${title}: engine per class\n\n${classTable(engine.scores)}`,
+    `${title}: confusion matrix (rows gold, columns engine)\n\n${confusionTable(engine.scores)}`,
+    `${title}: by kind (macro-F1 over the classes a kind contains; – when it has one)\n\n${kindTable(report)}`,
+  ].join("\n\n");
+}
+
+function errors(sentences: readonly LabelledSentence[]): string {
+  return sentences
+    .filter((sentence) => sentence.split === "dev")
+    .flatMap((sentence) => {
+      const result = analyzeSentiment(sentence.text);
+      if (polarityOf(result.label) === sentence.label) return [];
+      const evidence = result.evidence.map((item) => `${item.phrase}(${item.weight})`).join(", ");
+      return [
+        `  [${sentence.kinds.join(",")}] gold ${sentence.label}, got ${result.label} ${result.score}: ${sentence.text}  {${evidence}}`,
+      ];
     })
     .join("\n");
 }
 
+function heldOutReminder(): string {
+  let looks: number | undefined;
+  try {
+    looks = heldOutLooks(readFileSync(INDEPENDENT_README_PATH, "utf8"));
+  } catch {
+    looks = undefined;
+  }
+  const count = looks === undefined ? "its" : `the ${looks} in its`;
+  return [
+    "This run scored the held-out half: that is a look at it.",
+    `Record it: raise ${count} "Held-out half scored: N times" line in ${INDEPENDENT_README_PATH}`,
+    "in the same commit as the numbers, and tune on the development half only.",
+  ].join("\n");
+}
+
+function argument(name: string): string | undefined {
+  const at = process.argv.indexOf(name);
+  return at < 0 ? undefined : process.argv[at + 1];
+}
+
 const isMain = process.argv[1]?.endsWith("run.ts");
 if (isMain) {
-  console.log(`Finance sentiment evaluation: ${EVAL_SENTENCES.length} labelled sentences\n`);
-  console.log(formatTable(evaluate()));
-  console.log(`\nEngine accuracy by kind of sentence (all splits):\n${byTag(EVAL_SENTENCES)}`);
-  if (process.argv.includes("--errors")) {
-    console.log("\nEngine errors:");
-    for (const sentence of EVAL_SENTENCES) {
-      const result = analyzeSentiment(sentence.text);
-      if (polarityOf(result.label) === sentence.label) continue;
-      const evidence = result.evidence.map((item) => `${item.phrase}(${item.weight})`).join(", ");
-      console.log(
-        `  [${sentence.split}] gold ${sentence.label}, got ${result.label} ${result.score}: ${sentence.text}  {${evidence}}`,
-      );
-    }
+  const withHeldOut = process.argv.includes("--heldout");
+  const withErrors = process.argv.includes("--errors");
+  const splits: SplitName[] = withHeldOut ? ["dev", "heldout"] : ["dev"];
+  const file = argument("--set");
+  const sections: string[] = [];
+
+  if (file === undefined) {
+    const own = evaluateSet(OWN_SET, ["dev", "heldout", "all"]);
+    sections.push(
+      `Project set (eval/sentences.json): ${OWN_SET.length} sentences written with the engine\n\n${methodTable(own)}`,
+    );
+    const all = own.find((report) => report.split === "all");
+    if (all) sections.push(`Project set, all splits: by kind\n\n${kindTable(all)}`);
+    if (withErrors) sections.push(`Project set, engine errors (dev):\n${errors(OWN_SET)}`);
   }
+
+  const path = file ?? INDEPENDENT_SET_PATH;
+  const independent = file === undefined ? independentSet() : readSentenceFile(file);
+  if (independent === undefined) {
+    sections.push(`Independent set: not present (${INDEPENDENT_SET_PATH}).`);
+  } else {
+    const reports = evaluateSet(independent, splits);
+    const counts = ["dev", "heldout"]
+      .map((split) => `${independent.filter((item) => item.split === split).length} ${split}`)
+      .join(", ");
+    sections.push(
+      `Independent set (${path}): ${independent.length} sentences (${counts})\n\n${methodTable(reports)}`,
+    );
+    for (const report of reports) {
+      const title = report.split === "dev" ? "Development half" : "HELD-OUT half";
+      sections.push(splitDetails(title, report));
+    }
+    if (withErrors)
+      sections.push(
+        `Independent set, engine errors (development half only):\n${errors(independent)}`,
+      );
+    if (withHeldOut) sections.push(heldOutReminder());
+    else sections.push("Held-out half not scored (add --heldout at the end of a round of work).");
+  }
+  console.log(sections.join("\n\n"));
 }

@@ -268,6 +268,196 @@ describe("sentence structure", () => {
   });
 });
 
+describe("figures and expectations", () => {
+  const label = (text: string) => analyzeSentiment(text).label;
+  const rules = (text: string) => analyzeSentiment(text).evidence.map((item) => item.rule);
+
+  it("compares a reported figure with the estimate it is set against", () => {
+    expect(score("Adjusted EPS of $2.04 vs. $1.97 est.")).toBeGreaterThan(0.15);
+    expect(score("Adjusted EPS of $2.04 vs. $2.11 est.")).toBeLessThan(-0.15);
+    expect(rules("Adjusted EPS of $2.04 vs. $1.97 est.")).toEqual(["comparison"]);
+    // Within half a percent is in line, not a beat.
+    expect(label("Adjusted EPS of $2.04 vs. $2.05 est.")).toBe("Neutral");
+  });
+
+  it("reads a figure against an expectation by what it measures", () => {
+    // A loss smaller than expected beats; a loss larger than expected misses.
+    expect(
+      score("The net loss was 9 cents a share, against the 14 cents analysts forecast."),
+    ).toBeGreaterThan(0.15);
+    expect(
+      score("The net loss was 19 cents a share, against the 14 cents analysts forecast."),
+    ).toBeLessThan(-0.15);
+    expect(score("Operating expenses came in under budget.")).toBeGreaterThan(0.15);
+    expect(score("Third-quarter bookings landed below the consensus view.")).toBeLessThan(-0.15);
+  });
+
+  it("reads an expectation named in the next sentence", () => {
+    expect(
+      score("Sales were $812 million. Analysts polled by the agency had expected $780 million."),
+    ).toBeGreaterThan(0.15);
+  });
+
+  it("lets the verdict on expectations outweigh the reported move", () => {
+    expect(score("Subscriptions grew 6%, short of the 9% the market expected.")).toBeLessThan(
+      -0.15,
+    );
+    expect(score("The deficit widened less than forecast.")).not.toBeLessThan(0);
+  });
+
+  it("reads comparatives against expectations through their quantity", () => {
+    expect(score("Its quarterly loss was narrower than forecast.")).toBeGreaterThan(0.15);
+    expect(score("It reported a wider-than-expected loss.")).toBeLessThan(-0.15);
+    expect(score("Churn was higher than anticipated.")).toBeLessThan(-0.15);
+  });
+
+  it("compares a figure with the earlier period in brackets or after 'compared with'", () => {
+    expect(score("Operating profit was EUR 4.6 mn (EUR 3.9 mn).")).toBeGreaterThan(0.15);
+    expect(
+      score("Net sales were EUR 51.0 mn compared with EUR 57.3 mn a year earlier."),
+    ).toBeLessThan(-0.15);
+  });
+
+  it("reads a sign written against a percentage as a move", () => {
+    expect(score("ZNDH -6.5% after the update")).toBeLessThan(-0.15);
+    expect(score("Gross margin +90bps y/y")).toBeGreaterThan(0.15);
+    expect(score("Unit costs +8%")).toBeLessThan(-0.15);
+    // Ranges are not signs.
+    expect(label("Volumes are seen at 3-4% for the year.")).toBe("Neutral");
+  });
+});
+
+describe("finance phrasing", () => {
+  it("reaches a verb past a prepositional phrase on its subject", () => {
+    expect(score("Sales of the group's biggest product line slipped.")).toBeLessThan(-0.15);
+  });
+
+  it("reads posting a profit as the mirror of posting a loss", () => {
+    expect(score("The unit posted a small profit.")).toBeGreaterThan(0);
+    expect(score("The unit posted a small loss.")).toBeLessThan(0);
+  });
+
+  it("reads what drove a result", () => {
+    expect(score("Margins were hit by higher freight rates.")).toBeLessThan(-0.15);
+    expect(score("Results were buoyed by strong demand for its chips.")).toBeGreaterThan(0.15);
+  });
+});
+
+describe("negated events, comparatives of a movement, period labels", () => {
+  it("negates the subject of an event that did not happen", () => {
+    expect(score("The windfall levy was not imposed.")).toBeGreaterThan(0.15);
+    expect(score("The typhoon did not make landfall near the refinery.")).toBeGreaterThan(0);
+  });
+
+  it("reads a rejected or refused event by what it would have meant", () => {
+    expect(score("Shareholders rejected the hostile takeover bid.")).toBeLessThan(0);
+    expect(score("Pilots rejected a walkout, keeping flights running.")).toBeGreaterThan(-0.15);
+    expect(score("The regulator refused the merger.")).toBeLessThan(-0.15);
+  });
+
+  it("reads a comparative in front of a movement as the size of that movement", () => {
+    expect(
+      score("Orders fell 4%, a smaller decline than the 9% drop analysts expected."),
+    ).toBeGreaterThan(0.15);
+    expect(
+      score("Volumes rose 2%, a smaller rise than the 6% gain analysts expected."),
+    ).toBeLessThan(-0.15);
+  });
+
+  it("reads the move a degree marker measures", () => {
+    expect(score("The quarterly loss narrowed more than analysts had forecast.")).toBeGreaterThan(
+      0.15,
+    );
+    expect(score("Bookings grew less than the company had promised.")).toBeLessThan(-0.15);
+  });
+
+  it("does not read period labels or years as figures", () => {
+    expect(score("Return on equity 11.4% (Q2: 9.8%).")).toBeGreaterThan(0.15);
+    expect(analyzeSentiment("The plant opens in Q3 2026 vs 2027 before.").label).toBe("Neutral");
+  });
+
+  it("treats near-identical figures as in line", () => {
+    expect(analyzeSentiment("Comparable sales +3.0% vs +3.1% consensus.").label).toBe("Neutral");
+    expect(analyzeSentiment("EPS $1.52 vs $1.51 est.").label).toBe("Neutral");
+  });
+});
+
+describe("names, scenarios and harm that did not happen", () => {
+  const label = (text: string) => analyzeSentiment(text).label;
+
+  it("does not read a lexicon word inside a capitalised name", () => {
+    expect(label("Bright Harvest Foods opened a depot in Leeds.")).toBe("Neutral");
+    expect(label("Shares of Record Point Mining were unchanged.")).toBe("Neutral");
+    // Acronyms are metrics, not names.
+    expect(score("Hollin Telecom ARPU rose 3% in the quarter.")).toBeGreaterThan(0.15);
+  });
+
+  it("reads a scenario or a product's purpose as description, not news", () => {
+    expect(label("Its downside scenario assumes a severe recession.")).toBe("Neutral");
+    expect(label("The firm sells software that helps insurers detect fraud.")).toBe("Neutral");
+  });
+
+  it("negates the cause of a harm that did not happen", () => {
+    expect(score("None of its mills were affected by the blackout.")).toBeGreaterThan(0.15);
+    expect(score("The flood had not damaged the warehouse.")).toBeGreaterThan(0);
+  });
+
+  it("reads a ratio by its numerator and a multiple as a figure", () => {
+    expect(score("Net debt/EBITDA 1.8x (June: 2.6x).")).toBeGreaterThan(0.15);
+  });
+});
+
+describe("degrees against expectations", () => {
+  it("reads 'more … than estimated' and 'a smaller fall than feared' as verdicts", () => {
+    expect(score("The field should yield more oil than first estimated.")).toBeGreaterThan(0.15);
+    expect(score("Bookings eased 2%, a smaller fall than the market had feared.")).toBeGreaterThan(
+      0.15,
+    );
+  });
+
+  it("keeps compound quantities whole", () => {
+    expect(score("Profit before tax fell 12%.")).toBeLessThan(-0.15);
+    expect(score("The levy on its refineries was dropped.")).toBeGreaterThan(0.15);
+  });
+});
+
+describe("effects that did not happen and means after 'by'", () => {
+  it("negates the cause of an effect that was small or absent", () => {
+    expect(score("The port strike had little impact on its deliveries.")).toBeGreaterThan(0);
+  });
+
+  it("does not pair a movement after 'by' with the quantity before it", () => {
+    expect(score("It avoided layoffs by trimming executive pay.")).toBeGreaterThan(0.15);
+  });
+
+  it("lets a pattern's gap hold a figure", () => {
+    expect(score("The chain closed 45 stores.")).toBeLessThan(-0.15);
+    expect(score("The chain expects to open 20 stores next year.")).toBeGreaterThan(0.15);
+  });
+});
+
+describe("cancelled events and loaded words", () => {
+  const label = (text: string) => analyzeSentiment(text).label;
+
+  it("reverses what a cancelled event would have meant", () => {
+    expect(score("Dockworkers called off the planned strike.")).toBeGreaterThan(0.15);
+    expect(score("Management scrapped plans to close the two plants.")).toBeGreaterThan(0.15);
+    expect(score("The board cancelled the share buyback.")).toBeLessThan(-0.15);
+    // Cancelling something the lexicon does not know is a setback.
+    expect(score("The retailer shelved its flotation.")).toBeLessThan(-0.15);
+  });
+
+  it("does not read a loaded word that names a product or a team as news", () => {
+    expect(label("The lender rolled out a fraud-detection service for merchants.")).toBe("Neutral");
+    expect(label("The bank expanded its disaster recovery team in Dublin.")).toBe("Neutral");
+    expect(label("The firm filed for bankruptcy protection.")).not.toBe("Neutral");
+  });
+
+  it("damps a topic that is only being discussed", () => {
+    expect(label("The exchange hosted a webinar on recession risks.")).toBe("Neutral");
+  });
+});
+
 describe("result shape", () => {
   it("points every piece of evidence at the text it matched", () => {
     const text = "Halvorsen's net loss narrowed sharply, but analysts downgraded the shares.";
@@ -383,6 +573,9 @@ describe("cost", () => {
     "but if revenue could fall despite ",
     'revenue " " " " " " " " fell fell ',
     "Net loss narrowed, but the company cut its guidance. ",
+    "EPS $1.25 vs $1.31 est., below forecasts; ",
+    "-4% +3% (5%) vs 2 below ",
+    "1 2 3 4 5 6 7 8 9 vs 10 expected ",
   ])("does work linear in the tokens of %j repeated", (unit) => {
     for (const size of [1_000, 10_000]) {
       const text = fill(unit, size);

@@ -1,21 +1,28 @@
 // The sentiment engine: lexicon and phrase matching, direction × object pairing, negation,
 // intensifiers and contrast, folded into a score in [-1, 1] with the evidence behind it.
 
+import { type Comparison, DEGREE_MARKERS, findComparisons } from "./comparison";
 import { labelForScore, type SentimentLabel } from "./labels";
 import {
+  CANCELLATIONS,
   CLAUSE_BREAKS,
+  COMPARATIVE_DIRECTIONS,
   CONCESSION_MARKERS,
   CONTRAST_MARKERS,
   DIRECTIONS,
   type DirectionEntry,
+  EXPECTATION_WORDS,
   FAILURE_NEGATORS,
   HEDGE_MARKERS,
   INTENSIFIERS,
   LEXICON,
+  NEGATED_EFFECTS,
+  NEGATED_OCCURRENCES,
   NEGATION_BREAKS,
   NEGATORS,
   OBJECTS,
   type ObjectEntry,
+  PASSIVE_CANCELLATIONS,
 } from "./lexicon";
 import { type Token, tokenize } from "./tokenize";
 
@@ -27,7 +34,10 @@ export interface SentimentEvidence {
   end: number;
   /** Signed contribution to the raw score, after negation, intensifiers and contrast. */
   weight: number;
-  /** Why it counted: "lexicon", "phrase", "direction-object", "intensifier" or "negation". */
+  /**
+   * Why it counted: "lexicon", "phrase", "direction-object", "comparison" (a figure or result set
+   * against an expectation or an earlier period), "intensifier" or "negation".
+   */
   rule: string;
 }
 
@@ -40,8 +50,8 @@ export interface SentimentResult {
 
 // A negated signal keeps most of its strength with the opposite sign: "did not beat" is about as
 // bad as "missed", "not bad" is weaker praise than "good".
-const NEGATION_FACTOR = -0.75;
-const NEGATION_REACH = 4;
+const NEGATION_FACTOR = -0.9;
+const NEGATION_REACH = 5;
 const INTENSIFIER_REACH = 2;
 // "Fell very sharply" stacks two intensifiers; more than that is not language, and unbounded
 // stacking ("sharply sharply …") overflowed the weight to Infinity.
@@ -55,6 +65,22 @@ const QUESTION_FACTOR = 0.2;
 // Squashes the raw sum into (-1, 1): one clear signal (weight 1) lands near 0.3, Somewhat-*;
 // two or a strong one pass 0.35, the full label.
 const SQUASH_ALPHA = 10;
+// A reported move in a sentence that also judges the result against expectations.
+const VERDICT_DOMINANCE = 0.5;
+// A signed figure with no quantity before it ("QTXA -4%") still reads as a move of the stock.
+const SIGNED_ALONE = 0.8;
+const SIGNED_REACH = 4;
+const DECISIONS = new Set([
+  "guidance",
+  "outlook",
+  "forecast",
+  "forecasts",
+  "target",
+  "rating",
+  "dividend",
+  "dividends",
+  "payout",
+]);
 
 type Role =
   | "lexicon"
@@ -72,6 +98,8 @@ interface Pattern {
   weight: number;
   object?: ObjectEntry;
   direction?: DirectionEntry;
+  /** A verdict on expectations ("beat estimates", "than expected"): it outweighs reported moves. */
+  verdict?: boolean;
 }
 
 interface Span {
@@ -89,6 +117,9 @@ interface Unit {
   rule: string;
   /** How many intensifiers have multiplied this unit. */
   intensifiers?: number;
+  /** A quantity's reported move (direction × object, or a signed figure). */
+  move?: boolean;
+  verdict?: boolean;
 }
 
 const GAP = "*";
@@ -115,10 +146,17 @@ function patternTokens(pattern: string): string[] {
         .flatMap((part) => (part === GAP ? [GAP] : tokenize(part).map((token) => token.text)));
 }
 
+const EXPECTATIONS = new Set(EXPECTATION_WORDS);
+// Results words that are verdicts on expectations even without naming them ("EPS beat").
+const VERDICT_WORDS = new Set(["beat", "beats", "missed", "misses", "miss", "topped", "tops"]);
+
 function compilePatterns(): Map<string, Pattern[]> {
   const all: Pattern[] = [];
   for (const [text, weight] of Object.entries(LEXICON)) {
-    all.push({ tokens: patternTokens(text), role: "lexicon", weight });
+    const tokens = patternTokens(text);
+    const verdict =
+      VERDICT_WORDS.has(tokens[0] ?? "") || tokens.some((token) => EXPECTATIONS.has(token));
+    all.push({ tokens, role: "lexicon", weight, verdict });
   }
   for (const [text, object] of Object.entries(OBJECTS)) {
     all.push({ tokens: patternTokens(text), role: "object", weight: object.alone, object });
@@ -135,7 +173,8 @@ function compilePatterns(): Map<string, Pattern[]> {
     all.push({ tokens: patternTokens(text), role: "negator", weight: FAILURE_NEGATORS[text] ?? 0 });
   }
   for (const [text, factor] of Object.entries(INTENSIFIERS)) {
-    all.push({ tokens: patternTokens(text), role: "intensifier", weight: factor });
+    const tokens = patternTokens(text);
+    all.push({ tokens, role: "intensifier", weight: factor, verdict: tokens[0] === "than" });
   }
   for (const text of CONTRAST_MARKERS) {
     all.push({ tokens: patternTokens(text), role: "contrast", weight: 0 });
@@ -163,6 +202,16 @@ const CLAUSE_PUNCTUATION = new Set([",", ":", "—", "–", "(", ")"]);
 const CLAUSE_WORDS = new Set(CLAUSE_BREAKS);
 const NEGATION_STOP_WORDS = new Set(NEGATION_BREAKS);
 const COMPARATIVES = new Set(["as", "so"]);
+const OCCURRENCES = new Set(NEGATED_OCCURRENCES);
+const PASSIVE_CANCELLED = new Set(PASSIVE_CANCELLATIONS);
+const EFFECTS_DENIED = new Set(NEGATED_EFFECTS);
+const CANCELLING = new Set([...CANCELLATIONS, ...PASSIVE_CANCELLATIONS]);
+const CANCEL_FACTOR = -1;
+const COMPARATIVE_WORDS = new Set(COMPARATIVE_DIRECTIONS);
+// The weight of "a smaller fall than feared" when no quantity is named with it.
+const COMPARED_MOVE = 1.2;
+const LEVEL_WORDS = new Set(["stable", "steady", "unchanged", "flat", "held steady", "no change"]);
+const AUXILIARIES = new Set(["be", "been", "being", "have", "has", "had", "were", "was"]);
 
 /** Index of the last token a pattern covers when it matches at `at`, or -1. */
 function matchAt(tokens: Token[], at: number, pattern: string[], from = 0): number {
@@ -173,7 +222,8 @@ function matchAt(tokens: Token[], at: number, pattern: string[], from = 0): numb
       for (let gap = 0; gap <= MAX_GAP; gap++) {
         const end = matchAt(tokens, position + gap, pattern, index + 1);
         if (end >= 0) return end;
-        if (tokens[position + gap]?.kind !== "word") break;
+        // "closed 90 stores", "beat analysts' estimates": a gap holds words or a figure.
+        if (tokens[position + gap]?.kind === "punct" || tokens[position + gap] === undefined) break;
       }
       return -1;
     }
@@ -184,10 +234,21 @@ function matchAt(tokens: Token[], at: number, pattern: string[], from = 0): numb
 }
 
 // "Impairment charges", "revenue growth": adjacent quantities name one thing, read by its head noun.
-function mergeObjects(spans: Span[]): Span[] {
+// A ratio ("net debt/EBITDA") is read by its numerator.
+function mergeObjects(tokens: Token[], spans: Span[]): Span[] {
   const merged: Span[] = [];
   for (const span of spans) {
     const previous = merged.at(-1);
+    // "Cost of deposits", "loss of customers": the first quantity is the head, like a ratio's numerator.
+    const ratio =
+      span.role === "object" &&
+      previous?.role === "object" &&
+      previous.last + 2 === span.first &&
+      (tokens[previous.last + 1]?.text === "/" || tokens[previous.last + 1]?.text === "of");
+    if (ratio && previous) {
+      merged[merged.length - 1] = { ...previous, last: span.last };
+      continue;
+    }
     const head = span.pattern.object;
     if (
       span.role === "object" &&
@@ -212,14 +273,53 @@ function mergeObjects(spans: Span[]): Span[] {
   return merged;
 }
 
-function findSpans(tokens: Token[]): Span[] {
+// "A smaller drop than analysts had braced for", "a bigger rise": a comparative in front of a
+// movement noun measures that movement, so "smaller" turns a drop into less of a drop. The two
+// read as one direction whose sign is the product of theirs.
+function mergeComparatives(tokens: Token[], spans: Span[]): Span[] {
+  const merged: Span[] = [];
+  for (const span of spans) {
+    const previous = merged.at(-1);
+    const measured = span.pattern.direction;
+    const measure = previous?.pattern.direction;
+    if (
+      span.role === "direction" &&
+      previous?.role === "direction" &&
+      previous.last + 1 === span.first &&
+      measured &&
+      measure &&
+      COMPARATIVE_WORDS.has(previous.pattern.tokens.join(" "))
+    ) {
+      // "A smaller fall than the market had braced for" judges the move against expectations.
+      const verdict = tokens[span.last + 1]?.text === "than";
+      const sign = measured.sign === measure.sign ? 1 : -1;
+      const alone = verdict ? sign * COMPARED_MOVE : measured.alone * measure.sign;
+      merged[merged.length - 1] = {
+        role: "direction",
+        first: previous.first,
+        last: span.last,
+        pattern: {
+          ...span.pattern,
+          weight: alone,
+          verdict,
+          direction: { ...measured, sign, alone },
+        },
+      };
+    } else {
+      merged.push(span);
+    }
+  }
+  return merged;
+}
+
+function findSpans(tokens: Token[], work: Work): Span[] {
   const spans: Span[] = [];
   let index = 0;
   while (index < tokens.length) {
     const token = tokens[index];
     let best: Span | undefined;
     for (const pattern of token ? (PATTERNS.get(token.text) ?? []) : []) {
-      steps++;
+      work.steps++;
       const last = matchAt(tokens, index, pattern.tokens);
       if (last < 0) continue;
       const better =
@@ -236,18 +336,27 @@ function findSpans(tokens: Token[]): Span[] {
       index++;
     }
   }
-  return mergeObjects(spans);
+  return mergeComparatives(tokens, mergeObjects(tokens, spans));
 }
 
-// Work counter for the complexity test: every candidate an inner loop looks at adds one step, so a
-// test can check the engine does O(tokens) work without timing it.
-let steps = 0;
+/**
+ * Work done by one call, for the complexity test: every candidate an inner loop looks at adds one
+ * step, so a test can check the engine does O(tokens) work without timing it. Each call makes its
+ * own, so concurrent or re-entrant calls never share a count.
+ */
+interface Work {
+  steps: number;
+}
 
 interface Structure {
+  tokens: Token[];
+  spans: Span[];
   sentence: number[];
   clause: number[];
   /** `wordsBefore[i]`: word and number tokens (not punctuation) among `tokens[0..i)`. */
   wordsBefore: Int32Array;
+  /** `bysBefore[i]`: "by" tokens among `tokens[0..i)`. */
+  bysBefore: Int32Array;
   /** `stopsBefore[i]`: negation-stopping words among `tokens[0..i)`. */
   stopsBefore: Int32Array;
   /** Index of the last token of each sentence. */
@@ -287,7 +396,7 @@ function endsSentence(text: string, tokens: Token[], index: number): boolean {
   return nextInitial !== nextInitial.toLowerCase();
 }
 
-function structure(text: string, tokens: Token[], spans: Span[]): Structure {
+function structure(text: string, tokens: Token[], spans: Span[], work: Work): Structure {
   const markerStarts = new Set(
     spans
       .filter((span) => span.role === "contrast" || span.role === "concession")
@@ -297,11 +406,12 @@ function structure(text: string, tokens: Token[], spans: Span[]): Structure {
   const clause: number[] = [];
   const wordsBefore = new Int32Array(tokens.length + 1);
   const stopsBefore = new Int32Array(tokens.length + 1);
+  const bysBefore = new Int32Array(tokens.length + 1);
   const sentenceLast: number[] = [];
   let sentenceIndex = 0;
   let clauseIndex = 0;
   tokens.forEach((token, index) => {
-    steps++;
+    work.steps++;
     const isClauseWord = CLAUSE_WORDS.has(token.text) || markerStarts.has(index);
     if (isClauseWord) clauseIndex++;
     sentence.push(sentenceIndex);
@@ -309,6 +419,7 @@ function structure(text: string, tokens: Token[], spans: Span[]): Structure {
     const stop = NEGATION_STOP_WORDS.has(token.text);
     wordsBefore[index + 1] = (wordsBefore[index] ?? 0) + (token.kind === "punct" ? 0 : 1);
     stopsBefore[index + 1] = (stopsBefore[index] ?? 0) + (stop ? 1 : 0);
+    bysBefore[index + 1] = (bysBefore[index] ?? 0) + (token.text === "by" ? 1 : 0);
     sentenceLast[sentenceIndex] = index;
     if (endsSentence(text, tokens, index)) {
       sentenceIndex++;
@@ -317,7 +428,7 @@ function structure(text: string, tokens: Token[], spans: Span[]): Structure {
       clauseIndex++;
     }
   });
-  return { sentence, clause, wordsBefore, stopsBefore, sentenceLast };
+  return { tokens, spans, sentence, clause, wordsBefore, stopsBefore, bysBefore, sentenceLast };
 }
 
 /** How many of `counts` fall strictly between token positions `from` and `to` (a prefix array). */
@@ -326,6 +437,36 @@ function countBetween(counts: Int32Array, from: number, to: number): number {
 }
 
 const OBJECT_REACH_BACK = 5;
+const OBJECT_REACH_QUALIFIED = 8;
+const ADJECTIVE_REACH_BACK = 3;
+// Words after a direction that show it is a verb ("expected to decrease in the second half"), not
+// an adjective in front of its noun.
+const FUNCTION_WORDS = new Set([
+  "in",
+  "by",
+  "to",
+  "of",
+  "at",
+  "for",
+  "from",
+  "this",
+  "next",
+  "over",
+  "during",
+  "through",
+  "again",
+  "further",
+  "sharply",
+  "slightly",
+  "and",
+  "or",
+  "but",
+  "as",
+  "after",
+  "since",
+  "than",
+]);
+const QUALIFIERS = new Set(["of", "at", "in", "from", "for", "across", "per"]);
 const OBJECT_REACH_FORWARD = 4;
 
 // The objects are sorted and do not overlap, so the nearest one on each side is the only candidate:
@@ -336,14 +477,29 @@ function nearestObject(
   after: Span | undefined,
   shape: Structure,
   preferForward: boolean,
+  work: Work,
 ): Span | undefined {
   const { clause, wordsBefore, stopsBefore } = shape;
-  steps++;
+  work.steps++;
   const directionClause = clause[direction.first];
+  // "Sales of the company's flagship drug dropped": a prepositional phrase after the subject
+  // puts its verb further away without changing what moved.
+  const qualified = QUALIFIERS.has(shape.tokens[(before?.last ?? -2) + 1]?.text ?? "");
+  // An adjective with a noun after it ("hit by higher freight rates") describes that noun; it
+  // reaches back only to a subject close by ("costs were higher").
+  const next = shape.tokens[direction.last + 1];
+  const modifiesNext = preferForward && next?.kind === "word" && !FUNCTION_WORDS.has(next.text);
+  const reachBack = modifiesNext
+    ? ADJECTIVE_REACH_BACK
+    : qualified
+      ? OBJECT_REACH_QUALIFIED
+      : OBJECT_REACH_BACK;
   const back =
     before &&
     clause[before.first] === directionClause &&
-    countBetween(wordsBefore, before.last, direction.first) < OBJECT_REACH_BACK
+    // "avoided layoffs by cutting executive pay": what follows "by" is the means, a new predicate.
+    countBetween(shape.bysBefore, before.last, direction.first) === 0 &&
+    countBetween(wordsBefore, before.last, direction.first) < reachBack
       ? before
       : undefined;
   // Looking ahead stops at "as" and "and": "rose 9% as inflation eased" is two moves, not one.
@@ -375,15 +531,21 @@ function continuedMove(
   return continues ? previous.object : undefined;
 }
 
-function baseUnits(spans: Span[], shape: Structure): Unit[] {
+function baseUnits(
+  spans: Span[],
+  shape: Structure,
+  work: Work,
+  compared: ReadonlySet<Span>,
+): Unit[] {
   const objects = spans.filter((span) => span.role === "object");
+  const held = new Set<Span>();
   // The directions that chose each object, in text order.
   const moves = new Map<Span, Span[]>();
   const units: Unit[] = [];
   let nextObject = 0;
   let previous: { span: Span; object: Span | undefined } | undefined;
   for (const span of spans) {
-    steps++;
+    work.steps++;
     if (span.role === "object") {
       nextObject++;
       continue;
@@ -398,19 +560,21 @@ function baseUnits(spans: Span[], shape: Structure): Unit[] {
         objects[nextObject],
         shape,
         direction.reach === "before",
+        work,
       ) ?? continuedMove(span, previous, shape);
     previous = { span, object };
     if (object?.pattern.object) {
       const list = moves.get(object);
       if (list) list.push(span);
       else moves.set(object, [span]);
-    } else if (direction.alone !== 0) {
+    } else if (direction.alone !== 0 && !compared.has(span)) {
       units.push({
         first: span.first,
         last: span.last,
         anchor: span.first,
         weight: direction.alone,
         rule: "lexicon",
+        verdict: span.pattern.verdict,
       });
     }
   }
@@ -421,7 +585,7 @@ function baseUnits(spans: Span[], shape: Structure): Unit[] {
     const polarity = object.pattern.object?.polarity ?? 1;
     for (const sign of [1, -1]) {
       const same = directions.filter((span) => span.pattern.direction?.sign === sign);
-      steps += same.length;
+      work.steps += same.length;
       const distance = (span: Span) =>
         span.first > object.last
           ? countBetween(shape.wordsBefore, object.last, span.first)
@@ -438,12 +602,32 @@ function baseUnits(spans: Span[], shape: Structure): Unit[] {
         weight:
           sign * polarity * Math.max(...same.map((span) => span.pattern.direction?.strength ?? 0)),
         rule: "direction-object",
+        verdict: same.some((span) => span.pattern.verdict),
+        // A change of plan ("cut its guidance", "raised the dividend") is news in its own right,
+        // not a reported figure that a verdict on expectations supersedes.
+        move: !object.pattern.tokens.some((token) => DECISIONS.has(token)),
       });
     }
   }
+  spans.forEach((span, position) => {
+    if (span.role !== "object") return;
+    // "Bad loans were stable at 1.4%": a quantity said to hold its level did not move either way.
+    for (const next of spans.slice(position + 1, position + 3)) {
+      work.steps++;
+      const level =
+        next.role === "lexicon" &&
+        LEVEL_WORDS.has(next.pattern.tokens.join(" ")) &&
+        shape.clause[next.first] === shape.clause[span.first] &&
+        countBetween(shape.wordsBefore, span.last, next.first) < OBJECT_REACH_BACK;
+      if (level) held.add(span);
+    }
+  });
   for (const span of spans) {
-    steps++;
-    const standalone = span.role === "lexicon" || (span.role === "object" && !moves.has(span));
+    work.steps++;
+    // A quantity that moved, held its level, or that a comparison judged, is read through that.
+    const standalone =
+      span.role === "lexicon" ||
+      (span.role === "object" && !moves.has(span) && !compared.has(span) && !held.has(span));
     if (!standalone || span.pattern.weight === 0) continue;
     units.push({
       first: span.first,
@@ -451,14 +635,106 @@ function baseUnits(spans: Span[], shape: Structure): Unit[] {
       anchor: span.first,
       weight: span.pattern.weight,
       rule: span.role === "lexicon" && span.last > span.first ? "phrase" : "lexicon",
+      verdict: span.pattern.verdict,
     });
   }
   return units.sort((a, b) => a.first - b.first || a.last - b.last);
 }
 
-function percentMagnitude(tokens: Token[], unit: Unit, clause: number[]): number {
+// Comparisons read their sign through the quantity they measure: the object nearest before the
+// figure or marker in its sentence (a signed figure: right before it, in its clause).
+function comparisonUnits(
+  tokens: Token[],
+  spans: Span[],
+  shape: Structure,
+  work: Work,
+): { units: Unit[]; compared: Set<Span> } {
+  const covered = new Uint8Array(tokens.length);
+  const objectBefore: (Span | undefined)[] = new Array(tokens.length + 1);
+  let lastObject: Span | undefined;
+  let next = 0;
+  for (let position = 0; position <= tokens.length; position++) {
+    work.steps++;
+    for (let span = spans[next]; span && span.last < position; span = spans[++next]) {
+      if (span.role === "object") lastObject = span;
+      if (span.role === "lexicon") covered.fill(1, span.first, span.last + 1);
+    }
+    objectBefore[position] = lastObject;
+  }
+  const directionEnding: (Span | undefined)[] = new Array(tokens.length);
+  for (const span of spans) if (span.role === "direction") directionEnding[span.last] = span;
+  const directionStarting: (Span | undefined)[] = new Array(tokens.length);
+  for (const span of spans) if (span.role === "direction") directionStarting[span.first] = span;
+  const comparisons: Comparison[] = findComparisons({
+    tokens,
+    sentence: shape.sentence,
+    // "fell 3%", "down by 3%", "a 10% decline": the figure is the size of a fall.
+    moveSign: (first, last) => {
+      const before =
+        directionEnding[first - 1] ??
+        (tokens[first - 1]?.text === "by" ? directionEnding[first - 2] : undefined);
+      const after = directionStarting[last + 1];
+      return (before ?? after)?.pattern.direction?.sign ?? 1;
+    },
+    covered: (index) => covered[index] === 1,
+    step: () => {
+      work.steps++;
+    },
+  });
+  const units: Unit[] = [];
+  const compared = new Set<Span>();
+  // Quantities and movements named inside or right after a comparison ("the $0.15 loss analysts
+  // expected", "the 10% decline analysts had braced for") are its yardstick, not news of their own.
+  let spanAt = 0;
+  const named = spans.filter((span) => span.role === "object" || span.role === "direction");
+  const byFirst = comparisons.filter((comparison) => !comparison.signed);
+  byFirst.sort((a, b) => a.first - b.first);
+  for (const comparison of byFirst) {
+    while ((named[spanAt]?.last ?? Number.POSITIVE_INFINITY) < comparison.first) spanAt++;
+    for (let at = spanAt; at < named.length; at++) {
+      work.steps++;
+      const span = named[at];
+      if (!span || span.first > comparison.last + 2) break;
+      if (span.role === "object" || span.first > comparison.first) compared.add(span);
+    }
+  }
+  for (const comparison of comparisons) {
+    const object = objectBefore[comparison.subjectAt];
+    const sentenceOf = (index: number) => shape.sentence[index] ?? -1;
+    const inReach =
+      object !== undefined &&
+      (comparison.signed
+        ? // "CASM-ex 10.9c, -4% y/y": the figure and its move may sit either side of a comma.
+          shape.sentence[object.first] === shape.sentence[comparison.first] &&
+          countBetween(shape.wordsBefore, object.last, comparison.first) < SIGNED_REACH
+        : sentenceOf(object.first) === sentenceOf(comparison.subjectAt) ||
+          sentenceOf(object.first) === sentenceOf(comparison.last) - 1);
+    const subject = inReach ? object : undefined;
+    if (subject) compared.add(subject);
+    // "The loss narrowed more than forecast", "sales fell less than feared": the marker measures the
+    // move right before it, so the move's direction is part of the verdict.
+    const moved = DEGREE_MARKERS.has(tokens[comparison.first]?.text ?? "")
+      ? directionEnding[comparison.first - 1]
+      : undefined;
+    const moveSign = !comparison.signed && moved ? (moved.pattern.direction?.sign ?? 1) : 1;
+    const polarity = (comparison.measures ?? subject?.pattern.object?.polarity ?? 1) * moveSign;
+    const weight = comparison.signed && !subject ? SIGNED_ALONE : comparison.weight;
+    units.push({
+      first: subject && comparison.signed ? subject.first : comparison.first,
+      last: comparison.last,
+      anchor: comparison.anchor,
+      weight: comparison.sign * polarity * weight,
+      rule: comparison.signed ? "direction-object" : "comparison",
+      move: comparison.signed || !comparison.verdict,
+      verdict: comparison.verdict,
+    });
+  }
+  return { units, compared };
+}
+
+function percentMagnitude(tokens: Token[], unit: Unit, clause: number[], work: Work): number {
   for (let index = unit.first - 3; index <= unit.last + 4; index++) {
-    steps++;
+    work.steps++;
     const token = tokens[index];
     if (token?.kind !== "number" || !token.text.endsWith("%")) continue;
     if (clause[index] !== clause[unit.anchor]) continue;
@@ -478,11 +754,18 @@ function percentMagnitude(tokens: Token[], unit: Unit, clause: number[]): number
 // so the work stays linear.
 const EXACT_REPEATS = 8;
 
-function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: Structure): void {
+function applyModifiers(
+  tokens: Token[],
+  spans: Span[],
+  units: Unit[],
+  shape: Structure,
+  work: Work,
+): void {
   const { clause, sentence, stopsBefore } = shape;
 
   for (const unit of units) {
-    if (unit.rule === "direction-object") unit.weight *= percentMagnitude(tokens, unit, clause);
+    if (unit.rule === "direction-object")
+      unit.weight *= percentMagnitude(tokens, unit, clause, work);
   }
 
   // Intensifiers and units are both in text order, so one sweep keeps the units near the current
@@ -497,7 +780,7 @@ function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: St
     const to = span.last + INTENSIFIER_REACH + 1;
     for (let unit = units[next]; unit && unit.first <= to; unit = units[++next]) active.push(unit);
     active = active.filter((unit) => {
-      steps++;
+      work.steps++;
       return unit.last >= from;
     });
     let target: Unit | undefined;
@@ -522,6 +805,7 @@ function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: St
     target.weight *= span.pattern.weight;
     target.first = Math.min(target.first, span.first);
     target.last = Math.max(target.last, span.last);
+    if (span.pattern.verdict) target.verdict = true;
     if (target.rule !== "negation") target.rule = "intensifier";
   }
 
@@ -532,12 +816,27 @@ function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: St
     if (list) list.push(unit);
     else byAnchor.set(unit.anchor, [unit]);
   }
+  // Units of each clause in anchor order, and how far subject negation has gone in each, so every
+  // unit is reached back to at most once.
+  const byClause = new Map<number, Unit[]>();
+  for (const unit of units) {
+    const key = clause[unit.anchor] ?? -1;
+    const list = byClause.get(key);
+    if (list) list.push(unit);
+    else byClause.set(key, [unit]);
+  }
+  for (const list of byClause.values()) list.sort((a, b) => a.anchor - b.anchor);
+  const subjectsDone = new Map<number, number>();
+  const causes: [number, number, number][] = [];
   for (const span of spans) {
     if (span.role !== "negator") continue;
+    // A called-off event is undone entirely ("the levy was dropped" is as good as the levy was
+    // bad); a plain negation keeps most of the strength.
+    const factor = CANCELLING.has(span.pattern.tokens.join(" ")) ? CANCEL_FACTOR : NEGATION_FACTOR;
     let negatedSomething = false;
     for (let anchor = span.last + 1; anchor <= span.last + NEGATION_REACH; anchor++) {
       for (const unit of byAnchor.get(anchor) ?? []) {
-        steps++;
+        work.steps++;
         if (clause[unit.anchor] !== clause[span.last]) continue;
         // "not as high as forecast": an "as" or "so" right after the negator opens a comparison,
         // not a new statement, so the negation reaches across it.
@@ -545,11 +844,54 @@ function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: St
           unit.anchor > span.last + 1 && COMPARATIVES.has(tokens[span.last + 1]?.text ?? "");
         const stops = countBetween(stopsBefore, span.last, unit.anchor) - (comparative ? 1 : 0);
         if (stops > 0) continue;
-        unit.weight *= NEGATION_FACTOR;
+        unit.weight *= factor;
         unit.first = Math.min(unit.first, span.first);
         unit.rule = "negation";
         negatedSomething = true;
+        // "Not affected by the strike", "none were delayed by the closure": the harm denied is the
+        // cause's, so the cause after "by" is negated with it.
+        if (
+          tokens[unit.last + 1]?.text === "by" &&
+          OCCURRENCES.has(tokens[unit.last]?.text ?? "")
+        ) {
+          causes.push([unit.last + 2, unit.last + 1 + NEGATION_REACH, clause[unit.anchor] ?? -1]);
+        }
       }
+    }
+    for (const [from, to, inClause] of causes.splice(0)) {
+      for (let anchor = from; anchor <= to; anchor++) {
+        for (const cause of byAnchor.get(anchor) ?? []) {
+          work.steps++;
+          if (clause[cause.anchor] !== inClause || cause.rule === "negation") continue;
+          cause.weight *= NEGATION_FACTOR;
+          cause.rule = "negation";
+        }
+      }
+    }
+    // "The tariff was not imposed", "the hurricane did not make landfall": when what is negated is
+    // the event happening at all, the negation reaches back to its subject.
+    const occurs =
+      PASSIVE_CANCELLED.has(span.pattern.tokens.join(" ")) ||
+      EFFECTS_DENIED.has(span.pattern.tokens.join(" ")) ||
+      OCCURRENCES.has(tokens[span.last + 1]?.text ?? "") ||
+      OCCURRENCES.has(`${tokens[span.last + 1]?.text} ${tokens[span.last + 2]?.text}`) ||
+      (AUXILIARIES.has(tokens[span.last + 1]?.text ?? "") &&
+        OCCURRENCES.has(tokens[span.last + 2]?.text ?? ""));
+    if (occurs) {
+      const key = clause[span.first] ?? -1;
+      const inClause = byClause.get(key) ?? [];
+      let at = subjectsDone.get(key) ?? 0;
+      for (; at < inClause.length; at++) {
+        work.steps++;
+        const unit = inClause[at];
+        if (!unit || unit.anchor >= span.first) break;
+        if (unit.rule === "negation") continue;
+        unit.weight *= factor;
+        unit.last = Math.max(unit.last, span.last);
+        unit.rule = "negation";
+        negatedSomething = true;
+      }
+      subjectsDone.set(key, at);
     }
     if (!negatedSomething && span.pattern.weight !== 0) {
       units.push({
@@ -578,7 +920,7 @@ function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: St
   const contrastStarts = new Map<number, number>();
   const dampEnds = new Map<number, number[]>();
   for (const span of spans) {
-    steps++;
+    work.steps++;
     if (span.role === "contrast") {
       contrastEnds.set(span.last, (contrastEnds.get(span.last) ?? 0) + 1);
       contrastStarts.set(span.first, (contrastStarts.get(span.first) ?? 0) + 1);
@@ -593,7 +935,7 @@ function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: St
     }
   }
   for (let position = 0; position < tokens.length; position++) {
-    steps++;
+    work.steps++;
     const sameSentence = position > 0 && sentence[position - 1] === sentence[position];
     const sameClause = position > 0 && clause[position - 1] === clause[position];
     contrastBefore[position] =
@@ -615,7 +957,7 @@ function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: St
     }
   }
   for (let position = tokens.length - 1; position >= 0; position--) {
-    steps++;
+    work.steps++;
     const sameSentence = sentence[position + 1] === sentence[position];
     contrastFrom[position] =
       (sameSentence ? (contrastFrom[position + 1] ?? 0) : 0) + (contrastStarts.get(position) ?? 0);
@@ -629,7 +971,7 @@ function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: St
   });
 
   for (const unit of units) {
-    steps++;
+    work.steps++;
     const unitSentence = sentence[unit.first] ?? 0;
     const later = contrastBefore[unit.first] ?? 0;
     const lastInSentence = sentence[unit.last + 1] === sentence[unit.last];
@@ -650,6 +992,107 @@ function applyModifiers(tokens: Token[], spans: Span[], units: Unit[], shape: St
     const last = shape.sentenceLast[sentence[unit.anchor] ?? 0];
     if (last !== undefined && tokens[last]?.text === "?") unit.weight *= QUESTION_FACTOR;
   }
+
+  // Judged against expectations, the verdict decides: "revenue rose 4%, short of forecasts" is a
+  // miss. Moves reported in a sentence that carries a verdict count for less.
+  // A "but" between them keeps both sides whole: "beat estimates, but bad loans rose" is two stories.
+  const side = (unit: Unit) => `${sentence[unit.anchor] ?? -1}:${contrastBefore[unit.anchor] ?? 0}`;
+  const judged = new Set<string>();
+  for (const unit of units) {
+    work.steps++;
+    if (unit.verdict && unit.weight !== 0) judged.add(side(unit));
+  }
+  for (const unit of units) {
+    work.steps++;
+    if (unit.move && !unit.verdict && judged.has(side(unit))) unit.weight *= VERDICT_DOMINANCE;
+  }
+}
+
+// A quoted title names something: the wind farm "Storm Point", a webinar "Surviving a Ransomware
+// Attack". Title case (small words aside) and a few words tell a name from quoted speech.
+const TITLE = /(?:^|[\s(])['‘"“]([A-Z][^'’"”\n]{0,60}?)['’"”](?=[\s.,;:!?)]|$)/g;
+const TITLE_SMALL_WORDS = new Set([
+  "a",
+  "an",
+  "the",
+  "of",
+  "and",
+  "in",
+  "on",
+  "for",
+  "to",
+  "at",
+  "by",
+]);
+const MAX_TITLE_WORDS = 6;
+const TITLE_FACTOR = 0.1;
+
+function dampTitles(text: string, tokens: Token[], units: Unit[]): void {
+  const titles: [number, number][] = [];
+  for (const match of text.matchAll(TITLE)) {
+    const inner = match[1] ?? "";
+    const words = inner.split(/\s+/).filter(Boolean);
+    const titleCase = words.every((word) => TITLE_SMALL_WORDS.has(word) || /^[A-Z0-9]/.test(word));
+    if (!titleCase || words.length > MAX_TITLE_WORDS) continue;
+    const start = match.index + match[0].indexOf(inner);
+    titles.push([start, start + inner.length]);
+  }
+  if (titles.length === 0) return;
+  for (const unit of units) {
+    const first = tokens[unit.first];
+    const last = tokens[unit.last];
+    if (!first || !last) continue;
+    if (titles.some(([start, end]) => first.start >= start && last.end <= end + 1)) {
+      unit.weight *= TITLE_FACTOR;
+    }
+  }
+}
+
+// "Great Ayton Chemicals", "Mount Homes", "Storm Point": a word of the lexicon that is part of a
+// capitalised name is not a signal. Only in sentence-case text: a title-case headline capitalises
+// every word, so there the test is off.
+const MIN_LOWERCASE_WORDS = 3;
+
+function withoutNames(
+  text: string,
+  tokens: Token[],
+  spans: Span[],
+  shape: Structure,
+  work: Work,
+): Span[] {
+  const capitalised = (index: number) => {
+    const token = tokens[index];
+    if (token?.kind !== "word") return false;
+    const initial = text.charAt(token.start);
+    return initial !== initial.toLowerCase();
+  };
+  // "ARPU", "CASM-ex", "NIM": acronyms are the metrics themselves, not names.
+  const acronym = (index: number) => {
+    const token = tokens[index];
+    const second = token ? text.charAt(token.start + 1) : "";
+    return second !== "" && second !== second.toLowerCase();
+  };
+  const lowercaseWords = new Map<number, number>();
+  tokens.forEach((token, index) => {
+    work.steps++;
+    if (token.kind !== "word" || capitalised(index)) return;
+    const key = shape.sentence[index] ?? -1;
+    lowercaseWords.set(key, (lowercaseWords.get(key) ?? 0) + 1);
+  });
+  const sameSentence = (a: number, b: number) => shape.sentence[a] === shape.sentence[b];
+  return spans.filter((span) => {
+    work.steps++;
+    const signal = span.role === "lexicon" || span.role === "direction" || span.role === "object";
+    if (!signal || span.first !== span.last || !capitalised(span.first) || acronym(span.first)) {
+      return true;
+    }
+    if ((lowercaseWords.get(shape.sentence[span.first] ?? -1) ?? 0) < MIN_LOWERCASE_WORDS)
+      return true;
+    const opensSentence = span.first === 0 || !sameSentence(span.first - 1, span.first);
+    const nameAfter = sameSentence(span.first, span.first + 1) && capitalised(span.first + 1);
+    const nameBefore = !opensSentence && capitalised(span.first - 1);
+    return !(nameAfter || nameBefore);
+  });
 }
 
 function round(value: number, digits: number): number {
@@ -669,18 +1112,26 @@ const EMPTY_RESULT: SentimentResult = Object.freeze({
  * its cost. Not exported from the package.
  */
 export function countEngineSteps(text: string): number {
-  analyzeSentiment(text);
-  return steps;
+  const work: Work = { steps: 0 };
+  analyze(text, work);
+  return work.steps;
 }
 
 export function analyzeSentiment(text: string): SentimentResult {
-  steps = 0;
+  return analyze(text, { steps: 0 });
+}
+
+function analyze(text: string, work: Work): SentimentResult {
   if (typeof text !== "string" || text.trim() === "") return { ...EMPTY_RESULT, evidence: [] };
   const tokens = tokenize(text);
-  const spans = findSpans(tokens);
-  const shape = structure(text, tokens, spans);
-  const units = baseUnits(spans, shape);
-  applyModifiers(tokens, spans, units, shape);
+  const shape = structure(text, tokens, findSpans(tokens, work), work);
+  const spans = withoutNames(text, tokens, shape.spans, shape, work);
+  const { units: comparisons, compared } = comparisonUnits(tokens, spans, shape, work);
+  const units = baseUnits(spans, shape, work, compared);
+  units.push(...comparisons);
+  units.sort((a, b) => a.first - b.first || a.last - b.last);
+  applyModifiers(tokens, spans, units, shape, work);
+  dampTitles(text, tokens, units);
 
   const evidence: SentimentEvidence[] = [];
   for (const unit of units) {
