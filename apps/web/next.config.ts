@@ -11,7 +11,7 @@ if (existsSync(sharedEnvironmentFile)) process.loadEnvFile(sharedEnvironmentFile
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
-  // Workspace packages export TypeScript source (STYLE.md), so Next compiles them with the app.
+  // Workspace packages export TypeScript source, so Next compiles them with the app.
   transpilePackages: ["@repo/scopes", "@repo/mcp-server"],
   experimental: {
     // forbidden() and app/forbidden.tsx: a non-admin on /admin gets a real HTTP 403 page.

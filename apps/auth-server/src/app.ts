@@ -140,7 +140,7 @@ export function createApp(server: AuthServer, options: CreateAppOptions = {}): H
         status: error.status as 400,
       }).toResponse(c);
     }
-    // Never a stack trace or internal detail to the client (DESIGN.md "Errors and bad input").
+    // Never a stack trace or internal detail to the client.
     reportError(error);
     return new OAuthError("server_error", "the server could not complete the request").toResponse(
       c,

@@ -1,4 +1,4 @@
-// Demo data from DESIGN.md "Demo defaults", created on first start and kept in line with the config.
+// Demo data (README "Configuration"), created on first start and kept in line with the config.
 import { randomUUID } from "node:crypto";
 import { scopesForAudience } from "@repo/scopes";
 import type { AuthServerConfig } from "./config";

@@ -30,7 +30,7 @@ export interface AuthServerInstance {
 }
 
 /**
- * DESIGN.md: each server checks its own metadata against its configuration and refuses to start on a
+ * Each server checks its own metadata against its configuration and refuses to start on a
  * mismatch — an issuer that differs by one character makes every client reject every token.
  */
 async function checkServedMetadata(app: Hono, config: AuthServerConfig, activeKid: string) {

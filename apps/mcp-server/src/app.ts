@@ -180,7 +180,7 @@ export function createApp(server: ResourceServer, options: CreateAppOptions = {}
 
   app.notFound((c) => c.json({ error: "not_found", error_description: "no such endpoint" }, 404));
   app.onError((error, c) => {
-    // Never a stack trace or internal detail to the client (DESIGN.md "Errors and bad input").
+    // Never a stack trace or internal detail to the client.
     reportError(error);
     return c.json(
       { error: "server_error", error_description: "the server could not complete the request" },

@@ -1,4 +1,4 @@
-// Process configuration from the environment, validated once at start (DESIGN.md "Default URLs").
+// Process configuration from the environment, validated once at start (README "Configuration").
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import {

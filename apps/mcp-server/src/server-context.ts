@@ -11,7 +11,7 @@ export interface ResourceServer {
   db: Database;
   /** Checks tokens locally against the issuer's cached JWKS; the only outbound call is that fetch (RS-4). */
   verifier: AccessTokenVerifier;
-  /** One validator for every per-request MCP server: building one costs 165–640 µs (DESIGN.md). */
+  /** One validator for every per-request MCP server: building one costs 165–640 µs. */
   jsonSchemaValidator: jsonSchemaValidator;
   /** The tools/list answer, the same for every caller: computed once at start (mcp/tool-server.ts). */
   toolList: ListToolsResult;

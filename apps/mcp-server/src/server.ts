@@ -38,7 +38,7 @@ async function servedMetadata(app: Hono, url: string): Promise<ProtectedResource
 }
 
 /**
- * DESIGN.md: each server checks what it serves against its configuration and refuses to start on a
+ * Each server checks what it serves against its configuration and refuses to start on a
  * mismatch. Here the chain a client follows is walked in-process: an unauthenticated request to the
  * MCP endpoint, the challenge's resource_metadata URL, and the documents at it and at the root.
  */

@@ -1,4 +1,4 @@
-// The MCP server as a protected resource (SPEC-CHECKLIST RS-2 … RS-9): every refusal over real HTTP,
+// The MCP server as a protected resource (RS-2 … RS-9 in docs/spec-traceability.md): every refusal over real HTTP,
 // each test named after the attack or mistake it stops. Tokens come from the real auth-server, or are
 // signed with its real key where a test needs claims the auth-server would never issue.
 import { extractWWWAuthenticateParams } from "@modelcontextprotocol/sdk/client/auth.js";

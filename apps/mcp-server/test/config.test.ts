@@ -19,7 +19,7 @@ const PRODUCTION = {
 };
 
 describe("loadConfig", () => {
-  it("applies the DESIGN.md defaults in development", () => {
+  it("applies the documented defaults in development", () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       mode: "development",

@@ -10,7 +10,7 @@ const deployed = {
 };
 
 describe("web configuration", () => {
-  it("has development defaults matching DESIGN.md and docs/internal-api.md", () => {
+  it("has development defaults matching the README and docs/internal-api.md", () => {
     const config = loadWebConfig({});
     expect(config).toMatchObject({
       webUrl: "http://localhost:3000",

@@ -3,7 +3,7 @@ import { hkdfSync, randomBytes } from "node:crypto";
 import { EncryptJWT, jwtDecrypt } from "jose";
 import { z } from "zod";
 
-/** DESIGN.md: one working day; after it the person signs in again. */
+/** One working day; after it the person signs in again. */
 export const SESSION_LIFETIME_SECONDS = 8 * 60 * 60;
 
 export interface Session {

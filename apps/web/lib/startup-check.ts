@@ -1,5 +1,5 @@
 // A misconfigured deployment refuses to start, naming each bad variable, instead of failing on its
-// first request (DESIGN.md: "each server checks … its config and refuses to start").
+// first request (each server checks its config and refuses to start on a mismatch).
 import { PHASE_PRODUCTION_BUILD } from "next/constants";
 import { WebConfigError, webConfig } from "./config";
 

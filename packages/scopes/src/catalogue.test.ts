@@ -41,7 +41,7 @@ function names(definitions: readonly ScopeDefinition[]): string[] {
 }
 
 describe("SCOPE_CATALOGUE", () => {
-  it("holds exactly the scopes of DESIGN.md, in order", () => {
+  it("holds exactly the documented scopes, in order", () => {
     expect(names(SCOPE_CATALOGUE)).toEqual([
       ...MCP_SCOPES,
       ...INTERNAL_SCOPES,

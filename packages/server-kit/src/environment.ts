@@ -1,4 +1,4 @@
-// Reading a server's settings from the environment once at start (DESIGN.md "Default URLs"); each app
+// Reading a server's settings from the environment once at start (README "Configuration"); each app
 // owns its schema, this module owns the shared rules and the shape of the error.
 import { z } from "zod";
 

@@ -1,4 +1,4 @@
-// A server's own SQLite file (DESIGN.md "Ownership"): drizzle-orm over better-sqlite3, WAL, foreign
+// A server's own SQLite file: drizzle-orm over better-sqlite3, WAL, foreign
 // keys, and the committed drizzle-kit migrations applied at start.
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";

@@ -1,4 +1,4 @@
-// Debian's Chromium, driven by Playwright (ENVIRONMENT.md: no downloaded browsers on these machines).
+// Debian's Chromium, driven by Playwright (Playwright's own browser download needs a network these machines lack).
 import { type Browser, chromium } from "playwright-core";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

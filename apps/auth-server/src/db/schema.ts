@@ -1,4 +1,4 @@
-// The authorization server's tables: it owns all OAuth state (DESIGN.md "Ownership").
+// The authorization server's tables: it owns all OAuth state.
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
@@ -115,7 +115,7 @@ export const auditEvents = sqliteTable(
 );
 
 /**
- * A validated authorization request waiting for the person's login and consent (DESIGN.md: the
+ * A validated authorization request waiting for the person's login and consent (the
  * browser goes to the web app with only this id). Everything the code will be bound to is fixed here,
  * at /authorize, so the web app can change nothing but the decision.
  */

@@ -1,5 +1,5 @@
 // The signing keys in use: one active ES256 key signs; retired keys stay in the JWKS until every token
-// they signed has expired (DESIGN.md "Tokens"), so rotation never breaks a resource server.
+// they signed has expired, so rotation never breaks a resource server.
 import {
   type AccessTokenKeySource,
   createLocalKeySet,

@@ -14,7 +14,7 @@ export function randomIdentifier(): string {
 /**
  * Client secrets are generated with 256 bits of entropy, so a plain SHA-256 digest cannot be reversed by
  * guessing; a slow password KDF here would cap the token endpoint at a few dozen requests per second
- * (DESIGN.md, measured) without adding protection.
+ * (measured in docs/benchmarks.md) without adding protection.
  */
 export function secretDigest(secret: string): string {
   return createHash("sha256").update(secret, "utf8").digest("base64url");

@@ -1,5 +1,5 @@
 // Grants and what they issue: authorization codes, rotating refresh tokens and the access tokens' ids.
-// Tokens and codes are stored only as SHA-256 digests (DESIGN.md "Tokens").
+// Tokens and codes are stored only as SHA-256 digests.
 import { and, count, desc, eq, gt, isNotNull, isNull, max, type SQL } from "drizzle-orm";
 import type { Executor } from "../db/database";
 import {

@@ -1,4 +1,4 @@
-// The MCP server's own tables: per-user domain data and its tool-call audit (DESIGN.md "Ownership").
+// The MCP server's own tables: per-user domain data and its tool-call audit.
 // Rows are keyed by the token's `sub`; this server never reads the auth-server's database.
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";

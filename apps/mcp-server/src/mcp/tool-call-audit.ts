@@ -1,4 +1,4 @@
-// The tool-call audit: one row per tools/call, whatever answered it (DESIGN.md "Access": every decision).
+// The tool-call audit: one row per tools/call, whatever answered it: every access decision is recorded.
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
   isJSONRPCErrorResponse,

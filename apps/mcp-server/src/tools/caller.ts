@@ -18,7 +18,7 @@ export interface Caller {
   expiresAt: Date;
   /**
    * Whether a person stands behind the token. The client credentials grant issues tokens whose `sub`
-   * is the client's own id (RFC 9068 §2.2, DESIGN.md "Tokens"); every other grant names a user.
+   * is the client's own id (RFC 9068 §2.2); every other grant names a user.
    */
   actsForUser: boolean;
 }

@@ -1,4 +1,4 @@
-// The consent screen (SPEC-CHECKLIST AS-16): who is asking, where the answer goes, what it may do.
+// The consent screen (AS-16 in docs/spec-traceability.md): who is asking, where the answer goes, what it may do.
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";

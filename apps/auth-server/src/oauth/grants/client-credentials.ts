@@ -83,7 +83,7 @@ export async function clientCredentialsGrant(
     signingKey: server.keys.signingKey(),
     issuer: server.config.issuer,
     audience: resource.identifier,
-    // DESIGN.md: with no person involved, the subject is the client itself.
+    // RFC 9068 §2.2: with no person involved, the subject is the client itself.
     subject: client.clientId,
     clientId: client.clientId,
     scopes,
