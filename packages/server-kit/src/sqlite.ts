@@ -16,6 +16,8 @@ export type Executor<S extends Schema> = BaseSQLiteDatabase<"sync", BetterSqlite
 
 export interface OpenedSqliteDatabase<S extends Schema> {
   db: SqliteDatabase<S>;
+  /** The connection itself, for BEGIN and COMMIT around async work (store-sqlite.ts). */
+  sqlite: BetterSqlite3.Database;
   close(): void;
 }
 
@@ -45,7 +47,7 @@ export function openSqliteDatabase<S extends Schema>({
     sqlite.pragma("busy_timeout = 5000");
     const db = drizzle(sqlite, { schema });
     migrate(db, { migrationsFolder });
-    return { db, close: () => sqlite.close() };
+    return { db, sqlite, close: () => sqlite.close() };
   } catch (error) {
     sqlite.close();
     throw error;
