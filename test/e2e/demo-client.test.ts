@@ -3,12 +3,11 @@
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freeLoopbackPort } from "@repo/server-kit/free-port";
-import type { Browser, BrowserContext } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./support/browser";
-import { AUTHORIZATION_URL, type DemoClientRun, runDemoClient } from "./support/demo-client";
+import { giveConsent as consent, type DemoClientRun, runDemoClient } from "./support/demo-client";
 import { type DemoStack, startDemoStack } from "./support/demo-stack";
-import { DEMO_USER } from "./support/stack";
 
 let stack: DemoStack;
 let browser: Browser;
@@ -33,33 +32,6 @@ function stateFile(name: string): string {
 /** The user flow with the URL printed, not opened: the test is the person at the browser. */
 function userFlow(state: string, ...flags: string[]): DemoClientRun {
   return runDemoClient(["--no-browser", "--server", stack.mcpUrl, "--state-file", state, ...flags]);
-}
-
-/**
- * Opens the next authorization URL the client prints (after `seen` of them) and gives consent:
- * signs in when the browser has no session yet, then presses Allow (or Deny).
- */
-async function consent(
-  run: DemoClientRun,
-  context: BrowserContext,
-  { seen = 0, decision = "Allow" }: { seen?: number; decision?: "Allow" | "Deny" } = {},
-): Promise<string> {
-  const [, url = ""] = await run.waitFor(AUTHORIZATION_URL, seen + 1);
-  const page = await context.newPage();
-  await page.goto(url);
-  const button = page.getByRole("button", { name: decision });
-  const email = page.getByLabel("Email");
-  await button.or(email).first().waitFor();
-  if (await email.isVisible()) {
-    await email.fill(DEMO_USER.email);
-    await page.getByLabel("Password").fill(DEMO_USER.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-  }
-  await button.click();
-  await page.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/callback\?/);
-  const text = (await page.textContent("body")) ?? "";
-  await page.close();
-  return text;
 }
 
 /** The exchanges of a trace in order, as "METHOD path → status" lines. */

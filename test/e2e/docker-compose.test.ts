@@ -2,56 +2,18 @@
 // checked against what the apps themselves accept: their configuration schemas, ports and workspace names.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import {
-  AUTH_SERVER_ENVIRONMENT_KEYS,
-  loadConfig as loadAuthServerConfig,
-} from "@repo/auth-server";
-import {
-  loadConfig as loadMcpServerConfig,
-  MCP_SERVER_ENVIRONMENT_KEYS,
-} from "@repo/mcp-server/config";
-import { loadWebConfig, WEB_ENVIRONMENT_KEYS } from "@repo/web/config";
+import { loadConfig as loadMcpServerConfig } from "@repo/mcp-server/config";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
-
-const REPOSITORY_ROOT = new URL("../../", import.meta.url);
-
-type Environment = Record<string, string>;
-
-interface ComposeService {
-  build: { context: string; dockerfile: string };
-  ports: string[];
-  environment: Environment;
-  volumes?: string[];
-  depends_on?: Record<string, { condition: string }>;
-  healthcheck?: { test: string[] };
-}
-
-/** Each compose service, the settings its app reads, and the app's own validation of them. */
-const APPS: Record<string, { keys: readonly string[]; load(env: Environment): LoadedApp }> = {
-  "auth-server": {
-    keys: AUTH_SERVER_ENVIRONMENT_KEYS,
-    load: (env) => {
-      const config = loadAuthServerConfig(env);
-      return { publicUrl: config.issuer, port: config.port };
-    },
-  },
-  "mcp-server": {
-    keys: MCP_SERVER_ENVIRONMENT_KEYS,
-    load: (env) => {
-      const config = loadMcpServerConfig(env);
-      return { publicUrl: config.resource, port: config.port };
-    },
-  },
-  // The web app's port is not a setting: its image runs `next start --port`.
-  web: { keys: WEB_ENVIRONMENT_KEYS, load: (env) => ({ publicUrl: loadWebConfig(env).webUrl }) },
-};
-
-interface LoadedApp {
-  /** What browsers and MCP clients on the host reach: the issuer, the MCP resource, the web app. */
-  publicUrl: string;
-  port?: number;
-}
+import {
+  APPS,
+  type ComposeService,
+  dockerfileInstructions,
+  publishedPort,
+  REPOSITORY_ROOT,
+  readCompose,
+  urlPort,
+  withDefaults,
+} from "./support/compose";
 
 /** Internal URLs name the compose service they reach, never the public host. */
 const INTERNAL_URLS: Record<string, string> = {
@@ -63,52 +25,12 @@ const INTERNAL_URLS: Record<string, string> = {
 /** Settings that differ per container by design; any other setting named twice means one thing. */
 const PER_PROCESS = new Set(["NODE_ENV", "HOST", "PORT"]);
 
-const compose = parse(readFileSync(new URL("docker-compose.yml", REPOSITORY_ROOT), "utf8")) as {
-  services: Record<string, ComposeService>;
-  volumes: Record<string, unknown>;
-};
+const compose = readCompose("docker-compose.yml");
 const services = Object.entries(compose.services);
-
-/** The environment as Compose passes it when no variable is set in the shell: `${NAME:-default}`. */
-function withDefaults(environment: Environment): Environment {
-  return Object.fromEntries(
-    Object.entries(environment).map(([key, value]) => [
-      key,
-      String(value).replace(/\$\{[A-Z_]+:-([^}]*)\}/g, "$1"),
-    ]),
-  );
-}
-
-/** A `ports` entry in the long-hand string form `address:host:container`. */
-function publishedPort(entry: string): { address: string; host: number; container: number } {
-  const match = /^(?<address>[^:]+):(?<host>\d+):(?<container>\d+)$/.exec(entry);
-  return {
-    address: match?.groups?.address ?? "",
-    host: Number(match?.groups?.host ?? Number.NaN),
-    container: Number(match?.groups?.container ?? Number.NaN),
-  };
-}
 
 function publishedPorts(service: ComposeService): { host: number; container: number } {
   const { host, container } = publishedPort(service.ports[0] ?? "");
   return { host, container };
-}
-
-function urlPort(url: string): number {
-  const { port, protocol } = new URL(url);
-  return Number(port || (protocol === "https:" ? 443 : 80));
-}
-
-/** The Dockerfile's instructions, continuation lines joined and comments dropped. */
-function dockerfileInstructions(path: string): { keyword: string; args: string }[] {
-  return readFileSync(new URL(path, REPOSITORY_ROOT), "utf8")
-    .replace(/\\\n/g, " ")
-    .split("\n")
-    .filter((line) => line.trim() !== "" && !line.trimStart().startsWith("#"))
-    .map((line) => {
-      const [keyword = "", ...args] = line.trim().split(/\s+/);
-      return { keyword: keyword.toUpperCase(), args: args.join(" ") };
-    });
 }
 
 function containerPort(name: string): number {

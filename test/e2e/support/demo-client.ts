@@ -1,6 +1,8 @@
 // The demo client as a real child process (`tsx src/main.ts …`), with its printed trace read as it runs.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import type { BrowserContext } from "playwright-core";
+import { DEMO_USER } from "./stack";
 
 const DEMO_CLIENT_ROOT = fileURLToPath(new URL("../../../apps/demo-client/", import.meta.url));
 
@@ -89,3 +91,31 @@ export function runDemoClient(
 
 /** The authorization URL the client prints on a line of its own. */
 export const AUTHORIZATION_URL = /^\s+(http:\/\/\S+\/authorize\?\S+)$/m;
+
+/**
+ * The person at the browser: opens the next authorization URL the client prints (after `seen` of
+ * them), signs in as the demo user when the browser has no session yet, then presses Allow (or
+ * Deny). Resolves with the text of the page the client's callback showed.
+ */
+export async function giveConsent(
+  run: DemoClientRun,
+  context: BrowserContext,
+  { seen = 0, decision = "Allow" }: { seen?: number; decision?: "Allow" | "Deny" } = {},
+): Promise<string> {
+  const [, url = ""] = await run.waitFor(AUTHORIZATION_URL, seen + 1);
+  const page = await context.newPage();
+  await page.goto(url);
+  const button = page.getByRole("button", { name: decision });
+  const email = page.getByLabel("Email");
+  await button.or(email).first().waitFor();
+  if (await email.isVisible()) {
+    await email.fill(DEMO_USER.email);
+    await page.getByLabel("Password").fill(DEMO_USER.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+  }
+  await button.click();
+  await page.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/callback\?/);
+  const text = (await page.textContent("body")) ?? "";
+  await page.close();
+  return text;
+}

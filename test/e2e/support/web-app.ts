@@ -13,6 +13,9 @@ export interface WebAppEnvironment {
   AUTH_INTERNAL_URL?: string;
   /** The MCP server the admin console reads the tool-call audit log from. */
   MCP_RESOURCE?: string;
+  MCP_INTERNAL_URL?: string;
+  /** `true` behind the cluster's proxy: the browser's address is its X-Forwarded-For entry. */
+  TRUST_PROXY?: string;
   WEB_CLIENT_SECRET: string;
   SESSION_SECRET: string;
 }
@@ -29,14 +32,23 @@ export async function reserveWebUrl(): Promise<string> {
   return `http://127.0.0.1:${await freeLoopbackPort()}`;
 }
 
-export async function startWebApp(url: string, environment: WebAppEnvironment): Promise<WebApp> {
+/**
+ * `url` is the web app's public URL (WEB_URL). It listens there too, unless `listenPort` puts it on
+ * a port of its own behind a proxy that answers `url`.
+ */
+export async function startWebApp(
+  url: string,
+  environment: WebAppEnvironment,
+  { listenPort }: { listenPort?: number } = {},
+): Promise<WebApp> {
   if (!existsSync(join(WEB_DIRECTORY, ".next", "BUILD_ID"))) {
     throw new Error(
       "apps/web has no production build: run `npm run build -w @repo/web` (turbo does it before this test)",
     );
   }
   const nextBin = createRequire(join(WEB_DIRECTORY, "package.json")).resolve("next/dist/bin/next");
-  const { port, hostname } = new URL(url);
+  const { hostname } = new URL(url);
+  const port = String(listenPort ?? new URL(url).port);
   const child = spawn(
     process.execPath,
     [nextBin, "start", "--port", port, "--hostname", hostname],
@@ -66,7 +78,7 @@ export async function startWebApp(url: string, environment: WebAppEnvironment): 
   });
   const app: WebApp = { url, output: () => output, close: () => stop(child) };
   try {
-    await waitUntilAnswering(`${url}/login`, child, () => output);
+    await waitUntilAnswering(`http://${hostname}:${port}/login`, child, () => output);
   } catch (error) {
     await app.close();
     throw error;

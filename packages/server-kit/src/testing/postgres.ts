@@ -23,6 +23,21 @@ export async function createTestDatabase(
   };
 }
 
+/** One query on a test database, for tests that check what servers wrote (rows as plain objects). */
+export async function queryTestDatabase(
+  url: string,
+  text: string,
+  values: unknown[] = [],
+): Promise<Record<string, unknown>[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 async function adminQuery(serverUrl: string, text: string): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
