@@ -8,14 +8,19 @@ async function main(): Promise<void> {
   const instance = await createMcpResourceServer(config, { logRequests: config.logRequests });
   const { server } = await listen(instance.app, config.host, config.port);
   console.log(
-    `mcp-server: MCP endpoint ${config.resource} (listening on ${config.host}:${config.port}, ${config.mode} mode, issuer ${config.issuer}, database ${config.databasePath})`,
+    `mcp-server: MCP endpoint ${config.resource} (listening on ${config.host}:${config.port}, ${config.mode} mode, issuer ${config.issuer}, database ${config.databaseLabel})`,
   );
 
   const shutdown = (signal: string) => {
     console.log(`mcp-server: ${signal} received, shutting down`);
     server.close(() => {
-      instance.close();
-      process.exit(0);
+      instance.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error("mcp-server: closing the database failed", error);
+          process.exit(1);
+        },
+      );
     });
     // Keep-alive connections would otherwise hold the process open.
     if ("closeAllConnections" in server) server.closeAllConnections();

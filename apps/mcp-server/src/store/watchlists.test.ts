@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type OpenedDatabase, openDatabase } from "../db/database";
+import { type McpStore, openMcpStore } from "../db/database";
 import { MAX_AUTOMATION_JOBS, scheduleDigestJob } from "./automation-jobs";
 import {
   addToWatchlist,
@@ -9,46 +9,51 @@ import {
 } from "./watchlists";
 
 const NOW = new Date("2030-01-01T00:00:00Z");
-let database: OpenedDatabase;
+let store: McpStore;
 
-beforeEach(() => {
-  database = openDatabase(":memory:");
+beforeEach(async () => {
+  store = await openMcpStore({ url: ":memory:" });
 });
-afterEach(() => database.close());
+afterEach(() => store.close());
 
 describe("watchlists", () => {
-  it(`stop growing at ${MAX_WATCHLIST_ITEMS} tickers per person, and only for that person`, () => {
-    const { db } = database;
+  it(`stop growing at ${MAX_WATCHLIST_ITEMS} tickers per person, and only for that person`, async () => {
     for (let index = 0; index < MAX_WATCHLIST_ITEMS; index++) {
-      const result = addToWatchlist(db, { subject: "a", ticker: `T${index}`, note: null }, NOW);
+      const result = await addToWatchlist(
+        store,
+        { subject: "a", ticker: `T${index}`, note: null },
+        NOW,
+      );
       expect(result.status).toBe("added");
     }
-    expect(addToWatchlist(db, { subject: "a", ticker: "ONE-MORE", note: null }, NOW)).toEqual({
+    expect(
+      await addToWatchlist(store, { subject: "a", ticker: "ONE-MORE", note: null }, NOW),
+    ).toEqual({
       status: "full",
     });
     // Re-adding a ticker already there is not growth.
-    expect(addToWatchlist(db, { subject: "a", ticker: "T0", note: null }, NOW).status).toBe(
-      "already_present",
-    );
-    expect(addToWatchlist(db, { subject: "b", ticker: "T0", note: null }, NOW).status).toBe(
-      "added",
-    );
-    expect(listWatchlist(db, "a")).toHaveLength(MAX_WATCHLIST_ITEMS);
+    expect(
+      (await addToWatchlist(store, { subject: "a", ticker: "T0", note: null }, NOW)).status,
+    ).toBe("already_present");
+    expect(
+      (await addToWatchlist(store, { subject: "b", ticker: "T0", note: null }, NOW)).status,
+    ).toBe("added");
+    expect(await store.run((x) => listWatchlist(x, "a"))).toHaveLength(MAX_WATCHLIST_ITEMS);
   });
 
-  it("remove only the named person's row", () => {
-    const { db } = database;
-    addToWatchlist(db, { subject: "a", ticker: "X", note: null }, NOW);
-    addToWatchlist(db, { subject: "b", ticker: "X", note: null }, NOW);
-    expect(removeFromWatchlist(db, "a", "X")).toBe(true);
-    expect(removeFromWatchlist(db, "a", "X")).toBe(false);
-    expect(listWatchlist(db, "b").map((item) => item.ticker)).toEqual(["X"]);
+  it("remove only the named person's row", async () => {
+    await addToWatchlist(store, { subject: "a", ticker: "X", note: null }, NOW);
+    await addToWatchlist(store, { subject: "b", ticker: "X", note: null }, NOW);
+    expect(await store.run((x) => removeFromWatchlist(x, "a", "X"))).toBe(true);
+    expect(await store.run((x) => removeFromWatchlist(x, "a", "X"))).toBe(false);
+    expect((await store.run((x) => listWatchlist(x, "b"))).map((item) => item.ticker)).toEqual([
+      "X",
+    ]);
   });
 });
 
 describe("automation jobs", () => {
-  it(`stop at ${MAX_AUTOMATION_JOBS} per person`, () => {
-    const { db } = database;
+  it(`stop at ${MAX_AUTOMATION_JOBS} per person`, async () => {
     const job = {
       subject: "a",
       clientId: "c",
@@ -57,9 +62,11 @@ describe("automation jobs", () => {
       tickers: ["X"],
     };
     for (let index = 0; index < MAX_AUTOMATION_JOBS; index++) {
-      expect(scheduleDigestJob(db, job, NOW).status).toBe("scheduled");
+      expect((await scheduleDigestJob(store, job, NOW)).status).toBe("scheduled");
     }
-    expect(scheduleDigestJob(db, job, NOW).status).toBe("full");
-    expect(scheduleDigestJob(db, { ...job, subject: "b" }, NOW).status).toBe("scheduled");
+    expect((await scheduleDigestJob(store, job, NOW)).status).toBe("full");
+    expect((await scheduleDigestJob(store, { ...job, subject: "b" }, NOW)).status).toBe(
+      "scheduled",
+    );
   });
 });
