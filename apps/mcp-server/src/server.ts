@@ -83,10 +83,12 @@ export async function createMcpResourceServer(
   options: CreateServerOptions = {},
 ): Promise<McpResourceServerInstance> {
   const clock = options.clock ?? (() => new Date());
+  const reportError = options.reportError ?? ((error: unknown) => console.error(error));
   const store = await openMcpStore({
     url: config.databaseUrl,
     poolSize: config.databasePoolSize,
-    onPoolError: (error) => console.error("mcp-server: idle database connection failed", error),
+    // An idle PostgreSQL connection dropped (a restart, a failover): the pool replaces it.
+    onPoolError: reportError,
   });
   try {
     const verifier = createAccessTokenVerifier({
@@ -97,7 +99,6 @@ export async function createMcpResourceServer(
       clock,
     });
     const jsonSchemaValidator = new AjvJsonSchemaValidator();
-    const reportError = options.reportError ?? ((error: unknown) => console.error(error));
     const toolList = await listTools({
       store,
       clock,
@@ -113,7 +114,7 @@ export async function createMcpResourceServer(
       clock,
       clientAddress,
     };
-    const { app, close } = createApp(server, options);
+    const { app, close } = createApp(server, { ...options, reportError });
     try {
       await checkServedMetadata(app, config);
     } catch (error) {
