@@ -2,7 +2,7 @@
 // Retry-After (RFC 9110 §15.6.4, §10.2.3), never 500, and never a tool call that silently did nothing.
 import { isDatabaseUnavailable } from "@repo/server-kit/store";
 import type { Context } from "hono";
-import { JSON_RPC_ERROR } from "./json-rpc";
+import { JSON_RPC_ERROR, jsonRpcError } from "./json-rpc";
 
 /** Long enough for a PostgreSQL failover or restart to finish, short enough for a person waiting. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -29,16 +29,11 @@ function hasCode(error: unknown, code: string): boolean {
 export function storeUnavailableResponse(c: Context, jsonRpc: boolean): Response {
   const headers = { "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS) };
   if (jsonRpc) {
-    return c.json(
-      {
-        jsonrpc: "2.0",
-        error: {
-          code: JSON_RPC_ERROR.serverError,
-          message: "Service unavailable: the database could not be reached; retry later",
-        },
-        id: null,
-      },
+    return jsonRpcError(
+      c,
       503,
+      JSON_RPC_ERROR.serverError,
+      "Service unavailable: the database could not be reached; retry later",
       headers,
     );
   }
