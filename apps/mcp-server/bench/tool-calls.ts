@@ -228,7 +228,7 @@ async function inProcess(
     }
     return results;
   } finally {
-    instance.close();
+    await instance.close();
   }
 }
 

@@ -1,16 +1,15 @@
 // The MCP server's HTTP surface: discovery metadata, health, and the protected MCP endpoint.
 import { readRequestBody } from "@repo/server-kit/request-body";
 import { requireBearer } from "@repo/tokens/hono";
-import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { logger } from "hono/logger";
 import { secureHeaders } from "hono/secure-headers";
 import { ADMIN_AUDIT_PATH, adminAuditRoute } from "./admin/audit";
-import type { Executor } from "./db/database";
 import { JSON_RPC_ERROR, jsonRpcError, readJsonRpcRequest } from "./http/json-rpc";
 import { isAllowedOrigin, requireAllowedOrigin } from "./http/origin";
 import { toolCallRateLimit } from "./http/rate-limit";
+import { isStoreUnavailable, storeUnavailableResponse } from "./http/unavailable";
 import { mcpEndpoint } from "./mcp/endpoint";
 import { honourKnownScopesOnly, issuedScopeOf } from "./oauth/known-scopes";
 import {
@@ -19,7 +18,7 @@ import {
   protectedResourceMetadataUrl,
 } from "./oauth/protected-resource-metadata";
 import type { ResourceServer } from "./server-context";
-import { recordToolCall } from "./store/tool-calls";
+import { recordToolCall, type ToolCallEntry } from "./store/tool-calls";
 import { INITIAL_SCOPES, requiredScopesFor } from "./tools/catalogue";
 
 /** Far above any real MCP message here (a batch of headlines is a few KiB), far below a memory risk. */
@@ -39,7 +38,7 @@ export interface McpApp {
 }
 
 export function createApp(server: ResourceServer, options: CreateAppOptions = {}): McpApp {
-  const { config, db, verifier, clock } = server;
+  const { config, store, verifier, clock } = server;
   const reportError = options.reportError ?? ((error) => console.error(error));
   const app = new Hono();
   const mcpPath = new URL(config.resource).pathname;
@@ -74,9 +73,10 @@ export function createApp(server: ResourceServer, options: CreateAppOptions = {}
   );
   app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
 
-  app.get("/health", (c) => {
-    // Touches the database, so a broken data volume shows up in health checks, not in tool calls.
-    db.run(sql`select 1`);
+  app.get("/health", async (c) => {
+    // Touches the database, so a broken data volume or an unreachable PostgreSQL shows up in health
+    // checks (503, from onError below), not in tool calls.
+    await store.ping();
     return c.json({ status: "ok" });
   });
 
@@ -131,7 +131,7 @@ export function createApp(server: ResourceServer, options: CreateAppOptions = {}
         ...new Set(c.var.jsonRpc.toolCalls.flatMap((call) => requiredScopesFor(call.name))),
       ],
       challengeScopes: INITIAL_SCOPES,
-      onDecision: (decision, c) => {
+      onDecision: async (decision, c) => {
         if (decision.outcome === "allowed") return;
         // Refused tool calls are audited here; the ones let through are audited as they complete.
         // Without a verified token the calls are nobody's: such a request is recorded once, under
@@ -140,25 +140,31 @@ export function createApp(server: ResourceServer, options: CreateAppOptions = {}
         const refused = decision.claims === undefined ? toolCalls.slice(0, 1) : toolCalls;
         const more = toolCalls.length - refused.length;
         const occurredAt = clock();
-        const write = (executor: Executor) => {
-          for (const call of refused) {
-            recordToolCall(executor, {
-              occurredAt,
-              subject: decision.claims?.sub ?? null,
-              clientId: decision.claims?.client_id ?? null,
-              tool: call.name,
-              scopes: decision.claims === undefined ? null : issuedScopeOf(decision.claims),
-              outcome: decision.outcome === "verification_unavailable" ? "error" : "denied",
-              durationMs: 0,
-              error: `${decision.outcome}: ${decision.errorDescription ?? "no token"}${more > 0 ? ` (and ${more} more tool calls in the batch)` : ""}`,
-            });
-          }
-        };
-        // One row needs no transaction. drizzle makes a new transaction object per call, so a
-        // statement prepared per executor would be prepared again each time (measured: about 30 µs
-        // for the insert on the database, 80 µs inside a transaction; docs/benchmarks.md).
-        if (refused.length === 1) write(db);
-        else if (refused.length > 1) db.transaction((tx) => write(tx));
+        const entries = refused.map(
+          (call): ToolCallEntry => ({
+            occurredAt,
+            subject: decision.claims?.sub ?? null,
+            clientId: decision.claims?.client_id ?? null,
+            tool: call.name,
+            scopes: decision.claims === undefined ? null : issuedScopeOf(decision.claims),
+            outcome: decision.outcome === "verification_unavailable" ? "error" : "denied",
+            durationMs: 0,
+            error: `${decision.outcome}: ${decision.errorDescription ?? "no token"}${more > 0 ? ` (and ${more} more tool calls in the batch)` : ""}`,
+          }),
+        );
+        // Awaited, so the refusal goes out only once it is on record (or the database being down
+        // turns it into a 503). One row needs no transaction. drizzle makes a new transaction
+        // object per call, so a statement prepared per handle would be prepared again each time
+        // (measured: about 30 µs for the insert on the database, 80 µs inside a transaction;
+        // docs/benchmarks.md).
+        const [only] = entries;
+        if (entries.length === 1 && only !== undefined) {
+          await store.run((x) => recordToolCall(x, only));
+        } else if (entries.length > 1) {
+          await store.transaction(async (x) => {
+            for (const entry of entries) await recordToolCall(x, entry);
+          });
+        }
       },
     }),
     rateLimit.middleware,
@@ -166,12 +172,12 @@ export function createApp(server: ResourceServer, options: CreateAppOptions = {}
   app.all(
     mcpPath,
     mcpEndpoint({
-      db,
+      store,
       clock,
       validator: server.jsonSchemaValidator,
       reportError,
       toolList: server.toolList,
-      recordToolCall: (entry) => recordToolCall(db, entry),
+      recordToolCall: (entry) => store.run((x) => recordToolCall(x, entry)),
     }),
   );
 
@@ -182,6 +188,7 @@ export function createApp(server: ResourceServer, options: CreateAppOptions = {}
   app.onError((error, c) => {
     // Never a stack trace or internal detail to the client.
     reportError(error);
+    if (isStoreUnavailable(error)) return storeUnavailableResponse(c, c.req.path === mcpPath);
     return c.json(
       { error: "server_error", error_description: "the server could not complete the request" },
       500,

@@ -8,6 +8,7 @@ import {
   isLoopbackUrl,
   parseEnvironment,
 } from "@repo/server-kit";
+import { isPostgresUrl } from "@repo/server-kit/store";
 import { z } from "zod";
 
 const REPOSITORY_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -39,6 +40,13 @@ const EnvironmentSchema = z.object({
   ISSUER: canonicalUrl().default("http://localhost:4000"),
   JWKS_URL: z.url({ protocol: /^https?$/, message: "must be an absolute http(s) URL" }).optional(),
   MCP_DATABASE_PATH: z.string().min(1).default("data/mcp-server.sqlite"),
+  // Set, it replaces MCP_DATABASE_PATH. Anything but a PostgreSQL URL is refused: a typo must not
+  // quietly give one replica a SQLite file of its own.
+  MCP_DATABASE_URL: z
+    .string()
+    .refine(isPostgresUrl, { message: "must be a postgres:// or postgresql:// URL" })
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
   ALLOWED_ORIGINS: z
     .string()
     .transform((value) =>
@@ -66,7 +74,12 @@ export interface McpServerConfig {
   issuer: string;
   /** Where the issuer's keys are fetched from; an internal URL inside docker-compose. */
   jwksUrl: string;
-  databasePath: string;
+  /** A PostgreSQL URL (MCP_DATABASE_URL), or else the SQLite file's absolute path or `:memory:`. */
+  databaseUrl: string;
+  /** The same, with any password left out: for log lines. */
+  databaseLabel: string;
+  /** PostgreSQL connections per replica; SQLite has its one. */
+  databasePoolSize: number;
   /** Browser origins allowed besides requests without `Origin`; see http/origin.ts. */
   allowedOrigins: readonly string[];
   /**
@@ -86,6 +99,12 @@ export { ConfigError };
 
 function defaultPort(url: URL): number {
   return Number(url.port || (url.protocol === "https:" ? 443 : 80));
+}
+
+function withoutPassword(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password !== "") parsed.password = "***";
+  return parsed.toString();
 }
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
@@ -112,6 +131,12 @@ export function loadConfig(environment: Record<string, string | undefined>): Mcp
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
+  const databaseUrl =
+    env.MCP_DATABASE_URL ??
+    // ":memory:" is SQLite's name for a database that lives and dies with the process, not a file.
+    (isAbsolute(env.MCP_DATABASE_PATH) || env.MCP_DATABASE_PATH === ":memory:"
+      ? env.MCP_DATABASE_PATH
+      : resolve(REPOSITORY_ROOT, env.MCP_DATABASE_PATH));
 
   return {
     mode: env.NODE_ENV,
@@ -120,11 +145,9 @@ export function loadConfig(environment: Record<string, string | undefined>): Mcp
     resource: env.MCP_RESOURCE,
     issuer: env.ISSUER,
     jwksUrl,
-    // ":memory:" is SQLite's name for a database that lives and dies with the process, not a file.
-    databasePath:
-      isAbsolute(env.MCP_DATABASE_PATH) || env.MCP_DATABASE_PATH === ":memory:"
-        ? env.MCP_DATABASE_PATH
-        : resolve(REPOSITORY_ROOT, env.MCP_DATABASE_PATH),
+    databaseUrl,
+    databaseLabel: env.MCP_DATABASE_URL === undefined ? databaseUrl : withoutPassword(databaseUrl),
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     allowedOrigins: env.ALLOWED_ORIGINS ?? [],
     // A loopback Origin is a page on the browser's own computer; it says something only when that is
     // this server's computer too. A development server others reach gets the production rule.

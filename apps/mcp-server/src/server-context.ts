@@ -1,14 +1,15 @@
-// What every part of the MCP server shares: its configuration, database, token verifier and clock.
+// What every part of the MCP server shares: its configuration, store, token verifier and clock.
 import type { ListToolsResult } from "@modelcontextprotocol/sdk/types.js";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import type { AccessTokenVerifier } from "@repo/tokens";
 import type { Context } from "hono";
 import type { McpServerConfig } from "./config";
-import type { Database } from "./db/database";
+import type { McpStore } from "./db/database";
 
 export interface ResourceServer {
   config: McpServerConfig;
-  db: Database;
+  /** Its own SQLite file, or a PostgreSQL database shared with other replicas. */
+  store: McpStore;
   /** Checks tokens locally against the issuer's cached JWKS; the only outbound call is that fetch (RS-4). */
   verifier: AccessTokenVerifier;
   /** One validator for every per-request MCP server: building one costs 165–640 µs. */

@@ -12,7 +12,7 @@ import {
 import type { Hono } from "hono";
 import { type CreateAppOptions, createApp } from "./app";
 import type { McpServerConfig } from "./config";
-import { openDatabase } from "./db/database";
+import { openMcpStore } from "./db/database";
 import { listTools } from "./mcp/tool-server";
 import {
   PROTECTED_RESOURCE_METADATA_PATH,
@@ -28,7 +28,8 @@ export class StartupCheckError extends Error {
 export interface McpResourceServerInstance {
   app: Hono;
   server: ResourceServer;
-  close(): void;
+  /** Stops the app's timers and closes the store (ends the PostgreSQL pool). */
+  close(): Promise<void>;
 }
 
 async function servedMetadata(app: Hono, url: string): Promise<ProtectedResourceMetadata> {
@@ -82,7 +83,13 @@ export async function createMcpResourceServer(
   options: CreateServerOptions = {},
 ): Promise<McpResourceServerInstance> {
   const clock = options.clock ?? (() => new Date());
-  const database = openDatabase(config.databasePath);
+  const reportError = options.reportError ?? ((error: unknown) => console.error(error));
+  const store = await openMcpStore({
+    url: config.databaseUrl,
+    poolSize: config.databasePoolSize,
+    // An idle PostgreSQL connection dropped (a restart, a failover): the pool replaces it.
+    onPoolError: reportError,
+  });
   try {
     const verifier = createAccessTokenVerifier({
       issuer: config.issuer,
@@ -92,23 +99,22 @@ export async function createMcpResourceServer(
       clock,
     });
     const jsonSchemaValidator = new AjvJsonSchemaValidator();
-    const reportError = options.reportError ?? ((error: unknown) => console.error(error));
     const toolList = await listTools({
-      db: database.db,
+      store,
       clock,
       validator: jsonSchemaValidator,
       reportError,
     });
     const server: ResourceServer = {
       config,
-      db: database.db,
+      store,
       verifier,
       jsonSchemaValidator,
       toolList,
       clock,
       clientAddress,
     };
-    const { app, close } = createApp(server, options);
+    const { app, close } = createApp(server, { ...options, reportError });
     try {
       await checkServedMetadata(app, config);
     } catch (error) {
@@ -118,13 +124,13 @@ export async function createMcpResourceServer(
     return {
       app,
       server,
-      close: () => {
+      close: async () => {
         close();
-        database.close();
+        await store.close();
       },
     };
   } catch (error) {
-    database.close();
+    await store.close();
     throw error;
   }
 }

@@ -275,7 +275,7 @@ describe("RS-5: a token without the scope a tool needs gets a 403 that drives st
     expect(challenge.scope?.split(" ").sort()).toEqual(["mcp:data:news:read", "mcp:tools:climate"]);
     expect(challenge.error_description).toMatch(/lacks .*: mcp:tools:climate$/);
     // Nothing in the batch ran: each call is audited as refused.
-    const audited = listToolCalls(stack.mcp.instance.server.db, 3);
+    const audited = await stack.mcp.instance.server.store.run((x) => listToolCalls(x, 3));
     expect(audited.map((row) => [row.tool, row.outcome])).toEqual([
       ["list_news", "denied"],
       ["climate_risk_sentiment", "denied"],
@@ -336,7 +336,7 @@ describe("scopes the catalogue does not know grant nothing (defence in depth)", 
       expect(challenge.error).toBe("insufficient_scope");
       // The challenge names the tool's scope, and never echoes the unknown one for a client to request.
       expect(challenge.scope?.split(" ")).toEqual([toolScope]);
-      const [row] = listToolCalls(stack.mcp.instance.server.db, 1);
+      const [row] = await stack.mcp.instance.server.store.run((x) => listToolCalls(x, 1));
       // The audit keeps the scope the token carried: that is what an investigation needs to see.
       expect(row).toMatchObject({ tool, outcome: "denied", scopes: wildcard });
     },
@@ -540,7 +540,9 @@ describe("the audit log", () => {
   it("records refused tool calls with who was refused and why", async () => {
     await postMcp(stack.mcp.resource, toolCall("compare_tickers", {}), { token: newsOnly });
     await postMcp(stack.mcp.resource, toolCall("compare_tickers", {}));
-    const [anonymous, refused] = listToolCalls(stack.mcp.instance.server.db, 2);
+    const [anonymous, refused] = await stack.mcp.instance.server.store.run((x) =>
+      listToolCalls(x, 2),
+    );
     expect(refused).toMatchObject({
       tool: "compare_tickers",
       outcome: "denied",
@@ -577,7 +579,9 @@ describe("the audit log", () => {
     await postMcp(stack.mcp.resource, toolCall("watchlist_list"), {
       token: machineWithWatchlistScope,
     });
-    const [deniedInTool, failed, succeeded] = listToolCalls(stack.mcp.instance.server.db, 3);
+    const [deniedInTool, failed, succeeded] = await stack.mcp.instance.server.store.run((x) =>
+      listToolCalls(x, 3),
+    );
     expect(succeeded).toMatchObject({
       tool: "analyze_sentiment",
       outcome: "success",
@@ -598,11 +602,12 @@ describe("the audit log", () => {
 
 describe("the audit log under a flood", () => {
   it("records a batch refused for its token once, not once per call", async () => {
-    const before = listToolCalls(stack.mcp.instance.server.db, 1000).length;
+    const before = (await stack.mcp.instance.server.store.run((x) => listToolCalls(x, 1000)))
+      .length;
     const batch = Array.from({ length: 50 }, () => toolCall("whoami"));
     const response = await postMcp(stack.mcp.resource, batch, { token: "forged.token.value" });
     expect(response.status).toBe(401);
-    const rows = listToolCalls(stack.mcp.instance.server.db, 1000);
+    const rows = await stack.mcp.instance.server.store.run((x) => listToolCalls(x, 1000));
     expect(rows.length - before).toBe(1);
     expect(rows[0]?.error).toMatch(/and 49 more tool calls/);
   });
@@ -622,7 +627,7 @@ describe("the audit log of calls the SDK refused", () => {
       headers: { "MCP-Protocol-Version": "1999-01-01" },
     });
     expect(response.status).toBe(400);
-    const [row] = listToolCalls(stack.mcp.instance.server.db, 1);
+    const [row] = await stack.mcp.instance.server.store.run((x) => listToolCalls(x, 1));
     expect(row).toMatchObject({ tool: "whoami", outcome: "error", subject: "demo-batch" });
     expect(row?.error).toMatch(/HTTP 400/);
   });
@@ -631,7 +636,7 @@ describe("the audit log of calls the SDK refused", () => {
     await postMcp(stack.mcp.resource, toolCall("analyze_sentiment", { text: 42 }), {
       token: readAll,
     });
-    const [row] = listToolCalls(stack.mcp.instance.server.db, 1);
+    const [row] = await stack.mcp.instance.server.store.run((x) => listToolCalls(x, 1));
     expect(row).toMatchObject({ tool: "analyze_sentiment", outcome: "error" });
     expect(row?.error).toMatch(/Input validation error/);
   });

@@ -33,7 +33,8 @@ describe("loadConfig", () => {
       toolRateLimit: { limit: 120, windowSeconds: 60 },
       logRequests: true,
     });
-    expect(config.databasePath).toMatch(/data[/\\]mcp-server\.sqlite$/);
+    expect(config.databaseUrl).toMatch(/data[/\\]mcp-server\.sqlite$/);
+    expect(config.databasePoolSize).toBe(10);
   });
 
   it("derives the port from MCP_RESOURCE unless PORT is set", () => {
@@ -52,7 +53,25 @@ describe("loadConfig", () => {
   });
 
   it("keeps SQLite's :memory: name instead of making it a file under the repository", () => {
-    expect(loadConfig({ MCP_DATABASE_PATH: ":memory:" }).databasePath).toBe(":memory:");
+    expect(loadConfig({ MCP_DATABASE_PATH: ":memory:" }).databaseUrl).toBe(":memory:");
+  });
+
+  it("uses PostgreSQL when MCP_DATABASE_URL is set, and keeps its password out of log lines", () => {
+    const config = loadConfig({
+      MCP_DATABASE_PATH: "/ignored.sqlite",
+      MCP_DATABASE_URL: "postgres://mcp:secret@db.internal:5432/mcp",
+      DATABASE_POOL_SIZE: "25",
+    });
+    expect(config.databaseUrl).toBe("postgres://mcp:secret@db.internal:5432/mcp");
+    expect(config.databaseLabel).not.toContain("secret");
+    expect(config.databasePoolSize).toBe(25);
+  });
+
+  it("refuses an MCP_DATABASE_URL that is not PostgreSQL's, rather than quietly using SQLite", () => {
+    expect(() => loadConfig({ MCP_DATABASE_URL: "postgress://db/mcp" })).toThrow(
+      /MCP_DATABASE_URL/,
+    );
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: "0" })).toThrow(/DATABASE_POOL_SIZE/);
   });
 
   it("treats empty variables as unset", () => {

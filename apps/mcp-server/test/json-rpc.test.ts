@@ -23,8 +23,8 @@ beforeAll(async () => {
   });
 });
 
-function auditedRows(): number {
-  return listToolCalls(stack.mcp.instance.server.db, 1000).length;
+async function auditedRows(): Promise<number> {
+  return (await stack.mcp.instance.server.store.run((x) => listToolCalls(x, 1000))).length;
 }
 
 function withId<T extends object>(message: T, id: number | string): T & { id: number | string } {
@@ -33,7 +33,7 @@ function withId<T extends object>(message: T, id: number | string): T & { id: nu
 
 describe("duplicate request ids in a batch", () => {
   it("refuses a batch whose ping reuses a tool call's id, so no result is silently dropped", async () => {
-    const before = auditedRows();
+    const before = await auditedRows();
     const response = await postMcp(
       stack.mcp.resource,
       [
@@ -49,11 +49,11 @@ describe("duplicate request ids in a batch", () => {
       error: { code: -32600, message: "Invalid Request: duplicate request id 7 in a batch" },
     });
     // Refused before anything ran or was weighed.
-    expect(auditedRows()).toBe(before);
+    expect(await auditedRows()).toBe(before);
   });
 
   it("refuses a batch of writes that share ids, so none runs unaudited or is audited as another's outcome", async () => {
-    const before = auditedRows();
+    const before = await auditedRows();
     const response = await postMcp(
       stack.mcp.resource,
       [
@@ -66,8 +66,10 @@ describe("duplicate request ids in a batch", () => {
     );
     expect(response.status).toBe(400);
     expect((await json(response)).error.code).toBe(-32600);
-    expect(listWatchlist(stack.mcp.instance.server.db, "user-json-rpc")).toEqual([]);
-    expect(auditedRows()).toBe(before);
+    expect(
+      await stack.mcp.instance.server.store.run((x) => listWatchlist(x, "user-json-rpc")),
+    ).toEqual([]);
+    expect(await auditedRows()).toBe(before);
   });
 
   it('refuses a string id used twice, but not 7 beside "7" (distinct JSON-RPC ids)', async () => {
@@ -94,7 +96,7 @@ describe("batches and the protocol version", () => {
   it.each(["2025-06-18", "2025-11-25"])(
     "refuses a batch declared as MCP %s, whose POST body must be a single message",
     async (version) => {
-      const before = auditedRows();
+      const before = await auditedRows();
       const response = await postMcp(
         stack.mcp.resource,
         [toolCall("analyze_sentiment", { text: "Shares soared" }), request("ping")],
@@ -109,7 +111,7 @@ describe("batches and the protocol version", () => {
           message: `Invalid Request: MCP ${version} carries one JSON-RPC message per POST, not a batch`,
         },
       });
-      expect(auditedRows()).toBe(before);
+      expect(await auditedRows()).toBe(before);
     },
   );
 
@@ -136,8 +138,8 @@ describe("batches and the protocol version", () => {
 });
 
 describe("tools/call protocol errors (MCP 2025-11-25 server/tools, Error Handling)", () => {
-  function lastAudited() {
-    return listToolCalls(stack.mcp.instance.server.db, 1)[0];
+  async function lastAudited() {
+    return (await stack.mcp.instance.server.store.run((x) => listToolCalls(x, 1)))[0];
   }
 
   it("answers an unknown tool with a JSON-RPC error, not a tool result a model would retry", async () => {
@@ -150,7 +152,7 @@ describe("tools/call protocol errors (MCP 2025-11-25 server/tools, Error Handlin
       id: 3,
       error: { code: -32602, message: "Unknown tool: no_such_tool" },
     });
-    expect(lastAudited()).toMatchObject({
+    expect(await lastAudited()).toMatchObject({
       tool: "no_such_tool",
       outcome: "error",
       subject: "user-json-rpc",
@@ -215,7 +217,7 @@ describe("tools/call protocol errors (MCP 2025-11-25 server/tools, Error Handlin
         id: 11,
         error: { code: -32602, message },
       });
-      expect(lastAudited()).toMatchObject({ outcome: "error", error: message });
+      expect(await lastAudited()).toMatchObject({ outcome: "error", error: message });
     },
   );
 

@@ -9,7 +9,7 @@ import { createAccessTokenVerifier, createLocalKeySet } from "@repo/tokens";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
 import { loadConfig } from "../src/config";
-import { openDatabase } from "../src/db/database";
+import { openMcpStore } from "../src/db/database";
 import { checkServedMetadata, createMcpResourceServer, StartupCheckError } from "../src/server";
 import { INITIALIZE, json, postMcp } from "./support/json-rpc";
 import { useTestStack } from "./support/test-stack";
@@ -77,17 +77,17 @@ describe("the start-up self-check", () => {
   it("checks the served metadata against the configuration and passes for a good one", async () => {
     const config = loadConfig({ NODE_ENV: "test", MCP_DATABASE_PATH: ":memory:" });
     const instance = await createMcpResourceServer(config);
-    instance.close();
+    await instance.close();
   });
 
   it("refuses to start when what is served disagrees with MCP_RESOURCE or ISSUER", async () => {
     const config = loadConfig({ NODE_ENV: "test", MCP_DATABASE_PATH: ":memory:" });
-    const database = openDatabase(":memory:");
+    const store = await openMcpStore({ url: ":memory:" });
     const { app, close } = createApp(
       {
         // A routing or metadata bug would look like this: the served resource differs by one slash.
         config: { ...config, resource: `${config.resource}/` },
-        db: database.db,
+        store,
         verifier: createAccessTokenVerifier({
           issuer: config.issuer,
           audience: `${config.resource}/`,
@@ -104,7 +104,7 @@ describe("the start-up self-check", () => {
       await expect(checkServedMetadata(app, config)).rejects.toThrow(StartupCheckError);
     } finally {
       close();
-      database.close();
+      await store.close();
     }
   });
 });

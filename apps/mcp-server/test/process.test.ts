@@ -53,4 +53,17 @@ describe("the mcp-server process", () => {
     expect(started.output()).toContain("mcp-server: refusing to start.");
     expect(started.output()).toContain("MCP_RESOURCE: must use https in production");
   });
+
+  it("refuses to start when MCP_DATABASE_URL's PostgreSQL cannot be reached, without printing its password", async () => {
+    const closedPort = await freeLoopbackPort();
+    const started = startServerProcess(APP_ROOT, {
+      HOST: "127.0.0.1",
+      MCP_DATABASE_URL: `postgres://mcp:do-not-print@127.0.0.1:${closedPort}/mcp`,
+      LOG_REQUESTS: "false",
+    });
+    expect(await started.exited).toBe(1);
+    expect(started.output()).toContain("mcp-server: refusing to start: the database");
+    expect(started.output()).toContain("ECONNREFUSED");
+    expect(started.output()).not.toContain("do-not-print");
+  });
 });

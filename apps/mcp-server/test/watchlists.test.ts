@@ -77,11 +77,12 @@ describe("watchlists of two people", () => {
   it("keep digests per person, each covering only that person's watchlist", async () => {
     await alice.callTool({ name: "schedule_digest", arguments: { cadence: "daily" } });
     await bob.callTool({ name: "schedule_digest", arguments: { cadence: "weekly" } });
-    const { db } = stack.mcp.instance.server;
-    expect(listAutomationJobs(db, "alice").map((job) => job.tickers)).toEqual([
+    const { store } = stack.mcp.instance.server;
+    const jobsOf = (subject: string) => store.run((x) => listAutomationJobs(x, subject));
+    expect((await jobsOf("alice")).map((job) => job.tickers)).toEqual([
       [ALICE_TICKER, SHARED_TICKER],
     ]);
-    expect(listAutomationJobs(db, "bob").map((job) => [job.cadence, job.tickers])).toEqual([
+    expect((await jobsOf("bob")).map((job) => [job.cadence, job.tickers])).toEqual([
       ["weekly", [BOB_TICKER]],
     ]);
   });

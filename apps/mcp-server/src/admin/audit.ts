@@ -60,7 +60,7 @@ function badRequest(description: string) {
 }
 
 export function adminAuditRoute(server: ResourceServer): Hono {
-  const { config, db, verifier } = server;
+  const { config, store, verifier } = server;
   const route = new Hono();
   route.use(
     requireBearer({
@@ -73,7 +73,7 @@ export function adminAuditRoute(server: ResourceServer): Hono {
       challengeScopes: [],
     }),
   );
-  route.get("/", (c) => {
+  route.get("/", async (c) => {
     const queries = c.req.queries();
     const single: Record<string, string> = {};
     for (const [name, values] of Object.entries(queries)) {
@@ -90,16 +90,18 @@ export function adminAuditRoute(server: ResourceServer): Hono {
     }
     const query = parsed.data;
     // One row more than asked shows whether another page follows.
-    const rows = queryToolCalls(db, {
-      subject: query.user,
-      clientId: query.client,
-      tool: query.tool,
-      outcome: query.outcome,
-      since: query.since,
-      until: query.until,
-      after: query.cursor,
-      limit: query.limit + 1,
-    });
+    const rows = await store.run((x) =>
+      queryToolCalls(x, {
+        subject: query.user,
+        clientId: query.client,
+        tool: query.tool,
+        outcome: query.outcome,
+        since: query.since,
+        until: query.until,
+        after: query.cursor,
+        limit: query.limit + 1,
+      }),
+    );
     const shown = rows.slice(0, query.limit);
     const last = shown.at(-1);
     return c.json(

@@ -1,5 +1,6 @@
-// The MCP server's own tables: per-user domain data and its tool-call audit.
-// Rows are keyed by the token's `sub`; this server never reads the auth-server's database.
+// The MCP server's own tables on SQLite (the default engine): per-user domain data and its tool-call
+// audit. Rows are keyed by the token's `sub`; this server never reads the auth-server's database.
+// schema.postgres.ts defines the same tables for PostgreSQL; test/schemas.test.ts holds the two together.
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
@@ -57,6 +58,8 @@ export const toolCalls = sqliteTable(
     outcome: text("outcome").$type<ToolCallOutcome>().notNull(),
     durationMs: integer("duration_ms").notNull(),
     error: text("error"),
+    /** The HTTP request the call came in, to join this row with the request's log lines. */
+    requestId: text("request_id"),
   },
   (table) => [
     index("tool_calls_subject").on(table.subject, table.occurredAt),

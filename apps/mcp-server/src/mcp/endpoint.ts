@@ -8,7 +8,7 @@ import { ToolCallAudit } from "./tool-call-audit";
 import { connectToolServer, createToolServer, type ToolServerDependencies } from "./tool-server";
 
 export interface McpEndpointDependencies extends ToolServerDependencies {
-  recordToolCall: (entry: ToolCallEntry) => void;
+  recordToolCall: (entry: ToolCallEntry) => Promise<void>;
 }
 
 const JSON_CONTENT_TYPE = /^application\/json[ \t]*(?:;|$)/i;
@@ -50,6 +50,9 @@ export function mcpEndpoint(dependencies: McpEndpointDependencies) {
       const parsedBody = body.kind === "parsed" ? body.value : null;
       const response = await transport.handleRequest(c.req.raw, { parsedBody });
       audit.recordUndelivered(c.var.jsonRpc.toolCalls, response.status);
+      // The answer leaves only once its audit rows are written; if they (or a tool's own statements)
+      // could not be, this throws and the app answers 503 (app.ts) instead.
+      await audit.settle();
       return response;
     } finally {
       await server.close();

@@ -40,12 +40,42 @@ export class ToolCallAudit {
   readonly #pending = new Map<RequestId, PendingCall>();
   readonly #delivered = new Set<RequestId>();
   readonly #denials = new Map<RequestId, string>();
+  /** Each write's failure, caught as it happens (a rejection nobody awaits yet would crash Node). */
+  readonly #writes: Promise<{ error: unknown } | undefined>[] = [];
+  #failure: { error: unknown } | undefined;
 
   constructor(
     private readonly caller: Caller,
-    private readonly record: (entry: ToolCallEntry) => void,
+    private readonly record: (entry: ToolCallEntry) => Promise<void>,
     private readonly clock: () => Date,
   ) {}
+
+  /**
+   * A tool could not reach the database. Its answer must not reach the client as if the call had
+   * been handled: `settle` throws this, and the endpoint answers 503 instead.
+   */
+  markFailed(error: unknown): void {
+    this.#failure ??= { error };
+  }
+
+  /**
+   * Waits for every audit row of the request to be written. Throws when one could not be, or a tool
+   * failed on the database: a tool call whose audit row is missing is never answered as a success.
+   */
+  async settle(): Promise<void> {
+    const failures = await Promise.all(this.#writes);
+    const failure = this.#failure ?? failures.find((result) => result !== undefined);
+    if (failure !== undefined) throw failure.error;
+  }
+
+  #write(entry: ToolCallEntry): void {
+    this.#writes.push(
+      this.record(entry).then(
+        () => undefined,
+        (error: unknown) => ({ error }),
+      ),
+    );
+  }
 
   /** The tool refused the call for lack of authority (a scope, or a person behind the token). */
   markDenied(requestId: RequestId, reason: string): void {
@@ -85,7 +115,7 @@ export class ToolCallAudit {
     const now = this.clock();
     for (const call of calls) {
       if (call.id !== null && this.#delivered.has(call.id)) continue;
-      this.record({
+      this.#write({
         occurredAt: now,
         subject: this.caller.subject,
         clientId: this.caller.clientId,
@@ -118,7 +148,7 @@ export class ToolCallAudit {
       outcome = "error";
       error = errorTextOf(response.result);
     }
-    this.record({
+    this.#write({
       occurredAt: call.receivedAt,
       subject: this.caller.subject,
       clientId: this.caller.clientId,

@@ -4,7 +4,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { afterEach, describe, expect, it } from "vitest";
-import { type OpenedDatabase, openDatabase } from "../db/database";
+import { type McpStore, openMcpStore } from "../db/database";
 import { listToolCalls, recordToolCall } from "../store/tool-calls";
 import type { Caller } from "../tools/caller";
 import { TOOL_NAMES, type ToolName } from "../tools/catalogue";
@@ -45,24 +45,30 @@ function callerWith(scopes: string[], overrides: Partial<Caller> = {}): Caller {
   };
 }
 
-let database: OpenedDatabase | undefined;
-afterEach(() => database?.close());
+let store: McpStore | undefined;
+afterEach(() => store?.close());
 
-function openedDatabase(): OpenedDatabase {
-  if (database === undefined) throw new Error("connect() first");
-  return database;
+function openedStore(): McpStore {
+  if (store === undefined) throw new Error("connect() first");
+  return store;
+}
+
+/** The newest audit row. */
+async function lastAudited() {
+  const [row] = await openedStore().run((x) => listToolCalls(x, 1));
+  return row;
 }
 
 async function connect(caller: Caller): Promise<Client> {
-  database = openDatabase(":memory:");
-  const { db } = database;
+  const opened = await openMcpStore({ url: ":memory:" });
+  store = opened;
   const audit = new ToolCallAudit(
     caller,
-    (entry) => recordToolCall(db, entry),
+    (entry) => opened.run((x) => recordToolCall(x, entry)),
     () => NOW,
   );
   const server = createToolServer(caller, audit, {
-    db,
+    store: opened,
     clock: () => NOW,
     validator: new AjvJsonSchemaValidator(),
     reportError: (error) => {
@@ -86,8 +92,7 @@ describe("the in-tool checks", () => {
     expect(JSON.stringify(result.content)).toMatch(
       /requires the scope mcp:[a-z:-]+, which this access token does not grant/,
     );
-    const [row] = listToolCalls(openedDatabase().db, 1);
-    expect(row).toMatchObject({ tool: name, outcome: "denied", subject: "user-1" });
+    expect(await lastAudited()).toMatchObject({ tool: name, outcome: "denied", subject: "user-1" });
   });
 
   it("refuses a person's tool for a token without a person, even with the scope", async () => {
@@ -129,7 +134,7 @@ describe("the tools/list answer computed once", () => {
   it("is what the SDK lists for a server built afresh", async () => {
     const fresh = await connect(callerWith([]));
     const computed = await listTools({
-      db: openedDatabase().db,
+      store: openedStore(),
       clock: () => NOW,
       validator: new AjvJsonSchemaValidator(),
       reportError: (error) => {
@@ -147,8 +152,7 @@ describe("tools/call protocol errors", () => {
     await expect(client.callTool({ name: "no_such_tool", arguments: {} })).rejects.toMatchObject({
       code: -32602,
     });
-    const [row] = listToolCalls(openedDatabase().db, 1);
-    expect(row).toMatchObject({
+    expect(await lastAudited()).toMatchObject({
       tool: "no_such_tool",
       outcome: "error",
       error: "Unknown tool: no_such_tool",

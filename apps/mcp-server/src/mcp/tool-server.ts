@@ -11,7 +11,8 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import packageJson from "../../package.json" with { type: "json" };
-import type { Database } from "../db/database";
+import type { McpStore } from "../db/database";
+import { isStoreUnavailable } from "../http/unavailable";
 import type { Caller } from "../tools/caller";
 import { mayCall, TOOL_ACCESS } from "../tools/catalogue";
 import { type Tool, ToolError } from "../tools/tool";
@@ -29,7 +30,7 @@ const INSTRUCTIONS = [
 ].join(" ");
 
 export interface ToolServerDependencies {
-  db: Database;
+  store: McpStore;
   clock: () => Date;
   /** Built once per process: constructing one costs about 165 µs here, half a whole tool call. */
   validator: jsonSchemaValidator;
@@ -97,7 +98,7 @@ export function createToolServer(
         try {
           const answer = await tool.run(input, {
             caller,
-            db: dependencies.db,
+            store: dependencies.store,
             now: dependencies.clock(),
           });
           const structuredContent = answer.structuredContent as Record<string, unknown>;
@@ -112,6 +113,11 @@ export function createToolServer(
           };
         } catch (error) {
           if (error instanceof ToolError) return toolError(error.message);
+          if (isStoreUnavailable(error)) {
+            // Not the tool's failure: the whole request is answered 503 (mcp/endpoint.ts).
+            audit.markFailed(error);
+            return toolError(`${tool.name} could not reach the database; retry later.`);
+          }
           dependencies.reportError(error);
           return toolError(`${tool.name} failed on the server; the failure was logged.`);
         }
@@ -166,7 +172,7 @@ export async function listTools(
     expiresAt: new Date(0),
     actsForUser: false,
   };
-  const audit = new ToolCallAudit(nobody, () => {}, dependencies.clock);
+  const audit = new ToolCallAudit(nobody, async () => {}, dependencies.clock);
   const server = createToolServer(nobody, audit, dependencies);
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   const client = new Client({ name: "tools-list", version: packageJson.version });

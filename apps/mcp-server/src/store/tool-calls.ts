@@ -1,10 +1,10 @@
 // The tool-call audit log: who called which tool, with which scopes, and what came of it.
-import { preparedPerExecutor } from "@repo/server-kit/sqlite";
+import { preparedPerHandle } from "@repo/server-kit/store";
 import { and, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
-import type { Executor } from "../db/database";
-import { type ToolCallOutcome, toolCalls } from "../db/schema";
+import type { Executor, Tables } from "../db/database";
+import type { ToolCallOutcome } from "../db/schema";
 
-export type ToolCallRecord = typeof toolCalls.$inferSelect;
+export type ToolCallRecord = Tables["toolCalls"]["$inferSelect"];
 
 export interface ToolCallEntry {
   occurredAt: Date;
@@ -15,13 +15,15 @@ export interface ToolCallEntry {
   outcome: ToolCallOutcome;
   durationMs: number;
   error?: string | null;
+  /** The HTTP request the call came in, when the request carries an id. */
+  requestId?: string | null;
 }
 
 /** Long enough for any message this server writes; a client-chosen tool name is cut to fit too. */
 const MAX_TEXT_LENGTH = 500;
 
-const insertToolCall = preparedPerExecutor((executor: Executor) =>
-  executor
+const insertToolCall = preparedPerHandle(({ db, tables: { toolCalls } }: Executor) =>
+  db
     .insert(toolCalls)
     .values({
       occurredAt: sql.placeholder("occurredAt"),
@@ -32,27 +34,27 @@ const insertToolCall = preparedPerExecutor((executor: Executor) =>
       outcome: sql.placeholder("outcome"),
       durationMs: sql.placeholder("durationMs"),
       error: sql.placeholder("error"),
+      requestId: sql.placeholder("requestId"),
     })
-    .prepare(),
+    .prepare("mcp_insert_tool_call"),
 );
 
-export function recordToolCall(executor: Executor, entry: ToolCallEntry): void {
-  insertToolCall(executor).run({
+export async function recordToolCall(x: Executor, entry: ToolCallEntry): Promise<void> {
+  await insertToolCall(x).execute({
     ...entry,
     tool: entry.tool.slice(0, MAX_TEXT_LENGTH),
     durationMs: Math.max(0, Math.round(entry.durationMs)),
     error: entry.error?.slice(0, MAX_TEXT_LENGTH) ?? null,
+    requestId: entry.requestId?.slice(0, MAX_TEXT_LENGTH) ?? null,
   });
 }
 
 /** Newest first. */
-export function listToolCalls(executor: Executor, limit = 100): ToolCallRecord[] {
-  return executor
-    .select()
-    .from(toolCalls)
-    .orderBy(desc(toolCalls.id))
-    .limit(Math.min(limit, 1000))
-    .all();
+export function listToolCalls(
+  { db, tables: { toolCalls } }: Executor,
+  limit = 100,
+): Promise<ToolCallRecord[]> {
+  return db.select().from(toolCalls).orderBy(desc(toolCalls.id)).limit(Math.min(limit, 1000));
 }
 
 /** The admin console's filters over the tool-call log; pages are keyed by (occurredAt, id), newest first. */
@@ -68,7 +70,10 @@ export interface ToolCallQuery {
   limit: number;
 }
 
-export function queryToolCalls(executor: Executor, query: ToolCallQuery): ToolCallRecord[] {
+export function queryToolCalls(
+  { db, tables: { toolCalls } }: Executor,
+  query: ToolCallQuery,
+): Promise<ToolCallRecord[]> {
   const conditions: SQL[] = [];
   if (query.subject !== undefined) conditions.push(eq(toolCalls.subject, query.subject));
   if (query.clientId !== undefined) conditions.push(eq(toolCalls.clientId, query.clientId));
@@ -84,11 +89,10 @@ export function queryToolCalls(executor: Executor, query: ToolCallQuery): ToolCa
     );
     if (older) conditions.push(older);
   }
-  return executor
+  return db
     .select()
     .from(toolCalls)
     .where(and(...conditions))
     .orderBy(desc(toolCalls.occurredAt), desc(toolCalls.id))
-    .limit(query.limit)
-    .all();
+    .limit(query.limit);
 }

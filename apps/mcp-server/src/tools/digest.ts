@@ -40,18 +40,18 @@ export const scheduleDigestTool = defineTool({
     idempotentHint: false,
     openWorldHint: false,
   },
-  run: (input, { caller, db, now }) => {
+  run: async (input, { caller, store, now }) => {
     const tickers =
       input.tickers === undefined
-        ? listWatchlist(db, caller.subject).map((item) => item.ticker)
+        ? (await store.run((x) => listWatchlist(x, caller.subject))).map((item) => item.ticker)
         : [...new Set(input.tickers.map((ticker) => knownCompany(ticker).ticker))];
     if (tickers.length === 0) {
       throw new ToolError(
         "The watchlist is empty: name the tickers to cover, or add some with watchlist_add first.",
       );
     }
-    const result = scheduleDigestJob(
-      db,
+    const result = await scheduleDigestJob(
+      store,
       {
         subject: caller.subject,
         clientId: caller.clientId,

@@ -1,13 +1,14 @@
 // One MCP tool as this server defines it (MCP 2025-11-25 "Tools"): schemas, annotations and its work.
 import type { ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
-import type { Database } from "../db/database";
+import type { McpStore } from "../db/database";
 import type { Caller } from "./caller";
 import type { ToolName } from "./catalogue";
 
 export interface ToolContext {
   caller: Caller;
-  db: Database;
+  /** This server's store; a tool hands its statements to `store.run` or `store.transaction`. */
+  store: McpStore;
   now: Date;
 }
 

@@ -46,8 +46,8 @@ export const watchlistListTool = defineTool({
     idempotentHint: true,
     openWorldHint: false,
   },
-  run: (_input, { caller, db }) => {
-    const items = listWatchlist(db, caller.subject).map(itemOutput);
+  run: async (_input, { caller, store }) => {
+    const items = (await store.run((x) => listWatchlist(x, caller.subject))).map(itemOutput);
     return {
       structuredContent: { items, capacity: MAX_WATCHLIST_ITEMS, provenance: provenance() },
       summary:
@@ -77,10 +77,10 @@ export const watchlistAddTool = defineTool({
     idempotentHint: true,
     openWorldHint: false,
   },
-  run: (input, { caller, db, now }) => {
+  run: async (input, { caller, store, now }) => {
     const { ticker } = knownCompany(input.ticker);
-    const result = addToWatchlist(
-      db,
+    const result = await addToWatchlist(
+      store,
       { subject: caller.subject, ticker, note: input.note || null },
       now,
     );
@@ -119,8 +119,8 @@ export const watchlistRemoveTool = defineTool({
     idempotentHint: true,
     openWorldHint: false,
   },
-  run: ({ ticker }, { caller, db }) => {
-    const removed = removeFromWatchlist(db, caller.subject, ticker);
+  run: async ({ ticker }, { caller, store }) => {
+    const removed = await store.run((x) => removeFromWatchlist(x, caller.subject, ticker));
     return {
       structuredContent: {
         status: removed ? ("removed" as const) : ("not_present" as const),

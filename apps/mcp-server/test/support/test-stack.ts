@@ -73,7 +73,7 @@ export async function startTestMcpServer(
           server.close(() => resolve());
           if ("closeAllConnections" in server) server.closeAllConnections();
         });
-        instance.close();
+        await instance.close();
         rmSync(directory, { recursive: true, force: true });
       },
     };
