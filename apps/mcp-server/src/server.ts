@@ -3,13 +3,20 @@
 import { extractWWWAuthenticateParams } from "@modelcontextprotocol/sdk/client/auth.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { OFFLINE_ACCESS_SCOPE } from "@repo/scopes";
-import { clientAddress } from "@repo/server-kit/listen";
+import { clientAddressResolver } from "@repo/server-kit/client-address";
+import {
+  closeLimitsRedis,
+  openLimitsRedis,
+  redisScriptClient,
+  untilConnected,
+} from "@repo/server-kit/limits-redis";
 import {
   type AccessTokenKeySource,
   createAccessTokenVerifier,
   createRemoteKeySet,
 } from "@repo/tokens";
 import type { Hono } from "hono";
+import { RedisStore } from "hono-rate-limiter";
 import { type CreateAppOptions, createApp } from "./app";
 import type { McpServerConfig } from "./config";
 import { openDatabase } from "./db/database";
@@ -75,6 +82,8 @@ export interface CreateServerOptions extends CreateAppOptions {
   clock?: () => Date;
   /** The issuer's keys; defaults to fetching JWKS_URL (tests may hand over a fixed set). */
   keys?: AccessTokenKeySource;
+  /** Put before every rate-limit key in Redis; tests give each run its own. */
+  limitKeyPrefix?: string;
 }
 
 export async function createMcpResourceServer(
@@ -83,6 +92,11 @@ export async function createMcpResourceServer(
 ): Promise<McpResourceServerInstance> {
   const clock = options.clock ?? (() => new Date());
   const database = openDatabase(config.databasePath);
+  const redis = config.redisUrl
+    ? openLimitsRedis(config.redisUrl, { server: "mcp-server" })
+    : undefined;
+  if (redis) await untilConnected(redis);
+  const closeRedis = () => (redis ? void closeLimitsRedis(redis) : undefined);
   try {
     const verifier = createAccessTokenVerifier({
       issuer: config.issuer,
@@ -106,7 +120,13 @@ export async function createMcpResourceServer(
       jsonSchemaValidator,
       toolList,
       clock,
-      clientAddress,
+      clientAddress: clientAddressResolver(config.trustProxy),
+      toolCallStore:
+        redis &&
+        new RedisStore({
+          client: redisScriptClient(redis),
+          prefix: `${options.limitKeyPrefix ?? ""}mcp-server:tool-calls:`,
+        }),
     };
     const { app, close } = createApp(server, options);
     try {
@@ -120,10 +140,12 @@ export async function createMcpResourceServer(
       server,
       close: () => {
         close();
+        closeRedis();
         database.close();
       },
     };
   } catch (error) {
+    closeRedis();
     database.close();
     throw error;
   }

@@ -120,7 +120,7 @@ export function duplicateRequestId(batch: readonly unknown[]): string | number |
 /** A JSON-RPC error response with no id, the shape the SDK's transport uses for HTTP-level errors. */
 export function jsonRpcError(
   c: Context,
-  status: 400 | 403 | 405 | 413 | 429,
+  status: 400 | 403 | 405 | 413 | 429 | 503,
   code: number,
   message: string,
   headers: Record<string, string> = {},
