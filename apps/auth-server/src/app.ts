@@ -1,4 +1,5 @@
 // The authorization server's HTTP surface: one route per protocol step, each in its own module.
+import { LimitUnavailableError } from "@repo/server-kit/limits-redis";
 import { readRequestBody } from "@repo/server-kit/request-body";
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
@@ -135,6 +136,14 @@ export function createApp(server: AuthServer, options: CreateAppOptions = {}): H
   app.onError((error, c) => {
     if (error instanceof OAuthError) return error.toResponse(c);
     if (error instanceof InternalApiError) return error.toResponse(c);
+    // A limit whose store (Redis) does not answer: refused, never let through unlimited.
+    if (error instanceof LimitUnavailableError) {
+      return new OAuthError(
+        "temporarily_unavailable",
+        "the server cannot check its rate limits right now; try again later",
+        { headers: { "Retry-After": String(error.retryAfter) } },
+      ).toResponse(c);
+    }
     if (error instanceof HTTPException && error.status < 500) {
       return new OAuthError("invalid_request", error.message || "bad request", {
         status: error.status as 400,

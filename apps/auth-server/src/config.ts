@@ -8,6 +8,8 @@ import {
   isLoopbackUrl,
   parseEnvironment,
 } from "@repo/server-kit";
+import { type TrustProxy, trustProxySetting } from "@repo/server-kit/client-address";
+import { redisUrlSetting } from "@repo/server-kit/limits-redis";
 import { z } from "zod";
 
 const REPOSITORY_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -73,6 +75,10 @@ const EnvironmentSchema = z.object({
   PRUNE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
   /** Failed client authentications allowed per client id, and per address, every 15 minutes. */
   FAILED_CLIENT_AUTH_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** Which proxies' X-Forwarded-For / Forwarded to believe for the client's address (none by default). */
+  TRUST_PROXY: trustProxySetting,
+  /** Set: every rate limit counts in this Redis, shared by all instances; unset: in memory. */
+  REDIS_URL: redisUrlSetting,
 });
 
 /** The environment variables the auth-server reads; docker-compose.yml is tested against this list. */
@@ -110,6 +116,10 @@ export interface AuthServerConfig {
   };
   webClientSecret: string;
   logRequests: boolean;
+  /** TRUST_PROXY: whose forwarding headers name the client's address. */
+  trustProxy: TrustProxy;
+  /** REDIS_URL: where the rate limits count; in memory when undefined. */
+  redisUrl: string | undefined;
 }
 
 /**
@@ -219,5 +229,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Aut
     },
     webClientSecret: env.WEB_CLIENT_SECRET,
     logRequests: env.LOG_REQUESTS,
+    trustProxy: env.TRUST_PROXY,
+    redisUrl: env.REDIS_URL,
   };
 }

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import type { AuthServerConfig } from "./config";
 import type { Database } from "./db/database";
 import type { FailedClientAuthenticationLimit } from "./http/client-authentication-limit";
+import type { LimitStores } from "./http/limit-stores";
 import type { KeyRing } from "./keys/key-ring";
 import type { ClientMetadataDocumentResolver } from "./oauth/client-metadata-document";
 import type { ResourceRegistry } from "./oauth/resources";
@@ -14,8 +15,13 @@ export interface AuthServer {
   resources: ResourceRegistry;
   /** Injected so tests can move time (expiry, key rotation windows) without sleeping. */
   clock: () => Date;
-  /** The peer address for audit rows and rate limits; undefined when the request did not come over a socket. */
+  /**
+   * The client's address for audit rows and rate limits (the socket's peer, or behind TRUST_PROXY the
+   * address the trusted proxies saw); undefined when the request did not come over a socket.
+   */
   clientAddress: (c: Context) => string | undefined;
+  /** Where the rate limits count: memory, or Redis under REDIS_URL. */
+  limits: LimitStores;
   /** FAILED_CLIENT_AUTH_LIMIT's counters, per client id and per address. */
   failedClientAuthentication: FailedClientAuthenticationLimit;
   /** Fetches and caches Client ID Metadata Documents; without it, URL client_ids are refused. */

@@ -1,12 +1,12 @@
 // Assembles the authorization server from its configuration: database, keys, seed data, HTTP app.
 
-import { clientAddress } from "@repo/server-kit/listen";
+import { clientAddressResolver } from "@repo/server-kit/client-address";
 import type { Hono } from "hono";
-import type { Store } from "hono-rate-limiter";
 import { type CreateAppOptions, createApp } from "./app";
 import type { AuthServerConfig } from "./config";
 import { openDatabase } from "./db/database";
 import { FailedClientAuthenticationLimit } from "./http/client-authentication-limit";
+import { openLimitStores } from "./http/limit-stores";
 import { deriveKeyEncryptionKey } from "./keys/key-encryption";
 import { KeyRing } from "./keys/key-ring";
 import { schedulePruning } from "./maintenance/prune";
@@ -59,12 +59,16 @@ export async function createAuthServer(
   config: AuthServerConfig,
   options: CreateAppOptions & {
     clock?: () => Date;
-    /** Where FAILED_CLIENT_AUTH_LIMIT counts; hono-rate-limiter's MemoryStore when not given. */
-    failedClientAuthenticationStore?: Store;
+    /** Put before every rate-limit key in Redis; tests give each run its own. */
+    limitKeyPrefix?: string;
   } = {},
 ): Promise<AuthServerInstance> {
   const clock = options.clock ?? (() => new Date());
   const database = openDatabase(config.databasePath);
+  const limits = await openLimitStores({
+    redisUrl: config.redisUrl,
+    keyPrefix: options.limitKeyPrefix,
+  });
   try {
     const keys = await KeyRing.open({
       db: database.db,
@@ -98,11 +102,12 @@ export async function createAuthServer(
       keys,
       resources,
       clock,
-      clientAddress,
-      failedClientAuthentication: new FailedClientAuthenticationLimit({
-        ...config.failedClientAuthenticationLimit,
-        store: options.failedClientAuthenticationStore,
-      }),
+      clientAddress: clientAddressResolver(config.trustProxy),
+      limits,
+      failedClientAuthentication: new FailedClientAuthenticationLimit(
+        config.failedClientAuthenticationLimit,
+        limits,
+      ),
       clientMetadataDocuments,
     };
     const app = createApp(server, options);
@@ -116,13 +121,14 @@ export async function createAuthServer(
       server,
       close: () => {
         pruning.stop();
-        void server.failedClientAuthentication.close();
+        void limits.close();
         void clientMetadataDocuments.close();
         database.close();
       },
     };
   } catch (error) {
     database.close();
+    await limits.close();
     throw error;
   }
 }

@@ -26,6 +26,27 @@ const PRODUCTION_SECRETS = {
 };
 
 describe("loadConfig", () => {
+  it("reads TRUST_PROXY and REDIS_URL, none and memory by default", () => {
+    expect(loadConfig({})).toMatchObject({ trustProxy: { kind: "none" }, redisUrl: undefined });
+    expect(loadConfig({ TRUST_PROXY: "2", REDIS_URL: "redis://127.0.0.1:6379" })).toMatchObject({
+      trustProxy: { kind: "hops", hops: 2 },
+      redisUrl: "redis://127.0.0.1:6379",
+    });
+    expect(loadConfig({ TRUST_PROXY: "10.0.0.0/8" }).trustProxy).toMatchObject({
+      kind: "addresses",
+      ranges: ["10.0.0.0/8"],
+    });
+  });
+
+  it("refuses a TRUST_PROXY that is no form it knows, and a REDIS_URL that is not redis://", () => {
+    expect(problemsOf({ TRUST_PROXY: "yes" })[0]).toMatch(
+      /^TRUST_PROXY: "yes" is not an IP address/,
+    );
+    expect(problemsOf({ REDIS_URL: "http://127.0.0.1:6379" })).toEqual([
+      "REDIS_URL: must be a redis:// or rediss:// URL",
+    ]);
+  });
+
   it("applies the documented defaults in development", () => {
     const config = loadConfig({});
     expect(config).toMatchObject({

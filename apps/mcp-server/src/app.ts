@@ -96,6 +96,7 @@ export function createApp(server: ResourceServer, options: CreateAppOptions = {}
     ...config.toolRateLimit,
     clientIdOf: (c) => c.var.accessToken.client_id,
     toolCallsOf: (c) => c.var.jsonRpc.toolCalls.length,
+    store: server.toolCallStore,
   });
 
   app.use(

@@ -8,6 +8,8 @@ import {
   isLoopbackUrl,
   parseEnvironment,
 } from "@repo/server-kit";
+import { type TrustProxy, trustProxySetting } from "@repo/server-kit/client-address";
+import { redisUrlSetting } from "@repo/server-kit/limits-redis";
 import { isPostgresUrl } from "@repo/server-kit/store";
 import { z } from "zod";
 
@@ -59,6 +61,10 @@ const EnvironmentSchema = z.object({
     .optional(),
   TOOL_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(120),
   LOG_REQUESTS: booleanFlag.default(true),
+  /** Which proxies' X-Forwarded-For / Forwarded to believe for the client's address (none by default). */
+  TRUST_PROXY: trustProxySetting,
+  /** Set: the tool-call limit counts in this Redis, shared by all instances; unset: in memory. */
+  REDIS_URL: redisUrlSetting,
 });
 
 /** The environment variables the MCP server reads; docker-compose.yml is tested against this list. */
@@ -92,6 +98,10 @@ export interface McpServerConfig {
   /** Leeway for clock differences between this server and the authorization server, in seconds. */
   clockToleranceSeconds: number;
   logRequests: boolean;
+  /** TRUST_PROXY: whose forwarding headers name the client's address. */
+  trustProxy: TrustProxy;
+  /** REDIS_URL: where the tool-call limit counts; in memory when undefined. */
+  redisUrl: string | undefined;
 }
 
 /** What loadConfig throws; main.ts prints its message and refuses to start. */
@@ -158,5 +168,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Mcp
     toolRateLimit: { limit: env.TOOL_RATE_LIMIT, windowSeconds: 60 },
     clockToleranceSeconds: 5,
     logRequests: env.LOG_REQUESTS,
+    trustProxy: env.TRUST_PROXY,
+    redisUrl: env.REDIS_URL,
   };
 }

@@ -3,6 +3,7 @@ import type { ListToolsResult } from "@modelcontextprotocol/sdk/types.js";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import type { AccessTokenVerifier } from "@repo/tokens";
 import type { Context } from "hono";
+import type { Store } from "hono-rate-limiter";
 import type { McpServerConfig } from "./config";
 import type { McpStore } from "./db/database";
 
@@ -17,6 +18,11 @@ export interface ResourceServer {
   /** The tools/list answer, the same for every caller: computed once at start (mcp/tool-server.ts). */
   toolList: ListToolsResult;
   clock: () => Date;
-  /** The peer address of a request that came over a socket; undefined for in-process requests. */
+  /**
+   * The client's address (the socket's peer, or behind TRUST_PROXY the address the trusted proxies
+   * saw); undefined for in-process requests.
+   */
   clientAddress: (c: Context) => string | undefined;
+  /** Where the tool-call limit counts under REDIS_URL; in memory when undefined. */
+  toolCallStore?: Store;
 }

@@ -3,13 +3,20 @@
 import { extractWWWAuthenticateParams } from "@modelcontextprotocol/sdk/client/auth.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { OFFLINE_ACCESS_SCOPE } from "@repo/scopes";
-import { clientAddress } from "@repo/server-kit/listen";
+import { clientAddressResolver } from "@repo/server-kit/client-address";
+import {
+  closeLimitsRedis,
+  openLimitsRedis,
+  redisScriptClient,
+  untilConnected,
+} from "@repo/server-kit/limits-redis";
 import {
   type AccessTokenKeySource,
   createAccessTokenVerifier,
   createRemoteKeySet,
 } from "@repo/tokens";
 import type { Hono } from "hono";
+import { RedisStore } from "hono-rate-limiter";
 import { type CreateAppOptions, createApp } from "./app";
 import type { McpServerConfig } from "./config";
 import { openMcpStore } from "./db/database";
@@ -76,6 +83,8 @@ export interface CreateServerOptions extends CreateAppOptions {
   clock?: () => Date;
   /** The issuer's keys; defaults to fetching JWKS_URL (tests may hand over a fixed set). */
   keys?: AccessTokenKeySource;
+  /** Put before every rate-limit key in Redis; tests give each run its own. */
+  limitKeyPrefix?: string;
 }
 
 export async function createMcpResourceServer(
@@ -90,6 +99,11 @@ export async function createMcpResourceServer(
     // An idle PostgreSQL connection dropped (a restart, a failover): the pool replaces it.
     onPoolError: reportError,
   });
+  const redis = config.redisUrl
+    ? openLimitsRedis(config.redisUrl, { server: "mcp-server" })
+    : undefined;
+  const closeRedis = () => (redis ? closeLimitsRedis(redis) : Promise.resolve());
+  if (redis) await untilConnected(redis);
   try {
     const verifier = createAccessTokenVerifier({
       issuer: config.issuer,
@@ -112,7 +126,13 @@ export async function createMcpResourceServer(
       jsonSchemaValidator,
       toolList,
       clock,
-      clientAddress,
+      clientAddress: clientAddressResolver(config.trustProxy),
+      toolCallStore:
+        redis &&
+        new RedisStore({
+          client: redisScriptClient(redis),
+          prefix: `${options.limitKeyPrefix ?? ""}mcp-server:tool-calls:`,
+        }),
     };
     const { app, close } = createApp(server, { ...options, reportError });
     try {
@@ -126,11 +146,11 @@ export async function createMcpResourceServer(
       server,
       close: async () => {
         close();
-        await store.close();
+        await Promise.all([closeRedis(), store.close()]);
       },
     };
   } catch (error) {
-    await store.close();
+    await Promise.all([closeRedis(), store.close()]);
     throw error;
   }
 }

@@ -18,7 +18,7 @@ describe("web configuration", () => {
       authInternalUrl: "http://localhost:4000",
       internalApiResource: "http://localhost:4000/internal",
       webClient: { clientId: "web", clientSecret: "web-client-secret" },
-      trustProxy: false,
+      trustProxy: { kind: "none" },
     });
   });
 

@@ -1,4 +1,5 @@
 // The web app's settings from the environment, validated when a request first needs them.
+import { type TrustProxy, trustProxySetting } from "@repo/server-kit/client-address";
 import { z } from "zod";
 
 /** Development defaults, published in this repository: a deployment must replace every one. */
@@ -15,10 +16,6 @@ function isLoopback(url: string): boolean {
 
 /** The URLs other people reach: the web app itself, the issuer, the MCP server. */
 const PUBLIC_URLS = ["WEB_URL", "ISSUER", "MCP_RESOURCE"] as const;
-
-const booleanFlag = z
-  .enum(["true", "false", "1", "0"])
-  .transform((value) => value === "true" || value === "1");
 
 /** An origin-like base URL without a trailing slash, so `${url}/path` is always well formed. */
 function baseUrl() {
@@ -48,7 +45,7 @@ const WebEnvironmentSchema = z.object({
     .string()
     .min(32, "must be at least 32 characters of random data")
     .default(DEVELOPMENT_SECRETS.SESSION_SECRET),
-  TRUST_PROXY: booleanFlag.default(false),
+  TRUST_PROXY: trustProxySetting,
 });
 
 /** The environment variables the web app reads; docker-compose.yml is tested against this list. */
@@ -70,7 +67,8 @@ export interface WebConfig {
   webClient: { clientId: string; clientSecret: string };
   sessionSecret: string;
   /** Whether `X-Forwarded-For` comes from a reverse proxy we run, rather than from the browser. */
-  trustProxy: boolean;
+  /** TRUST_PROXY, as the auth-server and the MCP server read it. */
+  trustProxy: TrustProxy;
 }
 
 export class WebConfigError extends Error {

@@ -2,41 +2,15 @@
 // /token, /revoke and /introspect is counted per client id and per address, and past the limit the
 // server answers 429 without writing an audit row per attempt, so a loop can fill neither a guess
 // list nor the disk.
-import {
-  type ClientRateLimitInfo,
-  type HonoConfigType,
-  MemoryStore,
-  type Store,
-} from "hono-rate-limiter";
+import { rateLimitKey } from "@repo/server-kit/client-address";
+import { limitUnavailable } from "@repo/server-kit/limits-redis";
+import { type RateLimiterAbstract, RateLimiterRes } from "rate-limiter-flexible";
+import { type LimitStores, SERVER_NAME } from "./limit-stores";
 
 export interface ClientAuthenticationLimitOptions {
   /** Failures allowed per key inside one window. */
   limit: number;
   windowSeconds: number;
-  /**
-   * Where the counters live. hono-rate-limiter's MemoryStore by default (one process; a restart
-   * forgets them); any of its stores fits, such as its RedisStore for several processes.
-   */
-  store?: Store;
-}
-
-export type MaybePromise<T> = T | Promise<T>;
-
-/**
- * Continues at once when the store answered synchronously (MemoryStore), so that checking the count,
- * comparing the secret and counting the failure happen in one turn of the event loop and parallel
- * guesses cannot slip in between. A networked store (hono-rate-limiter's RedisStore) leaves a round
- * trip between them, through which at most the attempts in flight at that moment get past the limit.
- */
-function settle<T, R>(
-  value: MaybePromise<T>,
-  next: (value: T) => MaybePromise<R>,
-): MaybePromise<R> {
-  return value instanceof Promise ? value.then(next) : next(value);
-}
-
-function isLive(counted: ClientRateLimitInfo): boolean {
-  return counted.resetTime === undefined || counted.resetTime.getTime() > Date.now();
 }
 
 export type LimitedBy = "address" | "client_id";
@@ -49,13 +23,24 @@ export interface Refusal {
   first: boolean;
 }
 
+/**
+ * The counters are rate-limiter-flexible's (in memory, or in Redis under REDIS_URL). A count and the
+ * check before it are apart by one store round trip, through which at most the attempts in flight at
+ * that moment get past the limit; in memory that trip ends in the same turn of the event loop, so
+ * parallel guesses cannot slip in between.
+ */
 export class FailedClientAuthenticationLimit {
-  private readonly store: Store;
+  private readonly counter: RateLimiterAbstract;
 
-  constructor(private readonly options: ClientAuthenticationLimitOptions) {
-    this.store = options.store ?? new MemoryStore();
-    // A store reads only windowMs from the middleware options it is normally initialised with.
-    this.store.init?.({ windowMs: options.windowSeconds * 1000 } as HonoConfigType);
+  constructor(
+    private readonly options: ClientAuthenticationLimitOptions,
+    stores: Pick<LimitStores, "counter">,
+  ) {
+    this.counter = stores.counter(
+      "failed-client-authentication",
+      options.limit,
+      options.windowSeconds,
+    );
   }
 
   /**
@@ -63,13 +48,14 @@ export class FailedClientAuthenticationLimit {
    * learns nothing, not even from the right secret. The refusal is counted too, which tells the first
    * refusal (audited once) from the rest.
    */
-  refuseAddress(address: string | undefined): MaybePromise<Refusal | undefined> {
+  async refuseAddress(address: string | undefined): Promise<Refusal | undefined> {
     if (address === undefined) return undefined;
     const key = addressKey(address);
-    return settle(this.store.get?.(key), (current) => {
-      if (!current || !isLive(current) || current.totalHits < this.options.limit) return undefined;
-      return settle(this.store.increment(key), (counted) => this.refusal("address", counted));
-    });
+    const current = await this.guarded(this.counter.get(key));
+    if (!current || current.msBeforeNext <= 0 || current.consumedPoints < this.options.limit) {
+      return undefined;
+    }
+    return this.refusal("address", await this.count(key));
   }
 
   /**
@@ -78,50 +64,61 @@ export class FailedClientAuthenticationLimit {
    * backend) is not slowed. A client id's count never stops its owner either: the right credentials
    * pass whatever others sent under its id, or anyone could lock a client out by failing on purpose.
    */
-  recordFailure(
+  async recordFailure(
     clientId: string | undefined,
     address: string | undefined,
-  ): MaybePromise<Refusal | undefined> {
-    const byAddress = address === undefined ? undefined : this.store.increment(addressKey(address));
-    return settle(byAddress, (addressCount) => {
-      const byClientId =
-        clientId === undefined ? undefined : this.store.increment(clientIdKey(clientId));
-      return settle(byClientId, (clientIdCount) => {
-        const refusals: Refusal[] = [];
-        if (addressCount && addressCount.totalHits > this.options.limit) {
-          refusals.push(this.refusal("address", addressCount));
-        }
-        if (clientIdCount && clientIdCount.totalHits > this.options.limit) {
-          refusals.push(this.refusal("client_id", clientIdCount));
-        }
-        const [first] = refusals;
-        if (!first) return undefined;
-        return {
-          limitedBy: first.limitedBy,
-          retryAfter: Math.max(...refusals.map((refusal) => refusal.retryAfter)),
-          first: refusals.some((refusal) => refusal.first),
-        };
-      });
+  ): Promise<Refusal | undefined> {
+    const [addressCount, clientIdCount] = await Promise.all([
+      address === undefined ? undefined : this.count(addressKey(address)),
+      clientId === undefined ? undefined : this.count(clientIdKey(clientId)),
+    ]);
+    const refusals: Refusal[] = [];
+    if (addressCount && addressCount.consumedPoints > this.options.limit) {
+      refusals.push(this.refusal("address", addressCount));
+    }
+    if (clientIdCount && clientIdCount.consumedPoints > this.options.limit) {
+      refusals.push(this.refusal("client_id", clientIdCount));
+    }
+    const [first] = refusals;
+    if (!first) return undefined;
+    return {
+      limitedBy: first.limitedBy,
+      retryAfter: Math.max(...refusals.map((refusal) => refusal.retryAfter)),
+      first: refusals.some((refusal) => refusal.first),
+    };
+  }
+
+  /** One more under `key`; rate-limiter-flexible rejects with the count once it is over the limit. */
+  private count(key: string): Promise<RateLimiterRes> {
+    return this.guarded(
+      this.counter.consume(key).catch((rejection: unknown) => {
+        if (rejection instanceof RateLimiterRes) return rejection;
+        throw rejection;
+      }),
+    );
+  }
+
+  /** A store that does not answer is a 503 (LimitUnavailableError), never an unlimited pass. */
+  private guarded<T>(pending: Promise<T>): Promise<T> {
+    return pending.catch((error: unknown) => {
+      throw limitUnavailable(SERVER_NAME, "failed client authentication", error);
     });
   }
 
-  async close(): Promise<void> {
-    await this.store.shutdown?.();
-  }
-
-  private refusal(limitedBy: LimitedBy, counted: { totalHits: number; resetTime?: Date }): Refusal {
-    const retryAfter = counted.resetTime
-      ? Math.max(1, Math.ceil((counted.resetTime.getTime() - Date.now()) / 1000))
-      : this.options.windowSeconds;
-    return { limitedBy, retryAfter, first: counted.totalHits === this.options.limit + 1 };
+  private refusal(limitedBy: LimitedBy, counted: RateLimiterRes): Refusal {
+    return {
+      limitedBy,
+      retryAfter: Math.max(1, Math.ceil(counted.msBeforeNext / 1000)),
+      first: counted.consumedPoints === this.options.limit + 1,
+    };
   }
 }
 
 function addressKey(address: string): string {
-  return `client-authentication:address:${address}`;
+  return `address:${rateLimitKey(address)}`;
 }
 
 /** Client ids may be long URLs (metadata documents); the audit log keeps 200 characters of them. */
 function clientIdKey(clientId: string): string {
-  return `client-authentication:client:${clientId.slice(0, 200)}`;
+  return `client:${clientId.slice(0, 200)}`;
 }

@@ -176,10 +176,8 @@ export async function authenticateClientAudited(
     return new ClientAuthenticationThrottledError(refusal.retryAfter);
   };
 
-  // RFC 6749 §10.10: over the address's limit the secret is not even compared. No `await` unless the
-  // store is asynchronous: see settle() for why the check and the count must not be apart.
-  const pendingRefusal = limit.refuseAddress(ipAddress);
-  const refused = pendingRefusal instanceof Promise ? await pendingRefusal : pendingRefusal;
+  // RFC 6749 §10.10: over the address's limit the secret is not even compared.
+  const refused = await limit.refuseAddress(ipAddress);
   if (refused) throw throttled(refused, {});
   try {
     return authenticateClient(server.db, {
@@ -191,14 +189,12 @@ export async function authenticateClientAudited(
     if (!(error instanceof ClientAuthenticationError)) {
       // Malformed credentials (invalid_request) count against the address as well: the token
       // endpoint audits each as a rejected request, and a loop of them must not fill the log either.
-      const pendingOver = limit.recordFailure(undefined, ipAddress);
-      const over = pendingOver instanceof Promise ? await pendingOver : pendingOver;
+      const over = await limit.recordFailure(undefined, ipAddress);
       if (over) throw throttled(over, { reason: error.description });
       throw error;
     }
     const clientId = error.attemptedClientId?.slice(0, 200);
-    const pendingOver = limit.recordFailure(clientId, ipAddress);
-    const over = pendingOver instanceof Promise ? await pendingOver : pendingOver;
+    const over = await limit.recordFailure(clientId, ipAddress);
     if (over) throw throttled(over, { reason: error.reason }, clientId);
     audit({
       event: "client.authentication_failed",

@@ -19,7 +19,7 @@ export const LoginRequest = z.object({
 const THROTTLE = { perEmail: 5, perAddress: 20, windowSeconds: 900 };
 
 export function loginRoute(server: AuthServer) {
-  const throttle = new LoginThrottle(THROTTLE);
+  const throttle = new LoginThrottle(THROTTLE, server.limits);
   // A real scrypt hash to check unknown emails against, so that they take as long as known ones and
   // the response time does not reveal which emails have accounts.
   const decoyHash = hashPassword("decoy password that matches nothing");
@@ -33,7 +33,7 @@ export function loginRoute(server: AuthServer) {
     const email = normalizeEmail(parsed.data.email);
     const now = server.clock();
 
-    const wait = throttle.retryAfterSeconds(email, clientAddress, now);
+    const wait = await throttle.attempt(email, clientAddress, now);
     if (wait > 0) {
       recordAuditEvent(
         server.db,
@@ -55,7 +55,6 @@ export function loginRoute(server: AuthServer) {
       );
     }
 
-    throttle.recordAttempt(email, clientAddress, now);
     const user = findUserByEmail(server.db, email);
     const passwordMatches = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
     if (!user || !passwordMatches || user.disabledAt !== null) {
@@ -76,7 +75,7 @@ export function loginRoute(server: AuthServer) {
       throw new InternalApiError("invalid_credentials", "the email or password is incorrect", 401);
     }
 
-    throttle.recordSuccess(email, clientAddress);
+    await throttle.succeeded(email, clientAddress, now);
     recordAuditEvent(
       server.db,
       { event: "user.login", outcome: "success", subject: user.id, ipAddress: clientAddress },

@@ -1,7 +1,11 @@
 // Slows password guessing at the internal login endpoint: failures are counted per email and per
-// browser address in a sliding window. Hand-written because the rate-limit middleware we use counts
-// every request by a request-derived key, while this must count only failures, under two keys read
-// from the JSON body, and forget an email's failures once its owner signs in.
+// browser address, in rate-limiter-flexible counters (in memory, or in Redis under REDIS_URL so every
+// instance counts together). The windows are read off the server's clock, which tests move, and are
+// fixed: a window's attempts are forgotten together when it ends.
+import { rateLimitKey } from "@repo/server-kit/client-address";
+import { limitUnavailable } from "@repo/server-kit/limits-redis";
+import type { RateLimiterAbstract } from "rate-limiter-flexible";
+import { type LimitStores, SERVER_NAME } from "../http/limit-stores";
 
 export interface LoginThrottleOptions {
   /** Failures allowed per email inside the window. */
@@ -9,77 +13,81 @@ export interface LoginThrottleOptions {
   /** Failures allowed per browser address inside the window (slows spraying many emails). */
   perAddress: number;
   windowSeconds: number;
-  /** Bound on remembered keys, so a flood of random emails cannot exhaust memory. */
-  maxKeys?: number;
+}
+
+interface Counted {
+  limiter: RateLimiterAbstract;
+  key: string;
+  limit: number;
 }
 
 export class LoginThrottle {
-  private readonly failures = new Map<string, number[]>();
-  private readonly maxKeys: number;
+  private readonly byEmail: RateLimiterAbstract;
+  private readonly byAddress: RateLimiterAbstract;
 
-  constructor(private readonly options: LoginThrottleOptions) {
-    this.maxKeys = options.maxKeys ?? 100_000;
-  }
-
-  /** Seconds until another attempt is allowed, or 0 when it is allowed now. */
-  retryAfterSeconds(email: string, address: string | undefined, now: Date): number {
-    const keys: [string, number][] = [[`email:${email}`, this.options.perEmail]];
-    if (address) keys.push([`address:${address}`, this.options.perAddress]);
-    let wait = 0;
-    for (const [key, limit] of keys) {
-      const recent = this.recent(key, now);
-      if (recent.length >= limit) {
-        const oldest = recent[recent.length - limit] ?? now.getTime();
-        wait = Math.max(
-          wait,
-          Math.ceil((oldest + this.options.windowSeconds * 1000 - now.getTime()) / 1000),
-        );
-      }
-    }
-    return wait;
+  constructor(
+    private readonly options: LoginThrottleOptions,
+    stores: Pick<LimitStores, "counter">,
+  ) {
+    // A key lives one window at most: a counter's own expiry only has to outlast the window it is in.
+    this.byEmail = stores.counter("login-email", options.perEmail, options.windowSeconds);
+    this.byAddress = stores.counter("login-address", options.perAddress, options.windowSeconds);
   }
 
   /**
-   * Counts an attempt as a failure before its password is checked. The check takes tens of
-   * milliseconds of scrypt; counting only afterwards let a burst of parallel guesses all pass the
-   * limit before the first of them was counted.
+   * Counts an attempt before its password is checked, and answers the seconds to wait when it is over
+   * a limit (0 when it may go on). The check takes tens of milliseconds of scrypt; counting only
+   * afterwards let a burst of parallel guesses all pass the limit before the first of them was
+   * counted. Each count is one atomic increment, in Redis too, so a burst gets exactly the limit's
+   * worth through. A refused attempt is no guess: its counts are given back, so that someone retrying
+   * a throttled email does not also use up their address's allowance.
    */
-  recordAttempt(email: string, address: string | undefined, now: Date): void {
-    this.push(`email:${email}`, now);
-    if (address) this.push(`address:${address}`, now);
+  async attempt(email: string, address: string | undefined, now: Date): Promise<number> {
+    const keys = this.keys(email, address, now);
+    const counts = await this.guarded(
+      Promise.all(keys.map(({ limiter, key }) => limiter.penalty(key, 1))),
+    );
+    const over = counts.some(
+      (counted, index) => counted.consumedPoints > (keys[index]?.limit ?? 0),
+    );
+    if (!over) return 0;
+    await this.guarded(Promise.all(keys.map(({ limiter, key }) => limiter.reward(key, 1))));
+    const windowMs = this.options.windowSeconds * 1000;
+    const windowEnd = (Math.floor(now.getTime() / windowMs) + 1) * windowMs;
+    return Math.max(1, Math.ceil((windowEnd - now.getTime()) / 1000));
   }
 
   /** The attempt succeeded: forget the email's failures, and take back this attempt's address count. */
-  recordSuccess(email: string, address: string | undefined): void {
-    this.failures.delete(`email:${email}`);
-    if (!address) return;
-    const key = `address:${address}`;
-    const list = this.failures.get(key);
-    list?.pop();
-    if (list?.length === 0) this.failures.delete(key);
+  async succeeded(email: string, address: string | undefined, now: Date): Promise<void> {
+    const [byEmail, byAddress] = this.keys(email, address, now);
+    await this.guarded(
+      Promise.all([
+        byEmail && this.byEmail.delete(byEmail.key),
+        byAddress && this.byAddress.reward(byAddress.key, 1),
+      ]),
+    );
   }
 
-  private recent(key: string, now: Date): number[] {
-    const since = now.getTime() - this.options.windowSeconds * 1000;
-    const kept = (this.failures.get(key) ?? []).filter((time) => time > since);
-    if (kept.length === 0) this.failures.delete(key);
-    else this.failures.set(key, kept);
-    return kept;
-  }
-
-  private push(key: string, now: Date): void {
-    const list = this.recent(key, now);
-    list.push(now.getTime());
-    this.failures.delete(key);
-    this.failures.set(key, list);
-    if (this.failures.size <= this.maxKeys) return;
-    // Expired windows go first, so a flood of random emails cannot push out a live counter while
-    // stale ones remain; only then the least recently failed key (Maps iterate in insertion order).
-    for (const stale of [...this.failures.keys()]) this.recent(stale, now);
-    while (this.failures.size > this.maxKeys) {
-      const oldest = this.failures.keys().next().value;
-      if (oldest === undefined) break;
-      this.failures.delete(oldest);
+  /** The counters of this attempt: its email's, and its address's when the web app sent one. */
+  private keys(email: string, address: string | undefined, now: Date): Counted[] {
+    const window = Math.floor(now.getTime() / (this.options.windowSeconds * 1000));
+    const counted: Counted[] = [
+      { limiter: this.byEmail, key: `${window}:${email}`, limit: this.options.perEmail },
+    ];
+    if (address) {
+      counted.push({
+        limiter: this.byAddress,
+        key: `${window}:${rateLimitKey(address)}`,
+        limit: this.options.perAddress,
+      });
     }
+    return counted;
+  }
+
+  /** A store that does not answer is a 503 (LimitUnavailableError), never an unlimited pass. */
+  private guarded<T>(pending: Promise<T>): Promise<T> {
+    return pending.catch((error: unknown) => {
+      throw limitUnavailable(SERVER_NAME, "login", error);
+    });
   }
 }

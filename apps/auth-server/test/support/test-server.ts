@@ -25,6 +25,8 @@ export interface TestAuthServer {
 
 export async function startTestAuthServer(
   environment: Record<string, string> = {},
+  /** Tests against a shared Redis give each run its own key prefix. */
+  options: { limitKeyPrefix?: string } = {},
 ): Promise<TestAuthServer> {
   const directory = mkdtempSync(join(tmpdir(), "auth-server-test-"));
   const databasePath = join(directory, "auth-server.sqlite");
@@ -56,6 +58,7 @@ export async function startTestAuthServer(
     const instance = await createAuthServer(config, {
       clock: () => new Date(Date.now() + offsetMs),
       reportError: (error) => serverErrors.push(error),
+      limitKeyPrefix: options.limitKeyPrefix,
     });
     app = instance.app;
     return {
