@@ -7,6 +7,11 @@ export {
   booleanFlag,
   ConfigError,
   canonicalUrl,
+  LOG_LEVELS,
+  type LogLevel,
+  OBSERVABILITY_ENVIRONMENT,
+  type ObservabilitySettings,
+  observabilitySettings,
   parseEnvironment,
 } from "./environment";
 export { isLoopbackUrl } from "./loopback";

@@ -16,6 +16,8 @@ import type { PoolUse } from "./store";
 
 export const METRICS_PATH = "/metrics";
 
+export type { PoolUse };
+
 type HttpLabel = "method" | "route" | "status";
 
 /** What both servers count; each app's metrics object adds its own counters with `counter`. */
@@ -27,7 +29,8 @@ export class ServerMetrics {
   readonly rateLimited: Counter<"route">;
   #processMetrics = false;
 
-  constructor(options: { replica: string }) {
+  /** `databasePool` is the store's `pool()`: the pool gauges read it at each scrape. */
+  constructor(options: { replica: string; databasePool?: () => PoolUse | undefined }) {
     // On every series, so the replicas behind one proxy are told apart however they are scraped.
     this.registry.setDefaultLabels({ replica: options.replica });
     this.httpRequests = this.counter({
@@ -46,6 +49,7 @@ export class ServerMetrics {
       help: "Requests refused with 429 Too Many Requests, by route pattern.",
       labelNames: ["route"],
     });
+    if (options.databasePool) this.observeDatabasePool(options.databasePool);
   }
 
   /** A counter in this server's registry. */
