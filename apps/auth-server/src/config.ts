@@ -6,6 +6,9 @@ import {
   ConfigError,
   canonicalUrl,
   isLoopbackUrl,
+  OBSERVABILITY_ENVIRONMENT,
+  type ObservabilitySettings,
+  observabilitySettings,
   parseEnvironment,
 } from "@repo/server-kit";
 import { z } from "zod";
@@ -73,6 +76,8 @@ const EnvironmentSchema = z.object({
   PRUNE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
   /** Failed client authentications allowed per client id, and per address, every 15 minutes. */
   FAILED_CLIENT_AUTH_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** LOG_LEVEL, REPLICA_NAME, METRICS_PORT (docs/observability.md). */
+  ...OBSERVABILITY_ENVIRONMENT,
 });
 
 /** The environment variables the auth-server reads; docker-compose.yml is tested against this list. */
@@ -110,6 +115,7 @@ export interface AuthServerConfig {
   };
   webClientSecret: string;
   logRequests: boolean;
+  observability: ObservabilitySettings;
 }
 
 /**
@@ -219,5 +225,6 @@ export function loadConfig(environment: Record<string, string | undefined>): Aut
     },
     webClientSecret: env.WEB_CLIENT_SECRET,
     logRequests: env.LOG_REQUESTS,
+    observability: observabilitySettings(env),
   };
 }

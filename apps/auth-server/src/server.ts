@@ -10,6 +10,7 @@ import { FailedClientAuthenticationLimit } from "./http/client-authentication-li
 import { deriveKeyEncryptionKey } from "./keys/key-encryption";
 import { KeyRing } from "./keys/key-ring";
 import { schedulePruning } from "./maintenance/prune";
+import { AuthServerMetrics } from "./metrics";
 import {
   allowsPrivateNetworkFetches,
   createClientMetadataDocumentResolver,
@@ -104,6 +105,7 @@ export async function createAuthServer(
         store: options.failedClientAuthenticationStore,
       }),
       clientMetadataDocuments,
+      metrics: new AuthServerMetrics({ replica: config.observability.replicaName }),
     };
     const app = createApp(server, options);
     await checkServedMetadata(app, config, keys.signingKey().kid);

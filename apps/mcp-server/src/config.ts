@@ -6,6 +6,9 @@ import {
   ConfigError,
   canonicalUrl,
   isLoopbackUrl,
+  OBSERVABILITY_ENVIRONMENT,
+  type ObservabilitySettings,
+  observabilitySettings,
   parseEnvironment,
 } from "@repo/server-kit";
 import { z } from "zod";
@@ -51,6 +54,8 @@ const EnvironmentSchema = z.object({
     .optional(),
   TOOL_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(120),
   LOG_REQUESTS: booleanFlag.default(true),
+  /** LOG_LEVEL, REPLICA_NAME, METRICS_PORT (docs/observability.md). */
+  ...OBSERVABILITY_ENVIRONMENT,
 });
 
 /** The environment variables the MCP server reads; docker-compose.yml is tested against this list. */
@@ -79,6 +84,7 @@ export interface McpServerConfig {
   /** Leeway for clock differences between this server and the authorization server, in seconds. */
   clockToleranceSeconds: number;
   logRequests: boolean;
+  observability: ObservabilitySettings;
 }
 
 /** What loadConfig throws; main.ts prints its message and refuses to start. */
@@ -135,5 +141,6 @@ export function loadConfig(environment: Record<string, string | undefined>): Mcp
     toolRateLimit: { limit: env.TOOL_RATE_LIMIT, windowSeconds: 60 },
     clockToleranceSeconds: 5,
     logRequests: env.LOG_REQUESTS,
+    observability: observabilitySettings(env),
   };
 }

@@ -1,18 +1,38 @@
 // Process entry point: `npm start` / `npm run dev` in apps/mcp-server.
 import { ListenError, listen } from "@repo/server-kit/listen";
+import { createLogger, type Logger } from "@repo/server-kit/logger";
+import { serveMetrics } from "@repo/server-kit/metrics";
 import { ConfigError, loadConfig } from "./config";
 import { createMcpResourceServer, StartupCheckError } from "./server";
 
+let log: Logger | undefined;
+
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const instance = await createMcpResourceServer(config, { logRequests: config.logRequests });
+  const { logLevel, replicaName, metricsPort } = config.observability;
+  const logger = createLogger({ service: "mcp-server", replica: replicaName, level: logLevel });
+  log = logger;
+  const instance = await createMcpResourceServer(config, {
+    logRequests: config.logRequests,
+    logger,
+    reportError: (error) => logger.error({ err: error }, "unexpected error"),
+  });
   const { server } = await listen(instance.app, config.host, config.port);
+  const metrics =
+    metricsPort === undefined
+      ? undefined
+      : await serveMetrics(instance.server.metrics, config.host, metricsPort);
   console.log(
     `mcp-server: MCP endpoint ${config.resource} (listening on ${config.host}:${config.port}, ${config.mode} mode, issuer ${config.issuer}, database ${config.databasePath})`,
   );
+  logger.info(
+    { resource: config.resource, host: config.host, port: config.port, metricsPort: metrics?.port },
+    "listening",
+  );
 
   const shutdown = (signal: string) => {
-    console.log(`mcp-server: ${signal} received, shutting down`);
+    logger.info({ signal }, `${signal} received, shutting down`);
+    void metrics?.close();
     server.close(() => {
       instance.close();
       process.exit(0);
@@ -31,6 +51,8 @@ main().catch((error: unknown) => {
     error instanceof StartupCheckError
   ) {
     console.error(`mcp-server: refusing to start.\n${error.message}`);
+  } else if (log) {
+    log.fatal({ err: error }, "failed to start");
   } else {
     console.error("mcp-server: failed to start", error);
   }

@@ -5,6 +5,7 @@ import type { AccessTokenVerifier } from "@repo/tokens";
 import type { Context } from "hono";
 import type { McpServerConfig } from "./config";
 import type { Database } from "./db/database";
+import type { McpServerMetrics } from "./metrics";
 
 export interface ResourceServer {
   config: McpServerConfig;
@@ -18,4 +19,6 @@ export interface ResourceServer {
   clock: () => Date;
   /** The peer address of a request that came over a socket; undefined for in-process requests. */
   clientAddress: (c: Context) => string | undefined;
+  /** This instance's Prometheus registry and counters (docs/observability.md). */
+  metrics: McpServerMetrics;
 }

@@ -14,6 +14,7 @@ import { type CreateAppOptions, createApp } from "./app";
 import type { McpServerConfig } from "./config";
 import { openDatabase } from "./db/database";
 import { listTools } from "./mcp/tool-server";
+import { McpServerMetrics } from "./metrics";
 import {
   PROTECTED_RESOURCE_METADATA_PATH,
   type ProtectedResourceMetadata,
@@ -107,6 +108,7 @@ export async function createMcpResourceServer(
       toolList,
       clock,
       clientAddress,
+      metrics: new McpServerMetrics({ replica: config.observability.replicaName }),
     };
     const { app, close } = createApp(server, options);
     try {
