@@ -9,6 +9,7 @@ import {
   newBindingSecret,
 } from "./lib/consent-binding";
 import { FLASH_HEADER, flashCookieName, flashCookieOptions } from "./lib/flash";
+import { isRequestId, REQUEST_ID_HEADER } from "./lib/request-id";
 import { REQUEST_PATH_HEADER } from "./lib/return-path";
 import { contentSecurityPolicy, newNonce } from "./lib/security-headers";
 
@@ -28,6 +29,9 @@ export function proxy(request: NextRequest) {
   requestHeaders.set("Content-Security-Policy", policy);
   // Where a page whose session the auth-server refused returns after the sign-in (request-context.ts).
   requestHeaders.set(REQUEST_PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
+  // The proxy's request id, or one of our own, for the calls this request makes (lib/request-id.ts).
+  const requestId = request.headers.get(REQUEST_ID_HEADER);
+  requestHeaders.set(REQUEST_ID_HEADER, isRequestId(requestId) ? requestId : crypto.randomUUID());
   // A one-time message (lib/flash.ts) goes to the first full page load after the form's 303, and the
   // cookie is deleted in the same response. Only this code may set the header the page reads.
   requestHeaders.delete(FLASH_HEADER);

@@ -10,8 +10,8 @@ const turbo = JSON.parse(readFileSync(new URL("../../turbo.json", import.meta.ur
   tasks: Record<string, { passThroughEnv?: string[] }>;
 };
 
-/** Where each app listens is a per-process choice: one PORT for all three would collide. */
-const PER_PROCESS = new Set(["HOST", "PORT"]);
+/** Where each app listens is a per-process choice: one PORT or METRICS_PORT for all would collide. */
+const PER_PROCESS = new Set(["HOST", "PORT", "METRICS_PORT"]);
 
 describe("turbo's start and dev tasks", () => {
   const settings = [

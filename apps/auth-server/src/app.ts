@@ -1,12 +1,14 @@
 // The authorization server's HTTP surface: one route per protocol step, each in its own module.
 import { LimitUnavailableError } from "@repo/server-kit/limits-redis";
+import type { Logger } from "@repo/server-kit/logger";
 import { readRequestBody } from "@repo/server-kit/request-body";
+import { requestIdentity } from "@repo/server-kit/request-id";
+import { observeRequests } from "@repo/server-kit/request-log";
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
-import { logger } from "hono/logger";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { secureHeaders } from "hono/secure-headers";
 import { authorizationErrorPage } from "./http/error-page";
@@ -47,8 +49,10 @@ function limitBody(maxSize: number) {
 }
 
 export interface CreateAppOptions {
-  /** Prints one line per request; off in tests. */
+  /** Writes one line per request to `logger`; off in tests. */
   logRequests?: boolean;
+  /** Where request lines go (main.ts's pino logger). */
+  logger?: Logger;
   /** Where unexpected errors are reported (never to the client). */
   reportError?: (error: unknown) => void;
 }
@@ -57,11 +61,16 @@ export function createApp(server: AuthServer, options: CreateAppOptions = {}): H
   const app = new Hono();
   const reportError = options.reportError ?? ((error) => console.error(error));
 
-  if (options.logRequests) {
-    const requestLogger = logger();
-    // Requests that did not arrive over a socket (the start-up self-check) are not logged.
-    app.use((c, next) => (server.clientAddress(c) === undefined ? next() : requestLogger(c, next)));
-  }
+  // First, so every line and audit row of the request carries its id (docs/observability.md).
+  app.use(requestIdentity());
+  app.use(
+    observeRequests({
+      logger: options.logger,
+      logRequests: options.logRequests,
+      metrics: server.metrics,
+      clientAddress: server.clientAddress,
+    }),
+  );
   // Before anything that can answer early (405, 413, 429, 400 on a header): an answer sent with
   // the body unread used to leave the connection unusable for the request the client sent next.
   app.use(

@@ -6,6 +6,9 @@ import {
   ConfigError,
   canonicalUrl,
   isLoopbackUrl,
+  OBSERVABILITY_ENVIRONMENT,
+  type ObservabilitySettings,
+  observabilitySettings,
   parseEnvironment,
 } from "@repo/server-kit";
 import { type TrustProxy, trustProxySetting } from "@repo/server-kit/client-address";
@@ -79,6 +82,8 @@ const EnvironmentSchema = z.object({
   TRUST_PROXY: trustProxySetting,
   /** Set: every rate limit counts in this Redis, shared by all instances; unset: in memory. */
   REDIS_URL: redisUrlSetting,
+  /** LOG_LEVEL, REPLICA_NAME, METRICS_PORT (docs/observability.md). */
+  ...OBSERVABILITY_ENVIRONMENT,
 });
 
 /** The environment variables the auth-server reads; docker-compose.yml is tested against this list. */
@@ -120,6 +125,7 @@ export interface AuthServerConfig {
   trustProxy: TrustProxy;
   /** REDIS_URL: where the rate limits count; in memory when undefined. */
   redisUrl: string | undefined;
+  observability: ObservabilitySettings;
 }
 
 /**
@@ -231,5 +237,6 @@ export function loadConfig(environment: Record<string, string | undefined>): Aut
     logRequests: env.LOG_REQUESTS,
     trustProxy: env.TRUST_PROXY,
     redisUrl: env.REDIS_URL,
+    observability: observabilitySettings(env),
   };
 }

@@ -5,6 +5,7 @@ import type { Database } from "./db/database";
 import type { FailedClientAuthenticationLimit } from "./http/client-authentication-limit";
 import type { LimitStores } from "./http/limit-stores";
 import type { KeyRing } from "./keys/key-ring";
+import type { AuthServerMetrics } from "./metrics";
 import type { ClientMetadataDocumentResolver } from "./oauth/client-metadata-document";
 import type { ResourceRegistry } from "./oauth/resources";
 
@@ -24,6 +25,8 @@ export interface AuthServer {
   limits: LimitStores;
   /** FAILED_CLIENT_AUTH_LIMIT's counters, per client id and per address. */
   failedClientAuthentication: FailedClientAuthenticationLimit;
+  /** This instance's Prometheus registry and counters (docs/observability.md). */
+  metrics: AuthServerMetrics;
   /** Fetches and caches Client ID Metadata Documents; without it, URL client_ids are refused. */
   clientMetadataDocuments?: ClientMetadataDocumentResolver;
 }

@@ -10,6 +10,7 @@ import { openLimitStores } from "./http/limit-stores";
 import { deriveKeyEncryptionKey } from "./keys/key-encryption";
 import { KeyRing } from "./keys/key-ring";
 import { schedulePruning } from "./maintenance/prune";
+import { AuthServerMetrics } from "./metrics";
 import {
   allowsPrivateNetworkFetches,
   createClientMetadataDocumentResolver,
@@ -109,6 +110,7 @@ export async function createAuthServer(
         limits,
       ),
       clientMetadataDocuments,
+      metrics: new AuthServerMetrics({ replica: config.observability.replicaName }),
     };
     const app = createApp(server, options);
     await checkServedMetadata(app, config, keys.signingKey().kid);

@@ -1,9 +1,11 @@
 // The MCP server's HTTP surface: discovery metadata, health, and the protected MCP endpoint.
+import type { Logger } from "@repo/server-kit/logger";
 import { readRequestBody } from "@repo/server-kit/request-body";
+import { requestIdentity } from "@repo/server-kit/request-id";
+import { observeRequests } from "@repo/server-kit/request-log";
 import { requireBearer } from "@repo/tokens/hono";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
-import { logger } from "hono/logger";
 import { secureHeaders } from "hono/secure-headers";
 import { ADMIN_AUDIT_PATH, adminAuditRoute } from "./admin/audit";
 import { JSON_RPC_ERROR, jsonRpcError, readJsonRpcRequest } from "./http/json-rpc";
@@ -25,8 +27,10 @@ import { INITIAL_SCOPES, requiredScopesFor } from "./tools/catalogue";
 export const MAX_BODY_BYTES = 256 * 1024;
 
 export interface CreateAppOptions {
-  /** Prints one line per request; off in tests. */
+  /** Writes one line per request to `logger`; off in tests. */
   logRequests?: boolean;
+  /** Where request lines go (main.ts's pino logger). */
+  logger?: Logger;
   /** Where unexpected errors are reported (never to the client). */
   reportError?: (error: unknown) => void;
 }
@@ -44,11 +48,16 @@ export function createApp(server: ResourceServer, options: CreateAppOptions = {}
   const mcpPath = new URL(config.resource).pathname;
   const resourceMetadataUrl = protectedResourceMetadataUrl(config.resource);
 
-  if (options.logRequests) {
-    const requestLogger = logger();
-    // Requests that did not arrive over a socket (the start-up self-check) are not logged.
-    app.use((c, next) => (server.clientAddress(c) === undefined ? next() : requestLogger(c, next)));
-  }
+  // First, so every line and audit row of the request carries its id (docs/observability.md).
+  app.use(requestIdentity());
+  app.use(
+    observeRequests({
+      logger: options.logger,
+      logRequests: options.logRequests,
+      metrics: server.metrics,
+      clientAddress: server.clientAddress,
+    }),
+  );
   // Before anything that can answer early (403 for an origin, 401, 413): an answer sent with the
   // body unread would leave the connection unusable for the request the client sends next.
   app.use(
@@ -140,6 +149,8 @@ export function createApp(server: ResourceServer, options: CreateAppOptions = {}
         const { toolCalls } = c.var.jsonRpc;
         const refused = decision.claims === undefined ? toolCalls.slice(0, 1) : toolCalls;
         const more = toolCalls.length - refused.length;
+        const outcome = decision.outcome === "verification_unavailable" ? "error" : "denied";
+        for (const call of toolCalls) server.metrics.countToolCall(call.name, outcome);
         const occurredAt = clock();
         const entries = refused.map(
           (call): ToolCallEntry => ({
@@ -148,7 +159,7 @@ export function createApp(server: ResourceServer, options: CreateAppOptions = {}
             clientId: decision.claims?.client_id ?? null,
             tool: call.name,
             scopes: decision.claims === undefined ? null : issuedScopeOf(decision.claims),
-            outcome: decision.outcome === "verification_unavailable" ? "error" : "denied",
+            outcome,
             durationMs: 0,
             error: `${decision.outcome}: ${decision.errorDescription ?? "no token"}${more > 0 ? ` (and ${more} more tool calls in the batch)` : ""}`,
           }),
@@ -178,7 +189,10 @@ export function createApp(server: ResourceServer, options: CreateAppOptions = {}
       validator: server.jsonSchemaValidator,
       reportError,
       toolList: server.toolList,
-      recordToolCall: (entry) => store.run((x) => recordToolCall(x, entry)),
+      recordToolCall: (entry) => {
+        server.metrics.countToolCall(entry.tool, entry.outcome);
+        return store.run((x) => recordToolCall(x, entry));
+      },
     }),
   );
 

@@ -6,6 +6,9 @@ import {
   ConfigError,
   canonicalUrl,
   isLoopbackUrl,
+  OBSERVABILITY_ENVIRONMENT,
+  type ObservabilitySettings,
+  observabilitySettings,
   parseEnvironment,
 } from "@repo/server-kit";
 import { type TrustProxy, trustProxySetting } from "@repo/server-kit/client-address";
@@ -65,6 +68,8 @@ const EnvironmentSchema = z.object({
   TRUST_PROXY: trustProxySetting,
   /** Set: the tool-call limit counts in this Redis, shared by all instances; unset: in memory. */
   REDIS_URL: redisUrlSetting,
+  /** LOG_LEVEL, REPLICA_NAME, METRICS_PORT (docs/observability.md). */
+  ...OBSERVABILITY_ENVIRONMENT,
 });
 
 /** The environment variables the MCP server reads; docker-compose.yml is tested against this list. */
@@ -102,6 +107,7 @@ export interface McpServerConfig {
   trustProxy: TrustProxy;
   /** REDIS_URL: where the tool-call limit counts; in memory when undefined. */
   redisUrl: string | undefined;
+  observability: ObservabilitySettings;
 }
 
 /** What loadConfig throws; main.ts prints its message and refuses to start. */
@@ -170,5 +176,6 @@ export function loadConfig(environment: Record<string, string | undefined>): Mcp
     logRequests: env.LOG_REQUESTS,
     trustProxy: env.TRUST_PROXY,
     redisUrl: env.REDIS_URL,
+    observability: observabilitySettings(env),
   };
 }

@@ -1,21 +1,40 @@
 // Process entry point: `npm start` / `npm run dev` in apps/mcp-server.
 import { ListenError, listen } from "@repo/server-kit/listen";
+import { createLogger, type Logger } from "@repo/server-kit/logger";
+import { serveMetrics } from "@repo/server-kit/metrics";
 import { ConfigError, loadConfig, type McpServerConfig } from "./config";
 import { isStoreUnavailable } from "./http/unavailable";
 import { createMcpResourceServer, StartupCheckError } from "./server";
 
 let config: McpServerConfig | undefined;
+let log: Logger | undefined;
 
 async function main(): Promise<void> {
   config = loadConfig(process.env);
-  const instance = await createMcpResourceServer(config, { logRequests: config.logRequests });
+  const { logLevel, replicaName, metricsPort } = config.observability;
+  const logger = createLogger({ service: "mcp-server", replica: replicaName, level: logLevel });
+  log = logger;
+  const instance = await createMcpResourceServer(config, {
+    logRequests: config.logRequests,
+    logger,
+    reportError: (error) => logger.error({ err: error }, "unexpected error"),
+  });
   const { server } = await listen(instance.app, config.host, config.port);
+  const metrics =
+    metricsPort === undefined
+      ? undefined
+      : await serveMetrics(instance.server.metrics, config.host, metricsPort);
   console.log(
     `mcp-server: MCP endpoint ${config.resource} (listening on ${config.host}:${config.port}, ${config.mode} mode, issuer ${config.issuer}, database ${config.databaseLabel})`,
   );
+  logger.info(
+    { resource: config.resource, host: config.host, port: config.port, metricsPort: metrics?.port },
+    "listening",
+  );
 
   const shutdown = (signal: string) => {
-    console.log(`mcp-server: ${signal} received, shutting down`);
+    logger.info({ signal }, `${signal} received, shutting down`);
+    void metrics?.close();
     server.close(() => {
       instance.close().then(
         () => process.exit(0),
@@ -44,6 +63,8 @@ main().catch((error: unknown) => {
     console.error(
       `mcp-server: refusing to start: the database ${config.databaseLabel} could not be reached (${String((error as { code?: unknown }).code ?? error)}).`,
     );
+  } else if (log) {
+    log.fatal({ err: error }, "failed to start");
   } else {
     console.error("mcp-server: failed to start", error);
   }

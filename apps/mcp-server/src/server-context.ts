@@ -6,6 +6,7 @@ import type { Context } from "hono";
 import type { Store } from "hono-rate-limiter";
 import type { McpServerConfig } from "./config";
 import type { McpStore } from "./db/database";
+import type { McpServerMetrics } from "./metrics";
 
 export interface ResourceServer {
   config: McpServerConfig;
@@ -25,4 +26,6 @@ export interface ResourceServer {
   clientAddress: (c: Context) => string | undefined;
   /** Where the tool-call limit counts under REDIS_URL; in memory when undefined. */
   toolCallStore?: Store;
+  /** This instance's Prometheus registry and counters (docs/observability.md). */
+  metrics: McpServerMetrics;
 }

@@ -21,6 +21,7 @@ import { type CreateAppOptions, createApp } from "./app";
 import type { McpServerConfig } from "./config";
 import { openMcpStore } from "./db/database";
 import { listTools } from "./mcp/tool-server";
+import { McpServerMetrics } from "./metrics";
 import {
   PROTECTED_RESOURCE_METADATA_PATH,
   type ProtectedResourceMetadata,
@@ -133,6 +134,10 @@ export async function createMcpResourceServer(
           client: redisScriptClient(redis),
           prefix: `${options.limitKeyPrefix ?? ""}mcp-server:tool-calls:`,
         }),
+      metrics: new McpServerMetrics({
+        replica: config.observability.replicaName,
+        databasePool: () => store.pool(),
+      }),
     };
     const { app, close } = createApp(server, { ...options, reportError });
     try {

@@ -123,6 +123,26 @@ describe("loadConfig", () => {
     ).toBe(true);
   });
 
+  it("reads LOG_LEVEL, REPLICA_NAME and METRICS_PORT, defaulting to info, the hostname and no listener", () => {
+    const defaults = loadConfig({}).observability;
+    expect(defaults.logLevel).toBe("info");
+    expect(defaults.replicaName).toMatch(/^[A-Za-z0-9._-]{1,64}$/);
+    expect(defaults.metricsPort).toBeUndefined();
+    expect(
+      loadConfig({ LOG_LEVEL: "debug", REPLICA_NAME: "replica-2", METRICS_PORT: "9464" })
+        .observability,
+    ).toEqual({ logLevel: "debug", replicaName: "replica-2", metricsPort: 9464 });
+  });
+
+  it("log injection: refuses a REPLICA_NAME that would put a line break or a quote on every line", () => {
+    expect(
+      problemsOf({ REPLICA_NAME: "a\nforged", LOG_LEVEL: "loud", METRICS_PORT: "70000" })
+        .map((problem) => problem.split(":")[0])
+        .sort(),
+    ).toEqual(["LOG_LEVEL", "METRICS_PORT", "REPLICA_NAME"]);
+    expect(problemsOf({ REPLICA_NAME: 'a"b' })).toHaveLength(1);
+  });
+
   it("names every bad variable at once", () => {
     const problems = problemsOf({
       ISSUER: "http://localhost:4000/",

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
 import { loadConfig } from "../src/config";
 import { openMcpStore } from "../src/db/database";
+import { McpServerMetrics } from "../src/metrics";
 import { checkServedMetadata, createMcpResourceServer, StartupCheckError } from "../src/server";
 import { INITIALIZE, json, postMcp } from "./support/json-rpc";
 import { useTestStack } from "./support/test-stack";
@@ -97,6 +98,7 @@ describe("the start-up self-check", () => {
         toolList: { tools: [] },
         clock: () => new Date(),
         clientAddress: () => undefined,
+        metrics: new McpServerMetrics({ replica: "test" }),
       },
       {},
     );

@@ -137,6 +137,41 @@ describe("internal API client", () => {
     });
   });
 
+  it("sends the browser request's X-Request-Id on, with the token request and the API call", async () => {
+    handler = (_, response) => sendJson(response, 200, INTERACTION);
+    const api = createInternalApiClient({
+      issuer: "http://localhost:4000",
+      internalUrl: baseUrl,
+      clientId: "web",
+      clientSecret: "web client+secret",
+      requestId: async () => "4f1c2a9be3d94c0f8a7b6c5d4e3f2a1b",
+    });
+    await api.interaction("abc123", VIEW);
+    expect(requests.map((request) => request.headers["x-request-id"])).toEqual([
+      "4f1c2a9be3d94c0f8a7b6c5d4e3f2a1b",
+      "4f1c2a9be3d94c0f8a7b6c5d4e3f2a1b",
+    ]);
+  });
+
+  it("log injection: sends no X-Request-Id that is not an id (quotes, spaces, 10 kB)", async () => {
+    handler = (_, response) => sendJson(response, 200, INTERACTION);
+    for (const forged of ['abc" level="fatal', "x".repeat(10 * 1024), undefined]) {
+      requests = [];
+      const api = createInternalApiClient({
+        issuer: "http://localhost:4000",
+        internalUrl: baseUrl,
+        clientId: "web",
+        clientSecret: "web client+secret",
+        requestId: async () => forged,
+      });
+      await api.interaction("abc123", VIEW);
+      expect(requests.map((request) => request.headers["x-request-id"])).toEqual([
+        undefined,
+        undefined,
+      ]);
+    }
+  });
+
   it("reuses the token until shortly before it expires", async () => {
     handler = (_, response) => sendJson(response, 200, INTERACTION);
     const api = client();

@@ -1,5 +1,6 @@
 // A client for the auth-server's internal API (docs/internal-api.md), used only on the server.
 import { z } from "zod";
+import { isRequestId, REQUEST_ID_HEADER } from "./request-id";
 
 export const INTERNAL_API_SCOPE = "internal:interactions";
 
@@ -130,6 +131,11 @@ export interface InternalApiOptions {
   fetch?: typeof fetch;
   now?: () => number;
   timeoutMs?: number;
+  /**
+   * The id of the browser's request that a call is made for, sent on as X-Request-Id. A token
+   * request shared by concurrent requests carries the id of the one that started it.
+   */
+  requestId?: () => Promise<string | undefined>;
 }
 
 export interface InternalApiClient {
@@ -265,9 +271,13 @@ export function createBearerTransport(options: InternalApiOptions): BearerTransp
   }
 
   async function send(url: string, init: RequestInit): Promise<Response> {
+    const requestId = await options.requestId?.();
+    const headers = new Headers(init.headers);
+    if (isRequestId(requestId)) headers.set(REQUEST_ID_HEADER, requestId);
     try {
       return await fetchImpl(url, {
         ...init,
+        headers,
         redirect: "manual",
         cache: "no-store",
         signal: AbortSignal.timeout(timeoutMs),

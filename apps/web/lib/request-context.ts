@@ -12,6 +12,7 @@ import {
   type InternalApiClient,
   type SignedInUser,
 } from "./internal-api";
+import { REQUEST_ID_HEADER } from "./request-id";
 import { REQUEST_PATH_HEADER } from "./return-path";
 import {
   deriveSessionKey,
@@ -101,6 +102,15 @@ let cachedTransport: BearerTransport | undefined;
 let cachedClient: InternalApiClient | undefined;
 let cachedAdminClient: AdminApiClient | undefined;
 
+/** The request id proxy.ts put on the request being rendered; none outside a request. */
+async function incomingRequestId(): Promise<string | undefined> {
+  try {
+    return (await headers()).get(REQUEST_ID_HEADER) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function apiOptions() {
   const config = webConfig();
   return {
@@ -108,6 +118,7 @@ function apiOptions() {
     internalUrl: config.authInternalUrl,
     clientId: config.webClient.clientId,
     clientSecret: config.webClient.clientSecret,
+    requestId: incomingRequestId,
   };
 }
 

@@ -1,5 +1,6 @@
 // Reading a server's settings from the environment once at start (README "Configuration"); each app
 // owns its schema, this module owns the shared rules and the shape of the error.
+import { hostname } from "node:os";
 import { z } from "zod";
 
 export class ConfigError extends Error {
@@ -64,4 +65,50 @@ export function canonicalUrl() {
       });
     }
   });
+}
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** REPLICA_NAME: a short name for one copy of a server, in log lines and metric labels. */
+const REPLICA_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * The observability settings both servers read (docs/observability.md); each app spreads these into
+ * its environment schema and passes the parsed values to `observabilitySettings`.
+ */
+export const OBSERVABILITY_ENVIRONMENT = {
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  /** Unset means the machine's (or container's) hostname. */
+  REPLICA_NAME: z
+    .string()
+    .regex(REPLICA_NAME, "must be 1–64 characters of letters, digits, '.', '_' and '-'")
+    .optional(),
+  /** Unset means no metrics listener; the public port never serves /metrics. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+};
+
+export interface ObservabilitySettings {
+  logLevel: LogLevel;
+  replicaName: string;
+  /** Where GET /metrics is served (on HOST), or undefined for nowhere. */
+  metricsPort: number | undefined;
+}
+
+export function observabilitySettings(env: {
+  LOG_LEVEL: LogLevel;
+  REPLICA_NAME?: string | undefined;
+  METRICS_PORT?: number | undefined;
+}): ObservabilitySettings {
+  return {
+    logLevel: env.LOG_LEVEL,
+    // A hostname can be longer than a label should be, or hold characters a name here may not.
+    replicaName:
+      env.REPLICA_NAME ??
+      (hostname()
+        .replace(/[^A-Za-z0-9._-]/g, "-")
+        .slice(0, 64) ||
+        "replica"),
+    metricsPort: env.METRICS_PORT,
+  };
 }

@@ -49,6 +49,7 @@ export function tokenRoute(server: AuthServer) {
         authenticated,
         ipAddress,
       });
+      server.metrics.tokensIssued.inc({ grant_type: grantType });
       // RFC 6749 §5.1: tokens must never sit in a cache.
       c.header("Cache-Control", "no-store");
       c.header("Pragma", "no-cache");
