@@ -3,6 +3,7 @@
 import { type MetricsListener, serveMetrics } from "@repo/server-kit/metrics";
 import { REQUEST_ID_HEADER } from "@repo/server-kit/request-id";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listToolCalls } from "../src/store/tool-calls";
 import { postMcp, toolCall } from "./support/json-rpc";
 import { userToken, useTestStack } from "./support/test-stack";
 
@@ -49,6 +50,29 @@ describe("request ids", () => {
     );
     expect(response.status).toBe(200);
     expect(response.headers.get(REQUEST_ID_HEADER)).toBe("nginx-0a1b2c3d");
+  });
+
+  it("name the request in the audit row of every tool call it carried, allowed or refused", async () => {
+    const token = await userToken(stack, {
+      subject: "audited",
+      clientId: "audited-client",
+      scopes: ["mcp:tools:sentiment:read"],
+    });
+    const allowed = await postMcp(
+      stack.mcp.resource,
+      toolCall("analyze_sentiment", { text: "Shares rallied." }),
+      { token, headers: { [REQUEST_ID_HEADER]: "proxy-allowed-1" } },
+    );
+    expect(allowed.status).toBe(200);
+    const refused = await postMcp(stack.mcp.resource, toolCall("whoami"), {
+      headers: { [REQUEST_ID_HEADER]: "proxy-refused-1" },
+    });
+    expect(refused.status).toBe(401);
+    const rows = await stack.mcp.instance.server.store.run((x) => listToolCalls(x, 2));
+    expect(rows.map((row) => [row.tool, row.outcome, row.requestId])).toEqual([
+      ["whoami", "denied", "proxy-refused-1"],
+      ["analyze_sentiment", "success", "proxy-allowed-1"],
+    ]);
   });
 
   it("oversized id: a 10 kB X-Request-Id is replaced, never echoed", async () => {

@@ -1,4 +1,5 @@
 // The tool-call audit log: who called which tool, with which scopes, and what came of it.
+import { currentRequestId } from "@repo/server-kit/request-context";
 import { preparedPerHandle } from "@repo/server-kit/store";
 import { and, desc, eq, gte, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Executor, Tables } from "../db/database";
@@ -15,7 +16,10 @@ export interface ToolCallEntry {
   outcome: ToolCallOutcome;
   durationMs: number;
   error?: string | null;
-  /** The HTTP request the call came in, when the request carries an id. */
+  /**
+   * The HTTP request the call came in (its X-Request-Id, from the proxy or made up by this server).
+   * Left out, it is read from the request context, so every audit row of a request names it.
+   */
   requestId?: string | null;
 }
 
@@ -45,7 +49,7 @@ export async function recordToolCall(x: Executor, entry: ToolCallEntry): Promise
     tool: entry.tool.slice(0, MAX_TEXT_LENGTH),
     durationMs: Math.max(0, Math.round(entry.durationMs)),
     error: entry.error?.slice(0, MAX_TEXT_LENGTH) ?? null,
-    requestId: entry.requestId?.slice(0, MAX_TEXT_LENGTH) ?? null,
+    requestId: (entry.requestId ?? currentRequestId())?.slice(0, MAX_TEXT_LENGTH) ?? null,
   });
 }
 
