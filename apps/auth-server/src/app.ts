@@ -1,6 +1,5 @@
 // The authorization server's HTTP surface: one route per protocol step, each in its own module.
 import { readRequestBody } from "@repo/server-kit/request-body";
-import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
@@ -92,9 +91,10 @@ export function createApp(server: AuthServer, options: CreateAppOptions = {}): H
     app.use(path, publicCors);
   }
 
-  app.get("/health", (c) => {
-    // Touches the database, so a broken data volume shows up in health checks, not in token requests.
-    server.db.run(sql`select 1`);
+  app.get("/health", async (c) => {
+    // Touches the database, so a broken data volume or an unreachable PostgreSQL shows up in health
+    // checks, not in token requests.
+    await server.store.ping();
     return c.json({ status: "ok" });
   });
 

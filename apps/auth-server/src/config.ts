@@ -71,6 +71,11 @@ const EnvironmentSchema = z.object({
   REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   /** How often expired codes, tokens, interactions and old audit rows are deleted. */
   PRUNE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
+  /**
+   * How often each replica reads the signing keys again, so a rotation on one replica reaches the
+   * others' JWKS, introspection and signing within this many seconds.
+   */
+  KEY_RELOAD_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** Failed client authentications allowed per client id, and per address, every 15 minutes. */
   FAILED_CLIENT_AUTH_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
 });
@@ -102,6 +107,7 @@ export interface AuthServerConfig {
   refreshTokenReuseGraceSeconds: number;
   auditRetentionDays: number;
   pruneIntervalSeconds: number;
+  keyReloadSeconds: number;
   seed: {
     enabled: boolean;
     demoBatchClientSecret: string;
@@ -211,6 +217,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Aut
     refreshTokenReuseGraceSeconds: env.REFRESH_REUSE_GRACE_SECONDS,
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     pruneIntervalSeconds: env.PRUNE_INTERVAL_SECONDS,
+    keyReloadSeconds: env.KEY_RELOAD_SECONDS,
     seed: {
       enabled: env.SEED_DEMO_DATA,
       demoBatchClientSecret: env.DEMO_BATCH_CLIENT_SECRET,

@@ -15,8 +15,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     console.log(`auth-server: ${signal} received, shutting down`);
     server.close(() => {
-      instance.close();
-      process.exit(0);
+      void instance.close().finally(() => process.exit(0));
     });
     // Keep-alive connections would otherwise hold the process open.
     if ("closeAllConnections" in server) server.closeAllConnections();

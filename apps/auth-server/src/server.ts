@@ -5,7 +5,7 @@ import type { Hono } from "hono";
 import type { Store } from "hono-rate-limiter";
 import { type CreateAppOptions, createApp } from "./app";
 import type { AuthServerConfig } from "./config";
-import { openDatabase } from "./db/database";
+import { openAuthStore } from "./db/database";
 import { FailedClientAuthenticationLimit } from "./http/client-authentication-limit";
 import { deriveKeyEncryptionKey } from "./keys/key-encryption";
 import { KeyRing } from "./keys/key-ring";
@@ -26,7 +26,7 @@ export class StartupCheckError extends Error {
 export interface AuthServerInstance {
   app: Hono;
   server: AuthServer;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /**
@@ -64,17 +64,27 @@ export async function createAuthServer(
   } = {},
 ): Promise<AuthServerInstance> {
   const clock = options.clock ?? (() => new Date());
-  const database = openDatabase(config.databasePath);
+  const reportError = options.reportError ?? ((error: unknown) => console.error(error));
+  let keys: KeyRing | undefined;
+  // The first signing key and the seed are made in `prepare`: once the schema is current and, on
+  // PostgreSQL, under the migration lock, so replicas starting together on an empty database create
+  // one key and one set of seeded rows between them.
+  const store = await openAuthStore({
+    url: config.databasePath,
+    prepare: async (prepared) => {
+      keys = await KeyRing.open({
+        store: prepared,
+        keyEncryptionKey: deriveKeyEncryptionKey(config.keyEncryptionSecret),
+        clock,
+        maxTokenLifetimeSeconds: config.accessTokenTtlSeconds,
+        clockToleranceSeconds: config.clockToleranceSeconds,
+      });
+      await seedSystemClients(prepared, config, clock());
+      await seedDemoData(prepared, config, clock());
+    },
+  });
   try {
-    const keys = await KeyRing.open({
-      db: database.db,
-      keyEncryptionKey: deriveKeyEncryptionKey(config.keyEncryptionSecret),
-      clock,
-      maxTokenLifetimeSeconds: config.accessTokenTtlSeconds,
-      clockToleranceSeconds: config.clockToleranceSeconds,
-    });
-    seedSystemClients(database.db, config, clock());
-    await seedDemoData(database.db, config, clock());
+    if (!keys) throw new Error("the store was opened without preparing the key ring");
     const resources: ResourceRegistry = [
       {
         identifier: config.mcpResource,
@@ -94,7 +104,7 @@ export async function createAuthServer(
     });
     const server: AuthServer = {
       config,
-      db: database.db,
+      store,
       keys,
       resources,
       clock,
@@ -107,22 +117,21 @@ export async function createAuthServer(
     };
     const app = createApp(server, options);
     await checkServedMetadata(app, config, keys.signingKey().kid);
-    const pruning = schedulePruning(
-      server,
-      options.reportError ?? ((error) => console.error(error)),
-    );
+    const pruning = schedulePruning(server, reportError);
+    const keyReloading = keys.reloadEvery(config.keyReloadSeconds, reportError);
     return {
       app,
       server,
-      close: () => {
-        pruning.stop();
+      close: async () => {
+        keyReloading.stop();
+        await pruning.stop();
         void server.failedClientAuthentication.close();
         void clientMetadataDocuments.close();
-        database.close();
+        await store.close();
       },
     };
   } catch (error) {
-    database.close();
+    await store.close();
     throw error;
   }
 }
