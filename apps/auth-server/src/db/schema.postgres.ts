@@ -103,6 +103,7 @@ export const auditEvents = pgTable(
     actorUserId: text("actor_user_id"),
     ipAddress: text("ip_address"),
     details: jsonb("details").$type<Record<string, unknown>>(),
+    requestId: text("request_id"),
   },
   (table) => [
     index("audit_events_occurred_at").on(table.occurredAt),
