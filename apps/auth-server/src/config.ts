@@ -8,6 +8,7 @@ import {
   isLoopbackUrl,
   parseEnvironment,
 } from "@repo/server-kit";
+import { isPostgresUrl } from "@repo/server-kit/store";
 import { z } from "zod";
 
 const REPOSITORY_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -34,6 +35,20 @@ const EnvironmentSchema = z.object({
   /** The web app (login and consent); /authorize sends the browser to its consent page. */
   WEB_URL: canonicalUrl().default("http://localhost:3000"),
   AUTH_DATABASE_PATH: z.string().min(1).default("data/auth-server.sqlite"),
+  /**
+   * A postgres:// or postgresql:// URL: the replicas then share that PostgreSQL database and
+   * AUTH_DATABASE_PATH is not used. Unset (or empty), the server keeps its own SQLite file.
+   */
+  AUTH_DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((value) => (value === "" ? undefined : value))
+    .refine((value) => value === undefined || (isPostgresUrl(value) && URL.canParse(value)), {
+      message:
+        "must be a postgres:// or postgresql:// URL (leave it unset for the SQLite file at AUTH_DATABASE_PATH)",
+    }),
+  /** PostgreSQL connections per replica (each replica holds its own pool). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
   KEY_ENCRYPTION_SECRET: z
     .string()
     .min(32, "must be at least 32 characters of random data")
@@ -92,7 +107,11 @@ export interface AuthServerConfig {
   /** The internal API's resource identifier (`${issuer}/internal`), the `aud` of the web app's tokens. */
   internalResource: string;
   webUrl: string;
+  /** The SQLite file, used when no PostgreSQL URL is set. */
   databasePath: string;
+  /** The PostgreSQL database the replicas share, when AUTH_DATABASE_URL names one. */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
   keyEncryptionSecret: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
@@ -199,6 +218,8 @@ export function loadConfig(environment: Record<string, string | undefined>): Aut
     databasePath: isAbsolute(env.AUTH_DATABASE_PATH)
       ? env.AUTH_DATABASE_PATH
       : resolve(REPOSITORY_ROOT, env.AUTH_DATABASE_PATH),
+    databaseUrl: env.AUTH_DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     keyEncryptionSecret: env.KEY_ENCRYPTION_SECRET,
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
@@ -227,4 +248,11 @@ export function loadConfig(environment: Record<string, string | undefined>): Aut
     webClientSecret: env.WEB_CLIENT_SECRET,
     logRequests: env.LOG_REQUESTS,
   };
+}
+
+/** Where the server keeps its state, for the start-up line: never the PostgreSQL password. */
+export function describeDatabase(config: Pick<AuthServerConfig, "databaseUrl" | "databasePath">) {
+  if (config.databaseUrl === undefined) return `SQLite ${config.databasePath}`;
+  const url = new URL(config.databaseUrl);
+  return `PostgreSQL ${url.hostname}${url.port ? `:${url.port}` : ""}${url.pathname}`;
 }

@@ -1,6 +1,6 @@
 // Process entry point: `npm start` / `npm run dev` in apps/auth-server.
 import { ListenError, listen } from "@repo/server-kit/listen";
-import { ConfigError, loadConfig } from "./config";
+import { ConfigError, describeDatabase, loadConfig } from "./config";
 import { KeyDecryptionError } from "./keys/key-encryption";
 import { createAuthServer, StartupCheckError } from "./server";
 
@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const instance = await createAuthServer(config, { logRequests: config.logRequests });
   const { server } = await listen(instance.app, config.host, config.port);
   console.log(
-    `auth-server: issuer ${config.issuer} (listening on ${config.host}:${config.port}, ${config.mode} mode, database ${config.databasePath})`,
+    `auth-server: issuer ${config.issuer} (listening on ${config.host}:${config.port}, ${config.mode} mode, database ${describeDatabase(config)})`,
   );
 
   const shutdown = (signal: string) => {

@@ -70,7 +70,12 @@ export async function createAuthServer(
   // PostgreSQL, under the migration lock, so replicas starting together on an empty database create
   // one key and one set of seeded rows between them.
   const store = await openAuthStore({
-    url: config.databasePath,
+    url: config.databaseUrl ?? config.databasePath,
+    poolSize: config.databasePoolSize,
+    // An idle pooled connection that PostgreSQL closed (a restart, a failover): the pool replaces it
+    // on the next request; without a listener the error would end the process.
+    onPoolError: (error) =>
+      console.warn(`auth-server: a PostgreSQL connection in the pool failed: ${error.message}`),
     prepare: async (prepared) => {
       keys = await KeyRing.open({
         store: prepared,
@@ -96,7 +101,9 @@ export async function createAuthServer(
       // The internal API is a protected resource too (docs/internal-api.md): the web app's tokens.
       { identifier: config.internalResource, audience: "internal", name: "Internal API" },
     ];
-    // AS-5: client ids that are https URLs. On a developer's own computer, loopback and private
+    // AS-5: client ids that are https URLs. Fetched documents are cached in this process, as their
+    // HTTP caching headers allow: safe per replica, since the document's owner, not this database, is
+    // their source, and each fetch refreshes the stored row (client-resolution.ts). On a developer's own computer, loopback and private
     // addresses are allowed so that a client can serve its document from the same machine.
     const clientMetadataDocuments = createClientMetadataDocumentResolver({
       allowPrivateNetwork: allowsPrivateNetworkFetches(config),

@@ -146,7 +146,7 @@ describe("the SQLite and PostgreSQL schemas", () => {
   it.each(sqliteTables)(
     "define %s alike: columns, types, nullability, keys and indexes",
     (name, table) => {
-      const counterpart = postgres[name as keyof typeof postgres] as PgTable;
+      const counterpart = new Map(postgresTables).get(name) as PgTable;
       expect(postgresShape(counterpart)).toEqual(sqliteShape(table));
     },
   );
