@@ -75,7 +75,9 @@ export async function createAuthServer(
     // An idle pooled connection that PostgreSQL closed (a restart, a failover): the pool replaces it
     // on the next request; without a listener the error would end the process.
     onPoolError: (error) =>
-      console.warn(`auth-server: a PostgreSQL connection in the pool failed: ${error.message}`),
+      (options.logWarning ?? console.warn)(
+        `auth-server: a PostgreSQL connection in the pool failed: ${error.message}`,
+      ),
     prepare: async (prepared) => {
       keys = await KeyRing.open({
         store: prepared,

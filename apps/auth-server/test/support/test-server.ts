@@ -23,8 +23,19 @@ export interface TestAuthServer {
   close(): Promise<void>;
 }
 
+export interface TestAuthServerOptions {
+  /**
+   * The issuer to serve under, when it is not this server's own address: replicas of one deployment
+   * (test/postgres) share one issuer while each listens on a port of its own.
+   */
+  issuer?: string;
+  /** Told about warnings the server logs (a database that went away); console.warn otherwise. */
+  logWarning?: (line: string) => void;
+}
+
 export async function startTestAuthServer(
   environment: Record<string, string> = {},
+  options: TestAuthServerOptions = {},
 ): Promise<TestAuthServer> {
   const directory = mkdtempSync(join(tmpdir(), "auth-server-test-"));
   const databasePath = join(directory, "auth-server.sqlite");
@@ -38,7 +49,8 @@ export async function startTestAuthServer(
     "127.0.0.1",
     0,
   );
-  const issuer = `http://127.0.0.1:${port}`;
+  const ownUrl = `http://127.0.0.1:${port}`;
+  const issuer = options.issuer ?? ownUrl;
   const serverErrors: unknown[] = [];
   let offsetMs = 0;
   try {
@@ -56,11 +68,12 @@ export async function startTestAuthServer(
     const instance = await createAuthServer(config, {
       clock: () => new Date(Date.now() + offsetMs),
       reportError: (error) => serverErrors.push(error),
+      logWarning: options.logWarning,
     });
     app = instance.app;
     return {
       issuer,
-      url: (path) => `${issuer}${path}`,
+      url: (path) => `${ownUrl}${path}`,
       instance,
       databasePath,
       serverErrors,
@@ -72,7 +85,7 @@ export async function startTestAuthServer(
           server.close(() => resolve());
           if ("closeAllConnections" in server) server.closeAllConnections();
         });
-        instance.close();
+        await instance.close();
         rmSync(directory, { recursive: true, force: true });
       },
     };
