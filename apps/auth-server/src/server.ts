@@ -1,6 +1,7 @@
 // Assembles the authorization server from its configuration: database, keys, seed data, HTTP app.
 
 import { clientAddress } from "@repo/server-kit/listen";
+import { isDatabaseUnavailable } from "@repo/server-kit/store";
 import type { Hono } from "hono";
 import type { Store } from "hono-rate-limiter";
 import { type CreateAppOptions, createApp } from "./app";
@@ -75,7 +76,7 @@ export async function createAuthServer(
     // An idle pooled connection that PostgreSQL closed (a restart, a failover): the pool replaces it
     // on the next request; without a listener the error would end the process.
     onPoolError: (error) =>
-      (options.logWarning ?? console.warn)(
+      (options.logWarning ?? ((line: string) => console.warn(line)))(
         `auth-server: a PostgreSQL connection in the pool failed: ${error.message}`,
       ),
     prepare: async (prepared) => {
@@ -126,8 +127,18 @@ export async function createAuthServer(
     };
     const app = createApp(server, options);
     await checkServedMetadata(app, config, keys.signingKey().kid);
-    const pruning = schedulePruning(server, reportError);
-    const keyReloading = keys.reloadEvery(config.keyReloadSeconds, reportError);
+    // Background work retries on its own schedule; a database that is away meanwhile is worth a
+    // warning line, not an error report.
+    const logWarning = options.logWarning ?? ((line: string) => console.warn(line));
+    const reportBackgroundError = (task: string) => (error: unknown) => {
+      if (!isDatabaseUnavailable(error)) return reportError(error);
+      logWarning(`auth-server: database unavailable, ${task} retried at its next run`);
+    };
+    const pruning = schedulePruning(server, reportBackgroundError("pruning"));
+    const keyReloading = keys.reloadEvery(
+      config.keyReloadSeconds,
+      reportBackgroundError("the signing-key reload"),
+    );
     return {
       app,
       server,
