@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { listen } from "@repo/server-kit/listen";
+import { createTestDatabase, type TestDatabase } from "@repo/server-kit/testing/postgres";
+import { sharedServicesForTests } from "@repo/server-kit/testing/services";
 import type { Hono } from "hono";
 import { afterAll, beforeAll, expect } from "vitest";
 import { loadConfig } from "../../src/config";
@@ -33,10 +35,25 @@ export interface TestAuthServerOptions {
   logWarning?: (line: string) => void;
 }
 
+/**
+ * AUTH_TEST_DATABASE=postgres (the "postgres-protocol" vitest project) runs the protocol suites that
+ * do not open the SQLite file themselves on a fresh PostgreSQL database per server, so the same
+ * tests hold the store code to the same behaviour on both engines.
+ */
+const onPostgres =
+  process.env.AUTH_TEST_DATABASE === "postgres"
+    ? await sharedServicesForTests("the auth-server's protocol tests on PostgreSQL")
+    : undefined;
+
 export async function startTestAuthServer(
   environment: Record<string, string> = {},
   options: TestAuthServerOptions = {},
 ): Promise<TestAuthServer> {
+  let postgres: TestDatabase | undefined;
+  if (onPostgres && environment.AUTH_DATABASE_URL === undefined) {
+    postgres = await createTestDatabase("auth_protocol", onPostgres.postgresUrl);
+    environment = { ...environment, AUTH_DATABASE_URL: postgres.url };
+  }
   const directory = mkdtempSync(join(tmpdir(), "auth-server-test-"));
   const databasePath = join(directory, "auth-server.sqlite");
   // The issuer must name the real port, so bind first and attach the app once it exists.
@@ -71,6 +88,10 @@ export async function startTestAuthServer(
       logWarning: options.logWarning,
     });
     app = instance.app;
+    // The engine the run asked for, not a silent fallback to the SQLite file.
+    expect(instance.server.store.dialect).toBe(
+      environment.AUTH_DATABASE_URL === undefined ? "sqlite" : "postgres",
+    );
     return {
       issuer,
       url: (path) => `${ownUrl}${path}`,
@@ -87,11 +108,13 @@ export async function startTestAuthServer(
         });
         await instance.close();
         rmSync(directory, { recursive: true, force: true });
+        await postgres?.drop();
       },
     };
   } catch (error) {
     server.close();
     rmSync(directory, { recursive: true, force: true });
+    await postgres?.drop();
     throw error;
   }
 }
