@@ -21,21 +21,9 @@ export async function findUserByEmail(
   return user;
 }
 
-export async function insertUser(
-  { db, tables: { users } }: Executor,
-  user: NewUserRecord,
-): Promise<UserRecord> {
-  const [inserted] = await db
-    .insert(users)
-    .values({ ...user, email: normalizeEmail(user.email) })
-    .returning();
-  if (!inserted) throw new Error("the user insert returned no row");
-  return inserted;
-}
-
 /**
  * Inserts the user unless one with the email exists (ON CONFLICT DO NOTHING, one statement): undefined
- * when it did. For the seed, which two replicas may run at once.
+ * when it did, so that of two creations at once (two replicas, two seeds) exactly one succeeds.
  */
 export async function insertUserIfAbsent(
   { db, tables: { users } }: Executor,

@@ -5,6 +5,7 @@ import { secretDigest } from "../../src/security/secrets";
 import { listAuditEvents } from "../../src/store/audit";
 import { findConsent } from "../../src/store/consents";
 import { findRefreshToken } from "../../src/store/grants";
+import { callInternal } from "../support/admin";
 import {
   browserBinding,
   introspect,
@@ -166,6 +167,20 @@ describe.runIf(services)("two replicas sharing one PostgreSQL database", () => {
     );
     // No decision overwrote another's scopes (a lost update): the consent holds all six.
     expect(consent?.scopes).toEqual([...scopes].sort());
+  });
+
+  it("create one client when two administrators create the same client id on both replicas at once", async () => {
+    const answers = await acrossReplicas(deployment.replicas, 6, (replica) =>
+      callInternal(replica, "/admin/clients", {
+        body: {
+          name: "Nightly report",
+          clientId: "nightly-report",
+          allowedScopes: ["mcp:tools:climate"],
+        },
+      }),
+    );
+    const statuses = answers.map((response) => response.status).sort();
+    expect(statuses).toEqual([201, 409, 409, 409, 409, 409]);
   });
 
   it("refuse, at the other replica's introspection, an access token revoked at one replica", async () => {

@@ -12,7 +12,7 @@ import {
   type ClientRecord,
   deleteClient,
   findClient,
-  insertClient,
+  insertClientIfAbsent,
   isConfidential,
   listClients,
   setClientDisabledAt,
@@ -157,10 +157,9 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
     const clientSecret = randomSecret();
     const now = server.clock();
     const client = await server.store.transaction(async (tx) => {
-      if (await findClient(tx, clientId)) {
-        throw new InternalApiError("conflict", "a client with this id exists", 409);
-      }
-      const created = await insertClient(tx, {
+      // One statement (ON CONFLICT DO NOTHING): of two creations with one id, on any replica, the
+      // second finds the first's row and is refused.
+      const created = await insertClientIfAbsent(tx, {
         clientId,
         registrationType: "pre_registered",
         clientSecretDigest: secretDigest(clientSecret),
@@ -175,6 +174,7 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
         introspectionAllowed: request.introspectionAllowed,
         createdAt: now,
       });
+      if (!created) throw new InternalApiError("conflict", "a client with this id exists", 409);
       await recordAuditEvent(
         tx,
         {

@@ -11,7 +11,7 @@ import {
   countEnabledAdmins,
   findUserByEmail,
   findUserById,
-  insertUser,
+  insertUserIfAbsent,
   listUsers,
   normalizeEmail,
   raiseSessionEpoch,
@@ -98,10 +98,9 @@ export function adminUserRoutes(server: AuthServer): Hono<{ Variables: ActingUse
     const passwordHash = await hashPassword(request.password);
     const now = server.clock();
     const user = await server.store.transaction(async (tx) => {
-      if (await findUserByEmail(tx, email)) {
-        throw new InternalApiError("conflict", "a user with this email exists", 409);
-      }
-      const created = await insertUser(tx, {
+      // One statement (ON CONFLICT DO NOTHING): of two creations with one email, on any replica,
+      // the second is refused.
+      const created = await insertUserIfAbsent(tx, {
         id: randomUUID(),
         email,
         displayName: request.name,
@@ -109,6 +108,9 @@ export function adminUserRoutes(server: AuthServer): Hono<{ Variables: ActingUse
         isAdmin: request.isAdmin,
         createdAt: now,
       });
+      if (!created) {
+        throw new InternalApiError("conflict", "a user with this email exists", 409);
+      }
       await recordAuditEvent(
         tx,
         {
