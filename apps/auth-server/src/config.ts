@@ -47,8 +47,11 @@ const EnvironmentSchema = z.object({
       message:
         "must be a postgres:// or postgresql:// URL (leave it unset for the SQLite file at AUTH_DATABASE_PATH)",
     }),
-  /** PostgreSQL connections per replica (each replica holds its own pool). */
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
+  /**
+   * PostgreSQL connections per replica (each replica holds its own pool). At least two: at start one
+   * holds the migration lock while the seed runs on another.
+   */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(1000).default(10),
   KEY_ENCRYPTION_SECRET: z
     .string()
     .min(32, "must be at least 32 characters of random data")

@@ -290,7 +290,7 @@ describe("the database settings", () => {
   it("pool 10 connections per replica unless DATABASE_POOL_SIZE says otherwise", () => {
     expect(loadConfig({}).databasePoolSize).toBe(10);
     expect(loadConfig({ DATABASE_POOL_SIZE: "25" }).databasePoolSize).toBe(25);
-    expect(problemsOf({ DATABASE_POOL_SIZE: "0" })[0]).toMatch(/^DATABASE_POOL_SIZE/);
+    expect(problemsOf({ DATABASE_POOL_SIZE: "1" })[0]).toMatch(/^DATABASE_POOL_SIZE/);
   });
 
   it("reload the signing keys every 30 seconds unless KEY_RELOAD_SECONDS says otherwise", () => {
