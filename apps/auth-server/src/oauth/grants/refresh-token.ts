@@ -63,9 +63,12 @@ async function classifyPresentation(
     return { kind: "reuse", reason: "a withdrawn refresh token was presented" };
   }
   if (token.rotatedAt === null) return { kind: "rotate" };
-  const graceEndsAt =
-    token.rotatedAt.getTime() + server.config.refreshTokenReuseGraceSeconds * 1000;
-  if (now.getTime() >= graceEndsAt) {
+  // `now` was read when the request arrived, and a parallel request may have rotated the token after
+  // that (it held the grant's lock first): such a request comes "before" the rotation, so its age is
+  // taken as 0, never negative. With REFRESH_REUSE_GRACE_SECONDS=0 it is then a reuse, as every
+  // second use must be.
+  const sinceRotationMs = Math.max(0, now.getTime() - token.rotatedAt.getTime());
+  if (sinceRotationMs >= server.config.refreshTokenReuseGraceSeconds * 1000) {
     return { kind: "reuse", reason: "a rotated refresh token was presented again" };
   }
   const successor =
