@@ -66,6 +66,7 @@ export async function createAuthServer(
 ): Promise<AuthServerInstance> {
   const clock = options.clock ?? (() => new Date());
   const reportError = options.reportError ?? ((error: unknown) => console.error(error));
+  const logWarning = options.logWarning ?? ((line: string) => console.warn(line));
   let keys: KeyRing | undefined;
   // The first signing key and the seed are made in `prepare`: once the schema is current and, on
   // PostgreSQL, under the migration lock, so replicas starting together on an empty database create
@@ -76,9 +77,7 @@ export async function createAuthServer(
     // An idle pooled connection that PostgreSQL closed (a restart, a failover): the pool replaces it
     // on the next request; without a listener the error would end the process.
     onPoolError: (error) =>
-      (options.logWarning ?? ((line: string) => console.warn(line)))(
-        `auth-server: a PostgreSQL connection in the pool failed: ${error.message}`,
-      ),
+      logWarning(`auth-server: a PostgreSQL connection in the pool failed: ${error.message}`),
     prepare: async (prepared) => {
       keys = await KeyRing.open({
         store: prepared,
@@ -104,10 +103,11 @@ export async function createAuthServer(
       // The internal API is a protected resource too (docs/internal-api.md): the web app's tokens.
       { identifier: config.internalResource, audience: "internal", name: "Internal API" },
     ];
-    // AS-5: client ids that are https URLs. Fetched documents are cached in this process, as their
-    // HTTP caching headers allow: safe per replica, since the document's owner, not this database, is
-    // their source, and each fetch refreshes the stored row (client-resolution.ts). On a developer's own computer, loopback and private
-    // addresses are allowed so that a client can serve its document from the same machine.
+    // AS-5: client ids that are https URLs. On a developer's own computer, loopback and private
+    // addresses are allowed so that a client can serve its document from the same machine. Fetched
+    // documents are cached in this process as their HTTP caching headers allow: safe per replica,
+    // since the document's owner, not this database, is their source, and each use refreshes the
+    // stored row (client-resolution.ts).
     const clientMetadataDocuments = createClientMetadataDocumentResolver({
       allowPrivateNetwork: allowsPrivateNetworkFetches(config),
       clock,
@@ -129,7 +129,6 @@ export async function createAuthServer(
     await checkServedMetadata(app, config, keys.signingKey().kid);
     // Background work retries on its own schedule; a database that is away meanwhile is worth a
     // warning line, not an error report.
-    const logWarning = options.logWarning ?? ((line: string) => console.warn(line));
     const reportBackgroundError = (task: string) => (error: unknown) => {
       if (!isDatabaseUnavailable(error)) return reportError(error);
       logWarning(`auth-server: database unavailable, ${task} retried at its next run`);

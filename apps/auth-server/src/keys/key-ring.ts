@@ -48,6 +48,9 @@ export class KeyRing {
   private records: SigningKeyRecord[] = [];
   private active: SigningKey | undefined;
   private verificationKeys: { kids: string; source: AccessTokenKeySource } | undefined;
+  /** Reloads started and the latest one applied: an older read never overwrites a newer one. */
+  private reloadsStarted = 0;
+  private reloadApplied = 0;
 
   private constructor(private readonly options: KeyRingOptions) {}
 
@@ -192,19 +195,25 @@ export class KeyRing {
   /** Reads the key set again; the private key is decrypted only when the active key changed. */
   async reload(): Promise<void> {
     const { store, keyEncryptionKey } = this.options;
+    const reload = ++this.reloadsStarted;
     const records = await store.run((x) => listSigningKeys(x));
     const activeRecords = records.filter((record) => record.retiredAt === null);
     // Two SQLite processes starting on one fresh file could each create a key; the newest one signs.
     const newest = activeRecords[0];
     if (!newest) throw new Error("no active signing key in the database");
-    if (this.active?.kid !== newest.kid) {
+    let active = this.active;
+    if (active?.kid !== newest.kid) {
       const privateJwk = await decryptPrivateJwk(
         newest.encryptedPrivateJwk,
         newest.kid,
         keyEncryptionKey,
       );
-      this.active = await importSigningKey(privateJwk);
+      active = await importSigningKey(privateJwk);
     }
+    // A timer's reload that read the keys before a rotation here must not undo the rotation's reload.
+    if (reload < this.reloadApplied) return;
+    this.reloadApplied = reload;
+    this.active = active;
     this.records = records;
   }
 }
