@@ -1,9 +1,58 @@
 import { defineConfig } from "vitest/config";
 
+// Three projects, all run by `npm test`: the protocol tests on temporary SQLite files; the portable
+// ones among them again on PostgreSQL; and the cross-replica tests in test/postgres. The last two
+// need the shared PostgreSQL (they say "[not run]" in one line when it is missing; see
+// @repo/server-kit/testing/services) and run one file at a time: each starts servers with pools of
+// their own on the one shared database server.
+const shared = { testTimeout: 30_000, hookTimeout: 30_000 };
+
+const PORTABLE_SUITES = [
+  "test/account.test.ts",
+  "test/admin-api.test.ts",
+  "test/authorization-code.test.ts",
+  "test/authorization-code-attacks.test.ts",
+  "test/authorization-code-cimd.test.ts",
+  "test/client-credentials.test.ts",
+  "test/concurrency.test.ts",
+  "test/internal-login.test.ts",
+  "test/introspect.test.ts",
+  "test/mcp-admin-scope.test.ts",
+  "test/pruning.test.ts",
+  "test/refresh-token-reuse.test.ts",
+  "test/session-epoch.test.ts",
+];
+
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: "sqlite",
+          include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+          exclude: ["test/postgres/**"],
+        },
+      },
+      {
+        // The protocol suites that do not open the SQLite file themselves, again on PostgreSQL (see
+        // startTestAuthServer).
+        test: {
+          ...shared,
+          name: "postgres-protocol",
+          include: PORTABLE_SUITES,
+          env: { AUTH_TEST_DATABASE: "postgres" },
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: "postgres",
+          include: ["test/postgres/**/*.test.ts"],
+          fileParallelism: false,
+        },
+      },
+    ],
   },
 });

@@ -4,7 +4,7 @@ import type { Logger } from "@repo/server-kit/logger";
 import { readRequestBody } from "@repo/server-kit/request-body";
 import { requestIdentity } from "@repo/server-kit/request-id";
 import { observeRequests } from "@repo/server-kit/request-log";
-import { sql } from "drizzle-orm";
+import { isDatabaseUnavailable } from "@repo/server-kit/store";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
@@ -55,11 +55,17 @@ export interface CreateAppOptions {
   logger?: Logger;
   /** Where unexpected errors are reported (never to the client). */
   reportError?: (error: unknown) => void;
+  /** Where operational warnings go (the database is unreachable); console.warn by default. */
+  logWarning?: (line: string) => void;
 }
+
+/** Seconds a client is asked to wait when the database cannot be reached (RFC 9110 §10.2.3). */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 export function createApp(server: AuthServer, options: CreateAppOptions = {}): Hono {
   const app = new Hono();
   const reportError = options.reportError ?? ((error) => console.error(error));
+  const logWarning = options.logWarning ?? ((line) => console.warn(line));
 
   // First, so every line and audit row of the request carries its id (docs/observability.md).
   app.use(requestIdentity());
@@ -102,9 +108,10 @@ export function createApp(server: AuthServer, options: CreateAppOptions = {}): H
     app.use(path, publicCors);
   }
 
-  app.get("/health", (c) => {
-    // Touches the database, so a broken data volume shows up in health checks, not in token requests.
-    server.db.run(sql`select 1`);
+  app.get("/health", async (c) => {
+    // Touches the database, so a broken data volume or an unreachable PostgreSQL shows up in health
+    // checks, not in token requests.
+    await server.store.ping();
     return c.json({ status: "ok" });
   });
 
@@ -153,6 +160,19 @@ export function createApp(server: AuthServer, options: CreateAppOptions = {}): H
         { headers: { "Retry-After": String(error.retryAfter) } },
       ).toResponse(c);
     }
+    if (isDatabaseUnavailable(error)) {
+      // PostgreSQL is down, restarting or out of connections: the request may well succeed in a
+      // moment, so the client is told to retry (temporarily_unavailable, RFC 6749 §5.2 and §4.1.2.1),
+      // and the operator gets one line, not a stack trace.
+      logWarning(
+        `auth-server: database unavailable, answered 503 to ${c.req.method} ${c.req.path}: ${describeError(error)}`,
+      );
+      return new OAuthError(
+        "temporarily_unavailable",
+        "the server's database is unavailable; try again shortly",
+        { status: 503, headers: { "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS) } },
+      ).toResponse(c);
+    }
     if (error instanceof HTTPException && error.status < 500) {
       return new OAuthError("invalid_request", error.message || "bad request", {
         status: error.status as 400,
@@ -166,4 +186,16 @@ export function createApp(server: AuthServer, options: CreateAppOptions = {}): H
   });
 
   return app;
+}
+
+/** The driver's code and message (drizzle wraps them in a query error whose message is the SQL). */
+function describeError(error: unknown): string {
+  let current = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    if (!(current.cause instanceof Error)) break;
+    current = current.cause;
+  }
+  if (!(current instanceof Error)) return String(current);
+  const code = "code" in current && typeof current.code === "string" ? `${current.code} ` : "";
+  return `${code}${current.message}`;
 }

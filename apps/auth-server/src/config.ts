@@ -13,6 +13,7 @@ import {
 } from "@repo/server-kit";
 import { type TrustProxy, trustProxySetting } from "@repo/server-kit/client-address";
 import { redisUrlSetting } from "@repo/server-kit/limits-redis";
+import { isPostgresUrl } from "@repo/server-kit/store";
 import { z } from "zod";
 
 const REPOSITORY_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -39,6 +40,23 @@ const EnvironmentSchema = z.object({
   /** The web app (login and consent); /authorize sends the browser to its consent page. */
   WEB_URL: canonicalUrl().default("http://localhost:3000"),
   AUTH_DATABASE_PATH: z.string().min(1).default("data/auth-server.sqlite"),
+  /**
+   * A postgres:// or postgresql:// URL: the replicas then share that PostgreSQL database and
+   * AUTH_DATABASE_PATH is not used. Unset (or empty), the server keeps its own SQLite file.
+   */
+  AUTH_DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((value) => (value === "" ? undefined : value))
+    .refine((value) => value === undefined || (isPostgresUrl(value) && URL.canParse(value)), {
+      message:
+        "must be a postgres:// or postgresql:// URL (leave it unset for the SQLite file at AUTH_DATABASE_PATH)",
+    }),
+  /**
+   * PostgreSQL connections per replica (each replica holds its own pool). At least two: at start one
+   * holds the migration lock while the seed runs on another.
+   */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(1000).default(10),
   KEY_ENCRYPTION_SECRET: z
     .string()
     .min(32, "must be at least 32 characters of random data")
@@ -76,12 +94,26 @@ const EnvironmentSchema = z.object({
   REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
   /** How often expired codes, tokens, interactions and old audit rows are deleted. */
   PRUNE_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
+  /**
+   * How often each replica reads the signing keys again, so a rotation on one replica reaches the
+   * others' JWKS, introspection and signing within this many seconds.
+   */
+  KEY_RELOAD_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** Failed client authentications allowed per client id, and per address, every 15 minutes. */
   FAILED_CLIENT_AUTH_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
   /** Which proxies' X-Forwarded-For / Forwarded to believe for the client's address (none by default). */
   TRUST_PROXY: trustProxySetting,
   /** Set: every rate limit counts in this Redis, shared by all instances; unset: in memory. */
   REDIS_URL: redisUrlSetting,
+  /**
+   * Put before every key this server writes to Redis, so several deployments (or test runs) can share
+   * one Redis without counting into each other's limits.
+   */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .max(100)
+    .regex(/^[A-Za-z0-9:._-]*$/, "letters, digits and : . _ - only")
+    .default(""),
   /** LOG_LEVEL, REPLICA_NAME, METRICS_PORT (docs/observability.md). */
   ...OBSERVABILITY_ENVIRONMENT,
 });
@@ -98,7 +130,11 @@ export interface AuthServerConfig {
   /** The internal API's resource identifier (`${issuer}/internal`), the `aud` of the web app's tokens. */
   internalResource: string;
   webUrl: string;
+  /** The SQLite file, used when no PostgreSQL URL is set. */
   databasePath: string;
+  /** The PostgreSQL database the replicas share, when AUTH_DATABASE_URL names one. */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
   keyEncryptionSecret: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
@@ -113,6 +149,7 @@ export interface AuthServerConfig {
   refreshTokenReuseGraceSeconds: number;
   auditRetentionDays: number;
   pruneIntervalSeconds: number;
+  keyReloadSeconds: number;
   seed: {
     enabled: boolean;
     demoBatchClientSecret: string;
@@ -125,6 +162,8 @@ export interface AuthServerConfig {
   trustProxy: TrustProxy;
   /** REDIS_URL: where the rate limits count; in memory when undefined. */
   redisUrl: string | undefined;
+  /** REDIS_KEY_PREFIX: before every Redis key of this server. */
+  redisKeyPrefix: string;
   observability: ObservabilitySettings;
 }
 
@@ -209,6 +248,8 @@ export function loadConfig(environment: Record<string, string | undefined>): Aut
     databasePath: isAbsolute(env.AUTH_DATABASE_PATH)
       ? env.AUTH_DATABASE_PATH
       : resolve(REPOSITORY_ROOT, env.AUTH_DATABASE_PATH),
+    databaseUrl: env.AUTH_DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     keyEncryptionSecret: env.KEY_ENCRYPTION_SECRET,
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
@@ -227,6 +268,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Aut
     refreshTokenReuseGraceSeconds: env.REFRESH_REUSE_GRACE_SECONDS,
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     pruneIntervalSeconds: env.PRUNE_INTERVAL_SECONDS,
+    keyReloadSeconds: env.KEY_RELOAD_SECONDS,
     seed: {
       enabled: env.SEED_DEMO_DATA,
       demoBatchClientSecret: env.DEMO_BATCH_CLIENT_SECRET,
@@ -237,6 +279,14 @@ export function loadConfig(environment: Record<string, string | undefined>): Aut
     logRequests: env.LOG_REQUESTS,
     trustProxy: env.TRUST_PROXY,
     redisUrl: env.REDIS_URL,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX,
     observability: observabilitySettings(env),
   };
+}
+
+/** Where the server keeps its state, for the start-up line: never the PostgreSQL password. */
+export function describeDatabase(config: Pick<AuthServerConfig, "databaseUrl" | "databasePath">) {
+  if (config.databaseUrl === undefined) return `SQLite ${config.databasePath}`;
+  const url = new URL(config.databaseUrl);
+  return `PostgreSQL ${url.hostname}${url.port ? `:${url.port}` : ""}${url.pathname}`;
 }

@@ -2,7 +2,7 @@
 import { ListenError, listen } from "@repo/server-kit/listen";
 import { createLogger, type Logger } from "@repo/server-kit/logger";
 import { serveMetrics } from "@repo/server-kit/metrics";
-import { ConfigError, loadConfig } from "./config";
+import { ConfigError, describeDatabase, loadConfig } from "./config";
 import { KeyDecryptionError } from "./keys/key-encryption";
 import { createAuthServer, StartupCheckError } from "./server";
 
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
       ? undefined
       : await serveMetrics(instance.server.metrics, config.host, metricsPort);
   console.log(
-    `auth-server: issuer ${config.issuer} (listening on ${config.host}:${config.port}, ${config.mode} mode, database ${config.databasePath})`,
+    `auth-server: issuer ${config.issuer} (listening on ${config.host}:${config.port}, ${config.mode} mode, database ${describeDatabase(config)})`,
   );
   logger.info(
     { issuer: config.issuer, host: config.host, port: config.port, metricsPort: metrics?.port },
@@ -35,8 +35,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, `${signal} received, shutting down`);
     void metrics?.close();
     server.close(() => {
-      instance.close();
-      process.exit(0);
+      void instance.close().finally(() => process.exit(0));
     });
     // Keep-alive connections would otherwise hold the process open.
     if ("closeAllConnections" in server) server.closeAllConnections();

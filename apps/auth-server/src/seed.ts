@@ -1,18 +1,22 @@
 // Demo data (README "Configuration"), created on first start and kept in line with the config.
+// Idempotent: every start runs it, and on PostgreSQL two replicas starting at once run it one after
+// the other under the migration lock; the inserts are ON CONFLICT DO NOTHING besides, so a second
+// writer that slipped past the lock (a SQLite file shared by two processes) finds the row and moves on.
 import { randomUUID } from "node:crypto";
 import { scopesForAudience } from "@repo/scopes";
 import type { AuthServerConfig } from "./config";
-import type { Database } from "./db/database";
+import type { AuthStore } from "./db/database";
 import { hashPassword } from "./security/passwords";
 import { secretDigest, secretMatchesDigest } from "./security/secrets";
 import { recordAuditEvent } from "./store/audit";
 import {
   findClient,
-  insertClient,
+  insertClientIfAbsent,
+  lockClient,
   updateClientSecretDigest,
   updatePreRegisteredPolicy,
 } from "./store/clients";
-import { findUserByEmail, insertUser } from "./store/users";
+import { findUserByEmail, insertUserIfAbsent } from "./store/users";
 
 export const DEMO_BATCH_CLIENT_ID = "demo-batch";
 
@@ -43,18 +47,18 @@ export const DEMO_BATCH_SCOPES = [
 ];
 
 export async function seedDemoData(
-  db: Database,
+  store: AuthStore,
   config: AuthServerConfig,
   now: Date,
 ): Promise<void> {
   if (!config.seed.enabled) return;
 
   for (const demoUser of DEMO_USERS) {
-    if (findUserByEmail(db, demoUser.email)) continue;
+    if (await store.run((x) => findUserByEmail(x, demoUser.email))) continue;
+    // scrypt before the transaction: it is slow by design and must not hold the write lock.
     const passwordHash = await hashPassword(config.seed[demoUser.passwordSetting]);
-    db.transaction((tx) => {
-      if (findUserByEmail(tx, demoUser.email)) return;
-      const user = insertUser(tx, {
+    await store.transaction(async (tx) => {
+      const user = await insertUserIfAbsent(tx, {
         id: randomUUID(),
         email: demoUser.email,
         displayName: demoUser.displayName,
@@ -62,7 +66,8 @@ export async function seedDemoData(
         isAdmin: demoUser.isAdmin,
         createdAt: now,
       });
-      recordAuditEvent(
+      if (!user) return;
+      await recordAuditEvent(
         tx,
         {
           event: "user.seeded",
@@ -75,8 +80,8 @@ export async function seedDemoData(
     });
   }
 
-  ensurePreRegisteredClient(
-    db,
+  await ensurePreRegisteredClient(
+    store,
     {
       clientId: DEMO_BATCH_CLIENT_ID,
       clientName: "Demo batch job",
@@ -97,9 +102,13 @@ export const WEB_CLIENT_ID = "web";
  * The web app's own confidential client for the internal API (docs/internal-api.md). Seeded in every
  * mode, demo data or not: without it nobody can sign in.
  */
-export function seedSystemClients(db: Database, config: AuthServerConfig, now: Date): void {
-  ensurePreRegisteredClient(
-    db,
+export async function seedSystemClients(
+  store: AuthStore,
+  config: AuthServerConfig,
+  now: Date,
+): Promise<void> {
+  await ensurePreRegisteredClient(
+    store,
     {
       clientId: WEB_CLIENT_ID,
       clientName: "Sign-in and consent web app",
@@ -130,20 +139,20 @@ interface PreRegisteredMachineClient {
 }
 
 /** Creates a client_credentials client, or brings its policy and secret in line with the config. */
-function ensurePreRegisteredClient(
-  db: Database,
+async function ensurePreRegisteredClient(
+  store: AuthStore,
   spec: PreRegisteredMachineClient,
   now: Date,
-): void {
+): Promise<void> {
   const allowed = {
     allowedScopes: spec.allowedScopes,
     allowedResources: spec.allowedResources,
     introspectionAllowed: spec.introspectionAllowed,
   };
-  db.transaction((tx) => {
-    const existing = findClient(tx, spec.clientId);
+  await store.transaction(async (tx) => {
+    const existing = await lockClient(tx, spec.clientId);
     if (!existing) {
-      insertClient(tx, {
+      const inserted = await insertClientIfAbsent(tx, {
         clientId: spec.clientId,
         registrationType: "pre_registered",
         clientSecretDigest: secretDigest(spec.clientSecret),
@@ -156,20 +165,23 @@ function ensurePreRegisteredClient(
         ...allowed,
         createdAt: now,
       });
-      recordAuditEvent(
-        tx,
-        { event: "client.seeded", outcome: "success", clientId: spec.clientId },
-        now,
-      );
-      return;
+      if (inserted) {
+        await recordAuditEvent(
+          tx,
+          { event: "client.seeded", outcome: "success", clientId: spec.clientId },
+          now,
+        );
+        return;
+      }
     }
     // Resource URLs and secrets come from the environment; follow them when they change. The policy is
     // rewritten on every start, so a row created before introspection_allowed existed (migration 0002
     // added it as false) gets the permission too: the seed, not the migration, owns these clients.
-    updatePreRegisteredPolicy(tx, spec.clientId, allowed);
-    if (!secretMatchesDigest(spec.clientSecret, existing.clientSecretDigest)) {
-      updateClientSecretDigest(tx, spec.clientId, secretDigest(spec.clientSecret));
-      recordAuditEvent(
+    await updatePreRegisteredPolicy(tx, spec.clientId, allowed);
+    const current = existing ?? (await findClient(tx, spec.clientId));
+    if (!secretMatchesDigest(spec.clientSecret, current?.clientSecretDigest ?? null)) {
+      await updateClientSecretDigest(tx, spec.clientId, secretDigest(spec.clientSecret));
+      await recordAuditEvent(
         tx,
         {
           event: "client.secret_changed",

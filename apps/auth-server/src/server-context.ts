@@ -1,7 +1,7 @@
 // What every endpoint handler needs: configuration, storage, keys and the clock, passed explicitly.
 import type { Context } from "hono";
 import type { AuthServerConfig } from "./config";
-import type { Database } from "./db/database";
+import type { AuthStore } from "./db/database";
 import type { FailedClientAuthenticationLimit } from "./http/client-authentication-limit";
 import type { LimitStores } from "./http/limit-stores";
 import type { KeyRing } from "./keys/key-ring";
@@ -11,7 +11,8 @@ import type { ResourceRegistry } from "./oauth/resources";
 
 export interface AuthServer {
   config: AuthServerConfig;
-  db: Database;
+  /** The database: SQLite by default, PostgreSQL shared by replicas (db/database.ts). */
+  store: AuthStore;
   keys: KeyRing;
   resources: ResourceRegistry;
   /** Injected so tests can move time (expiry, key rotation windows) without sleeping. */

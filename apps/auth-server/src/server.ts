@@ -1,10 +1,11 @@
 // Assembles the authorization server from its configuration: database, keys, seed data, HTTP app.
 
 import { clientAddressResolver } from "@repo/server-kit/client-address";
+import { isDatabaseUnavailable } from "@repo/server-kit/store";
 import type { Hono } from "hono";
 import { type CreateAppOptions, createApp } from "./app";
 import type { AuthServerConfig } from "./config";
-import { openDatabase } from "./db/database";
+import { openAuthStore } from "./db/database";
 import { FailedClientAuthenticationLimit } from "./http/client-authentication-limit";
 import { openLimitStores } from "./http/limit-stores";
 import { deriveKeyEncryptionKey } from "./keys/key-encryption";
@@ -27,7 +28,7 @@ export class StartupCheckError extends Error {
 export interface AuthServerInstance {
   app: Hono;
   server: AuthServer;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /**
@@ -65,21 +66,43 @@ export async function createAuthServer(
   } = {},
 ): Promise<AuthServerInstance> {
   const clock = options.clock ?? (() => new Date());
-  const database = openDatabase(config.databasePath);
-  const limits = await openLimitStores({
-    redisUrl: config.redisUrl,
-    keyPrefix: options.limitKeyPrefix,
+  const reportError = options.reportError ?? ((error: unknown) => console.error(error));
+  const logWarning = options.logWarning ?? ((line: string) => console.warn(line));
+  let keys: KeyRing | undefined;
+  // The first signing key and the seed are made in `prepare`: once the schema is current and, on
+  // PostgreSQL, under the migration lock, so replicas starting together on an empty database create
+  // one key and one set of seeded rows between them.
+  const store = await openAuthStore({
+    url: config.databaseUrl ?? config.databasePath,
+    poolSize: config.databasePoolSize,
+    // An idle pooled connection that PostgreSQL closed (a restart, a failover): the pool replaces it
+    // on the next request; without a listener the error would end the process.
+    onPoolError: (error) =>
+      logWarning(`auth-server: a PostgreSQL connection in the pool failed: ${error.message}`),
+    prepare: async (prepared) => {
+      keys = await KeyRing.open({
+        store: prepared,
+        keyEncryptionKey: deriveKeyEncryptionKey(config.keyEncryptionSecret),
+        clock,
+        maxTokenLifetimeSeconds: config.accessTokenTtlSeconds,
+        clockToleranceSeconds: config.clockToleranceSeconds,
+      });
+      await seedSystemClients(prepared, config, clock());
+      await seedDemoData(prepared, config, clock());
+    },
   });
+  let limits: Awaited<ReturnType<typeof openLimitStores>>;
   try {
-    const keys = await KeyRing.open({
-      db: database.db,
-      keyEncryptionKey: deriveKeyEncryptionKey(config.keyEncryptionSecret),
-      clock,
-      maxTokenLifetimeSeconds: config.accessTokenTtlSeconds,
-      clockToleranceSeconds: config.clockToleranceSeconds,
+    limits = await openLimitStores({
+      redisUrl: config.redisUrl,
+      keyPrefix: options.limitKeyPrefix ?? config.redisKeyPrefix,
     });
-    seedSystemClients(database.db, config, clock());
-    await seedDemoData(database.db, config, clock());
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  try {
+    if (!keys) throw new Error("the store was opened without preparing the key ring");
     const resources: ResourceRegistry = [
       {
         identifier: config.mcpResource,
@@ -92,14 +115,17 @@ export async function createAuthServer(
       { identifier: config.internalResource, audience: "internal", name: "Internal API" },
     ];
     // AS-5: client ids that are https URLs. On a developer's own computer, loopback and private
-    // addresses are allowed so that a client can serve its document from the same machine.
+    // addresses are allowed so that a client can serve its document from the same machine. Fetched
+    // documents are cached in this process as their HTTP caching headers allow: safe per replica,
+    // since the document's owner, not this database, is their source, and each use refreshes the
+    // stored row (client-resolution.ts).
     const clientMetadataDocuments = createClientMetadataDocumentResolver({
       allowPrivateNetwork: allowsPrivateNetworkFetches(config),
       clock,
     });
     const server: AuthServer = {
       config,
-      db: database.db,
+      store,
       keys,
       resources,
       clock,
@@ -110,27 +136,36 @@ export async function createAuthServer(
         limits,
       ),
       clientMetadataDocuments,
-      metrics: new AuthServerMetrics({ replica: config.observability.replicaName }),
+      metrics: new AuthServerMetrics({
+        replica: config.observability.replicaName,
+        databasePool: () => store.pool(),
+      }),
     };
     const app = createApp(server, options);
     await checkServedMetadata(app, config, keys.signingKey().kid);
-    const pruning = schedulePruning(
-      server,
-      options.reportError ?? ((error) => console.error(error)),
+    // Background work retries on its own schedule; a database that is away meanwhile is worth a
+    // warning line, not an error report.
+    const reportBackgroundError = (task: string) => (error: unknown) => {
+      if (!isDatabaseUnavailable(error)) return reportError(error);
+      logWarning(`auth-server: database unavailable, ${task} retried at its next run`);
+    };
+    const pruning = schedulePruning(server, reportBackgroundError("pruning"));
+    const keyReloading = keys.reloadEvery(
+      config.keyReloadSeconds,
+      reportBackgroundError("the signing-key reload"),
     );
     return {
       app,
       server,
-      close: () => {
-        pruning.stop();
-        void limits.close();
+      close: async () => {
+        keyReloading.stop();
+        await pruning.stop();
         void clientMetadataDocuments.close();
-        database.close();
+        await Promise.all([store.close(), limits.close()]);
       },
     };
   } catch (error) {
-    database.close();
-    await limits.close();
+    await Promise.all([store.close(), limits.close()]);
     throw error;
   }
 }

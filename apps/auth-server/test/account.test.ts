@@ -26,7 +26,9 @@ async function connect(user = ANALYST_USER) {
 describe("connected apps", () => {
   it("lists the apps holding a grant for the signed-in person, with scopes and last use", async () => {
     const { authorized } = await connect();
-    const response = await callInternal(server, "/account/apps", { actor: analystId(server) });
+    const response = await callInternal(server, "/account/apps", {
+      actor: await analystId(server),
+    });
     expect(response.status).toBe(200);
     const { items } = await json(response);
     const app = items.find(
@@ -43,7 +45,9 @@ describe("connected apps", () => {
     expect(app.lastUsedAt).not.toBeNull();
 
     // Another person's list does not show it (no peeking at other accounts through the web app).
-    const others = await json(callInternal(server, "/account/apps", { actor: adminId(server) }));
+    const others = await json(
+      callInternal(server, "/account/apps", { actor: await adminId(server) }),
+    );
     expect(
       others.items.some(
         (item: { client: { clientId: string } }) => item.client.clientId === authorized.clientId,
@@ -53,7 +57,9 @@ describe("connected apps", () => {
 
   it("keeps an app's last use once an administrator has revoked its grants and the consent stays", async () => {
     const { authorized } = await connect();
-    const before = await json(callInternal(server, "/account/apps", { actor: analystId(server) }));
+    const before = await json(
+      callInternal(server, "/account/apps", { actor: await analystId(server) }),
+    );
     const lastUse = before.items.find(
       (item: { client: { clientId: string } }) => item.client.clientId === authorized.clientId,
     ).lastUsedAt;
@@ -61,7 +67,7 @@ describe("connected apps", () => {
     const grants = await json(
       callInternal(
         server,
-        `/admin/grants?${new URLSearchParams({ user: analystId(server), client: authorized.clientId })}`,
+        `/admin/grants?${new URLSearchParams({ user: await analystId(server), client: authorized.clientId })}`,
       ),
     );
     expect(grants.items).toHaveLength(1);
@@ -71,7 +77,7 @@ describe("connected apps", () => {
     expect(revoked.status).toBe(200);
 
     const { items } = await json(
-      callInternal(server, "/account/apps", { actor: analystId(server) }),
+      callInternal(server, "/account/apps", { actor: await analystId(server) }),
     );
     const app = items.find(
       (item: { client: { clientId: string } }) => item.client.clientId === authorized.clientId,
@@ -83,7 +89,7 @@ describe("connected apps", () => {
   it("Revoke ends the consent, the refresh-token family and the access token", async () => {
     const { authorized, tokens } = await connect();
     const response = await callInternal(server, "/account/apps/revoke", {
-      actor: analystId(server),
+      actor: await analystId(server),
       body: { clientId: authorized.clientId },
     });
     expect(response.status).toBe(200);
@@ -100,27 +106,33 @@ describe("connected apps", () => {
 
     // The next authorization request asks the person again.
     const interaction = await startClientInteraction(server, authorized);
-    const shown = await json(viewInteraction(server, interaction, { userId: analystId(server) }));
+    const shown = await json(
+      viewInteraction(server, interaction, { userId: await analystId(server) }),
+    );
     expect(shown.previouslyApproved).toBe(false);
 
-    const apps = await json(callInternal(server, "/account/apps", { actor: analystId(server) }));
+    const apps = await json(
+      callInternal(server, "/account/apps", { actor: await analystId(server) }),
+    );
     expect(
       apps.items.some(
         (item: { client: { clientId: string } }) => item.client.clientId === authorized.clientId,
       ),
     ).toBe(false);
-    const audit = listAuditEvents(server.instance.server.db, { event: "consent.revoked" });
+    const audit = await server.instance.server.store.run((x) =>
+      listAuditEvents(x, { event: "consent.revoked" }),
+    );
     expect(audit[0]).toMatchObject({
       clientId: authorized.clientId,
-      subject: analystId(server),
-      actorUserId: analystId(server),
+      subject: await analystId(server),
+      actorUserId: await analystId(server),
     });
   });
 
   it("cannot revoke another person's grant by naming their app (one account only)", async () => {
     const { authorized, tokens } = await connect();
     const response = await callInternal(server, "/account/apps/revoke", {
-      actor: adminId(server),
+      actor: await adminId(server),
       body: { clientId: authorized.clientId },
     });
     expect(await json(response)).toMatchObject({ revokedGrants: 0, removedConsents: 0 });
@@ -129,9 +141,9 @@ describe("connected apps", () => {
 
   it("answers a second Revoke with zeros (a double click is harmless)", async () => {
     const { authorized } = await connect();
-    const revoke = () =>
+    const revoke = async () =>
       callInternal(server, "/account/apps/revoke", {
-        actor: analystId(server),
+        actor: await analystId(server),
         body: { clientId: authorized.clientId },
       });
     expect((await revoke()).status).toBe(200);
@@ -143,13 +155,13 @@ describe("connected apps", () => {
     expect(forged.status).toBe(403);
     expect((await json(forged)).error).toBe("forbidden");
     const narrow = await callInternal(server, "/account/apps", {
-      actor: analystId(server),
+      actor: await analystId(server),
       token: await webToken(server, "internal:account"),
     });
     expect(narrow.status).toBe(403);
     expect((await json(narrow)).error).toBe("insufficient_scope");
     const badBody = await callInternal(server, "/account/apps/revoke", {
-      actor: analystId(server),
+      actor: await analystId(server),
       body: { client: "x" },
     });
     expect(badBody.status).toBe(400);

@@ -121,7 +121,7 @@ describe("admin API access control", () => {
       const response = await callInternal(server, route.path, {
         method: route.method,
         body: route.body,
-        actor: analystId(server),
+        actor: await analystId(server),
       });
       expect(response.status).toBe(403);
       expect((await json(response)).error).toBe("forbidden");
@@ -129,9 +129,9 @@ describe("admin API access control", () => {
   );
 
   it("records each refused admin call with the would-be actor", async () => {
-    const analyst = analystId(server);
+    const analyst = await analystId(server);
     await callInternal(server, "/admin/users", { actor: analyst });
-    const row = expectAuditedBy(server, "admin.refused", analyst);
+    const row = await expectAuditedBy(server, "admin.refused", analyst);
     expect(row?.outcome).toBe("failure");
     expect(row?.details).toMatchObject({
       path: "/internal/admin/users",
@@ -173,7 +173,7 @@ describe("admin API access control", () => {
       method: "POST",
       headers: {
         Authorization: `Bearer ${await webToken(server)}`,
-        "Acting-User": adminId(server),
+        "Acting-User": await adminId(server),
         "Acting-User-Session-Epoch": "0",
         "Content-Type": "application/json",
       },
@@ -210,7 +210,7 @@ describe("admin: clients", () => {
       lastUsedAt: null,
     });
     expect(created.clientSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expectAuditedBy(server, "client.created", adminId(server));
+    await expectAuditedBy(server, "client.created", await adminId(server));
 
     const token = await requestClientCredentialsToken(
       server,
@@ -258,7 +258,7 @@ describe("admin: clients", () => {
     const { clientId } = created.client;
     const rotated = await admin(server, `/clients/${clientId}/secret`, { method: "POST" });
     expect(rotated.clientSecret).not.toBe(created.clientSecret);
-    expectAuditedBy(server, "client.secret_rotated", adminId(server));
+    await expectAuditedBy(server, "client.secret_rotated", await adminId(server));
     const old = await requestClientCredentialsToken(server, undefined, {
       clientId,
       clientSecret: created.clientSecret,
@@ -294,13 +294,13 @@ describe("admin: clients", () => {
       method: "POST",
     });
     expect(disabled.client.disabledAt).not.toBeNull();
-    expectAuditedBy(server, "client.disabled", adminId(server));
+    await expectAuditedBy(server, "client.disabled", await adminId(server));
     const refused = await requestClientCredentialsToken(server, undefined, credentials);
     expect(refused.status).toBe(401);
     expect((await json(refused)).error).toBe("invalid_client");
 
     await admin(server, `/clients/${credentials.clientId}/enable`, { method: "POST" });
-    expectAuditedBy(server, "client.enabled", adminId(server));
+    await expectAuditedBy(server, "client.enabled", await adminId(server));
     expect((await requestClientCredentialsToken(server, undefined, credentials)).status).toBe(200);
   });
 
@@ -336,7 +336,7 @@ describe("admin: clients", () => {
     const tokens = await json(redeemCode(server, authorized));
     const deleted = await admin(server, `/clients/${authorized.clientId}`, { method: "DELETE" });
     expect(deleted).toEqual({ clientId: authorized.clientId, revokedGrants: 1 });
-    expectAuditedBy(server, "client.deleted", adminId(server));
+    await expectAuditedBy(server, "client.deleted", await adminId(server));
     const refreshed = await refresh(server, authorized.clientId, tokens.refresh_token);
     expect(refreshed.status).toBeGreaterThanOrEqual(400);
     expect(["invalid_grant", "invalid_client"]).toContain((await json(refreshed)).error);
@@ -355,7 +355,7 @@ describe("admin: users", () => {
     );
     expect(created.user).toMatchObject({ email: "new.person@example.com", isAdmin: false });
     expect(JSON.stringify(created)).not.toContain("new-password");
-    expectAuditedBy(server, "user.created", adminId(server));
+    await expectAuditedBy(server, "user.created", await adminId(server));
     expect(await logIn(server, { email: "new.person@example.com", password: "new-password" })).toBe(
       created.user.id,
     );
@@ -386,8 +386,8 @@ describe("admin: users", () => {
       "invalid_grant",
     );
     expect((await introspect(server, tokens.access_token)).active).toBe(false);
-    expectAuditedBy(server, "grant.revoked", adminId(server));
-    const row = expectAuditedBy(server, "user.password_reset", adminId(server));
+    await expectAuditedBy(server, "grant.revoked", await adminId(server));
+    const row = await expectAuditedBy(server, "user.password_reset", await adminId(server));
     expect(JSON.stringify(row)).not.toContain("second-password");
     const old = await callInternal(server, "/login", {
       body: { email: "reset@example.com", password: "first-password" },
@@ -411,7 +411,7 @@ describe("admin: users", () => {
     const tokens = await json(redeemCode(server, authorized));
     const disabled = await admin(server, `/users/${user.id}/disable`, { method: "POST" });
     expect(disabled.user.disabledAt).not.toBeNull();
-    expectAuditedBy(server, "user.disabled", adminId(server));
+    await expectAuditedBy(server, "user.disabled", await adminId(server));
     expect((await json(refresh(server, authorized.clientId, tokens.refresh_token))).error).toBe(
       "invalid_grant",
     );
@@ -421,7 +421,7 @@ describe("admin: users", () => {
     });
     expect(login.status).toBe(401);
     await admin(server, `/users/${user.id}/enable`, { method: "POST" });
-    expectAuditedBy(server, "user.enabled", adminId(server));
+    await expectAuditedBy(server, "user.enabled", await adminId(server));
   });
 
   it("grants and removes administrator rights, and the new admin can use the admin API", async () => {
@@ -433,15 +433,15 @@ describe("admin: users", () => {
     );
     expect((await callInternal(server, "/admin/users", { actor: user.id })).status).toBe(403);
     await admin(server, `/users/${user.id}/admin`, { body: { isAdmin: true } });
-    expectAuditedBy(server, "user.admin_granted", adminId(server));
+    await expectAuditedBy(server, "user.admin_granted", await adminId(server));
     expect((await callInternal(server, "/admin/users", { actor: user.id })).status).toBe(200);
     await admin(server, `/users/${user.id}/admin`, { body: { isAdmin: false } });
-    expectAuditedBy(server, "user.admin_revoked", adminId(server));
+    await expectAuditedBy(server, "user.admin_revoked", await adminId(server));
     expect((await callInternal(server, "/admin/users", { actor: user.id })).status).toBe(403);
   });
 
   it("refuses to let an administrator disable or demote themselves (lockout)", async () => {
-    const self = adminId(server);
+    const self = await adminId(server);
     expect(
       (await callInternal(server, `/admin/users/${self}/disable`, { method: "POST" })).status,
     ).toBe(409);
@@ -467,7 +467,7 @@ describe("admin: users", () => {
     );
     // The second admin tries to disable the first while the first is the only other admin: allowed,
     // since the second stays; then the first (re-enabled) cannot disable the last one standing.
-    const demo = adminId(server);
+    const demo = await adminId(server);
     await admin(server, `/users/${demo}/disable`, { method: "POST", actor: user.id });
     const last = await callInternal(server, `/admin/users/${user.id}/admin`, {
       body: { isAdmin: false },
@@ -503,12 +503,12 @@ describe("admin: grants and consents", () => {
     const tokens = await json(redeemCode(server, authorized));
     const listed = await admin(
       server,
-      `/grants?user=${analystId(server)}&client=${encodeURIComponent(authorized.clientId)}`,
+      `/grants?user=${await analystId(server)}&client=${encodeURIComponent(authorized.clientId)}`,
     );
     expect(listed.total).toBe(1);
     const [grant] = listed.items;
     expect(grant).toMatchObject({
-      user: { id: analystId(server), email: ANALYST_USER.email },
+      user: { id: await analystId(server), email: ANALYST_USER.email },
       client: { clientId: authorized.clientId, registrationType: "dynamic" },
       resource: MCP_RESOURCE,
       revokedAt: null,
@@ -517,7 +517,7 @@ describe("admin: grants and consents", () => {
 
     const revoked = await admin(server, `/grants/${grant.id}/revoke`, { method: "POST" });
     expect(revoked).toEqual({ grantId: grant.id, revoked: true });
-    expectAuditedBy(server, "grant.revoked", adminId(server));
+    await expectAuditedBy(server, "grant.revoked", await adminId(server));
     const refreshed = await refresh(server, authorized.clientId, tokens.refresh_token);
     expect(refreshed.status).toBe(400);
     expect((await json(refreshed)).error).toBe("invalid_grant");
@@ -541,15 +541,15 @@ describe("admin: grants and consents", () => {
     const secondTokens = await json(redeemCode(server, second));
     const consents = await admin(
       server,
-      `/consents?user=${analystId(server)}&client=${encodeURIComponent(client.clientId)}`,
+      `/consents?user=${await analystId(server)}&client=${encodeURIComponent(client.clientId)}`,
     );
     expect(consents.total).toBe(1);
 
     const outcome = await admin(server, "/grants/revoke", {
-      body: { userId: analystId(server), clientId: client.clientId },
+      body: { userId: await analystId(server), clientId: client.clientId },
     });
     expect(outcome).toEqual({ revokedGrants: 2, removedConsents: 1 });
-    expectAuditedBy(server, "consent.revoked", adminId(server));
+    await expectAuditedBy(server, "consent.revoked", await adminId(server));
     for (const tokens of [firstTokens, secondTokens]) {
       expect((await json(refresh(server, client.clientId, tokens.refresh_token))).error).toBe(
         "invalid_grant",
@@ -577,8 +577,8 @@ describe("admin: signing keys", () => {
     expect(rotated.items.find((key: { kid: string }) => key.kid === active.kid)).toMatchObject({
       status: "retired-published",
     });
-    expectAuditedBy(server, "signing_key.created", adminId(server));
-    expectAuditedBy(server, "signing_key.retired", adminId(server));
+    await expectAuditedBy(server, "signing_key.created", await adminId(server));
+    await expectAuditedBy(server, "signing_key.retired", await adminId(server));
 
     const jwks = await json(fetch(server.url("/.well-known/jwks.json")));
     const kids = jwks.keys.map((key: { kid: string }) => key.kid);
@@ -590,7 +590,7 @@ describe("admin: signing keys", () => {
 
 describe("admin: audit log", () => {
   it("filters by user, client, event and time, and pages with a cursor", async () => {
-    const demo = adminId(server);
+    const demo = await adminId(server);
     const mine = await admin(server, `/audit?user=${demo}&event=client.created&limit=1`);
     expect(mine.items).toHaveLength(1);
     expect(mine.items[0]).toMatchObject({
@@ -626,15 +626,15 @@ describe("admin: audit log", () => {
   });
 
   it("writes no audit row for reads, and one per mutation naming the actor", async () => {
-    const db = server.instance.server.db;
-    const count = () => listAuditEvents(db, { limit: 1000 }).length;
-    const before = count();
+    const { store } = server.instance.server;
+    const count = async () => (await store.run((x) => listAuditEvents(x, { limit: 1000 }))).length;
+    const before = await count();
     await admin(server, "/clients");
     await admin(server, "/users");
     await admin(server, "/keys");
-    expect(count()).toBe(before);
+    expect(await count()).toBe(before);
     expect(
-      listAuditEvents(db, { limit: 1000 }).filter(
+      (await store.run((x) => listAuditEvents(x, { limit: 1000 }))).filter(
         (row) =>
           /^(client|user)\.(created|disabled|enabled|deleted|secret_rotated|password_reset|admin_granted|admin_revoked)$/.test(
             row.event,
@@ -665,6 +665,8 @@ describe("the web app's own token", () => {
       body: DEMO_USER,
       token: await webToken(server),
     });
-    expect(await json(response)).toMatchObject({ user: { id: adminId(server), isAdmin: true } });
+    expect(await json(response)).toMatchObject({
+      user: { id: await adminId(server), isAdmin: true },
+    });
   });
 });

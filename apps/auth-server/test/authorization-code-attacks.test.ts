@@ -1,7 +1,6 @@
 // Negative tests for the authorization code flow, each named after the attack it stops.
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { users } from "../src/db/schema";
 import { secretDigest } from "../src/security/secrets";
 import { findRefreshToken } from "../src/store/grants";
 import {
@@ -327,8 +326,15 @@ describe("refresh tokens resist theft", () => {
     // token handed out before it: however the ten interleave, one refresh token is left that works.
     expect(responses.map((response) => response.status)).toEqual(Array(10).fill(200));
     const issued = await Promise.all(responses.map((response) => json(response)));
-    const live = issued.filter((body) => {
-      const row = findRefreshToken(server.instance.server.db, secretDigest(body.refresh_token));
+    const rows = await Promise.all(
+      issued.map((body) =>
+        server.instance.server.store.run((x) =>
+          findRefreshToken(x, secretDigest(body.refresh_token)),
+        ),
+      ),
+    );
+    const live = issued.filter((_, index) => {
+      const row = rows[index];
       return row?.rotatedAt === null && row.revokedAt === null;
     });
     expect(live).toHaveLength(1);
@@ -472,14 +478,18 @@ describe("a disabled person's tokens", () => {
     const authorized = await obtainAuthorizationCode(server, { user: ANALYST_USER });
     const tokens = await json(redeemCode(server, authorized));
     expect((await introspect(server, tokens.access_token)).active).toBe(true);
-    const { db } = server.instance.server;
-    db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, authorized.userId)).run();
+    const { store } = server.instance.server;
+    await store.run(({ db, tables: { users } }) =>
+      db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, authorized.userId)),
+    );
     try {
       expect((await introspect(server, tokens.access_token)).active).toBe(false);
       const refreshed = await refresh(server, authorized.clientId, tokens.refresh_token);
       expect((await json(refreshed)).error).toBe("invalid_grant");
     } finally {
-      db.update(users).set({ disabledAt: null }).where(eq(users.id, authorized.userId)).run();
+      await store.run(({ db, tables: { users } }) =>
+        db.update(users).set({ disabledAt: null }).where(eq(users.id, authorized.userId)),
+      );
     }
   });
 });

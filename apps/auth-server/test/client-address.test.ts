@@ -24,10 +24,9 @@ async function auditedAddress(
   });
   expect(response.status).toBe(201);
   const { client_id: clientId } = (await response.json()) as { client_id: string };
-  const [row] = await listAuditEvents(server.instance.server.db, {
-    event: "client.registered",
-    clientId,
-  });
+  const [row] = await server.instance.server.store.run((x) =>
+    listAuditEvents(x, { event: "client.registered", clientId }),
+  );
   return row?.ipAddress;
 }
 

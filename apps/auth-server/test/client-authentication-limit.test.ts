@@ -1,8 +1,8 @@
 // FAILED_CLIENT_AUTH_LIMIT: failed client authentication is limited per address and per client id.
-import { count, eq, sql } from "drizzle-orm";
+import Database from "better-sqlite3";
+import { count, eq } from "drizzle-orm";
 import { Agent, fetch as fetchFrom } from "undici";
 import { afterAll, describe, expect, it } from "vitest";
-import { auditEvents } from "../src/db/schema";
 import {
   basicAuthorization,
   DEMO_BATCH,
@@ -51,22 +51,31 @@ function clientCredentials(
   });
 }
 
-function auditRows(server: TestAuthServer, event?: string): number {
-  const { db } = server.instance.server;
-  const query = db.select({ total: count() }).from(auditEvents);
-  return (event ? query.where(eq(auditEvents.event, event)) : query).get()?.total ?? 0;
+async function auditRows(server: TestAuthServer, event?: string): Promise<number> {
+  const [row] = await server.instance.server.store.run(({ db, tables: { auditEvents } }) =>
+    db
+      .select({ total: count() })
+      .from(auditEvents)
+      .where(event === undefined ? undefined : eq(auditEvents.event, event)),
+  );
+  return row?.total ?? 0;
 }
 
+/** The SQLite file's size in pages, read on a connection of its own. */
 function databasePages(server: TestAuthServer): number {
-  const row = server.instance.server.db.get<{ page_count: number }>(sql`pragma page_count`);
-  return row.page_count;
+  const sqlite = new Database(server.databasePath, { readonly: true });
+  try {
+    return (sqlite.pragma("page_count", { simple: true }) as number) ?? 0;
+  } finally {
+    sqlite.close();
+  }
 }
 
 describe("a loop of bad client secrets", () => {
   const server = useTestAuthServer({ FAILED_CLIENT_AUTH_LIMIT: String(LIMIT) });
 
   it("a loop of bad client secrets cannot brute-force the secret nor fill the audit log", async () => {
-    const rowsBefore = auditRows(server);
+    const rowsBefore = await auditRows(server);
     const pagesBefore = databasePages(server);
     const statuses: number[] = [];
     // 2,000 guesses, 50 in flight at a time: the address is counted before each comparison, so a
@@ -96,9 +105,9 @@ describe("a loop of bad client secrets", () => {
     expect((await clientCredentials(server, DEMO_BATCH.clientSecret)).status).toBe(429);
 
     // The bound: one row per counted failure and one saying the address was throttled.
-    expect(auditRows(server, "client.authentication_failed")).toBe(LIMIT);
-    expect(auditRows(server, "client.authentication_throttled")).toBe(1);
-    expect(auditRows(server) - rowsBefore).toBe(LIMIT + 1);
+    expect(await auditRows(server, "client.authentication_failed")).toBe(LIMIT);
+    expect(await auditRows(server, "client.authentication_throttled")).toBe(1);
+    expect((await auditRows(server)) - rowsBefore).toBe(LIMIT + 1);
     // 2,000 audit rows would be some 100 pages of 4 KiB; 21 fit in a handful.
     expect(databasePages(server) - pagesBefore).toBeLessThanOrEqual(8);
   });
@@ -128,13 +137,10 @@ describe("honest traffic", () => {
     }
     expect(statuses.slice(0, LIMIT)).toEqual(Array(LIMIT).fill(400));
     expect(statuses.slice(LIMIT)).toEqual(Array(5).fill(429));
-    const { db } = server.instance.server;
-    const rejected = db
-      .select({ total: count() })
-      .from(auditEvents)
-      .where(eq(auditEvents.ipAddress, address))
-      .get()?.total;
-    expect(rejected).toBe(LIMIT + 1);
+    const [rejected] = await server.instance.server.store.run(({ db, tables: { auditEvents } }) =>
+      db.select({ total: count() }).from(auditEvents).where(eq(auditEvents.ipAddress, address)),
+    );
+    expect(rejected?.total).toBe(LIMIT + 1);
   });
 });
 
@@ -151,8 +157,8 @@ describe("the per client id limit", () => {
     }
     expect(statuses.filter((status) => status === 401)).toHaveLength(LIMIT);
     expect(statuses.filter((status) => status === 429)).toHaveLength(40 - LIMIT);
-    expect(auditRows(server, "client.authentication_failed")).toBe(LIMIT);
-    expect(auditRows(server, "client.authentication_throttled")).toBe(1);
+    expect(await auditRows(server, "client.authentication_failed")).toBe(LIMIT);
+    expect(await auditRows(server, "client.authentication_throttled")).toBe(1);
 
     // The owner still gets its token: failures others sent under its id do not count against it.
     const owner = await clientCredentials(server, DEMO_BATCH.clientSecret, {
@@ -174,7 +180,7 @@ describe("/revoke and /introspect", () => {
     }
     expect(statuses.slice(0, LIMIT)).toEqual(Array(LIMIT).fill(401));
     expect(statuses.slice(LIMIT)).toEqual(Array(5).fill(429));
-    expect(auditRows(server, "client.authentication_failed")).toBe(LIMIT);
-    expect(auditRows(server, "client.authentication_throttled")).toBe(1);
+    expect(await auditRows(server, "client.authentication_failed")).toBe(LIMIT);
+    expect(await auditRows(server, "client.authentication_throttled")).toBe(1);
   });
 });

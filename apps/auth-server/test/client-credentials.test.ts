@@ -93,7 +93,9 @@ describe("client credentials → verify → introspect → revoke", () => {
     expect(await revoked.text()).toBe("");
 
     expect(await json(introspect(body.access_token))).toEqual({ active: false });
-    const audit = listAuditEvents(server.instance.server.db, { event: "token.revoked" });
+    const audit = await server.instance.server.store.run((x) =>
+      listAuditEvents(x, { event: "token.revoked" }),
+    );
     expect(audit.some((event) => event.details?.jti === claims.jti)).toBe(true);
   });
 
@@ -193,10 +195,12 @@ describe("client credentials refusals", () => {
     expect(response.status).toBe(401);
     expect(response.headers.get("www-authenticate")).toMatch(/^Basic /);
     expect(await json(response)).toMatchObject({ error: "invalid_client" });
-    const failures = listAuditEvents(server.instance.server.db, {
-      event: "client.authentication_failed",
-      clientId: "demo-batch",
-    });
+    const failures = await server.instance.server.store.run((x) =>
+      listAuditEvents(x, {
+        event: "client.authentication_failed",
+        clientId: "demo-batch",
+      }),
+    );
     expect(failures[0]?.details).toMatchObject({ reason: "wrong client secret" });
   });
 

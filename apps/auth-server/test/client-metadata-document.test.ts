@@ -4,7 +4,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { clients } from "../src/db/schema";
 import {
   type ClientMetadataDocumentResolver,
   type ClientMetadataDocumentResolverOptions,
@@ -350,7 +349,7 @@ describe("resolveClient", () => {
       grantTypes: ["authorization_code", "refresh_token"],
       clientName: "Example MCP Client",
     });
-    expect(findClient(server.instance.server.db, clientId)).toEqual(client);
+    expect(await server.instance.server.store.run((x) => findClient(x, clientId))).toEqual(client);
   });
 
   it("refreshes the stored client when its document changes, keeping when it was first seen", async () => {
@@ -382,18 +381,16 @@ describe("resolveClient", () => {
     expect(error.message).toBe(
       "The client's metadata document could not be used: the server answered HTTP 404 instead of 200 OK.",
     );
-    expect(findClient(server.instance.server.db, clientId)).toBeUndefined();
+    expect(await server.instance.server.store.run((x) => findClient(x, clientId))).toBeUndefined();
   });
 
   it("refuses a disabled metadata-document client without fetching its document", async () => {
     const clientId = publish("/disabled.json", { headers: { "Cache-Control": "no-store" } });
     withDocuments(resolver());
     await resolveClient(server.instance.server, clientId);
-    server.instance.server.db
-      .update(clients)
-      .set({ disabledAt: now })
-      .where(eq(clients.clientId, clientId))
-      .run();
+    await server.instance.server.store.run(({ db, tables: { clients } }) =>
+      db.update(clients).set({ disabledAt: now }).where(eq(clients.clientId, clientId)),
+    );
     const error = await refusal(resolveClient(server.instance.server, clientId));
     expect(error).toMatchObject({ failure: "disabled_client" });
     expect(requests).toHaveLength(1);
@@ -401,15 +398,17 @@ describe("resolveClient", () => {
 
   it("uses an administrator's pre-registration of a URL client_id as it stands", async () => {
     const clientId = documentUrl("/pre-registered.json");
-    insertClient(server.instance.server.db, {
-      clientId,
-      registrationType: "pre_registered",
-      tokenEndpointAuthMethod: "none",
-      applicationType: "native",
-      redirectUris: ["http://127.0.0.1:9999/callback"],
-      grantTypes: ["authorization_code"],
-      responseTypes: ["code"],
-    });
+    await server.instance.server.store.run((x) =>
+      insertClient(x, {
+        clientId,
+        registrationType: "pre_registered",
+        tokenEndpointAuthMethod: "none",
+        applicationType: "native",
+        redirectUris: ["http://127.0.0.1:9999/callback"],
+        grantTypes: ["authorization_code"],
+        responseTypes: ["code"],
+      }),
+    );
     withDocuments(resolver());
     const client = await resolveClient(server.instance.server, clientId);
     expect(client).toMatchObject({ registrationType: "pre_registered" });

@@ -16,10 +16,12 @@ describe("concurrency", () => {
     );
     expect(new Set(tokens).size).toBe(50);
 
-    const issued = listAuditEvents(server.instance.server.db, {
-      event: "token.issued",
-      limit: 1000,
-    });
+    const issued = await server.instance.server.store.run((x) =>
+      listAuditEvents(x, {
+        event: "token.issued",
+        limit: 1000,
+      }),
+    );
     expect(issued).toHaveLength(50);
     expect(new Set(issued.map((event) => event.details?.jti)).size).toBe(50);
   });

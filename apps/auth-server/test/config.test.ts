@@ -1,6 +1,6 @@
 // Configuration: bad variables are named, and production refuses every published default.
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEVELOPMENT_SECRETS, loadConfig } from "../src/config";
+import { ConfigError, DEVELOPMENT_SECRETS, describeDatabase, loadConfig } from "../src/config";
 import { allowsPrivateNetworkFetches } from "../src/oauth/client-metadata-document";
 
 function problemsOf(environment: Record<string, string>): string[] {
@@ -297,5 +297,46 @@ describe("metadata-document fetches to private addresses", () => {
       WEB_URL: "http://localhost:3000",
     });
     expect(allowsPrivateNetworkFetches(config)).toBe(false);
+  });
+});
+
+describe("the database settings", () => {
+  it("keep the SQLite file when AUTH_DATABASE_URL is unset or empty, exactly as without it", () => {
+    for (const environment of [{}, { AUTH_DATABASE_URL: "" }]) {
+      const config = loadConfig(environment);
+      expect(config.databaseUrl).toBeUndefined();
+      expect(config.databasePath).toMatch(/data[/\\]auth-server\.sqlite$/);
+      expect(describeDatabase(config)).toBe(`SQLite ${config.databasePath}`);
+    }
+  });
+
+  it.each(["postgres://auth@db.internal:5432/auth", "postgresql://auth:secret@db.internal/auth"])(
+    "use PostgreSQL for %s, and never print its password",
+    (url) => {
+      const config = loadConfig({ AUTH_DATABASE_URL: url });
+      expect(config.databaseUrl).toBe(url);
+      expect(describeDatabase(config)).toMatch(/^PostgreSQL db\.internal(:5432)?\/auth$/);
+    },
+  );
+
+  it.each(["mysql://db/auth", "/var/lib/auth.sqlite", "https://db.internal/auth"])(
+    "refuses AUTH_DATABASE_URL=%s, naming it",
+    (url) => {
+      expect(problemsOf({ AUTH_DATABASE_URL: url })).toEqual([
+        expect.stringMatching(/^AUTH_DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/),
+      ]);
+    },
+  );
+
+  it("pool 10 connections per replica unless DATABASE_POOL_SIZE says otherwise", () => {
+    expect(loadConfig({}).databasePoolSize).toBe(10);
+    expect(loadConfig({ DATABASE_POOL_SIZE: "25" }).databasePoolSize).toBe(25);
+    expect(problemsOf({ DATABASE_POOL_SIZE: "1" })[0]).toMatch(/^DATABASE_POOL_SIZE/);
+  });
+
+  it("reload the signing keys every 30 seconds unless KEY_RELOAD_SECONDS says otherwise", () => {
+    expect(loadConfig({}).keyReloadSeconds).toBe(30);
+    expect(loadConfig({ KEY_RELOAD_SECONDS: "2" }).keyReloadSeconds).toBe(2);
+    expect(problemsOf({ KEY_RELOAD_SECONDS: "0" })[0]).toMatch(/^KEY_RELOAD_SECONDS/);
   });
 });

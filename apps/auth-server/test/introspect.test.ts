@@ -1,7 +1,6 @@
 // RFC 7662 §4 over real HTTP: only clients an administrator allowed may introspect, and every refusal is audited.
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { clients } from "../src/db/schema";
 import { seedSystemClients } from "../src/seed";
 import { listAuditEvents } from "../src/store/audit";
 import { findClient } from "../src/store/clients";
@@ -41,11 +40,13 @@ async function expectRefused(response: Response, clientId: string) {
   expect(response.headers.get("cache-control")).toBe("no-store");
   const body = await json(response);
   expect(body).toEqual({ error: "unauthorized_client", error_description: expect.any(String) });
-  const [row] = listAuditEvents(server.instance.server.db, {
-    event: "token.introspection_refused",
-    clientId,
-    limit: 1,
-  });
+  const [row] = await server.instance.server.store.run((x) =>
+    listAuditEvents(x, {
+      event: "token.introspection_refused",
+      clientId,
+      limit: 1,
+    }),
+  );
   expect(row).toMatchObject({ outcome: "failure", clientId });
   // Neither the token nor anything read from it goes into the log.
   expect(JSON.stringify(row?.details)).not.toMatch(/eyJ/);
@@ -134,14 +135,15 @@ describe("who may introspect (RFC 7662 §4)", () => {
   });
 
   it("gives the web client the permission on a database whose web row predates it", async () => {
-    const { db, config, clock } = server.instance.server;
+    const { store, config, clock } = server.instance.server;
     // Migration 0002 added introspection_allowed as false to every existing row.
-    db.update(clients)
-      .set({ introspectionAllowed: false })
-      .where(eq(clients.clientId, "web"))
-      .run();
-    seedSystemClients(db, config, clock());
-    expect(findClient(db, "web")?.introspectionAllowed).toBe(true);
-    expect(findClient(db, DEMO_BATCH.clientId)?.introspectionAllowed).toBe(false);
+    await store.run(({ db, tables: { clients } }) =>
+      db.update(clients).set({ introspectionAllowed: false }).where(eq(clients.clientId, "web")),
+    );
+    await seedSystemClients(store, config, clock());
+    expect((await store.run((x) => findClient(x, "web")))?.introspectionAllowed).toBe(true);
+    expect((await store.run((x) => findClient(x, DEMO_BATCH.clientId)))?.introspectionAllowed).toBe(
+      false,
+    );
   });
 });

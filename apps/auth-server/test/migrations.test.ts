@@ -1,4 +1,5 @@
-// The committed migrations are exactly what drizzle-kit generates from src/db/schema.ts.
+// The committed migrations are exactly what drizzle-kit generates from each dialect's schema:
+// drizzle/ from src/db/schema.ts (SQLite), drizzle-postgres/ from src/db/schema.postgres.ts.
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,11 +9,16 @@ import { describe, expect, it } from "vitest";
 
 const APP_ROOT = fileURLToPath(new URL("..", import.meta.url));
 
-describe("database migrations", () => {
+const DIALECTS = [
+  { dialect: "sqlite", schema: "./src/db/schema.ts", folder: "drizzle" },
+  { dialect: "postgresql", schema: "./src/db/schema.postgres.ts", folder: "drizzle-postgres" },
+];
+
+describe.each(DIALECTS)("the $dialect migrations", ({ dialect, schema, folder }) => {
   it("have no schema change left ungenerated", () => {
     const copy = mkdtempSync(join(tmpdir(), "auth-server-migrations-"));
     try {
-      cpSync(join(APP_ROOT, "drizzle"), copy, { recursive: true });
+      cpSync(join(APP_ROOT, folder), copy, { recursive: true });
       const before = readdirSync(copy).sort();
       // drizzle-kit prefixes "./" to --out, so it must be relative to the app.
       const result = spawnSync(
@@ -20,8 +26,8 @@ describe("database migrations", () => {
         [
           "drizzle-kit",
           "generate",
-          "--dialect=sqlite",
-          "--schema=./src/db/schema.ts",
+          `--dialect=${dialect}`,
+          `--schema=${schema}`,
           `--out=${relative(APP_ROOT, copy)}`,
         ],
         { cwd: APP_ROOT, encoding: "utf8" },

@@ -2,9 +2,12 @@
 // METRICS_PORT listener of the real process are in process.test.ts.
 import { type MetricsListener, serveMetrics } from "@repo/server-kit/metrics";
 import { REQUEST_ID_HEADER } from "@repo/server-kit/request-id";
+import { metricSample } from "@repo/server-kit/testing/metrics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listAuditEvents } from "../src/store/audit";
 import { obtainAuthorizationCode, redeemCode } from "./support/authorization";
 import {
+  MCP_RESOURCE,
   registerClient,
   requestClientCredentialsToken,
   useTestAuthServer,
@@ -24,20 +27,7 @@ async function scrape(): Promise<string> {
   return response.text();
 }
 
-/** The value of the one series of `name` whose labels include all of `labels`. */
-function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  for (const line of text.split("\n")) {
-    const match = /^([a-z_]+)\{([^}]*)\} (\S+)$/.exec(line);
-    if (match?.[1] !== name) continue;
-    const present = Object.fromEntries(
-      [...(match[2] ?? "").matchAll(/([a-z_]+)="([^"]*)"/g)].map(([, key, value]) => [key, value]),
-    );
-    if (Object.entries(labels).every(([key, value]) => present[key] === value)) {
-      return Number(match[3]);
-    }
-  }
-  return undefined;
-}
+const sample = metricSample;
 
 describe("request ids", () => {
   it("echoes the proxy's X-Request-Id on a token response", async () => {
@@ -47,6 +37,23 @@ describe("request ids", () => {
     });
     expect(response.status).toBe(400);
     expect(response.headers.get(REQUEST_ID_HEADER)).toBe("nginx-4f1c2a9be3d94c0f");
+  });
+
+  it("names the request in the audit rows it wrote", async () => {
+    const response = await fetch(server.url("/token"), {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Authorization: `Basic ${Buffer.from("demo-batch:demo-batch-secret").toString("base64")}`,
+        [REQUEST_ID_HEADER]: "nginx-token-audit-1",
+      },
+      body: new URLSearchParams({ grant_type: "client_credentials", resource: MCP_RESOURCE }),
+    });
+    expect(response.status).toBe(200);
+    const [row] = await server.instance.server.store.run((x) =>
+      listAuditEvents(x, { event: "token.issued", limit: 1 }),
+    );
+    expect(row?.requestId).toBe("nginx-token-audit-1");
   });
 
   it("log injection: an id with a quote and spaces is replaced by one of the server's own", async () => {

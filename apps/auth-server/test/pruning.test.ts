@@ -1,16 +1,7 @@
 // Pruning: expired state and old audit rows go, and what replay and reuse detection read stays.
 import { count, eq } from "drizzle-orm";
-import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
-import {
-  auditEvents,
-  authorizationCodes,
-  grantAccessTokens,
-  grants,
-  interactions,
-  refreshTokens,
-  revokedAccessTokens,
-} from "../src/db/schema";
+import type { AuthTables } from "../src/db/database";
 import { pruneExpiredState } from "../src/maintenance/prune";
 import {
   introspect,
@@ -25,13 +16,16 @@ import { json, MCP_RESOURCE, type TestAuthServer, useTestAuthServer } from "./su
 
 const DAY = 86_400;
 
-function rows(target: TestAuthServer, table: SQLiteTable): number {
-  return target.instance.server.db.select({ total: count() }).from(table).get()?.total ?? 0;
+async function rows(target: TestAuthServer, table: keyof AuthTables): Promise<number> {
+  const [row] = await target.instance.server.store.run(({ db, tables }) =>
+    db.select({ total: count() }).from(tables[table]),
+  );
+  return row?.total ?? 0;
 }
 
 function prune(target: TestAuthServer) {
-  const { db, clock, config } = target.instance.server;
-  return pruneExpiredState(db, clock(), config);
+  const { store, clock, config } = target.instance.server;
+  return pruneExpiredState(store, clock(), config);
 }
 
 describe("authorization codes and interactions", () => {
@@ -40,8 +34,8 @@ describe("authorization codes and interactions", () => {
   it("keeps a redeemed code while it lives, so its replay still revokes the grant, then deletes it", async () => {
     const authorized = await obtainAuthorizationCode(server);
     const tokens = await json(redeemCode(server, authorized));
-    prune(server);
-    expect(rows(server, authorizationCodes)).toBe(1);
+    await prune(server);
+    expect(await rows(server, "authorizationCodes")).toBe(1);
 
     // RFC 9700 §4.5: the replay is recognised and ends what the first redemption issued.
     const replay = await redeemCode(server, authorized);
@@ -49,8 +43,8 @@ describe("authorization codes and interactions", () => {
     expect((await introspect(server, tokens.access_token)).active).toBe(false);
 
     server.advanceClock(61);
-    expect(prune(server).deleted.authorizationCodes).toBe(1);
-    expect(rows(server, authorizationCodes)).toBe(0);
+    expect((await prune(server)).deleted.authorizationCodes).toBe(1);
+    expect(await rows(server, "authorizationCodes")).toBe(0);
     expect((await json(redeemCode(server, authorized))).error).toBe("invalid_grant");
   });
 
@@ -64,12 +58,12 @@ describe("authorization codes and interactions", () => {
       codeChallenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
     });
     await obtainAuthorizationCode(server, { client });
-    prune(server);
-    const waiting = rows(server, interactions);
+    await prune(server);
+    const waiting = await rows(server, "interactions");
     expect(waiting).toBeGreaterThanOrEqual(2);
     server.advanceClock(601);
-    expect(prune(server).deleted.interactions).toBe(waiting);
-    expect(rows(server, interactions)).toBe(0);
+    expect((await prune(server)).deleted.interactions).toBe(waiting);
+    expect(await rows(server, "interactions")).toBe(0);
   });
 });
 
@@ -83,8 +77,8 @@ describe("refresh tokens, grants and the deny-list", () => {
     const third = await json(refresh(server, authorized.clientId, second.refresh_token));
     // Well past the retry grace, far from any expiry.
     server.advanceClock(3600);
-    prune(server);
-    expect(rows(server, refreshTokens)).toBe(3);
+    await prune(server);
+    expect(await rows(server, "refreshTokens")).toBe(3);
     const fourth = await json(refresh(server, authorized.clientId, third.refresh_token));
 
     const reuse = await refresh(server, authorized.clientId, first.refresh_token);
@@ -94,23 +88,23 @@ describe("refresh tokens, grants and the deny-list", () => {
     );
 
     // The family is revoked: its refresh tokens can go, the grant and the deny-list stay for now.
-    const afterRevocation = prune(server);
+    const afterRevocation = await prune(server);
     expect(afterRevocation.deleted.refreshTokens).toBe(4);
-    expect(rows(server, grants)).toBe(1);
-    expect(rows(server, revokedAccessTokens)).toBe(1);
+    expect(await rows(server, "grants")).toBe(1);
+    expect(await rows(server, "revokedAccessTokens")).toBe(1);
     expect((await introspect(server, fourth.access_token)).active).toBe(false);
 
     // Access tokens live 600 s: then their deny-list rows and index rows are no longer needed.
     server.advanceClock(601);
-    const afterExpiry = prune(server);
+    const afterExpiry = await prune(server);
     expect(afterExpiry.deleted.revokedAccessTokens).toBe(1);
-    expect(rows(server, grantAccessTokens)).toBe(0);
-    expect(rows(server, grants)).toBe(1);
+    expect(await rows(server, "grantAccessTokens")).toBe(0);
+    expect(await rows(server, "grants")).toBe(1);
 
     // A refresh token's lifetime after the revocation, nothing of the grant is left to check.
     server.advanceClock(30 * DAY);
-    expect(prune(server).deleted.grants).toBe(1);
-    expect(rows(server, grants)).toBe(0);
+    expect((await prune(server)).deleted.grants).toBe(1);
+    expect(await rows(server, "grants")).toBe(0);
   });
 
   it("deletes a live grant's expired refresh tokens and keeps its current one", async () => {
@@ -120,8 +114,8 @@ describe("refresh tokens, grants and the deny-list", () => {
     const second = await json(refresh(server, authorized.clientId, first.refresh_token));
     server.advanceClock(11 * DAY);
     // The first token expired (30 days); the second lives until day 50.
-    expect(prune(server).deleted.refreshTokens).toBe(1);
-    expect(rows(server, refreshTokens)).toBe(1);
+    expect((await prune(server)).deleted.refreshTokens).toBe(1);
+    expect(await rows(server, "refreshTokens")).toBe(1);
     expect((await refresh(server, authorized.clientId, second.refresh_token)).status).toBe(200);
   });
 });
@@ -130,25 +124,27 @@ describe("audit retention", () => {
   const server = useTestAuthServer({ AUDIT_RETENTION_DAYS: "7" });
 
   it("deletes audit rows older than AUDIT_RETENTION_DAYS and records one maintenance.pruned row", async () => {
-    const before = rows(server, auditEvents);
+    const before = await rows(server, "auditEvents");
     expect(before).toBeGreaterThan(0);
     server.advanceClock(7 * DAY + 1);
     await registerPublicClient(server);
-    const result = prune(server);
+    const result = await prune(server);
     expect(result.deleted.auditEvents).toBe(before);
-    const left = server.instance.server.db.select().from(auditEvents).all();
+    const left = await server.instance.server.store.run(({ db, tables: { auditEvents } }) =>
+      db.select().from(auditEvents).orderBy(auditEvents.id),
+    );
     expect(left.map((row) => row.event)).toEqual(["client.registered", "maintenance.pruned"]);
     expect(left[1]?.details).toMatchObject({ deleted: { auditEvents: before } });
 
     // A run with nothing to delete writes nothing.
-    expect(prune(server).deleted.auditEvents).toBe(0);
-    expect(
-      server.instance.server.db
+    expect((await prune(server)).deleted.auditEvents).toBe(0);
+    const [pruned] = await server.instance.server.store.run(({ db, tables: { auditEvents } }) =>
+      db
         .select({ total: count() })
         .from(auditEvents)
-        .where(eq(auditEvents.event, "maintenance.pruned"))
-        .get()?.total,
-    ).toBe(1);
+        .where(eq(auditEvents.event, "maintenance.pruned")),
+    );
+    expect(pruned?.total).toBe(1);
   });
 });
 
@@ -157,10 +153,10 @@ describe("the schedule", () => {
 
   it("prunes every PRUNE_INTERVAL_SECONDS on the server's clock", async () => {
     const authorized = await obtainAuthorizationCode(server);
-    expect(rows(server, authorizationCodes)).toBe(1);
+    expect(await rows(server, "authorizationCodes")).toBe(1);
     server.advanceClock(61);
     await expect
-      .poll(() => rows(server, authorizationCodes), { timeout: 3000, interval: 100 })
+      .poll(() => rows(server, "authorizationCodes"), { timeout: 3000, interval: 100 })
       .toBe(0);
     expect((await json(redeemCode(server, authorized))).error).toBe("invalid_grant");
   });

@@ -1,9 +1,6 @@
-// RFC 9700 §4.14.2 reuse detection with a grace for honest retries, and the family's absolute lifetime.
-import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { grants } from "../src/db/schema";
 import { secretDigest } from "../src/security/secrets";
-import { findRefreshToken } from "../src/store/grants";
+import { findGrant, findRefreshToken } from "../src/store/grants";
 import { introspect, obtainAuthorizationCode, redeemCode, refresh } from "./support/authorization";
 import { type JsonBody, json, type TestAuthServer, useTestAuthServer } from "./support/test-server";
 
@@ -22,8 +19,10 @@ async function signIn(target: TestAuthServer): Promise<{ clientId: string; token
   return { clientId: authorized.clientId, tokens: await json(response) };
 }
 
-function refreshTokenRow(target: TestAuthServer, refreshToken: string) {
-  return findRefreshToken(target.instance.server.db, secretDigest(refreshToken));
+async function refreshTokenRow(target: TestAuthServer, refreshToken: string) {
+  return await target.instance.server.store.run((x) =>
+    findRefreshToken(x, secretDigest(refreshToken)),
+  );
 }
 
 async function expectInvalidGrant(response: Response | Promise<Response>) {
@@ -56,7 +55,7 @@ describe("an honest retry within REFRESH_REUSE_GRACE_SECONDS", () => {
     const { clientId, tokens } = await signIn(server);
     const lost = await json(refresh(server, clientId, tokens.refresh_token));
     const pair = await json(refresh(server, clientId, tokens.refresh_token));
-    expect(refreshTokenRow(server, lost.refresh_token)?.revokedAt).toBeInstanceOf(Date);
+    expect((await refreshTokenRow(server, lost.refresh_token))?.revokedAt).toBeInstanceOf(Date);
 
     // Only whoever intercepted the lost response can hold it, so presenting it is a reuse.
     await expectInvalidGrant(refresh(server, clientId, lost.refresh_token));
@@ -77,9 +76,10 @@ describe("an honest retry within REFRESH_REUSE_GRACE_SECONDS", () => {
     const pairs = await Promise.all(responses.map((response) => json(response)));
     for (const pair of pairs)
       expect((await introspect(server, pair.access_token)).active).toBe(true);
-    const live = pairs.filter(
-      (pair) => refreshTokenRow(server, pair.refresh_token)?.revokedAt === null,
+    const rows = await Promise.all(
+      pairs.map((pair) => refreshTokenRow(server, pair.refresh_token)),
     );
+    const live = pairs.filter((_, index) => rows[index]?.revokedAt === null);
     expect(live).toHaveLength(1);
     expect((await refresh(server, clientId, live[0]?.refresh_token)).status).toBe(200);
   });
@@ -149,17 +149,14 @@ describe("REFRESH_REUSE_GRACE_SECONDS=0", () => {
 describe("REFRESH_FAMILY_MAX_DAYS", () => {
   it("ends a refresh token family at its absolute lifetime, however often it rotates", async () => {
     const { clientId, tokens } = await signIn(shortFamily);
-    const grant = shortFamily.instance.server.db
-      .select()
-      .from(grants)
-      .where(eq(grants.id, refreshTokenRow(shortFamily, tokens.refresh_token)?.grantId ?? ""))
-      .get();
+    const grantId = (await refreshTokenRow(shortFamily, tokens.refresh_token))?.grantId ?? "";
+    const grant = await shortFamily.instance.server.store.run((x) => findGrant(x, grantId));
     const familyEnd = (grant?.createdAt.getTime() ?? 0) + 86_400_000;
 
     shortFamily.advanceClock(10 * 3600);
     const rotated = await json(refresh(shortFamily, clientId, tokens.refresh_token));
     // Sliding, it would live 20 hours from now; the family ends 14 hours from now.
-    expect(refreshTokenRow(shortFamily, rotated.refresh_token)?.expiresAt.getTime()).toBe(
+    expect((await refreshTokenRow(shortFamily, rotated.refresh_token))?.expiresAt.getTime()).toBe(
       familyEnd,
     );
 

@@ -2,7 +2,6 @@
 import { OAuthClientInformationFullSchema } from "@modelcontextprotocol/sdk/shared/auth.js";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { clients } from "../src/db/schema";
 import { listAuditEvents } from "../src/store/audit";
 import { findClient } from "../src/store/clients";
 import {
@@ -50,12 +49,14 @@ describe("registering a public MCP client", () => {
 
   it("stores the client as dynamically registered and writes an audit row", async () => {
     const body = await json(register(SDK_STYLE_REQUEST));
-    const stored = findClient(server.instance.server.db, body.client_id);
+    const stored = await server.instance.server.store.run((x) => findClient(x, body.client_id));
     expect(stored).toMatchObject({ registrationType: "dynamic", clientSecretDigest: null });
-    const audit = listAuditEvents(server.instance.server.db, {
-      event: "client.registered",
-      clientId: body.client_id,
-    });
+    const audit = await server.instance.server.store.run((x) =>
+      listAuditEvents(x, {
+        event: "client.registered",
+        clientId: body.client_id,
+      }),
+    );
     expect(audit).toHaveLength(1);
     expect(audit[0]?.details).toMatchObject({ redirectUris: SDK_STYLE_REQUEST.redirect_uris });
   });
@@ -110,7 +111,7 @@ describe("registering a confidential client", () => {
     expect(body.client_secret_expires_at).toBe(0);
     expect(Buffer.from(body.client_secret, "base64url")).toHaveLength(32);
 
-    const stored = findClient(server.instance.server.db, body.client_id);
+    const stored = await server.instance.server.store.run((x) => findClient(x, body.client_id));
     expect(stored?.clientSecretDigest).toBeTruthy();
     expect(stored?.clientSecretDigest).not.toBe(body.client_secret);
     const raw = new Database(server.databasePath, { readonly: true });
@@ -179,12 +180,18 @@ describe("registration policy", () => {
   });
 
   it("writes no client row for a refused registration, only an audit row", async () => {
-    const before = await server.instance.server.db.$count(clients);
+    const countClients = () =>
+      server.instance.server.store.run(({ db, tables: { clients } }) => db.$count(clients));
+    const before = await countClients();
     await register({ ...SDK_STYLE_REQUEST, redirect_uris: ["http://evil.example/cb"] });
-    const after = await server.instance.server.db.$count(clients);
+    const after = await countClients();
     expect(after).toBe(before);
     expect(
-      listAuditEvents(server.instance.server.db, { event: "client.registration_rejected" }).length,
+      (
+        await server.instance.server.store.run((x) =>
+          listAuditEvents(x, { event: "client.registration_rejected" }),
+        )
+      ).length,
     ).toBeGreaterThan(0);
   });
 });

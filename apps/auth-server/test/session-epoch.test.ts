@@ -39,8 +39,10 @@ function httpsClient() {
   });
 }
 
-function lastAudit(event: string) {
-  const [row] = listAuditEvents(server.instance.server.db, { event: event as never, limit: 1 });
+async function lastAudit(event: string) {
+  const [row] = await server.instance.server.store.run((x) =>
+    listAuditEvents(x, { event: event as never, limit: 1 }),
+  );
   return row;
 }
 
@@ -57,7 +59,7 @@ describe("the session epoch", () => {
     await expectSessionEnded(
       await callInternal(server, "/account/apps", { actor: userId, epoch: null }),
     );
-    expect(lastAudit("user.session_refused")).toMatchObject({
+    expect(await lastAudit("user.session_refused")).toMatchObject({
       subject: userId,
       outcome: "failure",
       details: { reason: "no session epoch", path: "/internal/account/apps" },
@@ -90,7 +92,7 @@ describe("the session epoch", () => {
     expect(shown.status).toBe(200);
 
     await admin(server, `/users/${userId}/password`, { body: { password: "second-password" } });
-    expect(sessionEpochOf(server, userId)).toBe(epoch + 1);
+    expect(await sessionEpochOf(server, userId)).toBe(epoch + 1);
 
     await expectSessionEnded(
       await viewInteraction(server, interaction, { userId, epoch, binding }),
@@ -98,7 +100,7 @@ describe("the session epoch", () => {
     await expectSessionEnded(
       await postDecision(server, interaction, "allow", { userId, epoch, binding }),
     );
-    expect(lastAudit("user.session_refused")).toMatchObject({
+    expect(await lastAudit("user.session_refused")).toMatchObject({
       subject: userId,
       details: { reason: "stale session epoch", presentedEpoch: epoch, currentEpoch: epoch + 1 },
     });
@@ -130,17 +132,17 @@ describe("the session epoch", () => {
       await postDecision(server, interaction, "allow", { userId, epoch, binding }),
     );
     // The consent is forgotten, so even the person sees the screen again; the old grant is revoked.
-    expect(findConsents(server.instance.server.db, { userId })).toEqual([]);
+    expect(await server.instance.server.store.run((x) => findConsents(x, { userId }))).toEqual([]);
     const fresh = await json(viewInteraction(server, interaction, { userId, binding }));
     expect(fresh).toMatchObject({ previouslyApproved: false, consentRemembered: false });
     expect((await refresh(server, client.clientId, tokens.refresh_token)).status).toBe(400);
     expect((await introspect(server, tokens.access_token)).active).toBe(false);
-    expect(lastAudit("user.password_reset")).toMatchObject({
+    expect(await lastAudit("user.password_reset")).toMatchObject({
       subject: userId,
-      actorUserId: adminId(server),
+      actorUserId: await adminId(server),
       details: { revokedGrants: 1, removedConsents: 1, sessionEpoch: epoch + 1 },
     });
-    expect(lastAudit("consent.revoked")).toMatchObject({
+    expect(await lastAudit("consent.revoked")).toMatchObject({
       subject: userId,
       details: { reason: "password reset" },
     });
@@ -154,7 +156,7 @@ describe("the session epoch", () => {
 
     await admin(server, `/users/${userId}/disable`, { body: {} });
     await expectSessionEnded(await callInternal(server, "/account/apps", { actor: userId, epoch }));
-    expect(lastAudit("user.disabled")).toMatchObject({
+    expect(await lastAudit("user.disabled")).toMatchObject({
       subject: userId,
       details: { sessionEpoch: epoch + 1 },
     });
@@ -188,12 +190,12 @@ describe("the session epoch", () => {
     });
     expect(response.status).toBe(200);
     expect(await json(response)).toEqual({ removedConsents: 1 });
-    expect(sessionEpochOf(server, userId)).toBe(epoch + 1);
+    expect(await sessionEpochOf(server, userId)).toBe(epoch + 1);
     await expectSessionEnded(await callInternal(server, "/account/apps", { actor: userId, epoch }));
-    expect(findConsents(server.instance.server.db, { userId })).toEqual([]);
+    expect(await server.instance.server.store.run((x) => findConsents(x, { userId }))).toEqual([]);
     // The person asked to end sessions, not to disconnect their apps.
     expect((await refresh(server, client.clientId, tokens.refresh_token)).status).toBe(200);
-    expect(lastAudit("user.signed_out_everywhere")).toMatchObject({
+    expect(await lastAudit("user.signed_out_everywhere")).toMatchObject({
       subject: userId,
       actorUserId: userId,
       details: { removedConsents: 1, sessionEpoch: epoch + 1 },
@@ -216,7 +218,7 @@ describe("the session epoch", () => {
       body: { everywhere: "but here" },
     });
     expect(response.status).toBe(400);
-    expect(sessionEpochOf(server, userId)).toBe(0);
+    expect(await sessionEpochOf(server, userId)).toBe(0);
   });
 });
 
@@ -237,7 +239,7 @@ describe("the consent page's browser binding", () => {
       expect(response.status).toBe(403);
       expect(await json(response)).toMatchObject({ error: "wrong_browser" });
     }
-    expect(lastAudit("consent.refused")).toMatchObject({
+    expect(await lastAudit("consent.refused")).toMatchObject({
       subject: userId,
       outcome: "failure",
       details: { step: "decision", reason: "another browser" },
@@ -271,7 +273,7 @@ describe("the consent page's browser binding", () => {
       binding: browserBinding(),
     });
     expect(decision.status).toBe(403);
-    expect(lastAudit("consent.refused")).toMatchObject({
+    expect(await lastAudit("consent.refused")).toMatchObject({
       details: { step: "decision", reason: "the consent page was never shown" },
     });
   });

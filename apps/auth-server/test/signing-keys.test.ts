@@ -70,8 +70,8 @@ describe("key rotation", () => {
         "expired",
       ]);
 
-      const audit = listAuditEvents(server.instance.server.db).filter((event) =>
-        event.event.startsWith("signing_key."),
+      const audit = (await server.instance.server.store.run((x) => listAuditEvents(x))).filter(
+        (event) => event.event.startsWith("signing_key."),
       );
       expect(audit.map((event) => [event.event, event.actorUserId])).toEqual(
         expect.arrayContaining([

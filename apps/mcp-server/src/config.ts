@@ -68,6 +68,15 @@ const EnvironmentSchema = z.object({
   TRUST_PROXY: trustProxySetting,
   /** Set: the tool-call limit counts in this Redis, shared by all instances; unset: in memory. */
   REDIS_URL: redisUrlSetting,
+  /**
+   * Put before every key this server writes to Redis, so several deployments (or test runs) can share
+   * one Redis without counting into each other's limits.
+   */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .max(100)
+    .regex(/^[A-Za-z0-9:._-]*$/, "letters, digits and : . _ - only")
+    .default(""),
   /** LOG_LEVEL, REPLICA_NAME, METRICS_PORT (docs/observability.md). */
   ...OBSERVABILITY_ENVIRONMENT,
 });
@@ -107,6 +116,8 @@ export interface McpServerConfig {
   trustProxy: TrustProxy;
   /** REDIS_URL: where the tool-call limit counts; in memory when undefined. */
   redisUrl: string | undefined;
+  /** REDIS_KEY_PREFIX: before every Redis key of this server. */
+  redisKeyPrefix: string;
   observability: ObservabilitySettings;
 }
 
@@ -176,6 +187,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Mcp
     logRequests: env.LOG_REQUESTS,
     trustProxy: env.TRUST_PROXY,
     redisUrl: env.REDIS_URL,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX,
     observability: observabilitySettings(env),
   };
 }

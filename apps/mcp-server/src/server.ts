@@ -132,7 +132,7 @@ export async function createMcpResourceServer(
         redis &&
         new RedisStore({
           client: redisScriptClient(redis),
-          prefix: `${options.limitKeyPrefix ?? ""}mcp-server:tool-calls:`,
+          prefix: `${options.limitKeyPrefix ?? config.redisKeyPrefix}mcp-server:tool-calls:`,
         }),
       metrics: new McpServerMetrics({
         replica: config.observability.replicaName,

@@ -2,6 +2,7 @@
 // METRICS_PORT listener of the real process are in process.test.ts.
 import { type MetricsListener, serveMetrics } from "@repo/server-kit/metrics";
 import { REQUEST_ID_HEADER } from "@repo/server-kit/request-id";
+import { metricSample } from "@repo/server-kit/testing/metrics";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listToolCalls } from "../src/store/tool-calls";
 import { postMcp, toolCall } from "./support/json-rpc";
@@ -21,20 +22,7 @@ async function scrape(): Promise<string> {
   return response.text();
 }
 
-/** The value of the one series of `name` whose labels include all of `labels`. */
-function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
-  for (const line of text.split("\n")) {
-    const match = /^([a-z_]+)\{([^}]*)\} (\S+)$/.exec(line);
-    if (match?.[1] !== name) continue;
-    const present = Object.fromEntries(
-      [...(match[2] ?? "").matchAll(/([a-z_]+)="([^"]*)"/g)].map(([, key, value]) => [key, value]),
-    );
-    if (Object.entries(labels).every(([key, value]) => present[key] === value)) {
-      return Number(match[3]);
-    }
-  }
-  return undefined;
-}
+const sample = metricSample;
 
 describe("request ids", () => {
   it("echo the proxy's X-Request-Id on the MCP transport's own responses", async () => {

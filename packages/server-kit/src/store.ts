@@ -118,9 +118,11 @@ export function isUniqueViolation(error: unknown): boolean {
 export function isDatabaseUnavailable(error: unknown): boolean {
   const code = errorCode(error);
   if (code === undefined) {
-    return (
-      error instanceof Error &&
-      /timeout exceeded when trying to connect|Connection terminated/i.test(error.message)
+    // node-postgres says these in words only, and drizzle wraps them (its message is the SQL).
+    return causes(error).some(
+      (cause) =>
+        cause instanceof Error &&
+        /timeout exceeded when trying to connect|Connection terminated/i.test(cause.message),
     );
   }
   return (
@@ -135,6 +137,16 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     code === "53300" || // too_many_connections
     code.startsWith("08") // connection_exception class
   );
+}
+
+/** The error and the causes it wraps, outermost first. */
+function causes(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let current = error, depth = 0; current && depth < 4; depth++) {
+    chain.push(current);
+    current = typeof current === "object" && "cause" in current ? current.cause : undefined;
+  }
+  return chain;
 }
 
 function errorCode(error: unknown): string | undefined {

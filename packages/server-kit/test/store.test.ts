@@ -5,7 +5,7 @@ import { eq, sql } from "drizzle-orm";
 import { integer as pgInteger, pgTable, text as pgText } from "drizzle-orm/pg-core";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isUniqueViolation, openStore, type Store } from "../src/store";
+import { isDatabaseUnavailable, isUniqueViolation, openStore, type Store } from "../src/store";
 import { createTestDatabase, type TestDatabase } from "../src/testing/postgres";
 import { sharedServicesForTests } from "../src/testing/services";
 
@@ -159,5 +159,28 @@ describe.runIf(services)("two replicas opening one PostgreSQL database at once",
       await Promise.all(stores.map((store) => store.close()));
       await database.drop();
     }
+  });
+});
+
+describe("isDatabaseUnavailable", () => {
+  it("recognises node-postgres's worded failures inside drizzle's query error", () => {
+    const terminated = new Error("Failed query: select 1", {
+      cause: new Error("Connection terminated unexpectedly"),
+    });
+    expect(isDatabaseUnavailable(terminated)).toBe(true);
+    const timedOut = new Error("Failed query: select 1", {
+      cause: new Error("timeout exceeded when trying to connect"),
+    });
+    expect(isDatabaseUnavailable(timedOut)).toBe(true);
+  });
+
+  it("recognises a refused connection by its code, and leaves other errors alone", () => {
+    expect(
+      isDatabaseUnavailable(Object.assign(new Error("connect"), { code: "ECONNREFUSED" })),
+    ).toBe(true);
+    expect(isDatabaseUnavailable(new Error("Failed query", { cause: { code: "23505" } }))).toBe(
+      false,
+    );
+    expect(isDatabaseUnavailable(new Error("something else"))).toBe(false);
   });
 });

@@ -106,6 +106,8 @@ export const auditEvents = sqliteTable(
     actorUserId: text("actor_user_id"),
     ipAddress: text("ip_address"),
     details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
+    /** The request that caused the event (the X-Request-Id it was served under), when known. */
+    requestId: text("request_id"),
   },
   (table) => [
     index("audit_events_occurred_at").on(table.occurredAt),

@@ -5,7 +5,7 @@ import type { Executor } from "../db/database";
 import type { TokenEndpointAuthMethod } from "../db/schema";
 import { secretMatchesDigest } from "../security/secrets";
 import type { AuthServer } from "../server-context";
-import { type AuditEntry, recordAuditEvent } from "../store/audit";
+import { type AuditEntry, audit } from "../store/audit";
 import { type ClientRecord, findClient, isConfidential } from "../store/clients";
 import type { Refusal } from "./client-authentication-limit";
 import { OAuthError } from "./oauth-error";
@@ -64,20 +64,19 @@ export interface ClientAuthenticationInput {
   parameters: Record<string, string>;
 }
 
-/**
- * Identifies and authenticates the client. A confidential client must prove its secret with either
- * secret method (both carry the same secret, so accepting both adds no risk); a public client must not
- * present one. OAuth 2.1 §2.4: "MUST NOT use more than one authentication method in each request".
- */
-export function authenticateClient(
-  executor: Executor,
-  input: ClientAuthenticationInput,
-): AuthenticatedClient {
+interface PresentedCredentials {
+  clientId: string;
+  clientSecret?: string;
+  method: TokenEndpointAuthMethod;
+}
+
+/** Which client the request names and how it authenticates; throws on malformed credentials. */
+function presentedCredentials(input: ClientAuthenticationInput): PresentedCredentials {
   const { authorizationHeader, parameters } = input;
   const bodyClientId = parameters.client_id;
   const bodySecret = parameters.client_secret;
 
-  let presented: { clientId: string; clientSecret?: string; method: TokenEndpointAuthMethod };
+  let presented: PresentedCredentials;
   if (authorizationHeader !== undefined) {
     if (bodySecret !== undefined) {
       throw new OAuthError(
@@ -101,12 +100,27 @@ export function authenticateClient(
     throw new ClientAuthenticationError(undefined, "no client identification", false);
   }
 
-  const viaHeader = presented.method === "client_secret_basic";
   if (presented.clientId.length === 0 || presented.clientId.length > MAX_CLIENT_ID_LENGTH) {
-    throw new ClientAuthenticationError(undefined, "malformed client_id", viaHeader);
+    throw new ClientAuthenticationError(
+      undefined,
+      "malformed client_id",
+      presented.method === "client_secret_basic",
+    );
   }
-  const client = findClient(executor, presented.clientId);
+  return presented;
+}
 
+/**
+ * Checks the presented credentials against the stored client (undefined when none has the id). A
+ * confidential client must prove its secret with either secret method (both carry the same secret,
+ * so accepting both adds no risk); a public client must not present one. OAuth 2.1 §2.4: "MUST NOT
+ * use more than one authentication method in each request".
+ */
+function verifyCredentials(
+  presented: PresentedCredentials,
+  client: ClientRecord | undefined,
+): AuthenticatedClient {
+  const viaHeader = presented.method === "client_secret_basic";
   if (presented.clientSecret !== undefined) {
     // Always compare, even for an unknown client, so timing does not reveal which client ids exist.
     const matches = secretMatchesDigest(presented.clientSecret, client?.clientSecretDigest ?? null);
@@ -131,6 +145,15 @@ export function authenticateClient(
     throw new ClientAuthenticationError(presented.clientId, "client is disabled", viaHeader);
   }
   return { client, method: presented.method };
+}
+
+/** Identifies and authenticates the client (see verifyCredentials). */
+export async function authenticateClient(
+  x: Executor,
+  input: ClientAuthenticationInput,
+): Promise<AuthenticatedClient> {
+  const presented = presentedCredentials(input);
+  return verifyCredentials(presented, await findClient(x, presented.clientId));
 }
 
 /**
@@ -162,12 +185,16 @@ export async function authenticateClientAudited(
 ): Promise<AuthenticatedClient> {
   const ipAddress = server.clientAddress(c);
   const limit = server.failedClientAuthentication;
-  const audit = (entry: Omit<AuditEntry, "outcome" | "ipAddress">) =>
-    recordAuditEvent(server.db, { ...entry, outcome: "failure", ipAddress }, server.clock());
+  const auditFailure = (entry: Omit<AuditEntry, "outcome" | "ipAddress">) =>
+    audit(server.store, { ...entry, outcome: "failure", ipAddress }, server.clock());
 
-  const throttled = (refusal: Refusal, details: Record<string, unknown>, clientId?: string) => {
+  const throttled = async (
+    refusal: Refusal,
+    details: Record<string, unknown>,
+    clientId?: string,
+  ) => {
     if (refusal.first) {
-      audit({
+      await auditFailure({
         event: "client.authentication_throttled",
         clientId,
         details: { endpoint, limitedBy: refusal.limitedBy, ...details },
@@ -176,27 +203,42 @@ export async function authenticateClientAudited(
     return new ClientAuthenticationThrottledError(refusal.retryAfter);
   };
 
-  // RFC 6749 §10.10: over the address's limit the secret is not even compared.
-  const refused = await limit.refuseAddress(ipAddress);
-  if (refused) throw throttled(refused, {});
+  // The client row is read before the limit is checked, so a database round trip never sits between
+  // the check and the count below.
+  let presented: PresentedCredentials | OAuthError;
   try {
-    return authenticateClient(server.db, {
+    presented = presentedCredentials({
       authorizationHeader: c.req.header("authorization"),
       parameters,
     });
+  } catch (error) {
+    if (!(error instanceof OAuthError)) throw error;
+    presented = error;
+  }
+  const client =
+    presented instanceof OAuthError
+      ? undefined
+      : await server.store.run((x) => findClient(x, presented.clientId));
+
+  // RFC 6749 §10.10: over the address's limit the secret is not even compared.
+  const refused = await limit.refuseAddress(ipAddress);
+  if (refused) throw await throttled(refused, {});
+  try {
+    if (presented instanceof OAuthError) throw presented;
+    return verifyCredentials(presented, client);
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
     if (!(error instanceof ClientAuthenticationError)) {
       // Malformed credentials (invalid_request) count against the address as well: the token
       // endpoint audits each as a rejected request, and a loop of them must not fill the log either.
       const over = await limit.recordFailure(undefined, ipAddress);
-      if (over) throw throttled(over, { reason: error.description });
+      if (over) throw await throttled(over, { reason: error.description });
       throw error;
     }
     const clientId = error.attemptedClientId?.slice(0, 200);
     const over = await limit.recordFailure(clientId, ipAddress);
-    if (over) throw throttled(over, { reason: error.reason }, clientId);
-    audit({
+    if (over) throw await throttled(over, { reason: error.reason }, clientId);
+    await auditFailure({
       event: "client.authentication_failed",
       clientId,
       details: { endpoint, reason: error.reason },

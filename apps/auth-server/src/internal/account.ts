@@ -33,7 +33,7 @@ export function accountRoutes(server: AuthServer): Hono<{ Variables: ActingUserV
   const routes = new Hono<{ Variables: ActingUserVariables }>();
   routes.use(requireActingUser(server, { requireAdmin: false }));
 
-  routes.get("/apps", (c) => {
+  routes.get("/apps", async (c) => {
     const user = c.get("actingUser");
     const apps = new Map<string, ConnectedApp>();
     const appFor = (clientId: string, since: Date) => {
@@ -52,57 +52,63 @@ export function accountRoutes(server: AuthServer): Hono<{ Variables: ActingUserV
       if (since < app.connectedAt) app.connectedAt = since;
       return app;
     };
-    for (const consent of findConsents(server.db, { userId: user.id })) {
+    for (const consent of await server.store.run((x) => findConsents(x, { userId: user.id }))) {
       const app = appFor(consent.clientId, consent.createdAt);
       app.resources.add(consent.resource);
       for (const scope of consent.scopes) app.scopes.add(scope);
     }
-    for (const grant of findLiveGrants(server.db, { userId: user.id })) {
+    for (const grant of await server.store.run((x) => findLiveGrants(x, { userId: user.id }))) {
       const app = appFor(grant.clientId, grant.createdAt);
       app.resources.add(grant.resource);
       for (const scope of grant.scopes) app.scopes.add(scope);
       app.activeGrants += 1;
     }
-    for (const [clientId, lastUsedAt] of lastGrantUseByClient(server.db, user.id)) {
+    for (const [clientId, lastUsedAt] of await server.store.run((x) =>
+      lastGrantUseByClient(x, user.id),
+    )) {
       const app = apps.get(clientId);
       if (app) app.lastUsedAt = lastUsedAt;
     }
-    const items = [...apps.values()]
-      .sort(
-        (a, b) =>
-          (b.lastUsedAt ?? b.connectedAt).getTime() - (a.lastUsedAt ?? a.connectedAt).getTime(),
-      )
-      .flatMap((app) => {
-        const client = findClient(server.db, app.clientId);
-        if (!client) return [];
-        return [
-          {
-            client: {
-              clientId: client.clientId,
-              name: client.clientName ?? client.clientId,
-              uri: client.clientUri,
-              logoUri: client.logoUri,
-              registrationType: client.registrationType,
-              verified: client.registrationType === "pre_registered",
-            },
-            resources: [...app.resources].map((identifier) => ({
-              identifier,
-              name:
-                server.resources.find((resource) => resource.identifier === identifier)?.name ??
-                identifier,
-            })),
-            scopes: describeScopes([...app.scopes]).map((scope) => ({
-              name: scope.name,
-              title: scope.title,
-              description: scope.description,
-              risk: scope.risk,
-            })),
-            connectedAt: isoTime(app.connectedAt),
-            lastUsedAt: isoTime(app.lastUsedAt),
-            activeGrants: app.activeGrants,
+    const sorted = [...apps.values()].sort(
+      (a, b) =>
+        (b.lastUsedAt ?? b.connectedAt).getTime() - (a.lastUsedAt ?? a.connectedAt).getTime(),
+    );
+    const clients = await server.store.run(async (x) => {
+      const found = new Map<string, Awaited<ReturnType<typeof findClient>>>();
+      for (const app of sorted) found.set(app.clientId, await findClient(x, app.clientId));
+      return found;
+    });
+    const items = sorted.flatMap((app) => {
+      const client = clients.get(app.clientId);
+      if (!client) return [];
+      return [
+        {
+          client: {
+            clientId: client.clientId,
+            name: client.clientName ?? client.clientId,
+            uri: client.clientUri,
+            logoUri: client.logoUri,
+            registrationType: client.registrationType,
+            verified: client.registrationType === "pre_registered",
           },
-        ];
-      });
+          resources: [...app.resources].map((identifier) => ({
+            identifier,
+            name:
+              server.resources.find((resource) => resource.identifier === identifier)?.name ??
+              identifier,
+          })),
+          scopes: describeScopes([...app.scopes]).map((scope) => ({
+            name: scope.name,
+            title: scope.title,
+            description: scope.description,
+            risk: scope.risk,
+          })),
+          connectedAt: isoTime(app.connectedAt),
+          lastUsedAt: isoTime(app.lastUsedAt),
+          activeGrants: app.activeGrants,
+        },
+      ];
+    });
     c.header("Cache-Control", "no-store");
     return c.json({ items });
   });
@@ -112,12 +118,13 @@ export function accountRoutes(server: AuthServer): Hono<{ Variables: ActingUserV
     const { clientId } = await parseJsonBody(c, RevokeConnectedAppRequest);
     const now = server.clock();
     // One transaction: the consent and every refresh-token family end together, or nothing changes.
-    const outcome = server.db.transaction((tx) =>
-      revokeAccess(
-        tx,
-        { userId: user.id, clientId },
-        { reason: "revoked by the user", actorUserId: user.id, removeConsents: true, now },
-      ),
+    const outcome = await server.store.transaction(
+      async (tx) =>
+        await revokeAccess(
+          tx,
+          { userId: user.id, clientId },
+          { reason: "revoked by the user", actorUserId: user.id, removeConsents: true, now },
+        ),
     );
     c.header("Cache-Control", "no-store");
     return c.json({ clientId, ...outcome });
@@ -132,14 +139,14 @@ export function accountRoutes(server: AuthServer): Hono<{ Variables: ActingUserV
     const user = c.get("actingUser");
     await parseJsonBody(c, SignOutEverywhereRequest);
     const now = server.clock();
-    const outcome = server.db.transaction((tx) => {
-      const removedConsents = forgetConsents(
+    const outcome = await server.store.transaction(async (tx) => {
+      const removedConsents = await forgetConsents(
         tx,
         { userId: user.id },
         { reason: "signed out everywhere", actorUserId: user.id, now },
       );
-      const raised = raiseSessionEpoch(tx, user.id);
-      recordAuditEvent(
+      const raised = await raiseSessionEpoch(tx, user.id);
+      await recordAuditEvent(
         tx,
         {
           event: "user.signed_out_everywhere",

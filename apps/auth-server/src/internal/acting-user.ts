@@ -5,7 +5,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { z } from "zod";
 import type { AuthServer } from "../server-context";
-import { recordAuditEvent } from "../store/audit";
+import { audit } from "../store/audit";
 import { findUserById, type UserRecord } from "../store/users";
 import { InternalApiError } from "./internal-error";
 
@@ -31,11 +31,11 @@ export function hasActingUser(c: Context): boolean {
  * `Acting-User-Session-Epoch` header must equal the user's epoch, which a password reset, a disable
  * and "sign out everywhere" raise. A session stolen before any of those is refused from then on.
  */
-export function resolveActingUser(
+export async function resolveActingUser(
   server: AuthServer,
   c: Context,
   options: { requireAdmin: boolean },
-): UserRecord {
+): Promise<UserRecord> {
   const header = ActingUserId.safeParse(c.req.header(ACTING_USER_HEADER));
   if (!header.success) {
     throw new InternalApiError(
@@ -54,13 +54,13 @@ export function resolveActingUser(
     );
   }
   const now = server.clock();
-  const user = findUserById(server.db, header.data);
-  const audit = (
+  const user = await server.store.run((x) => findUserById(x, header.data));
+  const refuse = (
     event: "admin.refused" | "user.session_refused",
     details: Record<string, unknown>,
   ) =>
-    recordAuditEvent(
-      server.db,
+    audit(
+      server.store,
       {
         event,
         outcome: "failure",
@@ -75,7 +75,7 @@ export function resolveActingUser(
   // the web app signs them out) rather than lingering on a 403 page.
   if (user && (!epoch.success || epoch.data !== user.sessionEpoch)) {
     const reason = epoch.success ? "stale session epoch" : "no session epoch";
-    audit("user.session_refused", {
+    await refuse("user.session_refused", {
       reason,
       presentedEpoch: epoch.success ? epoch.data : null,
       currentEpoch: user.sessionEpoch,
@@ -93,7 +93,7 @@ export function resolveActingUser(
         ? "not an administrator"
         : undefined;
   if (refusal !== undefined || !user) {
-    if (options.requireAdmin) audit("admin.refused", { reason: refusal });
+    if (options.requireAdmin) await refuse("admin.refused", { reason: refusal });
     throw new InternalApiError(
       "forbidden",
       `the acting user may not do this: ${refusal ?? "unknown user"}`,
@@ -109,7 +109,7 @@ export function requireActingUser(
   options: { requireAdmin: boolean },
 ): MiddlewareHandler<{ Variables: ActingUserVariables }> {
   return async (c, next) => {
-    c.set("actingUser", resolveActingUser(server, c, options));
+    c.set("actingUser", await resolveActingUser(server, c, options));
     await next();
   };
 }

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { authorizationResponseUri } from "../oauth/authorize";
 import { randomSecret, secretDigest, secretMatchesDigest } from "../security/secrets";
 import type { AuthServer } from "../server-context";
-import { recordAuditEvent } from "../store/audit";
+import { audit, recordAuditEvent } from "../store/audit";
 import { findClient } from "../store/clients";
 import { findConsent, grantConsent } from "../store/consents";
 import { insertAuthorizationCode } from "../store/grants";
@@ -36,8 +36,13 @@ export const ConsentDecision = z.object({
   decision: z.enum(["allow", "deny"]),
 });
 
-function pendingInteraction(server: AuthServer, id: string, now: Date): InteractionRecord {
-  const interaction = id.length <= 100 ? findInteraction(server.db, id) : undefined;
+async function pendingInteraction(
+  server: AuthServer,
+  id: string,
+  now: Date,
+): Promise<InteractionRecord> {
+  const interaction =
+    id.length <= 100 ? await server.store.run((x) => findInteraction(x, id)) : undefined;
   if (!interaction) {
     throw new InternalApiError("unknown_interaction", "no such authorization request", 404);
   }
@@ -54,8 +59,8 @@ function pendingInteraction(server: AuthServer, id: string, now: Date): Interact
 }
 
 /** A client disabled after the request started must not collect a consent or a code. */
-function activeClient(server: AuthServer, clientId: string) {
-  const client = findClient(server.db, clientId);
+async function activeClient(server: AuthServer, clientId: string) {
+  const client = await server.store.run((x) => findClient(x, clientId));
   if (!client || client.disabledAt !== null) {
     throw new InternalApiError(
       "unknown_interaction",
@@ -84,27 +89,30 @@ function presentedBinding(c: Context): string {
  * view binds the interaction to the browser that showed it; later views and the decision must come
  * from that browser. Only a digest is stored, as for client secrets.
  */
-function requireSameBrowser(
+async function requireSameBrowser(
   server: AuthServer,
   c: Context,
   interaction: InteractionRecord,
   user: UserRecord | undefined,
   step: "view" | "decision",
-): void {
+): Promise<void> {
   const binding = presentedBinding(c);
   // A decision never binds: it must follow a view of the consent page in the same browser.
   if (
     step === "view" &&
     interaction.browserBinding === null &&
-    bindInteractionToBrowser(server.db, interaction.id, secretDigest(binding))
+    (await server.store.run((x) =>
+      bindInteractionToBrowser(x, interaction.id, secretDigest(binding)),
+    ))
   ) {
     return;
   }
   // Read again: a racing first view in another browser may have bound it since we loaded it.
-  const stored = findInteraction(server.db, interaction.id)?.browserBinding ?? null;
+  const stored =
+    (await server.store.run((x) => findInteraction(x, interaction.id)))?.browserBinding ?? null;
   if (secretMatchesDigest(binding, stored)) return;
-  recordAuditEvent(
-    server.db,
+  await audit(
+    server.store,
     {
       event: "consent.refused",
       outcome: "failure",
@@ -128,26 +136,28 @@ function requireSameBrowser(
 export function interactionRoutes(server: AuthServer): Hono {
   const routes = new Hono();
 
-  routes.get("/:id", (c) => {
+  routes.get("/:id", async (c) => {
     const now = server.clock();
-    const interaction = pendingInteraction(server, c.req.param("id"), now);
-    const client = activeClient(server, interaction.clientId);
+    const interaction = await pendingInteraction(server, c.req.param("id"), now);
+    const client = await activeClient(server, interaction.clientId);
     // Signed out, the page is shown only to send the person to sign in; signed in, the session must
     // be current (a reset or "sign out everywhere" ended it) before remembered consent counts.
     const user = hasActingUser(c)
-      ? resolveActingUser(server, c, { requireAdmin: false })
+      ? await resolveActingUser(server, c, { requireAdmin: false })
       : undefined;
-    requireSameBrowser(server, c, interaction, user, "view");
+    await requireSameBrowser(server, c, interaction, user, "view");
     const resource = server.resources.find((entry) => entry.identifier === interaction.resource);
     const redirect = new URL(interaction.redirectUri);
     const loopbackRedirect = isLoopbackUrl(redirect);
     let previouslyApproved = false;
     if (user !== undefined) {
-      const consent = findConsent(server.db, {
-        userId: user.id,
-        clientId: client.clientId,
-        resource: interaction.resource,
-      });
+      const consent = await server.store.run((x) =>
+        findConsent(x, {
+          userId: user.id,
+          clientId: client.clientId,
+          resource: interaction.resource,
+        }),
+      );
       previouslyApproved =
         consent !== undefined && satisfiesAll(consent.scopes, interaction.scopes);
     }
@@ -194,15 +204,15 @@ export function interactionRoutes(server: AuthServer): Hono {
       );
     }
     const now = server.clock();
-    const interaction = pendingInteraction(server, c.req.param("id"), now);
-    activeClient(server, interaction.clientId);
-    const user = resolveActingUser(server, c, { requireAdmin: false });
-    requireSameBrowser(server, c, interaction, user, "decision");
+    const interaction = await pendingInteraction(server, c.req.param("id"), now);
+    await activeClient(server, interaction.clientId);
+    const user = await resolveActingUser(server, c, { requireAdmin: false });
+    await requireSameBrowser(server, c, interaction, user, "decision");
     const { issuer } = server.config;
 
-    const redirectTo = server.db.transaction((tx) => {
+    const redirectTo = await server.store.transaction(async (tx) => {
       // Compare-and-set: a second decision (double submit, replayed form) finds it completed.
-      if (!completeInteraction(tx, interaction.id, user.id, now)) {
+      if (!(await completeInteraction(tx, interaction.id, user.id, now))) {
         throw new InternalApiError(
           "interaction_expired",
           "this authorization request has already been answered",
@@ -210,7 +220,7 @@ export function interactionRoutes(server: AuthServer): Hono {
         );
       }
       if (body.data.decision === "deny") {
-        recordAuditEvent(
+        await recordAuditEvent(
           tx,
           {
             event: "consent.denied",
@@ -228,7 +238,7 @@ export function interactionRoutes(server: AuthServer): Hono {
         });
       }
 
-      grantConsent(
+      await grantConsent(
         tx,
         {
           userId: user.id,
@@ -239,7 +249,7 @@ export function interactionRoutes(server: AuthServer): Hono {
         now,
       );
       const code = randomSecret();
-      insertAuthorizationCode(tx, {
+      await insertAuthorizationCode(tx, {
         codeDigest: secretDigest(code),
         grantId: randomUUID(),
         clientId: interaction.clientId,
@@ -252,7 +262,7 @@ export function interactionRoutes(server: AuthServer): Hono {
         createdAt: now,
         expiresAt: new Date(now.getTime() + AUTHORIZATION_CODE_LIFETIME_SECONDS * 1000),
       });
-      recordAuditEvent(
+      await recordAuditEvent(
         tx,
         {
           event: "consent.granted",

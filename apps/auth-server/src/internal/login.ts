@@ -4,7 +4,7 @@ import { z } from "zod";
 import { LoginThrottle } from "../security/login-throttle";
 import { hashPassword, verifyPassword } from "../security/passwords";
 import type { AuthServer } from "../server-context";
-import { recordAuditEvent } from "../store/audit";
+import { audit } from "../store/audit";
 import { findUserByEmail, normalizeEmail } from "../store/users";
 import { InternalApiError, readJsonBody } from "./internal-error";
 
@@ -35,8 +35,8 @@ export function loginRoute(server: AuthServer) {
 
     const wait = await throttle.attempt(email, clientAddress, now);
     if (wait > 0) {
-      recordAuditEvent(
-        server.db,
+      await audit(
+        server.store,
         {
           event: "user.login_failed",
           outcome: "failure",
@@ -55,11 +55,11 @@ export function loginRoute(server: AuthServer) {
       );
     }
 
-    const user = findUserByEmail(server.db, email);
+    const user = await server.store.run((x) => findUserByEmail(x, email));
     const passwordMatches = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
     if (!user || !passwordMatches || user.disabledAt !== null) {
-      recordAuditEvent(
-        server.db,
+      await audit(
+        server.store,
         {
           event: "user.login_failed",
           outcome: "failure",
@@ -76,8 +76,8 @@ export function loginRoute(server: AuthServer) {
     }
 
     await throttle.succeeded(email, clientAddress, now);
-    recordAuditEvent(
-      server.db,
+    await audit(
+      server.store,
       { event: "user.login", outcome: "success", subject: user.id, ipAddress: clientAddress },
       now,
     );

@@ -11,15 +11,15 @@ export interface RevocationOutcome {
 }
 
 /** Call inside the transaction of the change it belongs to; writes one audit row per grant and consent. */
-export function revokeAccess(
+export async function revokeAccess(
   tx: Executor,
   filter: GrantFilter,
   options: { reason: string; actorUserId: string; removeConsents: boolean; now: Date },
-): RevocationOutcome {
+): Promise<RevocationOutcome> {
   const { reason, actorUserId, now } = options;
-  const revoked = revokeLiveGrants(tx, filter, reason, now);
+  const revoked = await revokeLiveGrants(tx, filter, reason, now);
   for (const grant of revoked) {
-    recordAuditEvent(
+    await recordAuditEvent(
       tx,
       {
         event: "grant.revoked",
@@ -32,7 +32,7 @@ export function revokeAccess(
       now,
     );
   }
-  const removedConsents = options.removeConsents ? forgetConsents(tx, filter, options) : 0;
+  const removedConsents = options.removeConsents ? await forgetConsents(tx, filter, options) : 0;
   return { revokedGrants: revoked.length, removedConsents };
 }
 
@@ -40,15 +40,15 @@ export function revokeAccess(
  * Forgets remembered consents, so the next request shows the consent screen again; one audit row
  * each. Call inside the transaction of the change it belongs to.
  */
-export function forgetConsents(
+export async function forgetConsents(
   tx: Executor,
   filter: ConsentFilter,
   options: { reason: string; actorUserId: string; now: Date },
-): number {
+): Promise<number> {
   const { reason, actorUserId, now } = options;
-  const removed = deleteConsents(tx, filter);
+  const removed = await deleteConsents(tx, filter);
   for (const consent of removed) {
-    recordAuditEvent(
+    await recordAuditEvent(
       tx,
       {
         event: "consent.revoked",

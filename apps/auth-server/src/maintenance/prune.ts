@@ -1,17 +1,8 @@
 // Nothing grows without bound: expired OAuth state and old audit rows are deleted on a schedule.
 import { and, eq, inArray, isNotNull, lt, notExists, or, type SQL, sql } from "drizzle-orm";
-import type { SQLiteTable } from "drizzle-orm/sqlite-core";
+import type { PgTable } from "drizzle-orm/pg-core";
 import type { AuthServerConfig } from "../config";
-import type { Database } from "../db/database";
-import {
-  auditEvents,
-  authorizationCodes,
-  grantAccessTokens,
-  grants,
-  interactions,
-  refreshTokens,
-  revokedAccessTokens,
-} from "../db/schema";
+import type { AuthStore, Executor } from "../db/database";
 import { recordAuditEvent } from "../store/audit";
 
 /** Rows per DELETE: each batch is its own short write, so requests are not held up behind a backlog. */
@@ -38,19 +29,32 @@ type PruneConfig = Pick<
   "refreshTokenTtlSeconds" | "refreshTokenFamilyMaxSeconds" | "auditRetentionDays"
 >;
 
-function deleteInBatches(
-  db: Database,
-  table: SQLiteTable,
-  condition: SQL | undefined,
-): { deleted: number; complete: boolean } {
+async function deleteInBatches(
+  store: AuthStore,
+  table: (x: Executor) => PgTable,
+  condition: (x: Executor) => SQL | undefined,
+): Promise<{ deleted: number; complete: boolean }> {
   let deleted = 0;
   for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
-    const chosen = db.select({ rowid: sql`rowid` }).from(table).where(condition).limit(BATCH_SIZE);
-    const changes = db.delete(table).where(inArray(sql`rowid`, chosen)).run().changes;
+    const changes = await store.run(async (x) => {
+      // The physical row id, which every table has whatever its key: SQLite's rowid, PostgreSQL's ctid.
+      const rowId = x.dialect === "postgres" ? sql`ctid` : sql`rowid`;
+      const chosen = x.db.select({ rowId }).from(table(x)).where(condition(x)).limit(BATCH_SIZE);
+      const removed = await x.db
+        .delete(table(x))
+        .where(inArray(rowId, chosen))
+        .returning({ one: sql`1` });
+      return removed.length;
+    });
     deleted += changes;
     if (changes < BATCH_SIZE) return { deleted, complete: true };
   }
   return { deleted, complete: false };
+}
+
+/** A moment as a bare SQL parameter: SQLite stores epoch milliseconds, PostgreSQL a timestamptz. */
+function moment(x: Executor, at: Date): number | string {
+  return x.dialect === "postgres" ? at.toISOString() : at.getTime();
 }
 
 /**
@@ -67,53 +71,81 @@ function deleteInBatches(
  *   or last use is older than a refresh token's lifetime, the longest any token of theirs lived.
  * - audit rows older than AUDIT_RETENTION_DAYS.
  */
-export function pruneExpiredState(db: Database, now: Date, config: PruneConfig): PruneResult {
+export async function pruneExpiredState(
+  store: AuthStore,
+  now: Date,
+  config: PruneConfig,
+): Promise<PruneResult> {
   const familyStartedBefore = new Date(now.getTime() - config.refreshTokenFamilyMaxSeconds * 1000);
-  const endedGrants = db
-    .select({ id: grants.id })
-    .from(grants)
-    .where(or(isNotNull(grants.revokedAt), lt(grants.createdAt, familyStartedBefore)));
   const idleSince = new Date(now.getTime() - config.refreshTokenTtlSeconds * 1000);
   const retainedSince = new Date(now.getTime() - config.auditRetentionDays * 86_400_000);
 
+  // One kind after the other; each batch is its own statement, so two replicas pruning at once
+  // only delete what the other has not (a row already gone is simply not chosen again).
   const runs = {
-    interactions: deleteInBatches(db, interactions, lt(interactions.expiresAt, now)),
-    authorizationCodes: deleteInBatches(
-      db,
-      authorizationCodes,
-      lt(authorizationCodes.expiresAt, now),
+    interactions: await deleteInBatches(
+      store,
+      (x) => x.tables.interactions,
+      ({ tables: { interactions } }) => lt(interactions.expiresAt, now),
     ),
-    refreshTokens: deleteInBatches(
-      db,
-      refreshTokens,
-      or(lt(refreshTokens.expiresAt, now), inArray(refreshTokens.grantId, endedGrants)),
+    authorizationCodes: await deleteInBatches(
+      store,
+      (x) => x.tables.authorizationCodes,
+      ({ tables: { authorizationCodes } }) => lt(authorizationCodes.expiresAt, now),
     ),
-    grantAccessTokens: deleteInBatches(db, grantAccessTokens, lt(grantAccessTokens.expiresAt, now)),
-    revokedAccessTokens: deleteInBatches(
-      db,
-      revokedAccessTokens,
-      lt(revokedAccessTokens.expiresAt, now),
-    ),
-    grants: deleteInBatches(
-      db,
-      grants,
-      and(
-        lt(sql`coalesce(${grants.revokedAt}, ${grants.lastUsedAt})`, idleSince.getTime()),
-        notExists(
-          db
-            .select({ one: sql`1` })
-            .from(refreshTokens)
-            .where(eq(refreshTokens.grantId, grants.id)),
+    refreshTokens: await deleteInBatches(
+      store,
+      (x) => x.tables.refreshTokens,
+      ({ db, tables: { refreshTokens, grants } }) =>
+        or(
+          lt(refreshTokens.expiresAt, now),
+          inArray(
+            refreshTokens.grantId,
+            db
+              .select({ id: grants.id })
+              .from(grants)
+              .where(or(isNotNull(grants.revokedAt), lt(grants.createdAt, familyStartedBefore))),
+          ),
         ),
-        notExists(
-          db
-            .select({ one: sql`1` })
-            .from(grantAccessTokens)
-            .where(eq(grantAccessTokens.grantId, grants.id)),
-        ),
-      ),
     ),
-    auditEvents: deleteInBatches(db, auditEvents, lt(auditEvents.occurredAt, retainedSince)),
+    grantAccessTokens: await deleteInBatches(
+      store,
+      (x) => x.tables.grantAccessTokens,
+      ({ tables: { grantAccessTokens } }) => lt(grantAccessTokens.expiresAt, now),
+    ),
+    revokedAccessTokens: await deleteInBatches(
+      store,
+      (x) => x.tables.revokedAccessTokens,
+      ({ tables: { revokedAccessTokens } }) => lt(revokedAccessTokens.expiresAt, now),
+    ),
+    grants: await deleteInBatches(
+      store,
+      (x) => x.tables.grants,
+      (x) => {
+        const { db, tables } = x;
+        const { grants, refreshTokens, grantAccessTokens } = tables;
+        return and(
+          lt(sql`coalesce(${grants.revokedAt}, ${grants.lastUsedAt})`, moment(x, idleSince)),
+          notExists(
+            db
+              .select({ one: sql`1` })
+              .from(refreshTokens)
+              .where(eq(refreshTokens.grantId, grants.id)),
+          ),
+          notExists(
+            db
+              .select({ one: sql`1` })
+              .from(grantAccessTokens)
+              .where(eq(grantAccessTokens.grantId, grants.id)),
+          ),
+        );
+      },
+    ),
+    auditEvents: await deleteInBatches(
+      store,
+      (x) => x.tables.auditEvents,
+      ({ tables: { auditEvents } }) => lt(auditEvents.occurredAt, retainedSince),
+    ),
   };
   const deleted = Object.fromEntries(
     Object.entries(runs).map(([kind, run]) => [kind, run.deleted]),
@@ -121,17 +153,20 @@ export function pruneExpiredState(db: Database, now: Date, config: PruneConfig):
   const total = Object.values(deleted).reduce((sum, count) => sum + count, 0);
   // One row per run that changed something: a quiet server's log is not filled with "nothing to do".
   if (total > 0) {
-    recordAuditEvent(
-      db,
-      { event: "maintenance.pruned", outcome: "success", details: { deleted } },
-      now,
+    await store.run((x) =>
+      recordAuditEvent(
+        x,
+        { event: "maintenance.pruned", outcome: "success", details: { deleted } },
+        now,
+      ),
     );
   }
   return { deleted, complete: Object.values(runs).every((run) => run.complete) };
 }
 
 export interface PruningSchedule {
-  stop(): void;
+  /** Cancels the next run and resolves once a run in progress has finished (before the store closes). */
+  stop(): Promise<void>;
 }
 
 /** How soon the next run comes when the last one left rows behind (a backlog after an upgrade). */
@@ -142,30 +177,34 @@ const BACKLOG_DELAY_MS = 1000;
  * alive) and stopped when the server closes; a failed run is reported and retried at the next one.
  */
 export function schedulePruning(
-  server: { db: Database; config: AuthServerConfig; clock: () => Date },
+  server: { store: AuthStore; config: AuthServerConfig; clock: () => Date },
   reportError: (error: unknown) => void,
 ): PruningSchedule {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
-  const run = () => {
+  let running: Promise<void> = Promise.resolve();
+  const run = async () => {
     let complete = true;
     try {
-      complete = pruneExpiredState(server.db, server.clock(), server.config).complete;
+      complete = (await pruneExpiredState(server.store, server.clock(), server.config)).complete;
     } catch (error) {
       reportError(error);
     }
     if (stopped) return;
     timer = setTimeout(
-      run,
+      () => {
+        running = run();
+      },
       complete ? server.config.pruneIntervalSeconds * 1000 : BACKLOG_DELAY_MS,
     );
     timer.unref();
   };
-  run();
+  running = run();
   return {
     stop: () => {
       stopped = true;
       clearTimeout(timer);
+      return running;
     },
   };
 }

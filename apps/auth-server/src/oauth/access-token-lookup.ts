@@ -47,17 +47,17 @@ export async function lookUpAccessToken(
   } catch {
     return { kind: "unknown" };
   }
-  if (isAccessTokenRevoked(server.db, claims.jti)) {
+  if (await server.store.run((x) => isAccessTokenRevoked(x, claims.jti))) {
     return { kind: "inactive", claims, reason: "revoked" };
   }
-  const client = findClient(server.db, claims.client_id);
+  const client = await server.store.run((x) => findClient(x, claims.client_id));
   if (!client || client.disabledAt !== null) {
     return { kind: "inactive", claims, reason: "client-disabled" };
   }
   // A person's token (client credentials tokens name the client itself as subject) ends with the
   // person's account.
   if (claims.sub !== claims.client_id) {
-    const user = findUserById(server.db, claims.sub);
+    const user = await server.store.run((x) => findUserById(x, claims.sub));
     if (!user || user.disabledAt !== null) {
       return { kind: "inactive", claims, reason: "user-disabled" };
     }

@@ -13,7 +13,7 @@ import { authorizationErrorPage } from "../http/error-page";
 import { OAuthError } from "../http/oauth-error";
 import { randomSecret } from "../security/secrets";
 import type { AuthServer } from "../server-context";
-import { recordAuditEvent } from "../store/audit";
+import { audit, recordAuditEvent } from "../store/audit";
 import type { ClientRecord } from "../store/clients";
 import { insertInteraction } from "../store/interactions";
 import { ClientResolutionError, resolveClient } from "./client-resolution";
@@ -93,9 +93,14 @@ export function authorizeRoute(server: AuthServer) {
     const query = readQuery(c.req.url);
 
     // Until the client and its redirect URI are known to be genuine, errors are shown, never redirected.
-    const showError = (title: string, explanation: string, reason: string, clientId?: string) => {
-      recordAuditEvent(
-        server.db,
+    const showError = async (
+      title: string,
+      explanation: string,
+      reason: string,
+      clientId?: string,
+    ) => {
+      await audit(
+        server.store,
         {
           event: "authorization.rejected",
           outcome: "failure",
@@ -166,8 +171,8 @@ export function authorizeRoute(server: AuthServer) {
     try {
       const interaction = validateAuthorizationRequest(server, client, query, state);
       const id = randomSecret();
-      server.db.transaction((tx) => {
-        insertInteraction(tx, {
+      await server.store.transaction(async (tx) => {
+        await insertInteraction(tx, {
           id,
           clientId: client.clientId,
           redirectUri,
@@ -179,7 +184,7 @@ export function authorizeRoute(server: AuthServer) {
           createdAt: now,
           expiresAt: new Date(now.getTime() + INTERACTION_LIFETIME_SECONDS * 1000),
         });
-        recordAuditEvent(
+        await recordAuditEvent(
           tx,
           {
             event: "authorization.requested",
@@ -202,8 +207,8 @@ export function authorizeRoute(server: AuthServer) {
       );
     } catch (error) {
       if (!(error instanceof AuthorizationError)) throw error;
-      recordAuditEvent(
-        server.db,
+      await audit(
+        server.store,
         {
           event: "authorization.rejected",
           outcome: "failure",

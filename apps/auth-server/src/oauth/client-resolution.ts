@@ -37,7 +37,7 @@ function refuseIfDisabled(client: ClientRecord): ClientRecord {
  * client (later drafts: "Pre-Registering Client Identifier URLs"); that registration is used as it stands.
  */
 export async function resolveClient(server: AuthServer, clientId: string): Promise<ClientRecord> {
-  const registered = findClient(server.db, clientId);
+  const registered = await server.store.run((x) => findClient(x, clientId));
   if (registered) refuseIfDisabled(registered);
   const fromDocument =
     isClientMetadataDocumentId(clientId) &&
@@ -70,8 +70,8 @@ export async function resolveClient(server: AuthServer, clientId: string): Promi
       { cause: error },
     );
   }
-  const client = server.db.transaction((tx) =>
-    upsertMetadataDocumentClient(tx, document, server.clock()),
+  const client = await server.store.transaction(
+    async (tx) => await upsertMetadataDocumentClient(tx, document, server.clock()),
   );
   // An administrator may have disabled the client while its document was being fetched.
   return refuseIfDisabled(client);

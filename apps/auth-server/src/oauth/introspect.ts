@@ -5,7 +5,7 @@ import { authenticateClientAudited } from "../http/client-authentication";
 import { OAuthError } from "../http/oauth-error";
 import { readFormParameters } from "../http/request-body";
 import type { AuthServer } from "../server-context";
-import { recordAuditEvent } from "../store/audit";
+import { audit } from "../store/audit";
 import { isConfidential } from "../store/clients";
 import { lookUpAccessToken } from "./access-token-lookup";
 
@@ -33,8 +33,8 @@ export function introspectRoute(server: AuthServer) {
     // invalid, and these were valid. RFC 6749 §5.2's unauthorized_client is the code for "the
     // authenticated client is not authorized", and 403 is HTTP's "understood, and refused".
     if (!authenticated.client.introspectionAllowed) {
-      recordAuditEvent(
-        server.db,
+      await audit(
+        server.store,
         {
           event: "token.introspection_refused",
           outcome: "failure",

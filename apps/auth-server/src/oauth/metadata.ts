@@ -38,6 +38,10 @@ export function authorizationServerMetadata(server: AuthServer) {
   };
 }
 
+/**
+ * Built from the configuration alone, the same on every replica, so it is safe for each process (and
+ * any HTTP cache in front) to serve it as it stands.
+ */
 export function metadataRoute(server: AuthServer) {
   return () =>
     Response.json(authorizationServerMetadata(server), {
@@ -45,7 +49,11 @@ export function metadataRoute(server: AuthServer) {
     });
 }
 
-/** RFC 7517 §5 JWK Set: the keys a resource server may meet in unexpired tokens. */
+/**
+ * RFC 7517 §5 JWK Set: the keys a resource server may meet in unexpired tokens. Served from this
+ * process's key ring, which reloads from the database every KEY_RELOAD_SECONDS (keys/key-ring.ts):
+ * safe per process, as a retired key stays published far longer than that.
+ */
 export function jwksRoute(server: AuthServer) {
   return () =>
     Response.json(server.keys.jwks(), {

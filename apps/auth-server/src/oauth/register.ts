@@ -8,7 +8,7 @@ import { OAuthError } from "../http/oauth-error";
 import { readJsonObject } from "../http/request-body";
 import { randomIdentifier, randomSecret, secretDigest } from "../security/secrets";
 import type { AuthServer } from "../server-context";
-import { recordAuditEvent } from "../store/audit";
+import { audit, recordAuditEvent } from "../store/audit";
 import { type ClientRecord, insertClient } from "../store/clients";
 import { inferApplicationType, redirectUriProblem } from "./redirect-uri";
 import { scopeAudience } from "./resources";
@@ -215,8 +215,8 @@ export function registerRoute(server: AuthServer) {
       const request = parseRequest(await readJsonObject(c, "invalid_client_metadata"));
       const decision = decideRegistration(request);
       const clientSecret = decision.tokenEndpointAuthMethod === "none" ? undefined : randomSecret();
-      const client = server.db.transaction((tx) => {
-        const inserted = insertClient(tx, {
+      const client = await server.store.transaction(async (tx) => {
+        const inserted = await insertClient(tx, {
           clientId: randomIdentifier(),
           registrationType: "dynamic",
           clientSecretDigest: clientSecret === undefined ? null : secretDigest(clientSecret),
@@ -236,7 +236,7 @@ export function registerRoute(server: AuthServer) {
           scope: decision.scope ?? null,
           createdAt: now,
         });
-        recordAuditEvent(
+        await recordAuditEvent(
           tx,
           {
             event: "client.registered",
@@ -258,8 +258,8 @@ export function registerRoute(server: AuthServer) {
       return c.json(registrationResponse(client, clientSecret), 201);
     } catch (error) {
       if (error instanceof OAuthError) {
-        recordAuditEvent(
-          server.db,
+        await audit(
+          server.store,
           {
             event: "client.registration_rejected",
             outcome: "failure",

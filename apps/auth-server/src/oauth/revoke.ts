@@ -6,7 +6,7 @@ import { OAuthError } from "../http/oauth-error";
 import { readFormParameters } from "../http/request-body";
 import { secretDigest } from "../security/secrets";
 import type { AuthServer } from "../server-context";
-import { recordAuditEvent } from "../store/audit";
+import { audit, recordAuditEvent } from "../store/audit";
 import { isConfidential } from "../store/clients";
 import { findGrant, findRefreshToken, revokeGrant } from "../store/grants";
 import { revokeAccessToken } from "../store/revoked-access-tokens";
@@ -33,12 +33,16 @@ export function revokeRoute(server: AuthServer) {
     const now = server.clock();
 
     // Refresh tokens are opaque and stored as digests; a JWT never matches one.
-    const refreshToken = findRefreshToken(server.db, secretDigest(request.data.token));
-    const grant = refreshToken ? findGrant(server.db, refreshToken.grantId) : undefined;
+    const refreshToken = await server.store.run((x) =>
+      findRefreshToken(x, secretDigest(request.data.token)),
+    );
+    const grant = refreshToken
+      ? await server.store.run((x) => findGrant(x, refreshToken.grantId))
+      : undefined;
     if (grant) {
       if (grant.clientId !== client.clientId) {
-        recordAuditEvent(
-          server.db,
+        await audit(
+          server.store,
           {
             event: "token.revocation_refused",
             outcome: "failure",
@@ -59,9 +63,9 @@ export function revokeRoute(server: AuthServer) {
         return c.body(null, 200);
       }
       // §2.1: revoking a refresh token also invalidates the access tokens of the same grant.
-      server.db.transaction((tx) => {
-        if (!revokeGrant(tx, grant, "revoked by the client", now)) return;
-        recordAuditEvent(
+      await server.store.transaction(async (tx) => {
+        if (!(await revokeGrant(tx, grant, "revoked by the client", now))) return;
+        await recordAuditEvent(
           tx,
           {
             event: "token.revoked",
@@ -85,8 +89,8 @@ export function revokeRoute(server: AuthServer) {
     }
     const { claims } = state;
     if (claims.client_id !== client.clientId) {
-      recordAuditEvent(
-        server.db,
+      await audit(
+        server.store,
         {
           event: "token.revocation_refused",
           outcome: "failure",
@@ -105,13 +109,13 @@ export function revokeRoute(server: AuthServer) {
       return c.body(null, 200);
     }
     if (state.kind === "active") {
-      server.db.transaction((tx) => {
-        revokeAccessToken(
+      await server.store.transaction(async (tx) => {
+        await revokeAccessToken(
           tx,
           { jti: claims.jti, clientId: claims.client_id, expiresAt: new Date(claims.exp * 1000) },
           now,
         );
-        recordAuditEvent(
+        await recordAuditEvent(
           tx,
           {
             event: "token.revoked",

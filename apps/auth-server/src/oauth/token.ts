@@ -8,7 +8,7 @@ import {
 import { OAuthError } from "../http/oauth-error";
 import { readFormParameters } from "../http/request-body";
 import type { AuthServer } from "../server-context";
-import { recordAuditEvent } from "../store/audit";
+import { audit } from "../store/audit";
 import { authorizationCodeGrant } from "./grants/authorization-code";
 import { clientCredentialsGrant } from "./grants/client-credentials";
 import type { GrantHandler } from "./grants/grant";
@@ -61,8 +61,8 @@ export function tokenRoute(server: AuthServer) {
         !(error instanceof ClientAuthenticationError) &&
         !(error instanceof ClientAuthenticationThrottledError)
       ) {
-        recordAuditEvent(
-          server.db,
+        await audit(
+          server.store,
           {
             event: "token.request_rejected",
             outcome: "failure",

@@ -1,8 +1,9 @@
 // The audit log: one row per security event, written in the same transaction as the change it records.
-import { preparedPerExecutor } from "@repo/server-kit/sqlite";
+import { currentRequestId } from "@repo/server-kit/request-context";
+import { preparedPerHandle } from "@repo/server-kit/store";
 import { and, desc, eq, gte, inArray, lt, max, or, type SQL, sql } from "drizzle-orm";
-import type { Executor } from "../db/database";
-import { type AuditOutcome, auditEvents } from "../db/schema";
+import type { AuthStore, Executor } from "../db/database";
+import type { AuditOutcome, auditEvents } from "../db/schema.postgres";
 
 export type AuditEventType =
   | "client.registered"
@@ -61,8 +62,11 @@ export interface AuditEntry {
 
 export type AuditEvent = typeof auditEvents.$inferSelect;
 
-const insertAuditEvent = preparedPerExecutor((executor: Executor) =>
-  executor
+// Prepared: every token issued writes one (see preparedPerHandle).
+const insertAuditEvent = preparedPerHandle(buildInsertAuditEvent);
+
+function buildInsertAuditEvent({ db, tables: { auditEvents } }: Executor) {
+  return db
     .insert(auditEvents)
     .values({
       occurredAt: sql.placeholder("occurredAt"),
@@ -73,12 +77,13 @@ const insertAuditEvent = preparedPerExecutor((executor: Executor) =>
       actorUserId: sql.placeholder("actorUserId"),
       ipAddress: sql.placeholder("ipAddress"),
       details: sql.placeholder("details"),
+      requestId: sql.placeholder("requestId"),
     })
-    .prepare(),
-);
+    .prepare("auth_insert_audit_event");
+}
 
-export function recordAuditEvent(executor: Executor, entry: AuditEntry, now: Date): void {
-  insertAuditEvent(executor).run({
+export async function recordAuditEvent(x: Executor, entry: AuditEntry, now: Date): Promise<void> {
+  await insertAuditEvent(x).execute({
     occurredAt: now,
     event: entry.event,
     outcome: entry.outcome,
@@ -87,6 +92,9 @@ export function recordAuditEvent(executor: Executor, entry: AuditEntry, now: Dat
     actorUserId: entry.actorUserId ?? null,
     ipAddress: entry.ipAddress ?? null,
     details: entry.details ?? null,
+    // The request the event happened in (its X-Request-Id), read from the request context so no
+    // caller passes it; null for background work (pruning, start-up).
+    requestId: currentRequestId() ?? null,
   });
 }
 
@@ -98,18 +106,20 @@ export interface AuditQuery {
   limit?: number;
 }
 
-export function listAuditEvents(executor: Executor, query: AuditQuery = {}): AuditEvent[] {
+export function listAuditEvents(
+  { db, tables: { auditEvents } }: Executor,
+  query: AuditQuery = {},
+): Promise<AuditEvent[]> {
   const conditions: SQL[] = [];
   if (query.event) conditions.push(eq(auditEvents.event, query.event));
   if (query.clientId) conditions.push(eq(auditEvents.clientId, query.clientId));
   if (query.before !== undefined) conditions.push(lt(auditEvents.id, query.before));
-  return executor
+  return db
     .select()
     .from(auditEvents)
     .where(and(...conditions))
     .orderBy(desc(auditEvents.id))
-    .limit(Math.min(query.limit ?? 100, 1000))
-    .all();
+    .limit(Math.min(query.limit ?? 100, 1000));
 }
 
 /** The admin console's filters over the log; pages are keyed by (occurredAt, id), newest first. */
@@ -125,7 +135,10 @@ export interface AuditLogQuery {
   limit: number;
 }
 
-export function queryAuditLog(executor: Executor, query: AuditLogQuery): AuditEvent[] {
+export function queryAuditLog(
+  { db, tables: { auditEvents } }: Executor,
+  query: AuditLogQuery,
+): Promise<AuditEvent[]> {
   const conditions: SQL[] = [];
   if (query.userId !== undefined) {
     const byUser = or(
@@ -146,33 +159,40 @@ export function queryAuditLog(executor: Executor, query: AuditLogQuery): AuditEv
     );
     if (older) conditions.push(older);
   }
-  return executor
+  return db
     .select()
     .from(auditEvents)
     .where(and(...conditions))
     .orderBy(desc(auditEvents.occurredAt), desc(auditEvents.id))
-    .limit(query.limit)
-    .all();
+    .limit(query.limit);
 }
 
 /** When `/token` last issued each of these clients an access token (the admin console's "last used"). */
-export function lastTokenIssuedAt(
-  executor: Executor,
+export async function lastTokenIssuedAt(
+  { db, tables: { auditEvents } }: Executor,
   clientIds: readonly string[],
-): Map<string, Date> {
+): Promise<Map<string, Date>> {
   if (clientIds.length === 0) return new Map();
-  const rows = executor
-    .select({ clientId: auditEvents.clientId, lastIssuedAt: max(auditEvents.occurredAt) })
+  const rows = await db
+    .select({
+      clientId: auditEvents.clientId,
+      // max() is typed by the column, but read as the driver's raw value unless mapped again.
+      lastIssuedAt: max(auditEvents.occurredAt).mapWith(auditEvents.occurredAt),
+    })
     .from(auditEvents)
     .where(
       and(eq(auditEvents.event, "token.issued"), inArray(auditEvents.clientId, [...clientIds])),
     )
-    .groupBy(auditEvents.clientId)
-    .all();
+    .groupBy(auditEvents.clientId);
   const result = new Map<string, Date>();
   for (const row of rows) {
     if (row.clientId !== null && row.lastIssuedAt !== null)
       result.set(row.clientId, row.lastIssuedAt);
   }
   return result;
+}
+
+/** Records an event that is not part of a larger change (a refusal, a sign-in): its own statement. */
+export function audit(store: AuthStore, entry: AuditEntry, now: Date): Promise<void> {
+  return store.run((x) => recordAuditEvent(x, entry, now));
 }

@@ -1,43 +1,69 @@
 // OAuth clients: pre-registered, dynamically registered (RFC 7591), and later metadata-document clients.
-import { preparedPerExecutor } from "@repo/server-kit/sqlite";
+import { preparedPerHandle } from "@repo/server-kit/store";
 import { count, desc, eq, sql } from "drizzle-orm";
-import type { Executor } from "../db/database";
-import { clients, type RegistrationType } from "../db/schema";
+import { type Executor, forUpdate } from "../db/database";
+import type { clients, RegistrationType } from "../db/schema.postgres";
 import type { ClientMetadataDocument } from "../oauth/client-metadata-document";
 
 export type ClientRecord = typeof clients.$inferSelect;
 export type NewClientRecord = typeof clients.$inferInsert;
 
-const findClientStatement = preparedPerExecutor((executor: Executor) =>
-  executor
+// Prepared: every authenticated request at /token, /revoke and /introspect looks its client up.
+const findClientStatement = preparedPerHandle(({ db, tables: { clients } }: Executor) =>
+  db
     .select()
     .from(clients)
     .where(eq(clients.clientId, sql.placeholder("clientId")))
-    .prepare(),
+    .prepare("auth_find_client"),
 );
 
-export function findClient(executor: Executor, clientId: string): ClientRecord | undefined {
-  return findClientStatement(executor).get({ clientId });
+export async function findClient(x: Executor, clientId: string): Promise<ClientRecord | undefined> {
+  const [client] = await findClientStatement(x).execute({ clientId });
+  return client;
 }
 
-export function insertClient(executor: Executor, client: NewClientRecord): ClientRecord {
-  return executor.insert(clients).values(client).returning().get();
+export async function insertClient(
+  { db, tables: { clients } }: Executor,
+  client: NewClientRecord,
+): Promise<ClientRecord> {
+  const [inserted] = await db.insert(clients).values(client).returning();
+  if (!inserted) throw new Error("the client insert returned no row");
+  return inserted;
 }
 
-export function updateClientSecretDigest(
-  executor: Executor,
+/** Inserts the client unless its id exists (ON CONFLICT DO NOTHING): undefined when it did. */
+export async function insertClientIfAbsent(
+  { db, tables: { clients } }: Executor,
+  client: NewClientRecord,
+): Promise<ClientRecord | undefined> {
+  const [inserted] = await db.insert(clients).values(client).onConflictDoNothing().returning();
+  return inserted;
+}
+
+/** The client, locked until the transaction ends (see forUpdate in db/database.ts). */
+export async function lockClient(x: Executor, clientId: string): Promise<ClientRecord | undefined> {
+  const { clients } = x.tables;
+  const [client] = await forUpdate(
+    x,
+    x.db.select().from(clients).where(eq(clients.clientId, clientId)),
+  );
+  return client;
+}
+
+export async function updateClientSecretDigest(
+  { db, tables: { clients } }: Executor,
   clientId: string,
   clientSecretDigest: string,
-): void {
-  executor.update(clients).set({ clientSecretDigest }).where(eq(clients.clientId, clientId)).run();
+): Promise<void> {
+  await db.update(clients).set({ clientSecretDigest }).where(eq(clients.clientId, clientId));
 }
 
-export function updatePreRegisteredPolicy(
-  executor: Executor,
+export async function updatePreRegisteredPolicy(
+  { db, tables: { clients } }: Executor,
   clientId: string,
   policy: { allowedScopes: string[]; allowedResources: string[]; introspectionAllowed: boolean },
-): void {
-  executor.update(clients).set(policy).where(eq(clients.clientId, clientId)).run();
+): Promise<void> {
+  await db.update(clients).set(policy).where(eq(clients.clientId, clientId));
 }
 
 /**
@@ -46,11 +72,11 @@ export function updatePreRegisteredPolicy(
  * another registration type with the same id (an administrator's pre-registration of the URL) is never
  * overwritten: the upsert then fails.
  */
-export function upsertMetadataDocumentClient(
-  executor: Executor,
+export async function upsertMetadataDocumentClient(
+  { db, tables: { clients } }: Executor,
   document: ClientMetadataDocument,
   now: Date,
-): ClientRecord {
+): Promise<ClientRecord> {
   const metadata = {
     registrationType: "metadata_document",
     clientSecretDigest: null,
@@ -69,7 +95,8 @@ export function upsertMetadataDocumentClient(
     softwareVersion: document.softwareVersion,
     scope: document.scope,
   } satisfies Partial<NewClientRecord>;
-  const client = executor
+  // One statement, so two replicas fetching the same document at once both end on one row.
+  const [client] = await db
     .insert(clients)
     .values({ clientId: document.clientId, ...metadata, createdAt: now })
     .onConflictDoUpdate({
@@ -77,8 +104,7 @@ export function upsertMetadataDocumentClient(
       set: metadata,
       setWhere: eq(clients.registrationType, "metadata_document"),
     })
-    .returning()
-    .get();
+    .returning();
   if (!client) {
     throw new Error(`client ${document.clientId} is registered, but not by a metadata document`);
   }
@@ -90,40 +116,46 @@ export function isConfidential(client: Pick<ClientRecord, "tokenEndpointAuthMeth
   return client.tokenEndpointAuthMethod !== "none";
 }
 
-export function listClients(
-  executor: Executor,
+export async function listClients(
+  { db, tables: { clients } }: Executor,
   query: { registrationType?: RegistrationType | undefined; limit: number; offset: number },
-): { items: ClientRecord[]; total: number } {
+): Promise<{ items: ClientRecord[]; total: number }> {
   const where =
     query.registrationType === undefined
       ? undefined
       : eq(clients.registrationType, query.registrationType);
-  const items = executor
+  const items = await db
     .select()
     .from(clients)
     .where(where)
     .orderBy(desc(clients.createdAt), clients.clientId)
     .limit(query.limit)
-    .offset(query.offset)
-    .all();
-  const total = executor.select({ total: count() }).from(clients).where(where).get()?.total ?? 0;
-  return { items, total };
+    .offset(query.offset);
+  const [counted] = await db.select({ total: count() }).from(clients).where(where);
+  return { items, total: counted?.total ?? 0 };
 }
 
-export function setClientDisabledAt(
-  executor: Executor,
+export async function setClientDisabledAt(
+  { db, tables: { clients } }: Executor,
   clientId: string,
   disabledAt: Date | null,
-): ClientRecord | undefined {
-  return executor
+): Promise<ClientRecord | undefined> {
+  const [client] = await db
     .update(clients)
     .set({ disabledAt })
     .where(eq(clients.clientId, clientId))
-    .returning()
-    .get();
+    .returning();
+  return client;
 }
 
 /** Deletes the client; its consents, codes, interactions, grants and refresh tokens go with it (FK cascade). */
-export function deleteClient(executor: Executor, clientId: string): boolean {
-  return executor.delete(clients).where(eq(clients.clientId, clientId)).run().changes === 1;
+export async function deleteClient(
+  { db, tables: { clients } }: Executor,
+  clientId: string,
+): Promise<boolean> {
+  const deleted = await db
+    .delete(clients)
+    .where(eq(clients.clientId, clientId))
+    .returning({ clientId: clients.clientId });
+  return deleted.length === 1;
 }

@@ -1,44 +1,58 @@
 // Remembered consent: the scopes a person allowed a client at a resource.
 import { and, count, desc, eq, type SQL } from "drizzle-orm";
-import type { Executor } from "../db/database";
-import { clients, consents, users } from "../db/schema";
+import { type Executor, forUpdate } from "../db/database";
+import type { consents } from "../db/schema.postgres";
 
 export type ConsentRecord = typeof consents.$inferSelect;
 
-export function findConsent(
-  executor: Executor,
-  key: { userId: string; clientId: string; resource: string },
-): ConsentRecord | undefined {
-  return executor
-    .select()
-    .from(consents)
-    .where(
-      and(
-        eq(consents.userId, key.userId),
-        eq(consents.clientId, key.clientId),
-        eq(consents.resource, key.resource),
-      ),
-    )
-    .get();
+type ConsentKey = { userId: string; clientId: string; resource: string };
+
+function consentKeyIs(x: Executor, key: ConsentKey): SQL | undefined {
+  const { consents } = x.tables;
+  return and(
+    eq(consents.userId, key.userId),
+    eq(consents.clientId, key.clientId),
+    eq(consents.resource, key.resource),
+  );
 }
 
-/** Records consent to `scopes`, adding to what was allowed before (a step-up widens the consent). */
-export function grantConsent(
-  executor: Executor,
-  consent: { userId: string; clientId: string; resource: string; scopes: readonly string[] },
+export async function findConsent(
+  x: Executor,
+  key: ConsentKey,
+): Promise<ConsentRecord | undefined> {
+  const [consent] = await x.db.select().from(x.tables.consents).where(consentKeyIs(x, key));
+  return consent;
+}
+
+/**
+ * Records consent to `scopes`, adding to what was allowed before (a step-up widens the consent). Call
+ * inside a transaction. The row is created empty if missing and then locked (forUpdate), so two
+ * decisions for one person, client and resource at once (two tabs, two replicas) merge their scopes
+ * one after the other instead of the later one overwriting the earlier one's.
+ */
+export async function grantConsent(
+  x: Executor,
+  consent: ConsentKey & { scopes: readonly string[] },
   now: Date,
-): ConsentRecord {
-  const existing = findConsent(executor, consent);
+): Promise<ConsentRecord> {
+  const { db, tables } = x;
+  const key = { userId: consent.userId, clientId: consent.clientId, resource: consent.resource };
+  await db
+    .insert(tables.consents)
+    .values({ ...key, scopes: [], createdAt: now, updatedAt: now })
+    .onConflictDoNothing();
+  const [existing] = await forUpdate(
+    x,
+    db.select().from(tables.consents).where(consentKeyIs(x, key)),
+  );
   const scopes = [...new Set([...(existing?.scopes ?? []), ...consent.scopes])].sort();
-  return executor
-    .insert(consents)
-    .values({ ...consent, scopes, createdAt: now, updatedAt: now })
-    .onConflictDoUpdate({
-      target: [consents.userId, consents.clientId, consents.resource],
-      set: { scopes, updatedAt: now },
-    })
-    .returning()
-    .get();
+  const [updated] = await db
+    .update(tables.consents)
+    .set({ scopes, updatedAt: now })
+    .where(consentKeyIs(x, key))
+    .returning();
+  if (!updated) throw new Error("the consent row disappeared inside its transaction");
+  return updated;
 }
 
 export interface ConsentFilter {
@@ -46,28 +60,27 @@ export interface ConsentFilter {
   clientId?: string | undefined;
 }
 
-function consentFilterConditions(filter: ConsentFilter): SQL[] {
+function consentFilterConditions(x: Executor, filter: ConsentFilter): SQL[] {
+  const { consents } = x.tables;
   const conditions: SQL[] = [];
   if (filter.userId !== undefined) conditions.push(eq(consents.userId, filter.userId));
   if (filter.clientId !== undefined) conditions.push(eq(consents.clientId, filter.clientId));
   return conditions;
 }
 
-export function findConsents(executor: Executor, filter: ConsentFilter): ConsentRecord[] {
-  return executor
+export function findConsents(x: Executor, filter: ConsentFilter): Promise<ConsentRecord[]> {
+  return x.db
     .select()
-    .from(consents)
-    .where(and(...consentFilterConditions(filter)))
-    .all();
+    .from(x.tables.consents)
+    .where(and(...consentFilterConditions(x, filter)));
 }
 
 /** Forgets the consents matching the filter, so the next request shows the consent screen again. */
-export function deleteConsents(executor: Executor, filter: ConsentFilter): ConsentRecord[] {
-  return executor
-    .delete(consents)
-    .where(and(...consentFilterConditions(filter)))
-    .returning()
-    .all();
+export function deleteConsents(x: Executor, filter: ConsentFilter): Promise<ConsentRecord[]> {
+  return x.db
+    .delete(x.tables.consents)
+    .where(and(...consentFilterConditions(x, filter)))
+    .returning();
 }
 
 export interface ConsentListing extends ConsentRecord {
@@ -76,12 +89,14 @@ export interface ConsentListing extends ConsentRecord {
   registrationType: string;
 }
 
-export function listConsents(
-  executor: Executor,
+export async function listConsents(
+  x: Executor,
   query: ConsentFilter & { limit: number; offset: number },
-): { items: ConsentListing[]; total: number } {
-  const where = and(...consentFilterConditions(query));
-  const rows = executor
+): Promise<{ items: ConsentListing[]; total: number }> {
+  const { db, tables } = x;
+  const { consents, users, clients } = tables;
+  const where = and(...consentFilterConditions(x, query));
+  const rows = await db
     .select({
       consent: consents,
       userEmail: users.email,
@@ -94,9 +109,8 @@ export function listConsents(
     .where(where)
     .orderBy(desc(consents.updatedAt), consents.userId, consents.clientId)
     .limit(query.limit)
-    .offset(query.offset)
-    .all();
-  const total = executor.select({ total: count() }).from(consents).where(where).get()?.total ?? 0;
+    .offset(query.offset);
+  const [counted] = await db.select({ total: count() }).from(consents).where(where);
   return {
     items: rows.map((row) => ({
       ...row.consent,
@@ -104,6 +118,6 @@ export function listConsents(
       clientName: row.clientName,
       registrationType: row.registrationType,
     })),
-    total,
+    total: counted?.total ?? 0,
   };
 }

@@ -1,148 +1,191 @@
 // Grants and what they issue: authorization codes, rotating refresh tokens and the access tokens' ids.
 // Tokens and codes are stored only as SHA-256 digests.
-import { and, count, desc, eq, gt, isNotNull, isNull, max, type SQL } from "drizzle-orm";
-import type { Executor } from "../db/database";
-import {
-  authorizationCodes,
-  clients,
-  grantAccessTokens,
-  grants,
-  refreshTokens,
-  users,
-} from "../db/schema";
+//
+// What two replicas on one PostgreSQL database (READ COMMITTED) rely on, function by function, is said
+// beside each compare-and-set and lock below; on SQLite the same statements run one unit of work at a
+// time on the one connection.
+import { preparedPerHandle } from "@repo/server-kit/store";
+import { and, count, desc, eq, gt, isNotNull, isNull, max, type SQL, sql } from "drizzle-orm";
+import { type Executor, forUpdate } from "../db/database";
+import type { authorizationCodes, grants, refreshTokens } from "../db/schema.postgres";
 import { revokeAccessToken } from "./revoked-access-tokens";
 
 export type GrantRecord = typeof grants.$inferSelect;
 export type AuthorizationCodeRecord = typeof authorizationCodes.$inferSelect;
 export type RefreshTokenRecord = typeof refreshTokens.$inferSelect;
 
-export function insertAuthorizationCode(
-  executor: Executor,
+export async function insertAuthorizationCode(
+  { db, tables }: Executor,
   code: typeof authorizationCodes.$inferInsert,
-): void {
-  executor.insert(authorizationCodes).values(code).run();
+): Promise<void> {
+  await db.insert(tables.authorizationCodes).values(code);
 }
 
-export function findAuthorizationCode(
-  executor: Executor,
+export async function findAuthorizationCode(
+  { db, tables: { authorizationCodes } }: Executor,
   codeDigest: string,
-): AuthorizationCodeRecord | undefined {
-  return executor
+): Promise<AuthorizationCodeRecord | undefined> {
+  const [code] = await db
     .select()
     .from(authorizationCodes)
-    .where(eq(authorizationCodes.codeDigest, codeDigest))
-    .get();
+    .where(eq(authorizationCodes.codeDigest, codeDigest));
+  return code;
 }
 
-/** Compare-and-set on `redeemed_at`: of parallel redemptions of one code, exactly one returns true. */
-export function markCodeRedeemed(executor: Executor, codeDigest: string, now: Date): boolean {
-  return (
-    executor
-      .update(authorizationCodes)
-      .set({ redeemedAt: now })
-      .where(
-        and(eq(authorizationCodes.codeDigest, codeDigest), isNull(authorizationCodes.redeemedAt)),
-      )
-      .run().changes === 1
-  );
+/**
+ * Compare-and-set on `redeemed_at`: of parallel redemptions of one code, exactly one returns true. One
+ * UPDATE … WHERE redeemed_at IS NULL RETURNING: on PostgreSQL a second redemption waits on the row
+ * lock of the first and, once it commits, re-checks the condition on the row it wrote and changes
+ * nothing, on whichever replica it runs.
+ */
+export async function markCodeRedeemed(
+  { db, tables: { authorizationCodes } }: Executor,
+  codeDigest: string,
+  now: Date,
+): Promise<boolean> {
+  const redeemed = await db
+    .update(authorizationCodes)
+    .set({ redeemedAt: now })
+    .where(
+      and(eq(authorizationCodes.codeDigest, codeDigest), isNull(authorizationCodes.redeemedAt)),
+    )
+    .returning({ codeDigest: authorizationCodes.codeDigest });
+  return redeemed.length === 1;
 }
 
-export function insertGrant(executor: Executor, grant: typeof grants.$inferInsert): GrantRecord {
-  return executor.insert(grants).values(grant).returning().get();
+export async function insertGrant(
+  { db, tables }: Executor,
+  grant: typeof grants.$inferInsert,
+): Promise<GrantRecord> {
+  const [inserted] = await db.insert(tables.grants).values(grant).returning();
+  if (!inserted) throw new Error("the grant insert returned no row");
+  return inserted;
 }
 
-export function findGrant(executor: Executor, id: string): GrantRecord | undefined {
-  return executor.select().from(grants).where(eq(grants.id, id)).get();
+export async function findGrant(
+  { db, tables }: Executor,
+  id: string,
+): Promise<GrantRecord | undefined> {
+  const [grant] = await db.select().from(tables.grants).where(eq(tables.grants.id, id));
+  return grant;
 }
 
-export function touchGrant(executor: Executor, id: string, now: Date): void {
-  executor.update(grants).set({ lastUsedAt: now }).where(eq(grants.id, id)).run();
+/**
+ * The grant, locked until the transaction ends (forUpdate): everything that changes a grant's chain
+ * (a refresh, a retry, a reuse that revokes it, an administrator's revocation) takes this lock first,
+ * so on PostgreSQL they run one after the other per grant and each reads what the previous committed.
+ */
+export async function lockGrant(x: Executor, id: string): Promise<GrantRecord | undefined> {
+  const { grants } = x.tables;
+  const [grant] = await forUpdate(x, x.db.select().from(grants).where(eq(grants.id, id)));
+  return grant;
 }
 
-export function insertRefreshToken(
-  executor: Executor,
+export async function touchGrant({ db, tables }: Executor, id: string, now: Date): Promise<void> {
+  await db.update(tables.grants).set({ lastUsedAt: now }).where(eq(tables.grants.id, id));
+}
+
+export async function insertRefreshToken(
+  { db, tables }: Executor,
   token: typeof refreshTokens.$inferInsert,
-): void {
-  executor.insert(refreshTokens).values(token).run();
+): Promise<void> {
+  await db.insert(tables.refreshTokens).values(token);
 }
 
-export function findRefreshToken(
-  executor: Executor,
-  tokenDigest: string,
-): RefreshTokenRecord | undefined {
-  return executor
+// Prepared: every refresh looks its token up, twice (before signing and inside the transaction).
+const findRefreshTokenStatement = preparedPerHandle(({ db, tables: { refreshTokens } }: Executor) =>
+  db
     .select()
     .from(refreshTokens)
-    .where(eq(refreshTokens.tokenDigest, tokenDigest))
-    .get();
+    .where(eq(refreshTokens.tokenDigest, sql.placeholder("tokenDigest")))
+    .prepare("auth_find_refresh_token"),
+);
+
+export async function findRefreshToken(
+  x: Executor,
+  tokenDigest: string,
+): Promise<RefreshTokenRecord | undefined> {
+  const [token] = await findRefreshTokenStatement(x).execute({ tokenDigest });
+  return token;
 }
 
 /**
  * Compare-and-set on `rotated_at`, so two parallel refreshes with one token cannot both rotate it; a
- * withdrawn token is never rotated.
+ * withdrawn token is never rotated. One UPDATE … WHERE … IS NULL RETURNING, as markCodeRedeemed.
  */
-export function markRefreshTokenRotated(
-  executor: Executor,
+export async function markRefreshTokenRotated(
+  { db, tables: { refreshTokens } }: Executor,
   tokenDigest: string,
   now: Date,
-): boolean {
-  return (
-    executor
-      .update(refreshTokens)
-      .set({ rotatedAt: now })
-      .where(
-        and(
-          eq(refreshTokens.tokenDigest, tokenDigest),
-          isNull(refreshTokens.rotatedAt),
-          isNull(refreshTokens.revokedAt),
-        ),
-      )
-      .run().changes === 1
-  );
+): Promise<boolean> {
+  const rotated = await db
+    .update(refreshTokens)
+    .set({ rotatedAt: now })
+    .where(
+      and(
+        eq(refreshTokens.tokenDigest, tokenDigest),
+        isNull(refreshTokens.rotatedAt),
+        isNull(refreshTokens.revokedAt),
+      ),
+    )
+    .returning({ tokenDigest: refreshTokens.tokenDigest });
+  return rotated.length === 1;
 }
 
 /** Names the token a rotated one was (last) exchanged for, so a retry can tell if it was ever used. */
-export function recordRefreshTokenSuccessor(
-  executor: Executor,
+export async function recordRefreshTokenSuccessor(
+  { db, tables: { refreshTokens } }: Executor,
   tokenDigest: string,
   successorDigest: string,
-): void {
-  executor
+): Promise<void> {
+  await db
     .update(refreshTokens)
     .set({ successorDigest })
-    .where(eq(refreshTokens.tokenDigest, tokenDigest))
-    .run();
+    .where(eq(refreshTokens.tokenDigest, tokenDigest));
 }
 
 /**
- * Withdraws a refresh token that was never used (compare-and-set): false when it has been used or
- * withdrawn already, so a retry cannot replace a successor someone has since redeemed.
+ * Withdraws a refresh token that was never used (compare-and-set, one statement as above): false when
+ * it has been used or withdrawn already, so a retry cannot replace a successor someone has since
+ * redeemed.
  */
-export function withdrawUnusedRefreshToken(
-  executor: Executor,
+export async function withdrawUnusedRefreshToken(
+  { db, tables: { refreshTokens } }: Executor,
   tokenDigest: string,
   now: Date,
-): boolean {
-  return (
-    executor
-      .update(refreshTokens)
-      .set({ revokedAt: now })
-      .where(
-        and(
-          eq(refreshTokens.tokenDigest, tokenDigest),
-          isNull(refreshTokens.rotatedAt),
-          isNull(refreshTokens.revokedAt),
-        ),
-      )
-      .run().changes === 1
-  );
+): Promise<boolean> {
+  const withdrawn = await db
+    .update(refreshTokens)
+    .set({ revokedAt: now })
+    .where(
+      and(
+        eq(refreshTokens.tokenDigest, tokenDigest),
+        isNull(refreshTokens.rotatedAt),
+        isNull(refreshTokens.revokedAt),
+      ),
+    )
+    .returning({ tokenDigest: refreshTokens.tokenDigest });
+  return withdrawn.length === 1;
 }
 
-export function recordGrantAccessToken(
-  executor: Executor,
+// Prepared: every access token issued for a grant writes one.
+const insertGrantAccessTokenStatement = preparedPerHandle(
+  ({ db, tables: { grantAccessTokens } }: Executor) =>
+    db
+      .insert(grantAccessTokens)
+      .values({
+        jti: sql.placeholder("jti"),
+        grantId: sql.placeholder("grantId"),
+        expiresAt: sql.placeholder("expiresAt"),
+      })
+      .prepare("auth_insert_grant_access_token"),
+);
+
+export async function recordGrantAccessToken(
+  x: Executor,
   token: { jti: string; grantId: string; expiresAt: Date },
-): void {
-  executor.insert(grantAccessTokens).values(token).run();
+): Promise<void> {
+  await insertGrantAccessTokenStatement(x).execute(token);
 }
 
 /**
@@ -150,28 +193,33 @@ export function recordGrantAccessToken(
  * revocation deny-list (introspection reports them inactive at once; resource servers that verify
  * locally stop accepting them when they expire, at most ACCESS_TOKEN_TTL_SECONDS later).
  * Returns false when the grant was already revoked.
+ *
+ * The UPDATE is a compare-and-set on `revoked_at` and holds the grant's row lock to the end of the
+ * transaction. A token issuance for the grant takes the same lock first (lockGrant), so on PostgreSQL
+ * either it committed before, and the SELECT below (a new statement, so a new READ COMMITTED snapshot)
+ * finds its access token, or it waits and then finds the grant revoked.
  */
-export function revokeGrant(
-  executor: Executor,
+export async function revokeGrant(
+  x: Executor,
   grant: Pick<GrantRecord, "id" | "clientId">,
   reason: string,
   now: Date,
-): boolean {
-  const changed =
-    executor
-      .update(grants)
-      .set({ revokedAt: now, revokedReason: reason })
-      .where(and(eq(grants.id, grant.id), isNull(grants.revokedAt)))
-      .run().changes === 1;
-  if (!changed) return false;
-  const live = executor
+): Promise<boolean> {
+  const { db, tables } = x;
+  const { grants, grantAccessTokens } = tables;
+  const changed = await db
+    .update(grants)
+    .set({ revokedAt: now, revokedReason: reason })
+    .where(and(eq(grants.id, grant.id), isNull(grants.revokedAt)))
+    .returning({ id: grants.id });
+  if (changed.length !== 1) return false;
+  const live = await db
     .select()
     .from(grantAccessTokens)
-    .where(and(eq(grantAccessTokens.grantId, grant.id), gt(grantAccessTokens.expiresAt, now)))
-    .all();
+    .where(and(eq(grantAccessTokens.grantId, grant.id), gt(grantAccessTokens.expiresAt, now)));
   for (const token of live) {
-    revokeAccessToken(
-      executor,
+    await revokeAccessToken(
+      x,
       { jti: token.jti, clientId: grant.clientId, expiresAt: token.expiresAt },
       now,
     );
@@ -181,10 +229,10 @@ export function revokeGrant(
 
 /** The live grants a user has given one client (for revoking a consent as a whole). */
 export function findActiveGrants(
-  executor: Executor,
+  { db, tables: { grants } }: Executor,
   key: { userId: string; clientId: string },
-): GrantRecord[] {
-  return executor
+): Promise<GrantRecord[]> {
+  return db
     .select()
     .from(grants)
     .where(
@@ -193,8 +241,7 @@ export function findActiveGrants(
         eq(grants.clientId, key.clientId),
         isNull(grants.revokedAt),
       ),
-    )
-    .all();
+    );
 }
 
 export interface GrantFilter {
@@ -203,7 +250,8 @@ export interface GrantFilter {
   grantId?: string | undefined;
 }
 
-function grantFilterConditions(filter: GrantFilter): SQL[] {
+function grantFilterConditions(x: Executor, filter: GrantFilter): SQL[] {
+  const { grants } = x.tables;
   const conditions: SQL[] = [];
   if (filter.userId !== undefined) conditions.push(eq(grants.userId, filter.userId));
   if (filter.clientId !== undefined) conditions.push(eq(grants.clientId, filter.clientId));
@@ -212,46 +260,54 @@ function grantFilterConditions(filter: GrantFilter): SQL[] {
 }
 
 /** The live grants matching the filter (a user's, a client's, or one user's at one client). */
-export function findLiveGrants(executor: Executor, filter: GrantFilter): GrantRecord[] {
-  return executor
+export function findLiveGrants(x: Executor, filter: GrantFilter): Promise<GrantRecord[]> {
+  const { grants } = x.tables;
+  return x.db
     .select()
     .from(grants)
-    .where(and(...grantFilterConditions(filter), isNull(grants.revokedAt)))
-    .all();
+    .where(and(...grantFilterConditions(x, filter), isNull(grants.revokedAt)));
 }
 
 /**
  * When a user's grants at each client were last used (a code redeemed or a refresh), revoked grants
  * included: an app whose grants an administrator ended still has a history its owner should see.
  */
-export function lastGrantUseByClient(executor: Executor, userId: string): Map<string, Date> {
-  const rows = executor
-    .select({ clientId: grants.clientId, lastUsedAt: max(grants.lastUsedAt) })
+export async function lastGrantUseByClient(
+  { db, tables: { grants } }: Executor,
+  userId: string,
+): Promise<Map<string, Date>> {
+  const rows = await db
+    .select({
+      clientId: grants.clientId,
+      // max() is typed by the column, but read as the driver's raw value unless mapped again.
+      lastUsedAt: max(grants.lastUsedAt).mapWith(grants.lastUsedAt),
+    })
     .from(grants)
     .where(eq(grants.userId, userId))
-    .groupBy(grants.clientId)
-    .all();
+    .groupBy(grants.clientId);
   const lastUse = new Map<string, Date>();
   for (const row of rows) {
-    // max() loses drizzle's timestamp mapping: the column holds epoch milliseconds.
-    if (row.lastUsedAt !== null) lastUse.set(row.clientId, new Date(Number(row.lastUsedAt)));
+    if (row.lastUsedAt !== null) lastUse.set(row.clientId, row.lastUsedAt);
   }
   return lastUse;
 }
 
 /**
  * Revokes every live grant matching the filter, as revokeGrant does one (refresh tokens end, access
- * tokens deny-listed). Returns the grants it revoked, for the audit rows.
+ * tokens deny-listed). Returns the grants it revoked, for the audit rows; a grant another request
+ * revoked meanwhile is left out (revokeGrant's compare-and-set).
  */
-export function revokeLiveGrants(
-  executor: Executor,
+export async function revokeLiveGrants(
+  x: Executor,
   filter: GrantFilter,
   reason: string,
   now: Date,
-): GrantRecord[] {
-  return findLiveGrants(executor, filter).filter((grant) =>
-    revokeGrant(executor, grant, reason, now),
-  );
+): Promise<GrantRecord[]> {
+  const revoked: GrantRecord[] = [];
+  for (const grant of await findLiveGrants(x, filter)) {
+    if (await revokeGrant(x, grant, reason, now)) revoked.push(grant);
+  }
+  return revoked;
 }
 
 export type GrantStatusFilter = "active" | "revoked" | "all";
@@ -264,18 +320,22 @@ export interface GrantListing extends GrantRecord {
   refreshTokenExpiresAt: Date | null;
 }
 
-export function listGrants(
-  executor: Executor,
+export async function listGrants(
+  x: Executor,
   query: GrantFilter & { status: GrantStatusFilter; limit: number; offset: number; now: Date },
-): { items: GrantListing[]; total: number } {
-  const conditions = grantFilterConditions(query);
+): Promise<{ items: GrantListing[]; total: number }> {
+  const { db, tables } = x;
+  const { grants, refreshTokens, users, clients } = tables;
+  const conditions = grantFilterConditions(x, query);
   if (query.status === "active") conditions.push(isNull(grants.revokedAt));
   if (query.status === "revoked") conditions.push(isNotNull(grants.revokedAt));
   const where = and(...conditions);
-  const liveRefreshTokens = executor
+  const liveRefreshTokens = db
     .select({
       grantId: refreshTokens.grantId,
-      expiresAt: max(refreshTokens.expiresAt).as("live_expires_at"),
+      expiresAt: max(refreshTokens.expiresAt)
+        .mapWith(refreshTokens.expiresAt)
+        .as("live_expires_at"),
     })
     .from(refreshTokens)
     .where(
@@ -287,7 +347,7 @@ export function listGrants(
     )
     .groupBy(refreshTokens.grantId)
     .as("live_refresh_tokens");
-  const rows = executor
+  const rows = await db
     .select({
       grant: grants,
       userEmail: users.email,
@@ -302,9 +362,8 @@ export function listGrants(
     .where(where)
     .orderBy(desc(grants.lastUsedAt), grants.id)
     .limit(query.limit)
-    .offset(query.offset)
-    .all();
-  const total = executor.select({ total: count() }).from(grants).where(where).get()?.total ?? 0;
+    .offset(query.offset);
+  const [counted] = await db.select({ total: count() }).from(grants).where(where);
   return {
     items: rows.map((row) => ({
       ...row.grant,
@@ -313,24 +372,23 @@ export function listGrants(
       registrationType: row.registrationType,
       refreshTokenExpiresAt:
         row.grant.revokedAt === null && row.refreshTokenExpiresAt !== null
-          ? new Date(row.refreshTokenExpiresAt as unknown as number)
+          ? row.refreshTokenExpiresAt
           : null,
     })),
-    total,
+    total: counted?.total ?? 0,
   };
 }
 
 /** How many live grants each key holds (per client or per user), for list pages. */
-export function countLiveGrants(
-  executor: Executor,
+export async function countLiveGrants(
+  { db, tables: { grants } }: Executor,
   by: "clientId" | "userId",
-): Map<string, number> {
+): Promise<Map<string, number>> {
   const column = by === "clientId" ? grants.clientId : grants.userId;
-  const rows = executor
+  const rows = await db
     .select({ key: column, total: count() })
     .from(grants)
     .where(isNull(grants.revokedAt))
-    .groupBy(column)
-    .all();
+    .groupBy(column);
   return new Map(rows.map((row) => [row.key, row.total]));
 }

@@ -1,29 +1,32 @@
 // RFC 7009 revocation of self-contained access tokens: a deny-list of `jti`s kept until the tokens expire.
-import { preparedPerExecutor } from "@repo/server-kit/sqlite";
+import { preparedPerHandle } from "@repo/server-kit/store";
 import { eq, sql } from "drizzle-orm";
 import type { Executor } from "../db/database";
-import { revokedAccessTokens } from "../db/schema";
 
-export function revokeAccessToken(
-  executor: Executor,
+/** Idempotent (ON CONFLICT DO NOTHING): two replicas revoking one token at once both succeed. */
+export async function revokeAccessToken(
+  { db, tables }: Executor,
   token: { jti: string; clientId: string; expiresAt: Date },
   now: Date,
-): void {
-  executor
-    .insert(revokedAccessTokens)
+): Promise<void> {
+  await db
+    .insert(tables.revokedAccessTokens)
     .values({ ...token, revokedAt: now })
-    .onConflictDoNothing()
-    .run();
+    .onConflictDoNothing();
 }
 
-const findRevocationStatement = preparedPerExecutor((executor: Executor) =>
-  executor
-    .select({ jti: revokedAccessTokens.jti })
-    .from(revokedAccessTokens)
-    .where(eq(revokedAccessTokens.jti, sql.placeholder("jti")))
-    .prepare(),
+// Prepared: every introspection asks. Never cached in the process: a revocation on another replica
+// must be seen by this one's next introspection.
+const findRevocationStatement = preparedPerHandle(
+  ({ db, tables: { revokedAccessTokens } }: Executor) =>
+    db
+      .select({ jti: revokedAccessTokens.jti })
+      .from(revokedAccessTokens)
+      .where(eq(revokedAccessTokens.jti, sql.placeholder("jti")))
+      .prepare("auth_find_revoked_access_token"),
 );
 
-export function isAccessTokenRevoked(executor: Executor, jti: string): boolean {
-  return findRevocationStatement(executor).get({ jti }) !== undefined;
+export async function isAccessTokenRevoked(x: Executor, jti: string): Promise<boolean> {
+  const rows = await findRevocationStatement(x).execute({ jti });
+  return rows.length > 0;
 }

@@ -1,7 +1,7 @@
 // People who sign in to approve MCP clients (login and consent arrive with the authorization code flow).
 import { and, count, eq, isNull, or, type SQL, sql } from "drizzle-orm";
-import type { Executor } from "../db/database";
-import { users } from "../db/schema";
+import { type Executor, forUpdate } from "../db/database";
+import type { users } from "../db/schema.postgres";
 
 export type UserRecord = typeof users.$inferSelect;
 export type NewUserRecord = typeof users.$inferInsert;
@@ -10,24 +10,39 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export function findUserByEmail(executor: Executor, email: string): UserRecord | undefined {
-  return executor
+export async function findUserByEmail(
+  { db, tables: { users } }: Executor,
+  email: string,
+): Promise<UserRecord | undefined> {
+  const [user] = await db
     .select()
     .from(users)
-    .where(eq(users.email, normalizeEmail(email)))
-    .get();
+    .where(eq(users.email, normalizeEmail(email)));
+  return user;
 }
 
-export function insertUser(executor: Executor, user: NewUserRecord): UserRecord {
-  return executor
+/**
+ * Inserts the user unless one with the email exists (ON CONFLICT DO NOTHING, one statement): undefined
+ * when it did, so that of two creations at once (two replicas, two seeds) exactly one succeeds.
+ */
+export async function insertUserIfAbsent(
+  { db, tables: { users } }: Executor,
+  user: NewUserRecord,
+): Promise<UserRecord | undefined> {
+  const [inserted] = await db
     .insert(users)
     .values({ ...user, email: normalizeEmail(user.email) })
-    .returning()
-    .get();
+    .onConflictDoNothing()
+    .returning();
+  return inserted;
 }
 
-export function findUserById(executor: Executor, id: string): UserRecord | undefined {
-  return executor.select().from(users).where(eq(users.id, id)).get();
+export async function findUserById(
+  { db, tables: { users } }: Executor,
+  id: string,
+): Promise<UserRecord | undefined> {
+  const [user] = await db.select().from(users).where(eq(users.id, id));
+  return user;
 }
 
 /** In a search, `%`, `_` and the backslash match themselves, not any characters. */
@@ -35,58 +50,68 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
 }
 
-export function listUsers(
-  executor: Executor,
+export async function listUsers(
+  { db, tables: { users } }: Executor,
   query: { search?: string | undefined; limit: number; offset: number },
-): { items: UserRecord[]; total: number } {
+): Promise<{ items: UserRecord[]; total: number }> {
   let where: SQL | undefined;
   if (query.search !== undefined && query.search !== "") {
+    // Both sides lowercased: SQLite's LIKE ignores ASCII case and PostgreSQL's does not.
     const pattern = likePattern(query.search.toLowerCase());
     where = or(
       sql`${users.email} like ${pattern} escape '\\'`,
       sql`lower(${users.displayName}) like ${pattern} escape '\\'`,
     );
   }
-  const items = executor
+  const items = await db
     .select()
     .from(users)
     .where(where)
     .orderBy(users.email)
     .limit(query.limit)
-    .offset(query.offset)
-    .all();
-  const total = executor.select({ total: count() }).from(users).where(where).get()?.total ?? 0;
-  return { items, total };
+    .offset(query.offset);
+  const [counted] = await db.select({ total: count() }).from(users).where(where);
+  return { items, total: counted?.total ?? 0 };
 }
 
-export function updateUser(
-  executor: Executor,
+export async function updateUser(
+  { db, tables: { users } }: Executor,
   id: string,
   change: Partial<Pick<UserRecord, "disabledAt" | "passwordHash" | "isAdmin">>,
-): UserRecord | undefined {
-  return executor.update(users).set(change).where(eq(users.id, id)).returning().get();
+): Promise<UserRecord | undefined> {
+  const [user] = await db.update(users).set(change).where(eq(users.id, id)).returning();
+  return user;
 }
 
-/** Administrators who can still sign in: the console refuses to leave none. */
-export function countEnabledAdmins(executor: Executor): number {
-  return (
-    executor
-      .select({ total: count() })
+/**
+ * Administrators who can still sign in: the console refuses to leave none. Call inside the
+ * transaction of the change: the rows are locked (forUpdate), so two administrators disabling or
+ * demoting each other at once, on two replicas, run one after the other and the second sees one left.
+ */
+export async function countEnabledAdmins(x: Executor): Promise<number> {
+  const { users } = x.tables;
+  const admins = await forUpdate(
+    x,
+    x.db
+      .select({ id: users.id })
       .from(users)
-      .where(and(eq(users.isAdmin, true), isNull(users.disabledAt)))
-      .get()?.total ?? 0
+      .where(and(eq(users.isAdmin, true), isNull(users.disabledAt))),
   );
+  return admins.length;
 }
 
 /**
  * Ends every web session of the person: each carries the epoch it was signed in at, and the internal
  * API refuses any but the current one. Raised in SQL, so two concurrent raises both count.
  */
-export function raiseSessionEpoch(executor: Executor, id: string): UserRecord | undefined {
-  return executor
+export async function raiseSessionEpoch(
+  { db, tables: { users } }: Executor,
+  id: string,
+): Promise<UserRecord | undefined> {
+  const [user] = await db
     .update(users)
     .set({ sessionEpoch: sql`${users.sessionEpoch} + 1` })
     .where(eq(users.id, id))
-    .returning()
-    .get();
+    .returning();
+  return user;
 }

@@ -26,8 +26,8 @@ function sharedWebToken(server: TestAuthServer): Promise<string> {
   return token;
 }
 
-export function userIdOf(server: TestAuthServer, email: string): string {
-  const user = findUserByEmail(server.instance.server.db, email);
+export async function userIdOf(server: TestAuthServer, email: string): Promise<string> {
+  const user = await server.instance.server.store.run((x) => findUserByEmail(x, email));
   if (!user) throw new Error(`no user ${email}`);
   return user.id;
 }
@@ -51,11 +51,11 @@ export async function callInternal(
   call: InternalCall = {},
 ): Promise<Response> {
   const token = call.token ?? (await sharedWebToken(server));
-  const actor = call.actor === undefined ? adminId(server) : call.actor;
+  const actor = call.actor === undefined ? await adminId(server) : call.actor;
   const epoch =
     call.epoch !== undefined || actor === null
       ? call.epoch
-      : findUserById(server.instance.server.db, actor)?.sessionEpoch;
+      : (await server.instance.server.store.run((x) => findUserById(x, actor)))?.sessionEpoch;
   return fetch(server.url(`/internal${path}`), {
     method: call.method ?? (call.body === undefined ? "GET" : "POST"),
     headers: {
@@ -84,8 +84,10 @@ export async function admin(
 }
 
 /** The newest audit row of `event`, which must name `actorUserId` as the one who acted. */
-export function expectAuditedBy(server: TestAuthServer, event: string, actorUserId: string) {
-  const [row] = listAuditEvents(server.instance.server.db, { event: event as never, limit: 1 });
+export async function expectAuditedBy(server: TestAuthServer, event: string, actorUserId: string) {
+  const [row] = await server.instance.server.store.run((x) =>
+    listAuditEvents(x, { event: event as never, limit: 1 }),
+  );
   expect(row, `an audit row for ${event}`).toBeDefined();
   expect(row?.actorUserId).toBe(actorUserId);
   return row;

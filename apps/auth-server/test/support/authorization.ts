@@ -166,8 +166,8 @@ export function startClientInteraction(
 }
 
 /** The session epoch a login would return for the user now (read from the database: no scrypt). */
-export function sessionEpochOf(server: TestAuthServer, userId: string): number {
-  const user = findUserById(server.instance.server.db, userId);
+export async function sessionEpochOf(server: TestAuthServer, userId: string): Promise<number> {
+  const user = await server.instance.server.store.run((x) => findUserById(x, userId));
   if (!user) throw new Error(`no user ${userId}`);
   return user.sessionEpoch;
 }
@@ -187,31 +187,34 @@ export interface ConsentCall {
   binding?: string | null;
 }
 
-function consentHeaders(server: TestAuthServer, call: ConsentCall): Record<string, string> {
+async function consentHeaders(
+  server: TestAuthServer,
+  call: ConsentCall,
+): Promise<Record<string, string>> {
   const headers: Record<string, string> = {};
   if (call.binding !== null && call.binding !== undefined)
     headers["Browser-Binding"] = call.binding;
   if (call.userId !== undefined) {
     headers["Acting-User"] = call.userId;
-    const epoch = call.epoch === undefined ? sessionEpochOf(server, call.userId) : call.epoch;
+    const epoch = call.epoch === undefined ? await sessionEpochOf(server, call.userId) : call.epoch;
     if (epoch !== null) headers["Acting-User-Session-Epoch"] = String(epoch);
   }
   return headers;
 }
 
 /** GET /internal/interactions/{id}, as the consent page loads it in one browser. */
-export function viewInteraction(
+export async function viewInteraction(
   server: TestAuthServer,
   interaction: string,
   call: ConsentCall = {},
 ): Promise<Response> {
   return internalApi(server, `/interactions/${interaction}`, {
-    headers: consentHeaders(server, { binding: browserBinding(), ...call }),
+    headers: await consentHeaders(server, { binding: browserBinding(), ...call }),
   });
 }
 
 /** POST /internal/interactions/{id}/consent, as the consent form's handler sends it. */
-export function postDecision(
+export async function postDecision(
   server: TestAuthServer,
   interaction: string,
   decision: "allow" | "deny",
@@ -219,7 +222,7 @@ export function postDecision(
 ): Promise<Response> {
   return internalApi(server, `/interactions/${interaction}/consent`, {
     body: { decision },
-    headers: consentHeaders(server, call),
+    headers: await consentHeaders(server, call),
   });
 }
 

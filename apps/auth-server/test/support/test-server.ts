@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { listen } from "@repo/server-kit/listen";
+import { createTestDatabase, type TestDatabase } from "@repo/server-kit/testing/postgres";
+import { sharedServicesForTests } from "@repo/server-kit/testing/services";
 import type { Hono } from "hono";
 import { afterAll, beforeAll, expect } from "vitest";
 import { loadConfig } from "../../src/config";
@@ -23,11 +25,37 @@ export interface TestAuthServer {
   close(): Promise<void>;
 }
 
+export interface TestAuthServerOptions {
+  /**
+   * The issuer to serve under, when it is not this server's own address: replicas of one deployment
+   * (test/postgres) share one issuer while each listens on a port of its own.
+   */
+  issuer?: string;
+  /** Told about warnings the server logs (a database that went away); console.warn otherwise. */
+  logWarning?: (line: string) => void;
+  /** Tests against a shared Redis give each run its own key prefix. */
+  limitKeyPrefix?: string;
+}
+
+/**
+ * AUTH_TEST_DATABASE=postgres (the "postgres-protocol" vitest project) runs the protocol suites that
+ * do not open the SQLite file themselves on a fresh PostgreSQL database per server, so the same
+ * tests hold the store code to the same behaviour on both engines.
+ */
+const onPostgres =
+  process.env.AUTH_TEST_DATABASE === "postgres"
+    ? await sharedServicesForTests("the auth-server's protocol tests on PostgreSQL")
+    : undefined;
+
 export async function startTestAuthServer(
   environment: Record<string, string> = {},
-  /** Tests against a shared Redis give each run its own key prefix. */
-  options: { limitKeyPrefix?: string } = {},
+  options: TestAuthServerOptions = {},
 ): Promise<TestAuthServer> {
+  let postgres: TestDatabase | undefined;
+  if (onPostgres && environment.AUTH_DATABASE_URL === undefined) {
+    postgres = await createTestDatabase("auth_protocol", onPostgres.postgresUrl);
+    environment = { ...environment, AUTH_DATABASE_URL: postgres.url };
+  }
   const directory = mkdtempSync(join(tmpdir(), "auth-server-test-"));
   const databasePath = join(directory, "auth-server.sqlite");
   // The issuer must name the real port, so bind first and attach the app once it exists.
@@ -40,7 +68,8 @@ export async function startTestAuthServer(
     "127.0.0.1",
     0,
   );
-  const issuer = `http://127.0.0.1:${port}`;
+  const ownUrl = `http://127.0.0.1:${port}`;
+  const issuer = options.issuer ?? ownUrl;
   const serverErrors: unknown[] = [];
   let offsetMs = 0;
   try {
@@ -59,11 +88,16 @@ export async function startTestAuthServer(
       clock: () => new Date(Date.now() + offsetMs),
       reportError: (error) => serverErrors.push(error),
       limitKeyPrefix: options.limitKeyPrefix,
+      logWarning: options.logWarning,
     });
     app = instance.app;
+    // The engine the run asked for, not a silent fallback to the SQLite file.
+    expect(instance.server.store.dialect).toBe(
+      environment.AUTH_DATABASE_URL === undefined ? "sqlite" : "postgres",
+    );
     return {
       issuer,
-      url: (path) => `${issuer}${path}`,
+      url: (path) => `${ownUrl}${path}`,
       instance,
       databasePath,
       serverErrors,
@@ -75,13 +109,15 @@ export async function startTestAuthServer(
           server.close(() => resolve());
           if ("closeAllConnections" in server) server.closeAllConnections();
         });
-        instance.close();
+        await instance.close();
         rmSync(directory, { recursive: true, force: true });
+        await postgres?.drop();
       },
     };
   } catch (error) {
     server.close();
     rmSync(directory, { recursive: true, force: true });
+    await postgres?.drop();
     throw error;
   }
 }

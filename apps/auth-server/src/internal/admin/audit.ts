@@ -52,18 +52,20 @@ function eventView(event: AuditEvent) {
 export function adminAuditRoutes(server: AuthServer): Hono<{ Variables: ActingUserVariables }> {
   const routes = new Hono<{ Variables: ActingUserVariables }>();
 
-  routes.get("/", (c) => {
+  routes.get("/", async (c) => {
     const query = parseQuery(c, AuditLogQuery);
     // One row more than asked shows whether another page follows.
-    const rows = queryAuditLog(server.db, {
-      userId: query.user,
-      clientId: query.client,
-      event: query.event,
-      since: query.since,
-      until: query.until,
-      after: query.cursor,
-      limit: query.limit + 1,
-    });
+    const rows = await server.store.run((x) =>
+      queryAuditLog(x, {
+        userId: query.user,
+        clientId: query.client,
+        event: query.event,
+        since: query.since,
+        until: query.until,
+        after: query.cursor,
+        limit: query.limit + 1,
+      }),
+    );
     const shown = rows.slice(0, query.limit);
     const last = shown.at(-1);
     c.header("Cache-Control", "no-store");

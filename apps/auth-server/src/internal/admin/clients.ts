@@ -12,7 +12,7 @@ import {
   type ClientRecord,
   deleteClient,
   findClient,
-  insertClient,
+  insertClientIfAbsent,
   isConfidential,
   listClients,
   setClientDisabledAt,
@@ -76,9 +76,12 @@ function clientSummary(client: ClientRecord, lastUsedAt: Date | undefined) {
   };
 }
 
-function clientDetail(server: AuthServer, client: ClientRecord) {
+async function clientDetail(server: AuthServer, client: ClientRecord) {
   return {
-    ...clientSummary(client, lastTokenIssuedAt(server.db, [client.clientId]).get(client.clientId)),
+    ...clientSummary(
+      client,
+      (await server.store.run((x) => lastTokenIssuedAt(x, [client.clientId]))).get(client.clientId),
+    ),
     applicationType: client.applicationType,
     redirectUris: client.redirectUris,
     responseTypes: client.responseTypes,
@@ -93,12 +96,14 @@ function clientDetail(server: AuthServer, client: ClientRecord) {
     contacts: client.contacts,
     softwareId: client.softwareId,
     softwareVersion: client.softwareVersion,
-    activeGrants: findLiveGrants(server.db, { clientId: client.clientId }).length,
+    activeGrants: (await server.store.run((x) => findLiveGrants(x, { clientId: client.clientId })))
+      .length,
   };
 }
 
-function existingClient(server: AuthServer, clientId: string): ClientRecord {
-  const client = clientId.length <= 2048 ? findClient(server.db, clientId) : undefined;
+async function existingClient(server: AuthServer, clientId: string): Promise<ClientRecord> {
+  const client =
+    clientId.length <= 2048 ? await server.store.run((x) => findClient(x, clientId)) : undefined;
   if (!client) throw new InternalApiError("not_found", "no such client", 404);
   return client;
 }
@@ -116,16 +121,20 @@ function refuseForWebClient(client: ClientRecord, action: string): void {
 export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingUserVariables }> {
   const routes = new Hono<{ Variables: ActingUserVariables }>();
 
-  routes.get("/", (c) => {
+  routes.get("/", async (c) => {
     const query = parseQuery(c, ListClientsQuery);
-    const { items, total } = listClients(server.db, {
-      registrationType: query.type as RegistrationType | undefined,
-      limit: query.limit,
-      offset: query.offset,
-    });
-    const lastUsed = lastTokenIssuedAt(
-      server.db,
-      items.map((client) => client.clientId),
+    const { items, total } = await server.store.run((x) =>
+      listClients(x, {
+        registrationType: query.type as RegistrationType | undefined,
+        limit: query.limit,
+        offset: query.offset,
+      }),
+    );
+    const lastUsed = await server.store.run((x) =>
+      lastTokenIssuedAt(
+        x,
+        items.map((client) => client.clientId),
+      ),
     );
     return c.json(
       page(
@@ -136,9 +145,9 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
     );
   });
 
-  routes.get("/:clientId", (c) => {
-    const client = existingClient(server, c.req.param("clientId"));
-    return c.json({ client: clientDetail(server, client) });
+  routes.get("/:clientId", async (c) => {
+    const client = await existingClient(server, c.req.param("clientId"));
+    return c.json({ client: await clientDetail(server, client) });
   });
 
   routes.post("/", async (c) => {
@@ -147,11 +156,10 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
     const clientId = request.clientId ?? randomIdentifier();
     const clientSecret = randomSecret();
     const now = server.clock();
-    const client = server.db.transaction((tx) => {
-      if (findClient(tx, clientId)) {
-        throw new InternalApiError("conflict", "a client with this id exists", 409);
-      }
-      const created = insertClient(tx, {
+    const client = await server.store.transaction(async (tx) => {
+      // One statement (ON CONFLICT DO NOTHING): of two creations with one id, on any replica, the
+      // second finds the first's row and is refused.
+      const created = await insertClientIfAbsent(tx, {
         clientId,
         registrationType: "pre_registered",
         clientSecretDigest: secretDigest(clientSecret),
@@ -166,7 +174,8 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
         introspectionAllowed: request.introspectionAllowed,
         createdAt: now,
       });
-      recordAuditEvent(
+      if (!created) throw new InternalApiError("conflict", "a client with this id exists", 409);
+      await recordAuditEvent(
         tx,
         {
           event: "client.created",
@@ -185,12 +194,12 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
     });
     c.header("Cache-Control", "no-store");
     // The secret leaves the server here, once; only its digest is kept.
-    return c.json({ client: clientDetail(server, client), clientSecret }, 201);
+    return c.json({ client: await clientDetail(server, client), clientSecret }, 201);
   });
 
-  routes.post("/:clientId/secret", (c) => {
+  routes.post("/:clientId/secret", async (c) => {
     const actor = c.get("actingUser");
-    const client = existingClient(server, c.req.param("clientId"));
+    const client = await existingClient(server, c.req.param("clientId"));
     if (!isConfidential(client)) {
       throw new InternalApiError("conflict", "a public client has no secret to rotate", 409);
     }
@@ -203,9 +212,9 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
     }
     const clientSecret = randomSecret();
     const now = server.clock();
-    server.db.transaction((tx) => {
-      updateClientSecretDigest(tx, client.clientId, secretDigest(clientSecret));
-      recordAuditEvent(
+    await server.store.transaction(async (tx) => {
+      await updateClientSecretDigest(tx, client.clientId, secretDigest(clientSecret));
+      await recordAuditEvent(
         tx,
         {
           event: "client.secret_rotated",
@@ -220,20 +229,20 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
     return c.json({ clientId: client.clientId, clientSecret });
   });
 
-  routes.post("/:clientId/disable", (c) => {
+  routes.post("/:clientId/disable", async (c) => {
     const actor = c.get("actingUser");
-    const client = existingClient(server, c.req.param("clientId"));
+    const client = await existingClient(server, c.req.param("clientId"));
     refuseForWebClient(client, "disabling");
     const now = server.clock();
-    const updated = server.db.transaction((tx) => {
-      const outcome = revokeAccess(
+    const updated = await server.store.transaction(async (tx) => {
+      const outcome = await revokeAccess(
         tx,
         { clientId: client.clientId },
         { reason: "client disabled", actorUserId: actor.id, removeConsents: false, now },
       );
       const disabled =
-        client.disabledAt === null ? setClientDisabledAt(tx, client.clientId, now) : client;
-      recordAuditEvent(
+        client.disabledAt === null ? await setClientDisabledAt(tx, client.clientId, now) : client;
+      await recordAuditEvent(
         tx,
         {
           event: "client.disabled",
@@ -246,16 +255,16 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
       );
       return disabled ?? client;
     });
-    return c.json({ client: clientDetail(server, updated) });
+    return c.json({ client: await clientDetail(server, updated) });
   });
 
-  routes.post("/:clientId/enable", (c) => {
+  routes.post("/:clientId/enable", async (c) => {
     const actor = c.get("actingUser");
-    const client = existingClient(server, c.req.param("clientId"));
+    const client = await existingClient(server, c.req.param("clientId"));
     const now = server.clock();
-    const updated = server.db.transaction((tx) => {
-      const enabled = setClientDisabledAt(tx, client.clientId, null);
-      recordAuditEvent(
+    const updated = await server.store.transaction(async (tx) => {
+      const enabled = await setClientDisabledAt(tx, client.clientId, null);
+      await recordAuditEvent(
         tx,
         {
           event: "client.enabled",
@@ -267,23 +276,23 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
       );
       return enabled ?? client;
     });
-    return c.json({ client: clientDetail(server, updated) });
+    return c.json({ client: await clientDetail(server, updated) });
   });
 
-  routes.delete("/:clientId", (c) => {
+  routes.delete("/:clientId", async (c) => {
     const actor = c.get("actingUser");
-    const client = existingClient(server, c.req.param("clientId"));
+    const client = await existingClient(server, c.req.param("clientId"));
     refuseForWebClient(client, "deleting");
     const now = server.clock();
-    const outcome = server.db.transaction((tx) => {
+    const outcome = await server.store.transaction(async (tx) => {
       // Deny-list the access tokens first: deleting the client deletes the grants that name them.
-      const revoked = revokeAccess(
+      const revoked = await revokeAccess(
         tx,
         { clientId: client.clientId },
         { reason: "client deleted", actorUserId: actor.id, removeConsents: true, now },
       );
-      deleteClient(tx, client.clientId);
-      recordAuditEvent(
+      await deleteClient(tx, client.clientId);
+      await recordAuditEvent(
         tx,
         {
           event: "client.deleted",

@@ -68,27 +68,31 @@ function consentView(consent: ConsentListing) {
 export function adminGrantRoutes(server: AuthServer): Hono<{ Variables: ActingUserVariables }> {
   const routes = new Hono<{ Variables: ActingUserVariables }>();
 
-  routes.get("/grants", (c) => {
+  routes.get("/grants", async (c) => {
     const query = parseQuery(c, ListGrantsQuery);
-    const { items, total } = listGrants(server.db, {
-      userId: query.user,
-      clientId: query.client,
-      status: query.status,
-      limit: query.limit,
-      offset: query.offset,
-      now: server.clock(),
-    });
+    const { items, total } = await server.store.run((x) =>
+      listGrants(x, {
+        userId: query.user,
+        clientId: query.client,
+        status: query.status,
+        limit: query.limit,
+        offset: query.offset,
+        now: server.clock(),
+      }),
+    );
     return c.json(page(items.map(grantView), total, query));
   });
 
-  routes.get("/consents", (c) => {
+  routes.get("/consents", async (c) => {
     const query = parseQuery(c, ListConsentsQuery);
-    const { items, total } = listConsents(server.db, {
-      userId: query.user,
-      clientId: query.client,
-      limit: query.limit,
-      offset: query.offset,
-    });
+    const { items, total } = await server.store.run((x) =>
+      listConsents(x, {
+        userId: query.user,
+        clientId: query.client,
+        limit: query.limit,
+        offset: query.offset,
+      }),
+    );
     return c.json(page(items.map(consentView), total, query));
   });
 
@@ -97,33 +101,41 @@ export function adminGrantRoutes(server: AuthServer): Hono<{ Variables: ActingUs
     const actor = c.get("actingUser");
     const request = await parseJsonBody(c, RevokeAllRequest);
     const now = server.clock();
-    const outcome = server.db.transaction((tx) =>
-      revokeAccess(
-        tx,
-        { userId: request.userId, clientId: request.clientId },
-        { reason: "revoked by an administrator", actorUserId: actor.id, removeConsents: true, now },
-      ),
+    const outcome = await server.store.transaction(
+      async (tx) =>
+        await revokeAccess(
+          tx,
+          { userId: request.userId, clientId: request.clientId },
+          {
+            reason: "revoked by an administrator",
+            actorUserId: actor.id,
+            removeConsents: true,
+            now,
+          },
+        ),
     );
     return c.json(outcome);
   });
 
-  routes.post("/grants/:grantId/revoke", (c) => {
+  routes.post("/grants/:grantId/revoke", async (c) => {
     const actor = c.get("actingUser");
     const grantId = c.req.param("grantId");
-    const grant = grantId.length <= 100 ? findGrant(server.db, grantId) : undefined;
+    const grant =
+      grantId.length <= 100 ? await server.store.run((x) => findGrant(x, grantId)) : undefined;
     if (!grant) throw new InternalApiError("not_found", "no such grant", 404);
     const now = server.clock();
-    const { revokedGrants } = server.db.transaction((tx) =>
-      revokeAccess(
-        tx,
-        { userId: grant.userId, clientId: grant.clientId, grantId: grant.id },
-        {
-          reason: "revoked by an administrator",
-          actorUserId: actor.id,
-          removeConsents: false,
-          now,
-        },
-      ),
+    const { revokedGrants } = await server.store.transaction(
+      async (tx) =>
+        await revokeAccess(
+          tx,
+          { userId: grant.userId, clientId: grant.clientId, grantId: grant.id },
+          {
+            reason: "revoked by an administrator",
+            actorUserId: actor.id,
+            removeConsents: false,
+            now,
+          },
+        ),
     );
     return c.json({ grantId: grant.id, revoked: revokedGrants === 1 });
   });

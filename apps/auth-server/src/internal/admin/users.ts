@@ -11,7 +11,7 @@ import {
   countEnabledAdmins,
   findUserByEmail,
   findUserById,
-  insertUser,
+  insertUserIfAbsent,
   listUsers,
   normalizeEmail,
   raiseSessionEpoch,
@@ -49,8 +49,9 @@ function userView(user: UserRecord, activeGrants: number) {
   };
 }
 
-function existingUser(server: AuthServer, userId: string): UserRecord {
-  const user = userId.length <= 100 ? findUserById(server.db, userId) : undefined;
+async function existingUser(server: AuthServer, userId: string): Promise<UserRecord> {
+  const user =
+    userId.length <= 100 ? await server.store.run((x) => findUserById(x, userId)) : undefined;
   if (!user) throw new InternalApiError("not_found", "no such user", 404);
   return user;
 }
@@ -64,13 +65,15 @@ function refuseLockout(actor: UserRecord, target: UserRecord, action: string): v
 
 export function adminUserRoutes(server: AuthServer): Hono<{ Variables: ActingUserVariables }> {
   const routes = new Hono<{ Variables: ActingUserVariables }>();
-  const view = (user: UserRecord) =>
-    userView(user, findLiveGrants(server.db, { userId: user.id }).length);
+  const view = async (user: UserRecord) =>
+    userView(user, (await server.store.run((x) => findLiveGrants(x, { userId: user.id }))).length);
 
-  routes.get("/", (c) => {
+  routes.get("/", async (c) => {
     const query = parseQuery(c, ListUsersQuery);
-    const { items, total } = listUsers(server.db, { search: query.q, ...query });
-    const grantsPerUser = countLiveGrants(server.db, "userId");
+    const { items, total } = await server.store.run((x) =>
+      listUsers(x, { search: query.q, ...query }),
+    );
+    const grantsPerUser = await server.store.run((x) => countLiveGrants(x, "userId"));
     return c.json(
       page(
         items.map((user) => userView(user, grantsPerUser.get(user.id) ?? 0)),
@@ -80,25 +83,24 @@ export function adminUserRoutes(server: AuthServer): Hono<{ Variables: ActingUse
     );
   });
 
-  routes.get("/:userId", (c) =>
-    c.json({ user: view(existingUser(server, c.req.param("userId"))) }),
+  routes.get("/:userId", async (c) =>
+    c.json({ user: await view(await existingUser(server, c.req.param("userId"))) }),
   );
 
   routes.post("/", async (c) => {
     const actor = c.get("actingUser");
     const request = await parseJsonBody(c, CreateUserRequest);
     const email = normalizeEmail(request.email);
-    if (findUserByEmail(server.db, email)) {
+    if (await server.store.run((x) => findUserByEmail(x, email))) {
       throw new InternalApiError("conflict", "a user with this email exists", 409);
     }
     // scrypt before the transaction: it is slow by design and must not hold the write lock.
     const passwordHash = await hashPassword(request.password);
     const now = server.clock();
-    const user = server.db.transaction((tx) => {
-      if (findUserByEmail(tx, email)) {
-        throw new InternalApiError("conflict", "a user with this email exists", 409);
-      }
-      const created = insertUser(tx, {
+    const user = await server.store.transaction(async (tx) => {
+      // One statement (ON CONFLICT DO NOTHING): of two creations with one email, on any replica,
+      // the second is refused.
+      const created = await insertUserIfAbsent(tx, {
         id: randomUUID(),
         email,
         displayName: request.name,
@@ -106,7 +108,10 @@ export function adminUserRoutes(server: AuthServer): Hono<{ Variables: ActingUse
         isAdmin: request.isAdmin,
         createdAt: now,
       });
-      recordAuditEvent(
+      if (!created) {
+        throw new InternalApiError("conflict", "a user with this email exists", 409);
+      }
+      await recordAuditEvent(
         tx,
         {
           event: "user.created",
@@ -119,30 +124,30 @@ export function adminUserRoutes(server: AuthServer): Hono<{ Variables: ActingUse
       );
       return created;
     });
-    return c.json({ user: view(user) }, 201);
+    return c.json({ user: await view(user) }, 201);
   });
 
-  routes.post("/:userId/disable", (c) => {
+  routes.post("/:userId/disable", async (c) => {
     const actor = c.get("actingUser");
-    const target = existingUser(server, c.req.param("userId"));
+    const target = await existingUser(server, c.req.param("userId"));
     refuseLockout(actor, target, "disable");
     const now = server.clock();
-    const user = server.db.transaction((tx) => {
+    const user = await server.store.transaction(async (tx) => {
       // Checked inside the transaction, so two admins disabling each other cannot both succeed.
-      const current = findUserById(tx, target.id) ?? target;
-      if (current.isAdmin && current.disabledAt === null && countEnabledAdmins(tx) <= 1) {
+      const current = (await findUserById(tx, target.id)) ?? target;
+      if (current.isAdmin && current.disabledAt === null && (await countEnabledAdmins(tx)) <= 1) {
         throw new InternalApiError("conflict", "this is the last enabled administrator", 409);
       }
       // Everything the person could still use ends with the account: grants, remembered consents
       // (a re-enabled account starts from the consent screen), and every web session (the epoch).
-      const outcome = revokeAccess(
+      const outcome = await revokeAccess(
         tx,
         { userId: target.id },
         { reason: "user disabled", actorUserId: actor.id, removeConsents: true, now },
       );
-      if (current.disabledAt === null) updateUser(tx, target.id, { disabledAt: now });
-      const disabled = raiseSessionEpoch(tx, target.id);
-      recordAuditEvent(
+      if (current.disabledAt === null) await updateUser(tx, target.id, { disabledAt: now });
+      const disabled = await raiseSessionEpoch(tx, target.id);
+      await recordAuditEvent(
         tx,
         {
           event: "user.disabled",
@@ -155,45 +160,45 @@ export function adminUserRoutes(server: AuthServer): Hono<{ Variables: ActingUse
       );
       return disabled ?? current;
     });
-    return c.json({ user: view(user) });
+    return c.json({ user: await view(user) });
   });
 
-  routes.post("/:userId/enable", (c) => {
+  routes.post("/:userId/enable", async (c) => {
     const actor = c.get("actingUser");
-    const target = existingUser(server, c.req.param("userId"));
+    const target = await existingUser(server, c.req.param("userId"));
     const now = server.clock();
-    const user = server.db.transaction((tx) => {
-      const enabled = updateUser(tx, target.id, { disabledAt: null });
-      recordAuditEvent(
+    const user = await server.store.transaction(async (tx) => {
+      const enabled = await updateUser(tx, target.id, { disabledAt: null });
+      await recordAuditEvent(
         tx,
         { event: "user.enabled", outcome: "success", subject: target.id, actorUserId: actor.id },
         now,
       );
       return enabled ?? target;
     });
-    return c.json({ user: view(user) });
+    return c.json({ user: await view(user) });
   });
 
   routes.post("/:userId/password", async (c) => {
     const actor = c.get("actingUser");
-    const target = existingUser(server, c.req.param("userId"));
+    const target = await existingUser(server, c.req.param("userId"));
     const { password } = await parseJsonBody(c, ResetPasswordRequest);
     const passwordHash = await hashPassword(password);
     const now = server.clock();
-    const user = server.db.transaction((tx) => {
-      updateUser(tx, target.id, { passwordHash });
+    const user = await server.store.transaction(async (tx) => {
+      await updateUser(tx, target.id, { passwordHash });
       // A reset usually follows a compromise: whoever held the old password may have connected apps
       // with it, or still hold a web session, so every grant, every remembered consent (which would
       // let a stolen session mint tokens without a click) and every web session ends with it
       // (OWASP Session Management: invalidate sessions on a password change).
-      const outcome = revokeAccess(
+      const outcome = await revokeAccess(
         tx,
         { userId: target.id },
         { reason: "password reset", actorUserId: actor.id, removeConsents: true, now },
       );
-      const updated = raiseSessionEpoch(tx, target.id);
+      const updated = await raiseSessionEpoch(tx, target.id);
       // The password is never written to the log, not even as a hash.
-      recordAuditEvent(
+      await recordAuditEvent(
         tx,
         {
           event: "user.password_reset",
@@ -206,27 +211,27 @@ export function adminUserRoutes(server: AuthServer): Hono<{ Variables: ActingUse
       );
       return updated ?? target;
     });
-    return c.json({ user: view(user) });
+    return c.json({ user: await view(user) });
   });
 
   routes.post("/:userId/admin", async (c) => {
     const actor = c.get("actingUser");
-    const target = existingUser(server, c.req.param("userId"));
+    const target = await existingUser(server, c.req.param("userId"));
     const { isAdmin } = await parseJsonBody(c, SetAdminRequest);
     if (!isAdmin) refuseLockout(actor, target, "remove administrator rights from");
     const now = server.clock();
-    const user = server.db.transaction((tx) => {
-      const current = findUserById(tx, target.id) ?? target;
+    const user = await server.store.transaction(async (tx) => {
+      const current = (await findUserById(tx, target.id)) ?? target;
       if (
         !isAdmin &&
         current.isAdmin &&
         current.disabledAt === null &&
-        countEnabledAdmins(tx) <= 1
+        (await countEnabledAdmins(tx)) <= 1
       ) {
         throw new InternalApiError("conflict", "this is the last enabled administrator", 409);
       }
-      const updated = updateUser(tx, target.id, { isAdmin });
-      recordAuditEvent(
+      const updated = await updateUser(tx, target.id, { isAdmin });
+      await recordAuditEvent(
         tx,
         {
           event: isAdmin ? "user.admin_granted" : "user.admin_revoked",
@@ -238,7 +243,7 @@ export function adminUserRoutes(server: AuthServer): Hono<{ Variables: ActingUse
       );
       return updated ?? current;
     });
-    return c.json({ user: view(user) });
+    return c.json({ user: await view(user) });
   });
 
   return routes;

@@ -9,8 +9,8 @@ import { recordAuditEvent } from "../../store/audit";
 import {
   type AuthorizationCodeRecord,
   findAuthorizationCode,
-  findGrant,
   insertGrant,
+  lockGrant,
   markCodeRedeemed,
   revokeGrant,
 } from "../../store/grants";
@@ -48,14 +48,14 @@ export async function authorizationCodeGrant(
   const { client } = input.authenticated;
   const now = server.clock();
   const codeDigest = secretDigest(request.data.code);
-  const code = findAuthorizationCode(server.db, codeDigest);
+  const code = await server.store.run((x) => findAuthorizationCode(x, codeDigest));
   if (!code) throw invalidGrant();
   if (code.clientId !== client.clientId) {
     // RFC 6749 §4.1.3: the code must have been issued to the authenticated client.
     throw invalidGrant("the authorization code was issued to another client");
   }
   if (code.redeemedAt !== null) {
-    revokeAfterReplay(server, code, input.ipAddress, now);
+    await revokeAfterReplay(server, code, input.ipAddress, now);
     throw invalidGrant();
   }
   if (code.expiresAt.getTime() <= now.getTime()) throw invalidGrant();
@@ -80,7 +80,7 @@ export async function authorizationCodeGrant(
       );
     }
   }
-  const user = findUserById(server.db, code.userId);
+  const user = await server.store.run((x) => findUserById(x, code.userId));
   if (!user || user.disabledAt !== null) throw invalidGrant("the user is no longer active");
 
   const accessToken = await signUserAccessToken(
@@ -88,10 +88,12 @@ export async function authorizationCodeGrant(
     { clientId: client.clientId, userId: user.id, resource: code.resource, scopes: code.scopes },
     now,
   );
-  const response = server.db.transaction((tx) => {
-    // Compare-and-set: of parallel redemptions, exactly one gets here.
-    if (!markCodeRedeemed(tx, codeDigest, now)) return undefined;
-    insertGrant(tx, {
+  const response = await server.store.transaction(async (tx) => {
+    // Compare-and-set (markCodeRedeemed): of parallel redemptions, on any replica, exactly one gets
+    // past this line; the others wait for its commit and find the code redeemed. The grant, its first
+    // tokens and the audit row commit with the redemption or not at all.
+    if (!(await markCodeRedeemed(tx, codeDigest, now))) return undefined;
+    await insertGrant(tx, {
       id: code.grantId,
       clientId: client.clientId,
       userId: user.id,
@@ -100,7 +102,7 @@ export async function authorizationCodeGrant(
       createdAt: now,
       lastUsedAt: now,
     });
-    recordAuditEvent(
+    await recordAuditEvent(
       tx,
       {
         event: "token.issued",
@@ -118,32 +120,39 @@ export async function authorizationCodeGrant(
       },
       now,
     );
-    return completeTokenResponse(
+    const issued = await completeTokenResponse(
       tx,
       server,
       { id: code.grantId, createdAt: now },
       accessToken,
       client.grantTypes.includes("refresh_token"),
       now,
-    ).response;
+    );
+    return issued.response;
   });
   if (!response) {
-    revokeAfterReplay(server, code, input.ipAddress, now);
+    await revokeAfterReplay(server, code, input.ipAddress, now);
     throw invalidGrant();
   }
   return response;
 }
 
-function revokeAfterReplay(
+/**
+ * The code was redeemed before: the first redemption committed its grant with the redemption (see
+ * above), so the grant is there to revoke, whichever replica redeemed it.
+ */
+async function revokeAfterReplay(
   server: AuthServer,
   code: AuthorizationCodeRecord,
   ipAddress: string | undefined,
   now: Date,
-): void {
-  server.db.transaction((tx) => {
-    const grant = findGrant(tx, code.grantId);
-    const revoked = grant ? revokeGrant(tx, grant, "authorization code replayed", now) : false;
-    recordAuditEvent(
+): Promise<void> {
+  await server.store.transaction(async (tx) => {
+    const grant = await lockGrant(tx, code.grantId);
+    const revoked = grant
+      ? await revokeGrant(tx, grant, "authorization code replayed", now)
+      : false;
+    await recordAuditEvent(
       tx,
       {
         event: "code.replayed",

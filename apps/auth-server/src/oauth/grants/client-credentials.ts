@@ -5,7 +5,7 @@ import { issueAccessToken } from "@repo/tokens";
 import { z } from "zod";
 import { OAuthError } from "../../http/oauth-error";
 import type { AuthServer } from "../../server-context";
-import { recordAuditEvent } from "../../store/audit";
+import { audit } from "../../store/audit";
 import { isConfidential } from "../../store/clients";
 import { type ProtectedResource, resolveResource, scopeFitsMachineToken } from "../resources";
 import type { GrantInput, TokenResponse } from "./grant";
@@ -90,8 +90,8 @@ export async function clientCredentialsGrant(
     lifetimeSeconds: server.config.accessTokenTtlSeconds,
     now,
   });
-  recordAuditEvent(
-    server.db,
+  await audit(
+    server.store,
     {
       event: "token.issued",
       outcome: "success",

@@ -17,8 +17,8 @@ export interface SignedAccessToken {
 }
 
 /**
- * Signs before the database transaction: signing is asynchronous and a SQLite transaction here is
- * synchronous, so the token is made first and only handed out if the transaction commits.
+ * Signs before the database transaction, so the transaction holds its locks (and, on SQLite, the one
+ * connection) only for its statements; the token is handed out only if the transaction commits.
  */
 export async function signUserAccessToken(
   server: AuthServer,
@@ -54,15 +54,15 @@ export function refreshFamilyEndsAt(server: AuthServer, grant: { createdAt: Date
  * one, never outliving the family. Returns the new refresh token's digest, so a rotation can name its
  * successor.
  */
-export function completeTokenResponse(
+export async function completeTokenResponse(
   executor: Executor,
   server: AuthServer,
   grant: { id: string; createdAt: Date },
   accessToken: SignedAccessToken,
   withRefreshToken: boolean,
   now: Date,
-): { response: TokenResponse; refreshTokenDigest: string | undefined } {
-  recordGrantAccessToken(executor, {
+): Promise<{ response: TokenResponse; refreshTokenDigest: string | undefined }> {
+  await recordGrantAccessToken(executor, {
     jti: accessToken.jti,
     grantId: grant.id,
     expiresAt: accessToken.expiresAt,
@@ -77,7 +77,7 @@ export function completeTokenResponse(
   const refreshToken = randomSecret();
   const refreshTokenDigest = secretDigest(refreshToken);
   const slidingEnd = now.getTime() + server.config.refreshTokenTtlSeconds * 1000;
-  insertRefreshToken(executor, {
+  await insertRefreshToken(executor, {
     tokenDigest: refreshTokenDigest,
     grantId: grant.id,
     createdAt: now,

@@ -13,6 +13,7 @@ import {
   findGrant,
   findRefreshToken,
   type GrantRecord,
+  lockGrant,
   markRefreshTokenRotated,
   type RefreshTokenRecord,
   recordRefreshTokenSuccessor,
@@ -52,23 +53,28 @@ type Presentation =
   | { kind: "retry"; unusedSuccessorDigest: string }
   | { kind: "reuse"; reason: string };
 
-function classifyPresentation(
+async function classifyPresentation(
   executor: Executor,
   server: AuthServer,
   token: RefreshTokenRecord,
   now: Date,
-): Presentation {
+): Promise<Presentation> {
   if (token.revokedAt !== null) {
     return { kind: "reuse", reason: "a withdrawn refresh token was presented" };
   }
   if (token.rotatedAt === null) return { kind: "rotate" };
-  const graceEndsAt =
-    token.rotatedAt.getTime() + server.config.refreshTokenReuseGraceSeconds * 1000;
-  if (now.getTime() >= graceEndsAt) {
+  // `now` was read when the request arrived, and a parallel request may have rotated the token after
+  // that (it held the grant's lock first): such a request comes "before" the rotation, so its age is
+  // taken as 0, never negative. With REFRESH_REUSE_GRACE_SECONDS=0 it is then a reuse, as every
+  // second use must be.
+  const sinceRotationMs = Math.max(0, now.getTime() - token.rotatedAt.getTime());
+  if (sinceRotationMs >= server.config.refreshTokenReuseGraceSeconds * 1000) {
     return { kind: "reuse", reason: "a rotated refresh token was presented again" };
   }
   const successor =
-    token.successorDigest === null ? undefined : findRefreshToken(executor, token.successorDigest);
+    token.successorDigest === null
+      ? undefined
+      : await findRefreshToken(executor, token.successorDigest);
   if (!successor || successor.rotatedAt !== null || successor.revokedAt !== null) {
     return {
       kind: "reuse",
@@ -92,16 +98,19 @@ export async function refreshTokenGrant(
   }
   const now = server.clock();
   const tokenDigest = secretDigest(request.data.refresh_token);
-  const token = findRefreshToken(server.db, tokenDigest);
-  const grant = token ? findGrant(server.db, token.grantId) : undefined;
+  const { token, grant } = await server.store.run(async (x) => {
+    const found = await findRefreshToken(x, tokenDigest);
+    return { token: found, grant: found ? await findGrant(x, found.grantId) : undefined };
+  });
   if (!token || !grant) throw invalidGrant();
   // RFC 6749 §6: the refresh token must have been issued to the authenticated client.
   if (grant.clientId !== client.clientId) throw invalidGrant();
   if (grant.revokedAt !== null) throw invalidGrant();
   // Decided again inside the transaction below; this early answer only spares a signature.
-  const presentation = classifyPresentation(server.db, server, token, now);
+  // A reuse stays a reuse (what makes one never comes undone), so acting on it here is safe.
+  const presentation = await server.store.run((x) => classifyPresentation(x, server, token, now));
   if (presentation.kind === "reuse") {
-    server.db.transaction((tx) =>
+    await server.store.transaction((tx) =>
       revokeFamilyAfterReuse(tx, grant, presentation.reason, input.ipAddress, now),
     );
     throw invalidGrant();
@@ -118,7 +127,7 @@ export async function refreshTokenGrant(
     }
   }
   const scopes = narrowedScopes(grant, request.data.scope);
-  const user = findUserById(server.db, grant.userId);
+  const user = await server.store.run((x) => findUserById(x, grant.userId));
   if (!user || user.disabledAt !== null) throw invalidGrant("the user is no longer active");
 
   const accessToken = await signUserAccessToken(
@@ -128,26 +137,31 @@ export async function refreshTokenGrant(
   );
   // Everything is decided again here, in one transaction: parallel refreshes with one token (or a
   // parallel reuse that revokes the grant) were free to change the rows while the token was signed.
-  const response = server.db.transaction((tx) => {
-    const current = findGrant(tx, grant.id);
-    const presented = findRefreshToken(tx, tokenDigest);
+  // The grant's row lock comes first (lockGrant): on PostgreSQL, refreshes of one chain on any
+  // replica then run one after the other, each reading the chain as the previous one committed it,
+  // so a second refresh with the same token sees it rotated and is judged by the retry rule exactly
+  // as on SQLite; and a revocation of the grant either finds this access token or makes this
+  // transaction find the grant revoked (see revokeGrant).
+  const response = await server.store.transaction(async (tx) => {
+    const current = await lockGrant(tx, grant.id);
+    const presented = await findRefreshToken(tx, tokenDigest);
     if (!current || current.revokedAt !== null || !presented) return "invalid" as const;
-    const decided = classifyPresentation(tx, server, presented, now);
-    // The compare-and-sets cannot fail after the reads above in one synchronous transaction; they
-    // state the invariant rather than trust the reads.
+    const decided = await classifyPresentation(tx, server, presented, now);
+    // Under the grant's lock the compare-and-sets cannot fail after the reads above; they state the
+    // invariant rather than trust the reads.
     const claimed =
       decided.kind === "rotate"
-        ? markRefreshTokenRotated(tx, tokenDigest, now)
+        ? await markRefreshTokenRotated(tx, tokenDigest, now)
         : decided.kind === "retry" &&
-          withdrawUnusedRefreshToken(tx, decided.unusedSuccessorDigest, now);
+          (await withdrawUnusedRefreshToken(tx, decided.unusedSuccessorDigest, now));
     if (!claimed) {
       const reason =
         decided.kind === "reuse" ? decided.reason : "a parallel use of the refresh token";
-      revokeFamilyAfterReuse(tx, current, reason, input.ipAddress, now);
+      await revokeFamilyAfterReuse(tx, current, reason, input.ipAddress, now);
       return "invalid" as const;
     }
-    touchGrant(tx, grant.id, now);
-    recordAuditEvent(
+    await touchGrant(tx, grant.id, now);
+    await recordAuditEvent(
       tx,
       {
         event: decided.kind === "retry" ? "refresh_token.retried" : "refresh_token.rotated",
@@ -164,9 +178,9 @@ export async function refreshTokenGrant(
       },
       now,
     );
-    const issued = completeTokenResponse(tx, server, current, accessToken, true, now);
+    const issued = await completeTokenResponse(tx, server, current, accessToken, true, now);
     if (issued.refreshTokenDigest !== undefined) {
-      recordRefreshTokenSuccessor(tx, tokenDigest, issued.refreshTokenDigest);
+      await recordRefreshTokenSuccessor(tx, tokenDigest, issued.refreshTokenDigest);
     }
     return issued.response;
   });
@@ -192,15 +206,15 @@ function narrowedScopes(grant: GrantRecord, scopeParameter: string | undefined):
 }
 
 /** RFC 9700 §4.14.2: the family ends, and every access token it issued is deny-listed with it. */
-function revokeFamilyAfterReuse(
+async function revokeFamilyAfterReuse(
   executor: Executor,
   grant: GrantRecord,
   reason: string,
   ipAddress: string | undefined,
   now: Date,
-): void {
-  const revoked = revokeGrant(executor, grant, "refresh token reused", now);
-  recordAuditEvent(
+): Promise<void> {
+  const revoked = await revokeGrant(executor, grant, "refresh token reused", now);
+  await recordAuditEvent(
     executor,
     {
       event: "refresh_token.reused",
