@@ -12,7 +12,6 @@ import { type ServerProcess, startServerProcess, waitFor } from "@repo/server-ki
 import { createTestDatabase, type TestDatabase } from "@repo/server-kit/testing/postgres";
 import type { SharedServices } from "@repo/server-kit/testing/services";
 import { type Nginx, startNginx } from "./nginx";
-import { freshSecrets } from "./stack";
 import { startWebApp, type WebApp } from "./web-app";
 
 const AUTH_SERVER_ROOT = fileURLToPath(new URL("../../../apps/auth-server/", import.meta.url));
@@ -35,16 +34,19 @@ export interface Cluster {
   webUrl: string;
   auth: Replica[];
   mcp: Replica[];
-  web: WebApp;
+  /** Undefined only when started `withoutWebApp`. */
+  web: WebApp | undefined;
   proxy: Nginx;
   databases: { auth: TestDatabase; mcp: TestDatabase };
-  secrets: ReturnType<typeof freshSecrets>;
+  secrets: { WEB_CLIENT_SECRET: string; SESSION_SECRET: string };
   /** A temporary directory removed with the cluster (nginx's files, the demo client's state). */
   directory: string;
   close(): Promise<void>;
 }
 
 export interface ClusterSettings {
+  /** Leave out the web app (benchmarks of the two servers need no browser pages). */
+  withoutWebApp?: boolean;
   /** Extra settings for both auth-server replicas (limits, token lifetimes). */
   auth?: Record<string, string>;
   mcp?: Record<string, string>;
@@ -76,7 +78,11 @@ export async function startCluster(
     const issuer = `http://127.0.0.1:${authPublic}`;
     const mcpUrl = `http://127.0.0.1:${mcpPublic}/mcp`;
     const webUrl = `http://127.0.0.1:${webPublic}`;
-    const secrets = freshSecrets();
+    // Fresh per run, so nothing depends on the published development defaults.
+    const secrets = {
+      WEB_CLIENT_SECRET: randomBytes(32).toString("base64url"),
+      SESSION_SECRET: randomBytes(32).toString("base64url"),
+    };
 
     const databases = {
       auth: await createTestDatabase("cluster_auth", services.postgresUrl),
@@ -172,18 +178,20 @@ export async function startCluster(
       await Promise.all(mcpReplicas.map((replica) => stopReplica(replica)));
     });
 
-    const webApp = await startWebApp(
-      webUrl,
-      {
-        ISSUER: issuer,
-        AUTH_INTERNAL_URL: issuer,
-        MCP_RESOURCE: mcpUrl,
-        TRUST_PROXY: "true",
-        ...secrets,
-      },
-      { listenPort: web },
-    );
-    closers.push(() => webApp.close());
+    const webApp = settings.withoutWebApp
+      ? undefined
+      : await startWebApp(
+          webUrl,
+          {
+            ISSUER: issuer,
+            AUTH_INTERNAL_URL: issuer,
+            MCP_RESOURCE: mcpUrl,
+            TRUST_PROXY: "true",
+            ...secrets,
+          },
+          { listenPort: web },
+        );
+    if (webApp) closers.push(() => webApp.close());
     await Promise.all(mcpReplicas.map((replica) => replica.ready));
 
     return {
