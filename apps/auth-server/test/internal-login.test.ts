@@ -39,10 +39,10 @@ describe("internal login", () => {
     const throttled = await attempt("guess-5");
     expect(throttled.status).toBe(429);
     expect((await json(throttled)).error).toBe("too_many_attempts");
-    expect(Number(throttled.headers.get("retry-after"))).toBeGreaterThan(0);
-
-    server.advanceClock(901);
-    expect((await attempt("guess-6")).status).toBe(401);
+    // The window began at the first failure, moments ago: most of its 15 minutes are left. (That it
+    // ends is the throttle's own test, with a short window.)
+    expect(Number(throttled.headers.get("retry-after"))).toBeGreaterThan(880);
+    expect(Number(throttled.headers.get("retry-after"))).toBeLessThanOrEqual(900);
   });
 
   it("counts parallel guesses before checking them (burst past the limit)", async () => {

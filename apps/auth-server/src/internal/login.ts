@@ -33,7 +33,7 @@ export function loginRoute(server: AuthServer) {
     const email = normalizeEmail(parsed.data.email);
     const now = server.clock();
 
-    const wait = await throttle.attempt(email, clientAddress, now);
+    const wait = await throttle.attempt(email, clientAddress);
     if (wait > 0) {
       await audit(
         server.store,
@@ -75,7 +75,7 @@ export function loginRoute(server: AuthServer) {
       throw new InternalApiError("invalid_credentials", "the email or password is incorrect", 401);
     }
 
-    await throttle.succeeded(email, clientAddress, now);
+    await throttle.succeeded(email, clientAddress);
     await audit(
       server.store,
       { event: "user.login", outcome: "success", subject: user.id, ipAddress: clientAddress },

@@ -1,7 +1,9 @@
 // Slows password guessing at the internal login endpoint: failures are counted per email and per
 // browser address, in rate-limiter-flexible counters (in memory, or in Redis under REDIS_URL so every
-// instance counts together). The windows are read off the server's clock, which tests move, and are
-// fixed: a window's attempts are forgotten together when it ends.
+// instance counts together). A counter's window starts at its first attempt and its attempts are
+// forgotten together when the window ends, so a throttled person is told the real wait (up to the
+// whole window), and guesses cannot be doubled by straddling a boundary of windows fixed on the clock.
+// The windows are the store's own (real time, one expiry per key in Redis), not the server's clock.
 import { rateLimitKey } from "@repo/server-kit/client-address";
 import { limitUnavailable } from "@repo/server-kit/limits-redis";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
@@ -29,7 +31,7 @@ export class LoginThrottle {
     private readonly options: LoginThrottleOptions,
     stores: Pick<LimitStores, "counter">,
   ) {
-    // A key lives one window at most: a counter's own expiry only has to outlast the window it is in.
+    // Each key's window starts at its first attempt and lasts windowSeconds (the store's expiry).
     this.byEmail = stores.counter("login-email", options.perEmail, options.windowSeconds);
     this.byAddress = stores.counter("login-address", options.perAddress, options.windowSeconds);
   }
@@ -42,24 +44,24 @@ export class LoginThrottle {
    * worth through. A refused attempt is no guess: its counts are given back, so that someone retrying
    * a throttled email does not also use up their address's allowance.
    */
-  async attempt(email: string, address: string | undefined, now: Date): Promise<number> {
-    const keys = this.keys(email, address, now);
+  async attempt(email: string, address: string | undefined): Promise<number> {
+    const keys = this.keys(email, address);
     const counts = await this.guarded(
       Promise.all(keys.map(({ limiter, key }) => limiter.penalty(key, 1))),
     );
-    const over = counts.some(
+    const over = counts.filter(
       (counted, index) => counted.consumedPoints > (keys[index]?.limit ?? 0),
     );
-    if (!over) return 0;
+    if (over.length === 0) return 0;
     await this.guarded(Promise.all(keys.map(({ limiter, key }) => limiter.reward(key, 1))));
-    const windowMs = this.options.windowSeconds * 1000;
-    const windowEnd = (Math.floor(now.getTime() / windowMs) + 1) * windowMs;
-    return Math.max(1, Math.ceil((windowEnd - now.getTime()) / 1000));
+    // Until the latest of the exceeded windows ends.
+    const waitMs = Math.max(...over.map((counted) => counted.msBeforeNext));
+    return Math.max(1, Math.ceil(waitMs / 1000));
   }
 
   /** The attempt succeeded: forget the email's failures, and take back this attempt's address count. */
-  async succeeded(email: string, address: string | undefined, now: Date): Promise<void> {
-    const [byEmail, byAddress] = this.keys(email, address, now);
+  async succeeded(email: string, address: string | undefined): Promise<void> {
+    const [byEmail, byAddress] = this.keys(email, address);
     await this.guarded(
       Promise.all([
         byEmail && this.byEmail.delete(byEmail.key),
@@ -69,15 +71,14 @@ export class LoginThrottle {
   }
 
   /** The counters of this attempt: its email's, and its address's when the web app sent one. */
-  private keys(email: string, address: string | undefined, now: Date): Counted[] {
-    const window = Math.floor(now.getTime() / (this.options.windowSeconds * 1000));
+  private keys(email: string, address: string | undefined): Counted[] {
     const counted: Counted[] = [
-      { limiter: this.byEmail, key: `${window}:${email}`, limit: this.options.perEmail },
+      { limiter: this.byEmail, key: email, limit: this.options.perEmail },
     ];
     if (address) {
       counted.push({
         limiter: this.byAddress,
-        key: `${window}:${rateLimitKey(address)}`,
+        key: rateLimitKey(address),
         limit: this.options.perAddress,
       });
     }
