@@ -106,6 +106,10 @@ export async function createMcpResourceServer(
   const closeRedis = () => (redis ? closeLimitsRedis(redis) : Promise.resolve());
   if (redis) await untilConnected(redis);
   try {
+    // Both caches stay in this process, not in Redis, with any number of replicas: the issuer's keys
+    // (fetched from JWKS_URL and refreshed when an unknown kid appears) are the same for every
+    // replica, and a verified token's claims cannot change before its `exp`, so a per-replica copy is
+    // never less correct than a shared one, only cheaper.
     const verifier = createAccessTokenVerifier({
       issuer: config.issuer,
       audience: config.resource,
