@@ -175,7 +175,6 @@ if (services) {
         openLimitStores({ redisUrl, keyPrefix: prefix }),
       ]);
       try {
-        const now = new Date();
         const [first, second] = [new LoginThrottle(options, one), new LoginThrottle(options, two)];
         expect(await first.attempt("shared@example.com", "192.0.2.1")).toBe(0);
         expect(await second.attempt("shared@example.com", "192.0.2.1")).toBe(0);
