@@ -12,7 +12,7 @@ import {
   parseEnvironment,
 } from "@repo/server-kit";
 import { type TrustProxy, trustProxySetting } from "@repo/server-kit/client-address";
-import { redisUrlSetting } from "@repo/server-kit/limits-redis";
+import { redisKeyPrefixSetting, redisUrlSetting } from "@repo/server-kit/limits-redis";
 import { isPostgresUrl } from "@repo/server-kit/store";
 import { z } from "zod";
 
@@ -68,15 +68,8 @@ const EnvironmentSchema = z.object({
   TRUST_PROXY: trustProxySetting,
   /** Set: the tool-call limit counts in this Redis, shared by all instances; unset: in memory. */
   REDIS_URL: redisUrlSetting,
-  /**
-   * Put before every key this server writes to Redis, so several deployments (or test runs) can share
-   * one Redis without counting into each other's limits.
-   */
-  REDIS_KEY_PREFIX: z
-    .string()
-    .max(100)
-    .regex(/^[A-Za-z0-9:._-]*$/, "letters, digits and : . _ - only")
-    .default(""),
+  /** Before every Redis key of this server, so deployments can share one Redis. */
+  REDIS_KEY_PREFIX: redisKeyPrefixSetting,
   /** LOG_LEVEL, REPLICA_NAME, METRICS_PORT (docs/observability.md). */
   ...OBSERVABILITY_ENVIRONMENT,
 });

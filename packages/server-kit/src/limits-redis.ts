@@ -17,6 +17,16 @@ export const redisUrlSetting = z
   })
   .optional();
 
+/**
+ * REDIS_KEY_PREFIX: put before every key a server writes to Redis, so several deployments (or test
+ * runs) can share one Redis without counting into each other's limits.
+ */
+export const redisKeyPrefixSetting = z
+  .string()
+  .max(100)
+  .regex(/^[A-Za-z0-9:._-]*$/, "letters, digits and : . _ - only")
+  .default("");
+
 /** Seconds a client is asked to wait when the limits' store does not answer. */
 export const LIMIT_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
