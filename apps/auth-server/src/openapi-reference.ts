@@ -59,6 +59,21 @@ function renderOperation(path: string, method: string, operation: OpenAPIV3_1.Op
     );
     lines.push("", `Client authentication: ${schemes.join(", or ")}.`);
   }
+  const parameters = (operation.parameters ?? []).filter(
+    (parameter): parameter is OpenAPIV3_1.ParameterObject => !("$ref" in parameter),
+  );
+  if (parameters.length > 0) {
+    lines.push(
+      "",
+      "| parameter | in | type | required | meaning |",
+      "| --- | --- | --- | --- | --- |",
+    );
+    for (const parameter of parameters) {
+      lines.push(
+        `| \`${parameter.name}\` | ${parameter.in} | ${cell(describeType(parameter.schema))} | ${parameter.required ? "yes" : ""} | ${cell(parameter.description)} |`,
+      );
+    }
+  }
   const body = operation.requestBody;
   if (body && !("$ref" in body)) {
     for (const [mediaType, media] of Object.entries(body.content)) {

@@ -7,6 +7,7 @@ import { describeRoute, generateSpecs, resolver } from "hono-openapi";
 import type { OpenAPIV3_1 } from "openapi-types";
 import { z } from "zod";
 import { OAuthErrorResponse } from "./http/oauth-error";
+import { AuthorizationRequest } from "./oauth/authorize";
 import { AuthorizationCodeTokenRequest } from "./oauth/grants/authorization-code";
 import { ClientCredentialsTokenRequest } from "./oauth/grants/client-credentials";
 import { TokenResponse } from "./oauth/grants/grant";
@@ -55,6 +56,23 @@ const TokenRequest = z
   ])
   .meta({ id: "TokenRequest", description: "RFC 6749 §4.1.3, §6 and §4.4 token requests." });
 
+/** A zod object's members as OpenAPI query parameters (hono-openapi derives them only from its validator). */
+function queryParameters(schema: z.ZodObject): OpenAPIV3_1.ParameterObject[] {
+  const jsonSchema = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+  const required = new Set(jsonSchema.required ?? []);
+  return Object.entries(jsonSchema.properties ?? {}).map(([name, property]) => {
+    const { description, ...rest } = property as OpenAPIV3_1.SchemaObject;
+    // openapi-types types a 3.1 parameter's schema as a 3.0 one; the value is 3.1 JSON Schema.
+    return {
+      name,
+      in: "query",
+      required: required.has(name),
+      description,
+      schema: rest,
+    } as OpenAPIV3_1.ParameterObject;
+  });
+}
+
 const json = (schema: z.ZodType) => ({ "application/json": { schema: resolver(schema) } });
 
 function oauthError(description: string) {
@@ -96,6 +114,7 @@ export const describeAuthorize = describeRoute({
   summary: "Authorization request (OAuth 2.1 §4.1.1, RFC 7636, RFC 8707)",
   description:
     "A browser navigation, not an API call. A valid request is stored and the browser is sent to the web app's consent page; the answer returns to the client's redirect URI with `code`, `state` and `iss` (RFC 9207).",
+  parameters: queryParameters(AuthorizationRequest),
   responses: {
     303: { description: "To the web app's sign-in and consent page." },
     302: {
