@@ -7,24 +7,9 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { actionFormFields, forgedActionPage } from "./support/action-form";
-import { useAdminStack } from "./support/admin-stack";
-import {
-  type AuthorizationRequest,
-  authorizationUrl,
-  createPkce,
-  randomState,
-  registerPublicClient,
-  requestToken,
-} from "./support/oauth-client";
-import {
-  ANALYST_USER,
-  DEMO_USER,
-  newPage,
-  RESULTS_DIRECTORY,
-  SCOPE,
-  signIn,
-  text,
-} from "./support/stack";
+import { mcpAuthorizationRequest, redeemCode, useAdminStack } from "./support/admin-stack";
+import { authorizationUrl, requestToken } from "./support/oauth-client";
+import { ANALYST_USER, DEMO_USER, newPage, RESULTS_DIRECTORY, signIn, text } from "./support/stack";
 
 const stack = useAdminStack();
 
@@ -60,29 +45,12 @@ async function connectApp(
   user: { email: string; password: string },
   clientName: string,
 ) {
-  const redirectUri = stack.callback.redirectUri;
-  const request: AuthorizationRequest = {
-    clientId: await registerPublicClient(stack.auth.issuer, { redirectUri, clientName }),
-    redirectUri,
-    scope: SCOPE,
-    // This stack's MCP server, not the default resource startAuthorization() names.
-    resource: stack.mcpUrl,
-    state: randomState(),
-    pkce: createPkce(),
-  };
+  const request = await mcpAuthorizationRequest(stack, clientName);
   await page.goto(authorizationUrl(stack.auth.issuer, request));
   await signIn(page, user);
   const callbackQuery = stack.callback.nextCallback();
   await page.getByRole("button", { name: "Allow" }).click();
-  const query = await callbackQuery;
-  const exchanged = await requestToken(stack.auth.issuer, {
-    grant_type: "authorization_code",
-    code: query.get("code") ?? "",
-    code_verifier: request.pkce.codeVerifier,
-    redirect_uri: request.redirectUri,
-    client_id: request.clientId,
-    resource: stack.mcpUrl,
-  });
+  const exchanged = await redeemCode(stack, request, (await callbackQuery).get("code") ?? "");
   expect(exchanged.status).toBe(200);
   return { clientId: request.clientId, refreshToken: String(exchanged.body.refresh_token) };
 }

@@ -7,16 +7,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { type RunningAdminStack, startAdminStack } from "../support/admin-stack";
 import {
-  type AuthorizationRequest,
-  authorizationUrl,
-  createPkce,
-  randomState,
-  registerPublicClient,
-  requestToken,
-} from "../support/oauth-client";
-import { DEMO_USER, SCOPE, signIn } from "../support/stack";
+  mcpAuthorizationRequest,
+  type RunningAdminStack,
+  redeemCode,
+  startAdminStack,
+} from "../support/admin-stack";
+import { type AuthorizationRequest, authorizationUrl } from "../support/oauth-client";
+import { DEMO_USER, signIn } from "../support/stack";
 
 /** Modest, and one device pixel per CSS pixel: the README shows them at their own size. */
 export const SCREENSHOT_VIEWPORT = { width: 1100, height: 760 } as const;
@@ -69,18 +67,7 @@ async function capture(stack: RunningAdminStack, directory: string): Promise<Cap
     const shoot = (name: string) => page.screenshot({ path: join(directory, name) });
 
     // A person connects a desktop app, the way an MCP client does: registration, then /authorize.
-    const redirectUri = stack.callback.redirectUri;
-    const request: AuthorizationRequest = {
-      clientId: await registerPublicClient(stack.auth.issuer, {
-        redirectUri,
-        clientName: PICTURED_APP,
-      }),
-      redirectUri,
-      scope: SCOPE,
-      resource: stack.mcpUrl,
-      state: randomState(),
-      pkce: createPkce(),
-    };
+    const request = await mcpAuthorizationRequest(stack, PICTURED_APP);
     await page.goto(authorizationUrl(stack.auth.issuer, request));
     await signIn(page, DEMO_USER);
     const scopes = page.getByRole("list", { name: "The app will be able to" });
@@ -119,16 +106,9 @@ async function capture(stack: RunningAdminStack, directory: string): Promise<Cap
   }
 }
 
-/** The code for tokens (OAuth 2.1 §4.1.3), as the app would: its grant is what "connected" lists. */
+/** The code for tokens: the grant they start is what "connected" lists. */
 async function redeem(stack: RunningAdminStack, request: AuthorizationRequest, code: string) {
-  const exchanged = await requestToken(stack.auth.issuer, {
-    grant_type: "authorization_code",
-    code,
-    code_verifier: request.pkce.codeVerifier,
-    redirect_uri: request.redirectUri,
-    client_id: request.clientId,
-    resource: stack.mcpUrl,
-  });
+  const exchanged = await redeemCode(stack, request, code);
   if (exchanged.status !== 200) {
     throw new Error(
       `the code was not redeemed: ${exchanged.status} ${String(exchanged.body.error)}`,

@@ -10,7 +10,15 @@ import { afterAll, beforeAll, expect } from "vitest";
 import { launchChromium } from "./browser";
 import { startCallbackServer } from "./callback-server";
 import { type McpServer, reserveMcpUrl, startMcpServer } from "./mcp-server";
-import { freshSecrets, RESULTS_DIRECTORY, runningParts, type Stack } from "./stack";
+import {
+  type AuthorizationRequest,
+  createPkce,
+  randomState,
+  registerPublicClient,
+  requestToken,
+  type TokenResponse,
+} from "./oauth-client";
+import { freshSecrets, RESULTS_DIRECTORY, runningParts, SCOPE, type Stack } from "./stack";
 import { reserveWebUrl, startWebApp } from "./web-app";
 
 export interface AdminStack extends Stack {
@@ -82,4 +90,39 @@ export function useAdminStack(): AdminStack {
     expect(errors ?? []).toEqual([]);
   });
   return runningParts(parts);
+}
+
+/**
+ * A public client registered for this stack's MCP server (RFC 7591) and its authorization request:
+ * the resource is this stack's MCP server, not the default one startAuthorization() names.
+ */
+export async function mcpAuthorizationRequest(
+  stack: AdminStack,
+  clientName: string,
+): Promise<AuthorizationRequest> {
+  const redirectUri = stack.callback.redirectUri;
+  return {
+    clientId: await registerPublicClient(stack.auth.issuer, { redirectUri, clientName }),
+    redirectUri,
+    scope: SCOPE,
+    resource: stack.mcpUrl,
+    state: randomState(),
+    pkce: createPkce(),
+  };
+}
+
+/** The authorization code for tokens (OAuth 2.1 §4.1.3), as the client of `request` would. */
+export function redeemCode(
+  stack: AdminStack,
+  request: AuthorizationRequest,
+  code: string,
+): Promise<TokenResponse> {
+  return requestToken(stack.auth.issuer, {
+    grant_type: "authorization_code",
+    code,
+    code_verifier: request.pkce.codeVerifier,
+    redirect_uri: request.redirectUri,
+    client_id: request.clientId,
+    resource: stack.mcpUrl,
+  });
 }
