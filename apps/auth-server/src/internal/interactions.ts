@@ -1,6 +1,6 @@
 // GET /internal/interactions/{id} and POST /internal/interactions/{id}/consent (docs/internal-api.md):
-// what the consent page shows, and the person's decision, which issues the authorization code.
-import { randomUUID } from "node:crypto";
+// what the consent page shows, and who may decide from which browser. The decision itself becomes the
+// authorization response in oauth/authorization-response.ts.
 import {
   BROWSER_BINDING_HEADER,
   type ClientDisplay,
@@ -13,13 +13,12 @@ import { isLoopbackUrl } from "@repo/server-kit";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
-import { authorizationResponseUri } from "../oauth/authorize";
-import { randomSecret, secretDigest, secretMatchesDigest } from "../security/secrets";
+import { authorizationResponse } from "../oauth/authorization-response";
+import { secretDigest, secretMatchesDigest } from "../security/secrets";
 import type { AuthServer } from "../server-context";
-import { audit, recordAuditEvent } from "../store/audit";
+import { audit } from "../store/audit";
 import { type ClientRecord, findClient } from "../store/clients";
-import { findConsent, grantConsent } from "../store/consents";
-import { insertAuthorizationCode } from "../store/grants";
+import { findConsent } from "../store/consents";
 import {
   bindInteractionToBrowser,
   completeInteraction,
@@ -29,9 +28,6 @@ import {
 import type { UserRecord } from "../store/users";
 import { hasActingUser, resolveActingUser } from "./acting-user";
 import { InternalApiError, readJsonBody } from "./internal-error";
-
-/** RFC 6749 §4.1.2 recommends at most ten minutes; a person's app redeems a code within seconds. */
-export const AUTHORIZATION_CODE_LIFETIME_SECONDS = 60;
 
 /** 256 bits or more, base64url: the web app sends an HMAC-SHA-256, 43 characters. */
 const BrowserBinding = z.string().regex(/^[A-Za-z0-9_-]{43,128}$/);
@@ -224,63 +220,12 @@ export function interactionRoutes(server: AuthServer): Hono {
           410,
         );
       }
-      if (body.data.decision === "deny") {
-        await recordAuditEvent(
-          tx,
-          {
-            event: "consent.denied",
-            outcome: "success",
-            clientId: interaction.clientId,
-            subject: user.id,
-            details: { scope: interaction.scopes.join(" "), resource: interaction.resource },
-          },
-          now,
-        );
-        return authorizationResponseUri(interaction.redirectUri, issuer, {
-          error: "access_denied",
-          error_description: "the user denied the request",
-          state: interaction.state,
-        });
-      }
-
-      await grantConsent(
-        tx,
-        {
-          userId: user.id,
-          clientId: interaction.clientId,
-          resource: interaction.resource,
-          scopes: interaction.scopes,
-        },
-        now,
-      );
-      const code = randomSecret();
-      await insertAuthorizationCode(tx, {
-        codeDigest: secretDigest(code),
-        grantId: randomUUID(),
-        clientId: interaction.clientId,
+      return authorizationResponse(tx, {
+        interaction,
         userId: user.id,
-        redirectUri: interaction.redirectUri,
-        redirectUriSent: interaction.redirectUriSent,
-        resource: interaction.resource,
-        scopes: interaction.scopes,
-        codeChallenge: interaction.codeChallenge,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + AUTHORIZATION_CODE_LIFETIME_SECONDS * 1000),
-      });
-      await recordAuditEvent(
-        tx,
-        {
-          event: "consent.granted",
-          outcome: "success",
-          clientId: interaction.clientId,
-          subject: user.id,
-          details: { scope: interaction.scopes.join(" "), resource: interaction.resource },
-        },
+        decision: body.data.decision,
+        issuer,
         now,
-      );
-      return authorizationResponseUri(interaction.redirectUri, issuer, {
-        code,
-        state: interaction.state,
       });
     });
     c.header("Cache-Control", "no-store");
