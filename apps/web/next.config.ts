@@ -12,7 +12,7 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   // Workspace packages export TypeScript source, so Next compiles them with the app.
-  transpilePackages: ["@repo/scopes", "@repo/server-kit", "@repo/mcp-server"],
+  transpilePackages: ["@repo/contracts", "@repo/scopes", "@repo/server-kit"],
   experimental: {
     // forbidden() and app/forbidden.tsx: a non-admin on /admin gets a real HTTP 403 page.
     authInterrupts: true,

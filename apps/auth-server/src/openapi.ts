@@ -8,13 +8,14 @@ import type { OpenAPIV3_1 } from "openapi-types";
 import { z } from "zod";
 import { OAuthErrorResponse } from "./http/oauth-error";
 import { AuthorizationRequest } from "./oauth/authorize";
+import { ClientRegistrationRequest } from "./oauth/client-metadata";
 import { AuthorizationCodeTokenRequest } from "./oauth/grants/authorization-code";
 import { ClientCredentialsTokenRequest } from "./oauth/grants/client-credentials";
 import { TokenResponse } from "./oauth/grants/grant";
 import { RefreshTokenRequest } from "./oauth/grants/refresh-token";
 import { IntrospectionRequest, IntrospectionResponse } from "./oauth/introspect";
 import { AuthorizationServerMetadata, JsonWebKeySet } from "./oauth/metadata";
-import { ClientInformationResponse, ClientRegistrationRequest } from "./oauth/register";
+import { ClientInformationResponse } from "./oauth/register";
 import { RevocationRequest } from "./oauth/revoke";
 
 export const OPENAPI_PATH = "/openapi.json";

@@ -1,7 +1,8 @@
 // What the MCP server counts besides the HTTP metrics every server has (docs/observability.md).
+
+import { isToolName } from "@repo/scopes";
 import { ServerMetrics } from "@repo/server-kit/metrics";
 import type { ToolCallOutcome } from "./db/schema";
-import { isToolName } from "./tools/catalogue";
 
 export class McpServerMetrics extends ServerMetrics {
   readonly toolCalls = this.counter({

@@ -3,9 +3,9 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { type CallToolResult, CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
+import { TOOL_ACCESS, TOOL_NAMES, type ToolName } from "@repo/scopes";
 import { NEWS_DATASET } from "@repo/sentiment";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TOOL_ACCESS, TOOL_NAMES, type ToolName } from "../src/tools/catalogue";
 import {
   clientCredentialsToken,
   connectClient,

@@ -1,166 +1,77 @@
 // The admin API, the connected-apps API and the MCP server's tool-call audit, as docs/internal-api.md
 // describes them; used only on the server, always with the signed-in person as the acting user.
-import { z } from "zod";
+import {
+  ADMIN_SCOPES,
+  ClientPage,
+  ClientResponse,
+  ConsentPage,
+  type CreateClientRequest,
+  CreatedClientResponse,
+  type CreateUserRequest,
+  DeletedClientResponse,
+  GrantPage,
+  type ListClientsQuery,
+  type ListConsentsQuery,
+  type ListGrantsQuery,
+  type ListUsersQuery,
+  type PageQuery as PageQuerySchema,
+  type QueryParameters,
+  type ResetPasswordRequest,
+  Revocation,
+  type RevokeAllRequest,
+  RevokedGrantResponse,
+  RotatedKeyResponse,
+  RotatedSecretResponse,
+  type SetAdminRequest,
+  SigningKeysResponse,
+  UserPage,
+  UserResponse,
+} from "@repo/contracts/admin-api";
+import {
+  AuthAuditPage,
+  type AuthServerAuditQuery,
+  McpAuditPage,
+  TOOL_CALL_AUDIT_PATH,
+  TOOL_CALL_AUDIT_SCOPE,
+  type ToolCallAuditQuery,
+} from "@repo/contracts/audit";
+import {
+  ACCOUNT_SCOPE,
+  ConnectedAppsResponse,
+  type RevokeConnectedAppRequest,
+  RevokeConnectedAppResponse,
+  type SignOutEverywhereRequest,
+  SignOutEverywhereResponse,
+} from "@repo/contracts/internal-api";
+import type { z } from "zod";
 import {
   type ActingUser,
   type BearerCall,
   type BearerTransport,
-  ClientDisplaySchema,
   InternalApiError,
   isSessionEnded,
-  ResourceDescriptionSchema,
   readError,
   readJson,
-  ScopeDescriptionSchema,
 } from "./internal-api";
 import { queryString } from "./pagination";
 
-const nullableTime = z.string().nullable();
-
-const ConnectedAppSchema = z.object({
-  client: ClientDisplaySchema,
-  resources: z.array(ResourceDescriptionSchema),
-  scopes: z.array(ScopeDescriptionSchema),
-  connectedAt: nullableTime,
-  lastUsedAt: nullableTime,
-  activeGrants: z.number(),
-});
-export type ConnectedApp = z.infer<typeof ConnectedAppSchema>;
-
-const ClientSummarySchema = z.object({
-  clientId: z.string(),
-  name: z.string().nullable(),
-  registrationType: z.string(),
-  confidential: z.boolean(),
-  tokenEndpointAuthMethod: z.string(),
-  grantTypes: z.array(z.string()),
-  createdAt: nullableTime,
-  lastUsedAt: nullableTime,
-  disabledAt: nullableTime,
-  configured: z.boolean(),
-});
-export type ClientSummary = z.infer<typeof ClientSummarySchema>;
-
-const stringList = z.array(z.string()).nullable();
-const ClientDetailSchema = ClientSummarySchema.extend({
-  applicationType: z.string().nullable().optional(),
-  redirectUris: stringList,
-  responseTypes: stringList.optional(),
-  scope: z.string().nullable().optional(),
-  allowedScopes: stringList,
-  allowedResources: stringList,
-  introspectionAllowed: z.boolean(),
-  uri: z.string().nullable().optional(),
-  activeGrants: z.number(),
-});
-export type ClientDetail = z.infer<typeof ClientDetailSchema>;
-
-const UserSchema = z.object({
-  id: z.string(),
-  email: z.string(),
-  name: z.string(),
-  isAdmin: z.boolean(),
-  createdAt: nullableTime,
-  disabledAt: nullableTime,
-  activeGrants: z.number().optional(),
-});
-export type AdminUser = z.infer<typeof UserSchema>;
-const UserResponseSchema = z.object({ user: UserSchema });
-
-const ClientRefSchema = z.object({
-  clientId: z.string(),
-  name: z.string().nullable(),
-  registrationType: z.string(),
-});
-const UserRefSchema = z.object({ id: z.string(), email: z.string() });
-
-const GrantSchema = z.object({
-  id: z.string(),
-  user: UserRefSchema,
-  client: ClientRefSchema,
-  resource: z.string(),
-  scopes: z.array(z.string()),
-  createdAt: nullableTime,
-  lastUsedAt: nullableTime,
-  refreshTokenExpiresAt: nullableTime,
-  revokedAt: nullableTime,
-  revokedReason: z.string().nullable(),
-});
-export type Grant = z.infer<typeof GrantSchema>;
-
-const ConsentSchema = z.object({
-  user: UserRefSchema,
-  client: ClientRefSchema,
-  resource: z.string(),
-  scopes: z.array(z.string()),
-  createdAt: nullableTime,
-  updatedAt: nullableTime,
-});
-export type Consent = z.infer<typeof ConsentSchema>;
-
-const SigningKeySchema = z.object({
-  kid: z.string(),
-  alg: z.string(),
-  createdAt: nullableTime,
-  retiredAt: nullableTime,
-  ageSeconds: z.number(),
-  status: z.string(),
-});
-export type SigningKey = z.infer<typeof SigningKeySchema>;
-
-/** What both servers' audit logs record of an event; each adds its own fields. */
-const AuditEventFields = {
-  id: z.union([z.number(), z.string()]),
-  cursor: z.string(),
-  occurredAt: z.string(),
-  event: z.string(),
-  outcome: z.string().nullable(),
-  clientId: z.string().nullable(),
-  subject: z.string().nullable(),
-};
-const AuthAuditEventSchema = z.object({
-  source: z.literal("auth-server"),
-  ...AuditEventFields,
-  actorUserId: z.string().nullable(),
-  ipAddress: z.string().nullable().optional(),
-  details: z.record(z.string(), z.unknown()).nullable().optional(),
-});
-const McpAuditEventSchema = z.object({
-  source: z.literal("mcp-server"),
-  ...AuditEventFields,
-  tool: z.string().nullable(),
-  scopes: z.string().nullable().optional(),
-  durationMs: z.number().nullable().optional(),
-  error: z.string().nullable().optional(),
-});
-export type AuthAuditEvent = z.infer<typeof AuthAuditEventSchema>;
-export type McpAuditEvent = z.infer<typeof McpAuditEventSchema>;
-export type AuditEvent = AuthAuditEvent | McpAuditEvent;
-
-/** What revoking everything one person gave one app, or one filter's worth of grants, ended. */
-const RevocationSchema = z.object({ revokedGrants: z.number(), removedConsents: z.number() });
-
-function page<T extends z.ZodType>(item: T) {
-  return z.object({
-    items: z.array(item),
-    total: z.number(),
-    limit: z.number(),
-    offset: z.number(),
-  });
-}
-export interface Page<T> {
-  items: T[];
-  total: number;
-  limit: number;
-  offset: number;
-}
-function auditPage<T extends z.ZodType>(item: T) {
-  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
-}
-export interface AuditPage<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+// The shapes are @repo/contracts', which both servers' answers are typed against.
+export type {
+  AdminUser,
+  ClientDetail,
+  ClientSummary,
+  Consent,
+  Grant,
+  Page,
+  SigningKey,
+} from "@repo/contracts/admin-api";
+export type {
+  AuditEvent,
+  AuditPage,
+  AuthAuditEvent,
+  McpAuditEvent,
+} from "@repo/contracts/audit";
+export type { ConnectedApp } from "@repo/contracts/internal-api";
 
 /**
  * A refusal the pages explain to the person; anything else is an InternalApiError. 401 is always
@@ -175,22 +86,11 @@ export type ApiRefusal = {
 };
 export type ApiOutcome<T> = { ok: true; value: T } | ApiRefusal;
 
-export interface PageQuery {
-  limit?: number;
-  offset?: number;
-}
+export type PageQuery = QueryParameters<typeof PageQuerySchema>;
 
-export interface AuditQuery {
-  user?: string;
-  client?: string;
-  event?: string;
-  tool?: string;
-  outcome?: string;
-  since?: string;
-  until?: string;
-  cursor?: string;
-  limit?: number;
-}
+/** The console's audit filters: each log reads those it knows. */
+export type AuditQuery = QueryParameters<typeof AuthServerAuditQuery> &
+  QueryParameters<typeof ToolCallAuditQuery>;
 
 export interface AdminApiOptions {
   issuer: string;
@@ -229,134 +129,104 @@ export function createAdminApiClient(options: AdminApiOptions, transport: Bearer
         request(scope, `${base}${path}`, { method: "DELETE", actingUser }, schema),
     };
   }
-  const account = routes("internal:account", "/internal/account");
-  const clients = routes("admin:clients", "/internal/admin/clients");
-  const users = routes("admin:users", "/internal/admin/users");
-  const grants = routes("admin:grants", "/internal/admin");
-  const keys = routes("admin:keys", "/internal/admin/keys");
-  const audit = routes("admin:audit:read", "/internal/admin/audit");
+  const account = routes(ACCOUNT_SCOPE, "/internal/account");
+  const clients = routes(ADMIN_SCOPES.clients, "/internal/admin/clients");
+  const users = routes(ADMIN_SCOPES.users, "/internal/admin/users");
+  const grants = routes(ADMIN_SCOPES.grants, "/internal/admin");
+  const keys = routes(ADMIN_SCOPES.keys, "/internal/admin/keys");
+  const audit = routes(ADMIN_SCOPES.audit, "/internal/admin/audit");
   // List filters leave out what is unset, so the API applies its own defaults.
-  const query = (filters: PageQuery | AuditQuery) => queryString({ ...filters });
+  const query = (filters: Record<string, string | number | undefined>) =>
+    queryString({ ...filters });
   const client = (clientId: string) => `/${segment(clientId)}`;
   const user = (userId: string) => `/${segment(userId)}`;
 
   return {
     account: {
-      apps: (actingUser: ActingUser) =>
-        account.get(actingUser, "/apps", z.object({ items: z.array(ConnectedAppSchema) })),
-      revoke: (actingUser: ActingUser, clientId: string) =>
-        account.post(actingUser, "/apps/revoke", { clientId }, RevocationSchema),
+      apps: (actingUser: ActingUser) => account.get(actingUser, "/apps", ConnectedAppsResponse),
+      revoke: (actingUser: ActingUser, clientId: string) => {
+        const body: z.input<typeof RevokeConnectedAppRequest> = { clientId };
+        return account.post(actingUser, "/apps/revoke", body, RevokeConnectedAppResponse);
+      },
       /** Ends every session of the person, this one included (docs/internal-api.md). */
-      signOutEverywhere: (actingUser: ActingUser) =>
-        account.post(
-          actingUser,
-          "/sign-out-everywhere",
-          {},
-          z.object({ removedConsents: z.number() }),
-        ),
+      signOutEverywhere: (actingUser: ActingUser) => {
+        const body: z.input<typeof SignOutEverywhereRequest> = {};
+        return account.post(actingUser, "/sign-out-everywhere", body, SignOutEverywhereResponse);
+      },
     },
 
     clients: {
-      list: (actingUser: ActingUser, filters: PageQuery & { type?: string }) =>
-        clients.get(actingUser, query(filters), page(ClientSummarySchema)),
+      list: (actingUser: ActingUser, filters: QueryParameters<typeof ListClientsQuery>) =>
+        clients.get(actingUser, query(filters), ClientPage),
       get: (actingUser: ActingUser, clientId: string) =>
-        clients.get(actingUser, client(clientId), z.object({ client: ClientDetailSchema })),
-      create: (
-        actingUser: ActingUser,
-        input: {
-          name: string;
-          allowedScopes: string[];
-          clientId?: string;
-          introspectionAllowed?: boolean;
-        },
-      ) =>
-        clients.post(
-          actingUser,
-          "",
-          input,
-          z.object({ client: ClientDetailSchema, clientSecret: z.string().min(1) }),
-        ),
+        clients.get(actingUser, client(clientId), ClientResponse),
+      create: (actingUser: ActingUser, input: z.input<typeof CreateClientRequest>) =>
+        clients.post(actingUser, "", input, CreatedClientResponse),
       rotateSecret: (actingUser: ActingUser, clientId: string) =>
-        clients.post(
-          actingUser,
-          `${client(clientId)}/secret`,
-          {},
-          z.object({ clientId: z.string(), clientSecret: z.string().min(1) }),
-        ),
+        clients.post(actingUser, `${client(clientId)}/secret`, {}, RotatedSecretResponse),
       setDisabled: (actingUser: ActingUser, clientId: string, disabled: boolean) =>
         clients.post(
           actingUser,
           `${client(clientId)}/${disabled ? "disable" : "enable"}`,
           {},
-          z.object({ client: z.unknown() }),
+          ClientResponse,
         ),
       delete: (actingUser: ActingUser, clientId: string) =>
-        clients.delete(
-          actingUser,
-          client(clientId),
-          z.object({ clientId: z.string(), revokedGrants: z.number() }),
-        ),
+        clients.delete(actingUser, client(clientId), DeletedClientResponse),
     },
 
     users: {
-      list: (actingUser: ActingUser, filters: PageQuery & { q?: string }) =>
-        users.get(actingUser, query(filters), page(UserSchema)),
+      list: (actingUser: ActingUser, filters: QueryParameters<typeof ListUsersQuery>) =>
+        users.get(actingUser, query(filters), UserPage),
       get: (actingUser: ActingUser, userId: string) =>
-        users.get(actingUser, user(userId), UserResponseSchema),
-      create: (
-        actingUser: ActingUser,
-        input: { email: string; name: string; password: string; isAdmin: boolean },
-      ) => users.post(actingUser, "", input, UserResponseSchema),
+        users.get(actingUser, user(userId), UserResponse),
+      create: (actingUser: ActingUser, input: z.input<typeof CreateUserRequest>) =>
+        users.post(actingUser, "", input, UserResponse),
       setDisabled: (actingUser: ActingUser, userId: string, disabled: boolean) =>
         users.post(
           actingUser,
           `${user(userId)}/${disabled ? "disable" : "enable"}`,
           {},
-          UserResponseSchema,
+          UserResponse,
         ),
-      setPassword: (actingUser: ActingUser, userId: string, password: string) =>
-        users.post(actingUser, `${user(userId)}/password`, { password }, UserResponseSchema),
-      setAdmin: (actingUser: ActingUser, userId: string, isAdmin: boolean) =>
-        users.post(actingUser, `${user(userId)}/admin`, { isAdmin }, UserResponseSchema),
+      setPassword: (actingUser: ActingUser, userId: string, password: string) => {
+        const body: z.input<typeof ResetPasswordRequest> = { password };
+        return users.post(actingUser, `${user(userId)}/password`, body, UserResponse);
+      },
+      setAdmin: (actingUser: ActingUser, userId: string, isAdmin: boolean) => {
+        const body: z.input<typeof SetAdminRequest> = { isAdmin };
+        return users.post(actingUser, `${user(userId)}/admin`, body, UserResponse);
+      },
     },
 
     grants: {
-      list: (
-        actingUser: ActingUser,
-        filters: PageQuery & { user?: string; client?: string; status?: string },
-      ) => grants.get(actingUser, `/grants${query(filters)}`, page(GrantSchema)),
-      consents: (actingUser: ActingUser, filters: PageQuery & { user?: string; client?: string }) =>
-        grants.get(actingUser, `/consents${query(filters)}`, page(ConsentSchema)),
+      list: (actingUser: ActingUser, filters: QueryParameters<typeof ListGrantsQuery>) =>
+        grants.get(actingUser, `/grants${query(filters)}`, GrantPage),
+      consents: (actingUser: ActingUser, filters: QueryParameters<typeof ListConsentsQuery>) =>
+        grants.get(actingUser, `/consents${query(filters)}`, ConsentPage),
       revoke: (actingUser: ActingUser, grantId: string) =>
-        grants.post(
-          actingUser,
-          `/grants/${segment(grantId)}/revoke`,
-          {},
-          z.object({ revoked: z.boolean() }),
-        ),
-      revokeAll: (actingUser: ActingUser, filter: { userId?: string; clientId?: string }) =>
-        grants.post(actingUser, "/grants/revoke", filter, RevocationSchema),
+        grants.post(actingUser, `/grants/${segment(grantId)}/revoke`, {}, RevokedGrantResponse),
+      revokeAll: (actingUser: ActingUser, filter: z.input<typeof RevokeAllRequest>) =>
+        grants.post(actingUser, "/grants/revoke", filter, Revocation),
     },
 
     keys: {
-      list: (actingUser: ActingUser) =>
-        keys.get(actingUser, "", z.object({ items: z.array(SigningKeySchema) })),
-      rotate: (actingUser: ActingUser) =>
-        keys.post(actingUser, "/rotate", {}, z.object({ kid: z.string() })),
+      list: (actingUser: ActingUser) => keys.get(actingUser, "", SigningKeysResponse),
+      rotate: (actingUser: ActingUser) => keys.post(actingUser, "/rotate", {}, RotatedKeyResponse),
     },
 
     audit: {
       authServer: (actingUser: ActingUser, filters: AuditQuery) =>
-        audit.get(actingUser, query(filters), auditPage(AuthAuditEventSchema)),
+        audit.get(actingUser, query(filters), AuthAuditPage),
       /** The MCP server cannot know who is acting: only an admin page may call this (see requireAdmin). */
-      mcpServer: async (filters: AuditQuery): Promise<ApiOutcome<AuditPage<McpAuditEvent>>> => {
-        const path = `/admin/audit${query(filters)}`;
+      mcpServer: async (filters: AuditQuery): Promise<ApiOutcome<McpAuditPage>> => {
+        const path = `${TOOL_CALL_AUDIT_PATH}${query(filters)}`;
         const response = await transport.call(
           `${options.mcpInternalUrl}${path}`,
-          { resource: options.mcpResource, scope: "admin:mcp:audit:read" },
+          { resource: options.mcpResource, scope: TOOL_CALL_AUDIT_SCOPE },
           { method: "GET" },
         );
-        return outcome(response, auditPage(McpAuditEventSchema), path);
+        return outcome(response, McpAuditPage, path);
       },
     },
   };

@@ -1,67 +1,29 @@
 // A client for the auth-server's internal API (docs/internal-api.md), used only on the server.
+import {
+  ACTING_USER_HEADER,
+  BROWSER_BINDING_HEADER,
+  type ConsentDecision,
+  type ConsentRequest,
+  ConsentResponse,
+  ErrorBody,
+  INTERNAL_API_SCOPE,
+  Interaction,
+  type LoginRequest,
+  LoginResponse,
+  SESSION_EPOCH_HEADER,
+  type SignedInUser,
+} from "@repo/contracts/internal-api";
 import { z } from "zod";
 import { isRequestId, REQUEST_ID_HEADER } from "./request-id";
 
-export const INTERNAL_API_SCOPE = "internal:interactions";
-
-const UserSchema = z.object({
-  id: z.string().min(1),
-  email: z.string(),
-  name: z.string(),
-  isAdmin: z.boolean(),
-  sessionEpoch: z.number().int().nonnegative(),
-});
-
-export type SignedInUser = z.infer<typeof UserSchema>;
-
-/** A client as a person is shown it: on the consent screen and among their connected apps. */
-export const ClientDisplaySchema = z.object({
-  clientId: z.string(),
-  // Dynamically registered clients may have registered without a `client_name`.
-  name: z.string().nullable(),
-  uri: z.string().nullable(),
-  logoUri: z.string().nullable(),
-  registrationType: z.string(),
-  verified: z.boolean(),
-});
-
-export const ResourceDescriptionSchema = z.object({ identifier: z.string(), name: z.string() });
-
-export const ScopeDescriptionSchema = z.object({
-  name: z.string(),
-  title: z.string(),
-  description: z.string(),
-  risk: z.enum(["low", "medium", "high"]),
-});
-
-const InteractionSchema = z.object({
-  id: z.string(),
-  expiresAt: z.string(),
-  client: ClientDisplaySchema,
-  redirectUri: z.string(),
-  redirectHost: z.string(),
-  loopbackRedirect: z.boolean(),
-  resource: ResourceDescriptionSchema,
-  scopes: z.array(ScopeDescriptionSchema),
-  /** The user already allowed this client everything it asks for now. */
-  previouslyApproved: z.boolean(),
-  /**
-   * The request may complete without the screen: previously approved, and the code can reach no one
-   * but the client (not a loopback redirect, RFC 8252 §8.6).
-   */
-  consentRemembered: z.boolean(),
-});
-
-/** A pending authorization request, as the consent page shows it. */
-export type Interaction = z.infer<typeof InteractionSchema>;
+// The shapes are @repo/contracts', which the auth-server's answers are typed against.
+export type { ConsentDecision, Interaction, SignedInUser };
 
 const TokenResponseSchema = z.object({
   access_token: z.string().min(1),
   token_type: z.string().regex(/^bearer$/i),
   expires_in: z.number().positive(),
 });
-
-const ErrorBodySchema = z.object({ error: z.string(), error_description: z.string().optional() });
 
 export type LoginResult =
   | { status: "signed-in"; user: SignedInUser }
@@ -82,8 +44,6 @@ export type InteractionResult =
   | ConsentRefusal
   /** The signed-in user no longer exists or was disabled (the auth-server answers 403). */
   | { status: "user-refused" };
-
-export type ConsentDecision = "allow" | "deny";
 
 export type ConsentResult =
   | { status: "redirect"; redirectTo: string }
@@ -249,10 +209,12 @@ export function createBearerTransport(options: InternalApiOptions): BearerTransp
           ...(init.actingUser === undefined
             ? {}
             : {
-                "Acting-User": init.actingUser.userId,
-                "Acting-User-Session-Epoch": String(init.actingUser.sessionEpoch),
+                [ACTING_USER_HEADER]: init.actingUser.userId,
+                [SESSION_EPOCH_HEADER]: String(init.actingUser.sessionEpoch),
               }),
-          ...(init.browserBinding === undefined ? {} : { "Browser-Binding": init.browserBinding }),
+          ...(init.browserBinding === undefined
+            ? {}
+            : { [BROWSER_BINDING_HEADER]: init.browserBinding }),
           ...(init.body === undefined ? {} : { "Content-Type": "application/json" }),
         },
         ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
@@ -300,12 +262,14 @@ export function createInternalApiClient(
 
   return {
     async login({ email, password, clientAddress }) {
-      const response = await call("/internal/login", {
-        method: "POST",
-        body: { email, password, ...(clientAddress ? { clientAddress } : {}) },
-      });
+      const request: z.input<typeof LoginRequest> = {
+        email,
+        password,
+        ...(clientAddress ? { clientAddress } : {}),
+      };
+      const response = await call("/internal/login", { method: "POST", body: request });
       if (response.status === 200) {
-        const body = z.object({ user: UserSchema }).safeParse(await readJson(response));
+        const body = LoginResponse.safeParse(await readJson(response));
         if (!body.success) throw unexpected(response, "a login answer without a valid user");
         return { status: "signed-in", user: body.data.user };
       }
@@ -327,7 +291,7 @@ export function createInternalApiClient(
         ...(actingUser ? { actingUser } : {}),
       });
       if (response.status === 200) {
-        const body = InteractionSchema.safeParse(await readJson(response));
+        const body = Interaction.safeParse(await readJson(response));
         if (!body.success)
           throw unexpected(response, "an interaction that does not match the contract");
         return { status: "found", interaction: body.data };
@@ -343,14 +307,15 @@ export function createInternalApiClient(
 
     async decideConsent(id, { browserBinding, actingUser }, decision) {
       if (!INTERACTION_ID.test(id)) return { status: "unknown" };
+      const request: z.input<typeof ConsentRequest> = { decision };
       const response = await call(`/internal/interactions/${id}/consent`, {
         method: "POST",
-        body: { decision },
+        body: request,
         browserBinding,
         actingUser,
       });
       if (response.status === 200) {
-        const body = z.object({ redirectTo: z.url() }).safeParse(await readJson(response));
+        const body = ConsentResponse.safeParse(await readJson(response));
         if (!body.success) throw unexpected(response, "a consent answer without a redirectTo URL");
         return { status: "redirect", redirectTo: body.data.redirectTo };
       }
@@ -392,7 +357,7 @@ export async function readJson(response: Response): Promise<unknown> {
 }
 
 export async function readError(response: Response) {
-  const body = ErrorBodySchema.safeParse(await readJson(response));
+  const body = ErrorBody.safeParse(await readJson(response));
   return body.success ? body.data : undefined;
 }
 

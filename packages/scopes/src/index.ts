@@ -23,3 +23,5 @@ export {
   WILDCARD_SEGMENT,
 } from "./grammar";
 export { grants, missingScopes, narrowScopes, satisfies, satisfiesAll } from "./matching";
+export type { ToolAccess, ToolName } from "./tools";
+export { isToolName, TOOL_ACCESS, TOOL_NAMES } from "./tools";

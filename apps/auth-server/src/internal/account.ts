@@ -1,8 +1,15 @@
 // /internal/account: the apps connected to a signed-in person's account, revoking one, and ending
 // every web session of the person (docs/internal-api.md "Connected apps", "Sign out everywhere").
+import {
+  type ConnectedApp,
+  type ConnectedAppsResponse,
+  RevokeConnectedAppRequest,
+  type RevokeConnectedAppResponse,
+  SignOutEverywhereRequest,
+  type SignOutEverywhereResponse,
+} from "@repo/contracts/internal-api";
 import { describeScopes } from "@repo/scopes";
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AuthServer } from "../server-context";
 import { recordAuditEvent } from "../store/audit";
 import { findClient } from "../store/clients";
@@ -10,17 +17,13 @@ import { findConsents } from "../store/consents";
 import { findLiveGrants, lastGrantUseByClient } from "../store/grants";
 import { raiseSessionEpoch } from "../store/users";
 import { type ActingUserVariables, requireActingUser } from "./acting-user";
+import { clientDisplay } from "./interactions";
 import { parseJsonBody } from "./internal-error";
 import { isoTime } from "./pagination";
 import { forgetConsents, revokeAccess } from "./revocation";
 
-export const RevokeConnectedAppRequest = z.strictObject({
-  clientId: z.string().min(1).max(2048),
-});
-
-export const SignOutEverywhereRequest = z.strictObject({});
-
-interface ConnectedApp {
+/** What one person's consents and grants add up to for one client, before it is shown. */
+interface Connection {
   clientId: string;
   resources: Set<string>;
   scopes: Set<string>;
@@ -35,7 +38,7 @@ export function accountRoutes(server: AuthServer): Hono<{ Variables: ActingUserV
 
   routes.get("/apps", async (c) => {
     const user = c.get("actingUser");
-    const apps = new Map<string, ConnectedApp>();
+    const apps = new Map<string, Connection>();
     const appFor = (clientId: string, since: Date) => {
       let app = apps.get(clientId);
       if (!app) {
@@ -78,19 +81,12 @@ export function accountRoutes(server: AuthServer): Hono<{ Variables: ActingUserV
       for (const app of sorted) found.set(app.clientId, await findClient(x, app.clientId));
       return found;
     });
-    const items = sorted.flatMap((app) => {
+    const items = sorted.flatMap((app): ConnectedApp[] => {
       const client = clients.get(app.clientId);
       if (!client) return [];
       return [
         {
-          client: {
-            clientId: client.clientId,
-            name: client.clientName ?? client.clientId,
-            uri: client.clientUri,
-            logoUri: client.logoUri,
-            registrationType: client.registrationType,
-            verified: client.registrationType === "pre_registered",
-          },
+          client: clientDisplay(client),
           resources: [...app.resources].map((identifier) => ({
             identifier,
             name:
@@ -110,7 +106,7 @@ export function accountRoutes(server: AuthServer): Hono<{ Variables: ActingUserV
       ];
     });
     c.header("Cache-Control", "no-store");
-    return c.json({ items });
+    return c.json({ items } satisfies ConnectedAppsResponse);
   });
 
   routes.post("/apps/revoke", async (c) => {
@@ -127,7 +123,7 @@ export function accountRoutes(server: AuthServer): Hono<{ Variables: ActingUserV
         ),
     );
     c.header("Cache-Control", "no-store");
-    return c.json({ clientId, ...outcome });
+    return c.json({ clientId, ...outcome } satisfies RevokeConnectedAppResponse);
   });
 
   // The person asked to end their *sessions*: every web session (the asking one included, so the
@@ -160,7 +156,7 @@ export function accountRoutes(server: AuthServer): Hono<{ Variables: ActingUserV
       return { removedConsents };
     });
     c.header("Cache-Control", "no-store");
-    return c.json(outcome);
+    return c.json(outcome satisfies SignOutEverywhereResponse);
   });
 
   return routes;

@@ -2,15 +2,13 @@
 // user"). The web app checks who is signed in; the auth-server checks again, so that a bug in the web
 // app cannot act for a disabled person or make a person an administrator, and a web session that a
 // password reset, a disable or "sign out everywhere" ended cannot act at all (the session epoch).
+import { ACTING_USER_HEADER, SESSION_EPOCH_HEADER } from "@repo/contracts/internal-api";
 import type { Context, MiddlewareHandler } from "hono";
 import { z } from "zod";
 import type { AuthServer } from "../server-context";
 import { audit } from "../store/audit";
 import { findUserById, type UserRecord } from "../store/users";
 import { InternalApiError } from "./internal-error";
-
-export const ACTING_USER_HEADER = "Acting-User";
-export const SESSION_EPOCH_HEADER = "Acting-User-Session-Epoch";
 
 export type ActingUserVariables = { actingUser: UserRecord };
 

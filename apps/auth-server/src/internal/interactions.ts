@@ -1,18 +1,24 @@
 // GET /internal/interactions/{id} and POST /internal/interactions/{id}/consent (docs/internal-api.md):
-// what the consent page shows, and the person's decision, which issues the authorization code.
-import { randomUUID } from "node:crypto";
+// what the consent page shows, and who may decide from which browser. The decision itself becomes the
+// authorization response in oauth/authorization-response.ts.
+import {
+  BROWSER_BINDING_HEADER,
+  type ClientDisplay,
+  ConsentRequest,
+  type ConsentResponse,
+  type Interaction,
+} from "@repo/contracts/internal-api";
 import { describeScopes, satisfiesAll } from "@repo/scopes";
 import { isLoopbackUrl } from "@repo/server-kit";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
-import { authorizationResponseUri } from "../oauth/authorize";
-import { randomSecret, secretDigest, secretMatchesDigest } from "../security/secrets";
+import { authorizationResponse } from "../oauth/authorization-response";
+import { secretDigest, secretMatchesDigest } from "../security/secrets";
 import type { AuthServer } from "../server-context";
-import { audit, recordAuditEvent } from "../store/audit";
-import { findClient } from "../store/clients";
-import { findConsent, grantConsent } from "../store/consents";
-import { insertAuthorizationCode } from "../store/grants";
+import { audit } from "../store/audit";
+import { type ClientRecord, findClient } from "../store/clients";
+import { findConsent } from "../store/consents";
 import {
   bindInteractionToBrowser,
   completeInteraction,
@@ -23,18 +29,8 @@ import type { UserRecord } from "../store/users";
 import { hasActingUser, resolveActingUser } from "./acting-user";
 import { InternalApiError, readJsonBody } from "./internal-error";
 
-/** RFC 6749 §4.1.2 recommends at most ten minutes; a person's app redeems a code within seconds. */
-export const AUTHORIZATION_CODE_LIFETIME_SECONDS = 60;
-
-/** The value the web app derived for this interaction from its browser's binding cookie. */
-export const BROWSER_BINDING_HEADER = "Browser-Binding";
 /** 256 bits or more, base64url: the web app sends an HMAC-SHA-256, 43 characters. */
 const BrowserBinding = z.string().regex(/^[A-Za-z0-9_-]{43,128}$/);
-
-/** The person is the acting user (acting-user.ts); the body carries only the decision. */
-export const ConsentDecision = z.object({
-  decision: z.enum(["allow", "deny"]),
-});
 
 async function pendingInteraction(
   server: AuthServer,
@@ -69,6 +65,19 @@ async function activeClient(server: AuthServer, clientId: string) {
     );
   }
   return client;
+}
+
+/** A client as a person is shown it, on the consent screen and among their connected apps. */
+export function clientDisplay(client: ClientRecord): ClientDisplay {
+  return {
+    clientId: client.clientId,
+    name: client.clientName ?? client.clientId,
+    uri: client.clientUri,
+    logoUri: client.logoUri,
+    registrationType: client.registrationType,
+    // Self-registered clients (RFC 7591, metadata documents) chose their own name: AS-16.
+    verified: client.registrationType === "pre_registered",
+  };
 }
 
 function presentedBinding(c: Context): string {
@@ -170,15 +179,7 @@ export function interactionRoutes(server: AuthServer): Hono {
     return c.json({
       id: interaction.id,
       expiresAt: interaction.expiresAt.toISOString(),
-      client: {
-        clientId: client.clientId,
-        name: client.clientName ?? client.clientId,
-        uri: client.clientUri,
-        logoUri: client.logoUri,
-        registrationType: client.registrationType,
-        // Self-registered clients (RFC 7591, metadata documents) chose their own name: AS-16.
-        verified: client.registrationType === "pre_registered",
-      },
+      client: clientDisplay(client),
       redirectUri: interaction.redirectUri,
       redirectHost: redirect.hostname,
       loopbackRedirect,
@@ -191,11 +192,11 @@ export function interactionRoutes(server: AuthServer): Hono {
       })),
       previouslyApproved,
       consentRemembered,
-    });
+    } satisfies Interaction);
   });
 
   routes.post("/:id/consent", async (c) => {
-    const body = ConsentDecision.safeParse(await readJsonBody(c));
+    const body = ConsentRequest.safeParse(await readJsonBody(c));
     if (!body.success) {
       throw new InternalApiError(
         "invalid_request",
@@ -219,67 +220,16 @@ export function interactionRoutes(server: AuthServer): Hono {
           410,
         );
       }
-      if (body.data.decision === "deny") {
-        await recordAuditEvent(
-          tx,
-          {
-            event: "consent.denied",
-            outcome: "success",
-            clientId: interaction.clientId,
-            subject: user.id,
-            details: { scope: interaction.scopes.join(" "), resource: interaction.resource },
-          },
-          now,
-        );
-        return authorizationResponseUri(interaction.redirectUri, issuer, {
-          error: "access_denied",
-          error_description: "the user denied the request",
-          state: interaction.state,
-        });
-      }
-
-      await grantConsent(
-        tx,
-        {
-          userId: user.id,
-          clientId: interaction.clientId,
-          resource: interaction.resource,
-          scopes: interaction.scopes,
-        },
-        now,
-      );
-      const code = randomSecret();
-      await insertAuthorizationCode(tx, {
-        codeDigest: secretDigest(code),
-        grantId: randomUUID(),
-        clientId: interaction.clientId,
+      return authorizationResponse(tx, {
+        interaction,
         userId: user.id,
-        redirectUri: interaction.redirectUri,
-        redirectUriSent: interaction.redirectUriSent,
-        resource: interaction.resource,
-        scopes: interaction.scopes,
-        codeChallenge: interaction.codeChallenge,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + AUTHORIZATION_CODE_LIFETIME_SECONDS * 1000),
-      });
-      await recordAuditEvent(
-        tx,
-        {
-          event: "consent.granted",
-          outcome: "success",
-          clientId: interaction.clientId,
-          subject: user.id,
-          details: { scope: interaction.scopes.join(" "), resource: interaction.resource },
-        },
+        decision: body.data.decision,
+        issuer,
         now,
-      );
-      return authorizationResponseUri(interaction.redirectUri, issuer, {
-        code,
-        state: interaction.state,
       });
     });
     c.header("Cache-Control", "no-store");
-    return c.json({ redirectTo });
+    return c.json({ redirectTo } satisfies ConsentResponse);
   });
 
   return routes;

@@ -2,6 +2,7 @@
 // a protected resource like the MCP server: the web app's client-credentials token is checked by the
 // same @repo/tokens middleware, with the internal API's own audience and scope.
 
+import { INTERNAL_API_PATH, INTERNAL_ROUTE_SCOPES } from "@repo/contracts/internal-api";
 import { scopesForAudience } from "@repo/scopes";
 import { createAccessTokenVerifier } from "@repo/tokens";
 import { requireBearer } from "@repo/tokens/hono";
@@ -9,26 +10,14 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AuthServer } from "../server-context";
 import { accountRoutes } from "./account";
-import { ADMIN_ROUTE_SCOPES, adminApi } from "./admin/admin-api";
+import { adminApi } from "./admin/admin-api";
 import { interactionRoutes } from "./interactions";
 import { loginRoute } from "./login";
 
-export const INTERNAL_API_PATH = "/internal";
-export const INTERNAL_API_SCOPE = "internal:interactions";
-export const ACCOUNT_SCOPE = "internal:account";
+export { INTERNAL_API_PATH };
 
-/** docs/internal-api.md "Scopes of the internal API": each group of routes and the scope it needs. */
-export const INTERNAL_ROUTE_SCOPES: readonly { prefix: string; scope: string }[] = [
-  { prefix: `${INTERNAL_API_PATH}/login`, scope: INTERNAL_API_SCOPE },
-  { prefix: `${INTERNAL_API_PATH}/interactions`, scope: INTERNAL_API_SCOPE },
-  { prefix: `${INTERNAL_API_PATH}/account`, scope: ACCOUNT_SCOPE },
-  ...ADMIN_ROUTE_SCOPES.map(({ prefix, scope }) => ({
-    prefix: `${INTERNAL_API_PATH}/admin${prefix}`,
-    scope,
-  })),
-];
-
-/** The scope a request needs; a path outside every group needs only a valid token, then meets a 404. */
+/**
+ * The scope a request needs (@repo/contracts' INTERNAL_ROUTE_SCOPES); a path outside every group needs only a valid token, then meets a 404. */
 export function requiredInternalScopes(path: string): string[] {
   const group = INTERNAL_ROUTE_SCOPES.find(
     ({ prefix }) => path === prefix || path.startsWith(`${prefix}/`),

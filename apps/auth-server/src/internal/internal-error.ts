@@ -1,21 +1,8 @@
 // Errors of the internal API: JSON `{ error, error_description }` with a 4xx, like the OAuth endpoints.
+import type { ErrorBody, InternalErrorCode } from "@repo/contracts/internal-api";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
-
-export type InternalErrorCode =
-  | "invalid_request"
-  | "invalid_credentials"
-  | "too_many_attempts"
-  | "unknown_interaction"
-  | "interaction_expired"
-  | "forbidden"
-  /** The web session's epoch is not the person's current one: sign in again (acting-user.ts). */
-  | "session_ended"
-  /** The consent page was first opened in another browser (interactions.ts). */
-  | "wrong_browser"
-  | "not_found"
-  | "conflict";
 
 export class InternalApiError extends Error {
   constructor(
@@ -31,7 +18,8 @@ export class InternalApiError extends Error {
   toResponse(c: Context): Response {
     c.header("Cache-Control", "no-store");
     for (const [name, value] of Object.entries(this.headers)) c.header(name, value);
-    return c.json({ error: this.code, error_description: this.description }, this.status);
+    const body: ErrorBody = { error: this.code, error_description: this.description };
+    return c.json(body, this.status);
   }
 }
 

@@ -1,19 +1,12 @@
 // POST /internal/login: checks a person's email and password for the web app (docs/internal-api.md).
+import { LoginRequest, type LoginResponse } from "@repo/contracts/internal-api";
 import type { Context } from "hono";
-import { z } from "zod";
 import { LoginThrottle } from "../security/login-throttle";
 import { hashPassword, verifyPassword } from "../security/passwords";
 import type { AuthServer } from "../server-context";
 import { audit } from "../store/audit";
 import { findUserByEmail, normalizeEmail } from "../store/users";
 import { InternalApiError, readJsonBody } from "./internal-error";
-
-export const LoginRequest = z.object({
-  email: z.string().min(1).max(320),
-  password: z.string().min(1).max(1024),
-  /** The browser's address as the web app saw it, for throttling and the audit log. */
-  clientAddress: z.string().max(100).optional(),
-});
 
 /** Five wrong passwords per email, or twenty per address, in fifteen minutes. */
 const THROTTLE = { perEmail: 5, perAddress: 20, windowSeconds: 900 };
@@ -92,6 +85,6 @@ export function loginRoute(server: AuthServer) {
         // (acting-user.ts): raising it ends every session signed in before.
         sessionEpoch: user.sessionEpoch,
       },
-    });
+    } satisfies LoginResponse);
   };
 }

@@ -1,14 +1,11 @@
-// Bounded pages for the admin lists (docs/internal-api.md "Conventions").
-import { z } from "zod";
+// Bounded pages and times as the admin lists answer them (docs/internal-api.md "Conventions").
+import type { Page } from "@repo/contracts/admin-api";
 
-export const MAX_PAGE_SIZE = 100;
-
-export const PageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-});
-
-export function page<T>(items: T[], total: number, query: { limit: number; offset: number }) {
+export function page<T>(
+  items: T[],
+  total: number,
+  query: { limit: number; offset: number },
+): Page<T> {
   return { items, total, limit: query.limit, offset: query.offset };
 }
 

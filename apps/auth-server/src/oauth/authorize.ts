@@ -17,6 +17,7 @@ import type { AuthServer } from "../server-context";
 import { audit, recordAuditEvent } from "../store/audit";
 import type { ClientRecord } from "../store/clients";
 import { insertInteraction } from "../store/interactions";
+import { authorizationResponseUri } from "./authorization-response";
 import { ClientResolutionError, resolveClient } from "./client-resolution";
 import { S256_CODE_CHALLENGE } from "./pkce";
 import { redirectUriIsRegistered } from "./redirect-uri";
@@ -96,24 +97,6 @@ export class AuthorizationError extends Error {
     super(`${code}: ${description}`);
     this.name = "AuthorizationError";
   }
-}
-
-/**
- * Builds an authorization response URI (RFC 6749 §4.1.2 / §4.1.2.1). The redirect URI keeps its own
- * query; `state` is echoed unchanged and `iss` names this server (RFC 9207 §2) so that a client
- * talking to several servers can tell which one answered (mix-up attacks).
- */
-export function authorizationResponseUri(
-  redirectUri: string,
-  issuer: string,
-  parameters: Record<string, string | null | undefined>,
-): string {
-  const uri = new URL(redirectUri);
-  for (const [name, value] of Object.entries(parameters)) {
-    if (value !== undefined && value !== null) uri.searchParams.set(name, value);
-  }
-  uri.searchParams.set("iss", issuer);
-  return uri.toString();
 }
 
 /** RFC 6749 §3.1: parameters must not repeat; only RFC 8707 `resource` may. */

@@ -10,7 +10,7 @@ import {
   OutboundFetchError,
   type ResolveHostname,
 } from "../security/outbound-fetch";
-import { ClientRegistrationRequest, decideRegistration } from "./register";
+import { ClientRegistrationRequest, decideRegistration } from "./client-metadata";
 
 export const MAX_CLIENT_ID_URL_LENGTH = 2000;
 

@@ -1,13 +1,13 @@
 // RFC 7662 OAuth 2.0 Token Introspection: §2.1 request (client-authenticated), §2.2 response, §4 who may ask.
 import type { Context } from "hono";
 import { z } from "zod";
-import { authenticateClientAudited } from "../http/client-authentication";
 import { OAuthError } from "../http/oauth-error";
 import { readFormParameters } from "../http/request-body";
 import type { AuthServer } from "../server-context";
 import { audit } from "../store/audit";
 import { isConfidential } from "../store/clients";
 import { lookUpAccessToken } from "./access-token-lookup";
+import { authenticateClientAudited } from "./client-authentication";
 
 export const IntrospectionRequest = z.object({
   token: z.string({ error: "token is required" }).max(8192, "token is too long"),

@@ -1,7 +1,6 @@
 // RFC 7009 OAuth 2.0 Token Revocation: §2.1 request, §2.2 response.
 import type { Context } from "hono";
 import { z } from "zod";
-import { authenticateClientAudited } from "../http/client-authentication";
 import { OAuthError } from "../http/oauth-error";
 import { readFormParameters } from "../http/request-body";
 import { secretDigest } from "../security/secrets";
@@ -11,6 +10,7 @@ import { isConfidential } from "../store/clients";
 import { findGrant, findRefreshToken, revokeGrant } from "../store/grants";
 import { revokeAccessToken } from "../store/revoked-access-tokens";
 import { lookUpAccessToken } from "./access-token-lookup";
+import { authenticateClientAudited } from "./client-authentication";
 
 export const RevocationRequest = z.object({
   token: z.string({ error: "token is required" }).max(8192, "token is too long"),

@@ -1,14 +1,14 @@
 // RFC 6749 §3.2 / OAuth 2.1 §3.2: the token endpoint — client authentication, then one grant type.
 import type { Context } from "hono";
-import {
-  authenticateClientAudited,
-  ClientAuthenticationError,
-  ClientAuthenticationThrottledError,
-} from "../http/client-authentication";
 import { OAuthError } from "../http/oauth-error";
 import { readFormParameters } from "../http/request-body";
 import type { AuthServer } from "../server-context";
 import { audit } from "../store/audit";
+import {
+  authenticateClientAudited,
+  ClientAuthenticationError,
+  ClientAuthenticationThrottledError,
+} from "./client-authentication";
 import { authorizationCodeGrant } from "./grants/authorization-code";
 import { clientCredentialsGrant } from "./grants/client-credentials";
 import type { GrantHandler } from "./grants/grant";

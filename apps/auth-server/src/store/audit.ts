@@ -1,54 +1,13 @@
 // The audit log: one row per security event, written in the same transaction as the change it records.
+import type { AuthServerAuditEventType } from "@repo/contracts/audit";
 import { currentRequestId } from "@repo/server-kit/request-context";
 import { preparedPerHandle } from "@repo/server-kit/store";
 import { and, desc, eq, gte, inArray, lt, max, or, type SQL, sql } from "drizzle-orm";
 import type { AuthStore, Executor } from "../db/database";
 import type { AuditOutcome, auditEvents } from "../db/schema.postgres";
 
-export type AuditEventType =
-  | "client.registered"
-  | "client.registration_rejected"
-  | "client.authentication_failed"
-  | "client.authentication_throttled"
-  | "client.seeded"
-  | "client.secret_changed"
-  | "user.seeded"
-  | "token.issued"
-  | "token.request_rejected"
-  | "token.revoked"
-  | "token.revocation_refused"
-  | "token.introspection_refused"
-  | "signing_key.created"
-  | "signing_key.retired"
-  | "authorization.requested"
-  | "authorization.rejected"
-  | "user.login"
-  | "user.login_failed"
-  | "consent.granted"
-  | "consent.denied"
-  | "consent.refused"
-  | "code.issued"
-  | "code.replayed"
-  | "refresh_token.rotated"
-  | "refresh_token.reused"
-  | "refresh_token.retried"
-  | "grant.revoked"
-  | "consent.revoked"
-  | "client.created"
-  | "client.secret_rotated"
-  | "client.disabled"
-  | "client.enabled"
-  | "client.deleted"
-  | "user.created"
-  | "user.disabled"
-  | "user.enabled"
-  | "user.password_reset"
-  | "user.admin_granted"
-  | "user.admin_revoked"
-  | "user.signed_out_everywhere"
-  | "user.session_refused"
-  | "admin.refused"
-  | "maintenance.pruned";
+/** The events this log records: @repo/contracts names them for the console too. */
+export type AuditEventType = AuthServerAuditEventType;
 
 export interface AuditEntry {
   event: AuditEventType;

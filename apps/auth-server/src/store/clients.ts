@@ -3,7 +3,6 @@ import { preparedPerHandle } from "@repo/server-kit/store";
 import { count, desc, eq, sql } from "drizzle-orm";
 import { type Executor, forUpdate } from "../db/database";
 import type { clients, RegistrationType } from "../db/schema.postgres";
-import type { ClientMetadataDocument } from "../oauth/client-metadata-document";
 
 export type ClientRecord = typeof clients.$inferSelect;
 export type NewClientRecord = typeof clients.$inferInsert;
@@ -66,6 +65,25 @@ export async function updatePreRegisteredPolicy(
   await db.update(clients).set(policy).where(eq(clients.clientId, clientId));
 }
 
+/** What a validated metadata document registers: its URL as the id, and no secret (a public client). */
+export type MetadataDocumentClient = Pick<
+  ClientRecord,
+  | "clientId"
+  | "applicationType"
+  | "redirectUris"
+  | "grantTypes"
+  | "responseTypes"
+  | "clientName"
+  | "clientUri"
+  | "logoUri"
+  | "tosUri"
+  | "policyUri"
+  | "contacts"
+  | "softwareId"
+  | "softwareVersion"
+  | "scope"
+> & { tokenEndpointAuthMethod: "none" };
+
 /**
  * Records what a client's metadata document says, so that codes, refresh tokens and consents can name the
  * client like any other. Each fetch refreshes the row; `createdAt` and `disabledAt` are kept. A row of
@@ -74,7 +92,7 @@ export async function updatePreRegisteredPolicy(
  */
 export async function upsertMetadataDocumentClient(
   { db, tables: { clients } }: Executor,
-  document: ClientMetadataDocument,
+  document: MetadataDocumentClient,
   now: Date,
 ): Promise<ClientRecord> {
   const metadata = {

@@ -1,50 +1,31 @@
 // GET /admin/audit: the tool-call log for the admin console (docs/internal-api.md "The MCP server's
 // tool-call audit"). A token for this server (aud = MCP_RESOURCE) with admin:mcp:audit:read, a scope
 // only the web app's own client can get, by client credentials; ordinary MCP tokens get 403.
+import {
+  auditCursor,
+  type McpAuditEvent,
+  type McpAuditPage,
+  TOOL_CALL_AUDIT_PATH,
+  TOOL_CALL_AUDIT_SCOPE,
+  TOOL_CALL_EVENT,
+  ToolCallAuditQuery,
+} from "@repo/contracts/audit";
 import { requireBearer } from "@repo/tokens/hono";
 import { Hono } from "hono";
-import { z } from "zod";
 import { protectedResourceMetadataUrl } from "../oauth/protected-resource-metadata";
 import type { ResourceServer } from "../server-context";
 import type { ToolCallRecord } from "../store/tool-calls";
 import { queryToolCalls } from "../store/tool-calls";
 
-export const ADMIN_AUDIT_PATH = "/admin/audit";
-export const ADMIN_AUDIT_SCOPE = "admin:mcp:audit:read";
+export { TOOL_CALL_AUDIT_PATH as ADMIN_AUDIT_PATH, TOOL_CALL_AUDIT_SCOPE as ADMIN_AUDIT_SCOPE };
 
-/** A row's position in the newest-first order: "<occurredAt ms>.<id>". Opaque to callers. */
-const Cursor = z
-  .string()
-  .regex(/^\d{1,15}\.\d{1,15}$/, "not a cursor from this endpoint")
-  .transform((value) => {
-    const [occurredAt, id] = value.split(".").map(Number) as [number, number];
-    return { occurredAt: new Date(occurredAt), id };
-  });
-
-const Time = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
-
-export const AdminAuditQuery = z.object({
-  user: z.string().min(1).max(500).optional(),
-  client: z.string().min(1).max(2048).optional(),
-  tool: z.string().min(1).max(500).optional(),
-  outcome: z.enum(["success", "denied", "error"]).optional(),
-  since: Time.optional(),
-  until: Time.optional(),
-  cursor: Cursor.optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
-
-function cursorOf(row: ToolCallRecord): string {
-  return `${row.occurredAt.getTime()}.${row.id}`;
-}
-
-function rowView(row: ToolCallRecord) {
+function rowView(row: ToolCallRecord): McpAuditEvent {
   return {
-    source: "mcp-server" as const,
+    source: "mcp-server",
     id: row.id,
-    cursor: cursorOf(row),
+    cursor: auditCursor(row),
     occurredAt: row.occurredAt.toISOString(),
-    event: "tool.call" as const,
+    event: TOOL_CALL_EVENT,
     outcome: row.outcome,
     clientId: row.clientId,
     subject: row.subject,
@@ -68,7 +49,7 @@ export function adminAuditRoute(server: ResourceServer): Hono {
       audience: config.resource,
       jwks: verifier,
       resourceMetadataUrl: protectedResourceMetadataUrl(config.resource),
-      requiredScopes: [ADMIN_AUDIT_SCOPE],
+      requiredScopes: [TOOL_CALL_AUDIT_SCOPE],
       // The admin scope stays out of what a 401 tells an MCP client to ask for.
       challengeScopes: [],
     }),
@@ -80,7 +61,7 @@ export function adminAuditRoute(server: ResourceServer): Hono {
       if (values.length !== 1) return c.json(badRequest(`${name}: give it at most once`), 400);
       single[name] = values[0] as string;
     }
-    const parsed = AdminAuditQuery.safeParse(single);
+    const parsed = ToolCallAuditQuery.safeParse(single);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       return c.json(
@@ -107,8 +88,8 @@ export function adminAuditRoute(server: ResourceServer): Hono {
     return c.json(
       {
         items: shown.map(rowView),
-        nextCursor: rows.length > query.limit && last ? cursorOf(last) : null,
-      },
+        nextCursor: rows.length > query.limit && last ? auditCursor(last) : null,
+      } satisfies McpAuditPage,
       200,
       { "Cache-Control": "no-store" },
     );

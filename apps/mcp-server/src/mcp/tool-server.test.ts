@@ -3,11 +3,11 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
+import { TOOL_NAMES, type ToolName } from "@repo/scopes";
 import { afterEach, describe, expect, it } from "vitest";
 import { type McpStore, openMcpStore } from "../db/database";
 import { listToolCalls, recordToolCall } from "../store/tool-calls";
 import type { Caller } from "../tools/caller";
-import { TOOL_NAMES, type ToolName } from "../tools/catalogue";
 import { ToolCallAudit } from "./tool-call-audit";
 import { connectToolServer, createToolServer, listTools } from "./tool-server";
 

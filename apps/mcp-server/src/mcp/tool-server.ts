@@ -10,11 +10,12 @@ import {
   type ListToolsResult,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
+import { TOOL_ACCESS } from "@repo/scopes";
 import packageJson from "../../package.json" with { type: "json" };
 import type { McpStore } from "../db/database";
 import { isStoreUnavailable } from "../http/unavailable";
 import type { Caller } from "../tools/caller";
-import { mayCall, TOOL_ACCESS } from "../tools/catalogue";
+import { mayCall } from "../tools/catalogue";
 import { type Tool, ToolError } from "../tools/tool";
 import { TOOLS } from "../tools/tools";
 import { ToolCallAudit } from "./tool-call-audit";

@@ -1,38 +1,13 @@
-// The one tool → scope table: the HTTP layer, each tool, tools/list and the 401 challenge all read it.
-import { grants, isKnownScope } from "@repo/scopes";
-
-export interface ToolAccess {
-  /** The scope a token must grant (exactly, or through a wildcard such as `mcp:operations:automation:*`). */
-  scope: string;
-  /**
-   * Whose data the tool touches: `user` tools read or change one person's records, keyed by the
-   * token's `sub`, so a token without a person behind it (client credentials) cannot use them.
-   */
-  actsFor: "anyone" | "user";
-}
-
-export const TOOL_ACCESS = {
-  analyze_sentiment: { scope: "mcp:tools:sentiment:read", actsFor: "anyone" },
-  analyze_headlines: { scope: "mcp:tools:sentiment:read", actsFor: "anyone" },
-  get_ticker_sentiment: { scope: "mcp:tools:sentiment:read", actsFor: "anyone" },
-  compare_tickers: { scope: "mcp:tools:sentiment:read", actsFor: "anyone" },
-  get_sentiment_history: { scope: "mcp:tools:sentiment:read", actsFor: "anyone" },
-  list_news: { scope: "mcp:data:news:read", actsFor: "anyone" },
-  climate_risk_sentiment: { scope: "mcp:tools:climate", actsFor: "anyone" },
-  whoami: { scope: "mcp:data:client-info:read", actsFor: "anyone" },
-  watchlist_list: { scope: "mcp:data:watchlist:read", actsFor: "user" },
-  watchlist_add: { scope: "mcp:data:watchlist:write", actsFor: "user" },
-  watchlist_remove: { scope: "mcp:data:watchlist:write", actsFor: "user" },
-  schedule_digest: { scope: "mcp:operations:automation:digest", actsFor: "user" },
-} as const satisfies Record<string, ToolAccess>;
-
-export type ToolName = keyof typeof TOOL_ACCESS;
-
-export const TOOL_NAMES = Object.keys(TOOL_ACCESS) as ToolName[];
-
-export function isToolName(name: string): name is ToolName {
-  return Object.hasOwn(TOOL_ACCESS, name);
-}
+// What the tool → scope table (@repo/scopes' TOOL_ACCESS) means for a call: the HTTP layer, each tool,
+// tools/list and the 401 challenge all read it through these.
+import {
+  grants,
+  isKnownScope,
+  isToolName,
+  TOOL_ACCESS,
+  type ToolAccess,
+  type ToolName,
+} from "@repo/scopes";
 
 /** The scopes a call of `name` needs; none for a name that is no tool (the SDK answers that call). */
 export function requiredScopesFor(name: string): string[] {

@@ -1,9 +1,9 @@
 // One MCP tool as this server defines it (MCP 2025-11-25 "Tools"): schemas, annotations and its work.
 import type { ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import type { ToolName } from "@repo/scopes";
 import type { z } from "zod";
 import type { McpStore } from "../db/database";
 import type { Caller } from "./caller";
-import type { ToolName } from "./catalogue";
 
 export interface ToolContext {
   caller: Caller;

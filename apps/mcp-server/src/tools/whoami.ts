@@ -1,6 +1,8 @@
 // whoami (scope mcp:data:client-info:read): what this server sees of the caller's verified token.
+
+import { TOOL_ACCESS, TOOL_NAMES } from "@repo/scopes";
 import { z } from "zod";
-import { mayCall, TOOL_ACCESS, TOOL_NAMES } from "./catalogue";
+import { mayCall } from "./catalogue";
 import { defineTool } from "./tool";
 
 export const whoamiTool = defineTool({

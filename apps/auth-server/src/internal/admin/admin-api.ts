@@ -1,5 +1,6 @@
 // /internal/admin: the admin console's API (docs/internal-api.md "Admin API"). Every route needs an
-// enabled administrator as the acting user, checked here whatever the web app already checked.
+// enabled administrator as the acting user, checked here whatever the web app already checked. The
+// scope each group of routes needs is @repo/contracts' ADMIN_ROUTE_SCOPES, checked in internal-api.ts.
 import { Hono } from "hono";
 import type { AuthServer } from "../../server-context";
 import { type ActingUserVariables, requireActingUser } from "../acting-user";
@@ -8,16 +9,6 @@ import { adminClientRoutes } from "./clients";
 import { adminGrantRoutes } from "./grants";
 import { adminKeyRoutes } from "./keys";
 import { adminUserRoutes } from "./users";
-
-/** The scope each group of admin routes needs, by path prefix under /internal/admin. */
-export const ADMIN_ROUTE_SCOPES = [
-  { prefix: "/clients", scope: "admin:clients" },
-  { prefix: "/users", scope: "admin:users" },
-  { prefix: "/grants", scope: "admin:grants" },
-  { prefix: "/consents", scope: "admin:grants" },
-  { prefix: "/keys", scope: "admin:keys" },
-  { prefix: "/audit", scope: "admin:audit:read" },
-] as const;
 
 export function adminApi(server: AuthServer): Hono<{ Variables: ActingUserVariables }> {
   const api = new Hono<{ Variables: ActingUserVariables }>();

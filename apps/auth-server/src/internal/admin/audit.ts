@@ -1,44 +1,23 @@
 // /internal/admin/audit (scope admin:audit:read): the auth-server's audit log, newest first, filtered
 // and paged by cursor (docs/internal-api.md "Audit log").
+import {
+  type AuthAuditEvent,
+  type AuthAuditPage,
+  AuthServerAuditQuery,
+  auditCursor,
+} from "@repo/contracts/audit";
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AuthServer } from "../../server-context";
 import { type AuditEvent, queryAuditLog } from "../../store/audit";
 import type { ActingUserVariables } from "../acting-user";
 import { parseQuery } from "../internal-error";
-import { isoTime } from "../pagination";
 
-/** A row's position in the newest-first order: "<occurredAt ms>.<id>". Opaque to callers. */
-const Cursor = z
-  .string()
-  .regex(/^\d{1,15}\.\d{1,15}$/, "not a cursor from this API")
-  .transform((value) => {
-    const [occurredAt, id] = value.split(".").map(Number) as [number, number];
-    return { occurredAt: new Date(occurredAt), id };
-  });
-
-const Time = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
-
-export const AuditLogQuery = z.object({
-  user: z.string().min(1).max(100).optional(),
-  client: z.string().min(1).max(2048).optional(),
-  event: z.string().min(1).max(100).optional(),
-  since: Time.optional(),
-  until: Time.optional(),
-  cursor: Cursor.optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
-
-function cursorOf(event: AuditEvent): string {
-  return `${event.occurredAt.getTime()}.${event.id}`;
-}
-
-function eventView(event: AuditEvent) {
+function eventView(event: AuditEvent): AuthAuditEvent {
   return {
-    source: "auth-server" as const,
+    source: "auth-server",
     id: event.id,
-    cursor: cursorOf(event),
-    occurredAt: isoTime(event.occurredAt),
+    cursor: auditCursor(event),
+    occurredAt: event.occurredAt.toISOString(),
     event: event.event,
     outcome: event.outcome,
     clientId: event.clientId,
@@ -53,7 +32,7 @@ export function adminAuditRoutes(server: AuthServer): Hono<{ Variables: ActingUs
   const routes = new Hono<{ Variables: ActingUserVariables }>();
 
   routes.get("/", async (c) => {
-    const query = parseQuery(c, AuditLogQuery);
+    const query = parseQuery(c, AuthServerAuditQuery);
     // One row more than asked shows whether another page follows.
     const rows = await server.store.run((x) =>
       queryAuditLog(x, {
@@ -71,8 +50,8 @@ export function adminAuditRoutes(server: AuthServer): Hono<{ Variables: ActingUs
     c.header("Cache-Control", "no-store");
     return c.json({
       items: shown.map(eventView),
-      nextCursor: rows.length > query.limit && last ? cursorOf(last) : null,
-    });
+      nextCursor: rows.length > query.limit && last ? auditCursor(last) : null,
+    } satisfies AuthAuditPage);
   });
 
   return routes;

@@ -1,8 +1,17 @@
 // /internal/admin/clients (scope admin:clients): list and inspect every OAuth client; create, rotate,
 // disable, enable and delete pre-registered machine clients (docs/internal-api.md "Clients").
-import { scopesForAudience } from "@repo/scopes";
+import {
+  type ClientDetail,
+  type ClientPage,
+  type ClientResponse,
+  type ClientSummary,
+  CreateClientRequest,
+  type CreatedClientResponse,
+  type DeletedClientResponse,
+  ListClientsQuery,
+  type RotatedSecretResponse,
+} from "@repo/contracts/admin-api";
 import { Hono } from "hono";
-import { z } from "zod";
 import type { RegistrationType } from "../../db/schema";
 import { randomIdentifier, randomSecret, secretDigest } from "../../security/secrets";
 import { DEMO_BATCH_CLIENT_ID, WEB_CLIENT_ID } from "../../seed";
@@ -21,47 +30,13 @@ import {
 import { findLiveGrants } from "../../store/grants";
 import type { ActingUserVariables } from "../acting-user";
 import { InternalApiError, parseJsonBody, parseQuery } from "../internal-error";
-import { isoTime, PageQuery, page } from "../pagination";
+import { isoTime, page } from "../pagination";
 import { revokeAccess } from "../revocation";
 
 /** Clients whose secret comes from the environment: rotating it here would be undone at the next start. */
 const CONFIGURED_CLIENTS: ReadonlySet<string> = new Set([WEB_CLIENT_ID, DEMO_BATCH_CLIENT_ID]);
 
-export const ListClientsQuery = PageQuery.extend({
-  type: z.enum(["pre_registered", "dynamic", "metadata_document"]).optional(),
-});
-
-/**
- * Only the MCP server's own scopes: internal and admin scopes belong to the seeded web client alone, so
- * that creating a client can never mint a second administrator that the acting-user check would not see.
- */
-const GRANTABLE_SCOPES: ReadonlySet<string> = new Set(scopesForAudience("mcp"));
-
-export const CreateClientRequest = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  allowedScopes: z
-    .array(
-      z.string().refine((scope) => GRANTABLE_SCOPES.has(scope), {
-        message: `must be one of the MCP server's scopes: ${[...GRANTABLE_SCOPES].join(" ")}`,
-      }),
-    )
-    .min(1)
-    .max(50),
-  clientId: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, "3–64 of a-z 0-9 . _ -, starting with a letter or digit")
-    .optional(),
-  tokenEndpointAuthMethod: z
-    .enum(["client_secret_basic", "client_secret_post"])
-    .default("client_secret_basic"),
-  /**
-   * RFC 7662 §4: a resource server that checks tokens at /introspect. Only an administrator can grant
-   * it; a client that registers itself never has it.
-   */
-  introspectionAllowed: z.boolean().default(false),
-});
-
-function clientSummary(client: ClientRecord, lastUsedAt: Date | undefined) {
+function clientSummary(client: ClientRecord, lastUsedAt: Date | undefined): ClientSummary {
   return {
     clientId: client.clientId,
     name: client.clientName ?? client.clientId,
@@ -76,7 +51,7 @@ function clientSummary(client: ClientRecord, lastUsedAt: Date | undefined) {
   };
 }
 
-async function clientDetail(server: AuthServer, client: ClientRecord) {
+async function clientDetail(server: AuthServer, client: ClientRecord): Promise<ClientDetail> {
   return {
     ...clientSummary(
       client,
@@ -141,13 +116,13 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
         items.map((client) => clientSummary(client, lastUsed.get(client.clientId))),
         total,
         query,
-      ),
+      ) satisfies ClientPage,
     );
   });
 
   routes.get("/:clientId", async (c) => {
     const client = await existingClient(server, c.req.param("clientId"));
-    return c.json({ client: await clientDetail(server, client) });
+    return c.json({ client: await clientDetail(server, client) } satisfies ClientResponse);
   });
 
   routes.post("/", async (c) => {
@@ -194,7 +169,10 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
     });
     c.header("Cache-Control", "no-store");
     // The secret leaves the server here, once; only its digest is kept.
-    return c.json({ client: await clientDetail(server, client), clientSecret }, 201);
+    return c.json(
+      { client: await clientDetail(server, client), clientSecret } satisfies CreatedClientResponse,
+      201,
+    );
   });
 
   routes.post("/:clientId/secret", async (c) => {
@@ -226,7 +204,7 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
       );
     });
     c.header("Cache-Control", "no-store");
-    return c.json({ clientId: client.clientId, clientSecret });
+    return c.json({ clientId: client.clientId, clientSecret } satisfies RotatedSecretResponse);
   });
 
   routes.post("/:clientId/disable", async (c) => {
@@ -255,7 +233,7 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
       );
       return disabled ?? client;
     });
-    return c.json({ client: await clientDetail(server, updated) });
+    return c.json({ client: await clientDetail(server, updated) } satisfies ClientResponse);
   });
 
   routes.post("/:clientId/enable", async (c) => {
@@ -276,7 +254,7 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
       );
       return enabled ?? client;
     });
-    return c.json({ client: await clientDetail(server, updated) });
+    return c.json({ client: await clientDetail(server, updated) } satisfies ClientResponse);
   });
 
   routes.delete("/:clientId", async (c) => {
@@ -309,7 +287,10 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
       );
       return revoked;
     });
-    return c.json({ clientId: client.clientId, revokedGrants: outcome.revokedGrants });
+    return c.json({
+      clientId: client.clientId,
+      revokedGrants: outcome.revokedGrants,
+    } satisfies DeletedClientResponse);
   });
 
   return routes;

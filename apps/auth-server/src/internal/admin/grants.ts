@@ -1,37 +1,31 @@
 // /internal/admin/grants and /internal/admin/consents (scope admin:grants): what people have given
 // apps, and revoking one refresh-token family or all of a user's or a client's (docs/internal-api.md
 // "Grants and tokens").
+import {
+  type Consent,
+  type ConsentPage,
+  type Grant,
+  type GrantPage,
+  ListConsentsQuery,
+  ListGrantsQuery,
+  type Revocation,
+  RevokeAllRequest,
+  type RevokedGrantResponse,
+} from "@repo/contracts/admin-api";
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AuthServer } from "../../server-context";
 import { type ConsentListing, listConsents } from "../../store/consents";
 import { findGrant, type GrantListing, listGrants } from "../../store/grants";
 import type { ActingUserVariables } from "../acting-user";
 import { InternalApiError, parseJsonBody, parseQuery } from "../internal-error";
-import { isoTime, PageQuery, page } from "../pagination";
+import { isoTime, page } from "../pagination";
 import { revokeAccess } from "../revocation";
-
-const Id = z.string().min(1).max(2048);
-
-export const ListGrantsQuery = PageQuery.extend({
-  user: Id.optional(),
-  client: Id.optional(),
-  status: z.enum(["active", "revoked", "all"]).default("active"),
-});
-
-export const ListConsentsQuery = PageQuery.extend({ user: Id.optional(), client: Id.optional() });
-
-export const RevokeAllRequest = z
-  .strictObject({ userId: Id.optional(), clientId: Id.optional() })
-  .refine((request) => request.userId !== undefined || request.clientId !== undefined, {
-    message: "name a userId, a clientId or both",
-  });
 
 function clientView(row: {
   clientId: string;
   clientName: string | null;
   registrationType: string;
-}) {
+}): Grant["client"] {
   return {
     clientId: row.clientId,
     name: row.clientName ?? row.clientId,
@@ -39,7 +33,7 @@ function clientView(row: {
   };
 }
 
-function grantView(grant: GrantListing) {
+function grantView(grant: GrantListing): Grant {
   return {
     id: grant.id,
     user: { id: grant.userId, email: grant.userEmail },
@@ -54,7 +48,7 @@ function grantView(grant: GrantListing) {
   };
 }
 
-function consentView(consent: ConsentListing) {
+function consentView(consent: ConsentListing): Consent {
   return {
     user: { id: consent.userId, email: consent.userEmail },
     client: clientView(consent),
@@ -80,7 +74,7 @@ export function adminGrantRoutes(server: AuthServer): Hono<{ Variables: ActingUs
         now: server.clock(),
       }),
     );
-    return c.json(page(items.map(grantView), total, query));
+    return c.json(page(items.map(grantView), total, query) satisfies GrantPage);
   });
 
   routes.get("/consents", async (c) => {
@@ -93,7 +87,7 @@ export function adminGrantRoutes(server: AuthServer): Hono<{ Variables: ActingUs
         offset: query.offset,
       }),
     );
-    return c.json(page(items.map(consentView), total, query));
+    return c.json(page(items.map(consentView), total, query) satisfies ConsentPage);
   });
 
   // Registered before "/grants/:grantId/revoke" reads "revoke" as nothing else.
@@ -114,7 +108,7 @@ export function adminGrantRoutes(server: AuthServer): Hono<{ Variables: ActingUs
           },
         ),
     );
-    return c.json(outcome);
+    return c.json(outcome satisfies Revocation);
   });
 
   routes.post("/grants/:grantId/revoke", async (c) => {
@@ -137,7 +131,10 @@ export function adminGrantRoutes(server: AuthServer): Hono<{ Variables: ActingUs
           },
         ),
     );
-    return c.json({ grantId: grant.id, revoked: revokedGrants === 1 });
+    return c.json({
+      grantId: grant.id,
+      revoked: revokedGrants === 1,
+    } satisfies RevokedGrantResponse);
   });
 
   return routes;

@@ -1,8 +1,16 @@
 // /internal/admin/users (scope admin:users): list, create, disable and enable people, reset a password,
 // grant or remove administrator rights (docs/internal-api.md "Users").
 import { randomUUID } from "node:crypto";
+import {
+  type AdminUser,
+  CreateUserRequest,
+  ListUsersQuery,
+  ResetPasswordRequest,
+  SetAdminRequest,
+  type UserPage,
+  type UserResponse,
+} from "@repo/contracts/admin-api";
 import { Hono } from "hono";
-import { z } from "zod";
 import { hashPassword } from "../../security/passwords";
 import type { AuthServer } from "../../server-context";
 import { recordAuditEvent } from "../../store/audit";
@@ -20,24 +28,10 @@ import {
 } from "../../store/users";
 import type { ActingUserVariables } from "../acting-user";
 import { InternalApiError, parseJsonBody, parseQuery } from "../internal-error";
-import { isoTime, PageQuery, page } from "../pagination";
+import { isoTime, page } from "../pagination";
 import { revokeAccess } from "../revocation";
 
-export const ListUsersQuery = PageQuery.extend({ q: z.string().max(200).optional() });
-
-const Password = z.string().min(8, "at least 8 characters").max(1024);
-
-export const CreateUserRequest = z.strictObject({
-  email: z.email().max(320),
-  name: z.string().trim().min(1).max(200),
-  password: Password,
-  isAdmin: z.boolean().default(false),
-});
-
-export const ResetPasswordRequest = z.strictObject({ password: Password });
-export const SetAdminRequest = z.strictObject({ isAdmin: z.boolean() });
-
-function userView(user: UserRecord, activeGrants: number) {
+function userView(user: UserRecord, activeGrants: number): AdminUser {
   return {
     id: user.id,
     email: user.email,
@@ -65,8 +59,12 @@ function refuseLockout(actor: UserRecord, target: UserRecord, action: string): v
 
 export function adminUserRoutes(server: AuthServer): Hono<{ Variables: ActingUserVariables }> {
   const routes = new Hono<{ Variables: ActingUserVariables }>();
-  const view = async (user: UserRecord) =>
-    userView(user, (await server.store.run((x) => findLiveGrants(x, { userId: user.id }))).length);
+  const view = async (user: UserRecord): Promise<UserResponse> => ({
+    user: userView(
+      user,
+      (await server.store.run((x) => findLiveGrants(x, { userId: user.id }))).length,
+    ),
+  });
 
   routes.get("/", async (c) => {
     const query = parseQuery(c, ListUsersQuery);
@@ -79,12 +77,12 @@ export function adminUserRoutes(server: AuthServer): Hono<{ Variables: ActingUse
         items.map((user) => userView(user, grantsPerUser.get(user.id) ?? 0)),
         total,
         query,
-      ),
+      ) satisfies UserPage,
     );
   });
 
   routes.get("/:userId", async (c) =>
-    c.json({ user: await view(await existingUser(server, c.req.param("userId"))) }),
+    c.json(await view(await existingUser(server, c.req.param("userId")))),
   );
 
   routes.post("/", async (c) => {
@@ -124,7 +122,7 @@ export function adminUserRoutes(server: AuthServer): Hono<{ Variables: ActingUse
       );
       return created;
     });
-    return c.json({ user: await view(user) }, 201);
+    return c.json(await view(user), 201);
   });
 
   routes.post("/:userId/disable", async (c) => {
@@ -160,7 +158,7 @@ export function adminUserRoutes(server: AuthServer): Hono<{ Variables: ActingUse
       );
       return disabled ?? current;
     });
-    return c.json({ user: await view(user) });
+    return c.json(await view(user));
   });
 
   routes.post("/:userId/enable", async (c) => {
@@ -176,7 +174,7 @@ export function adminUserRoutes(server: AuthServer): Hono<{ Variables: ActingUse
       );
       return enabled ?? target;
     });
-    return c.json({ user: await view(user) });
+    return c.json(await view(user));
   });
 
   routes.post("/:userId/password", async (c) => {
@@ -211,7 +209,7 @@ export function adminUserRoutes(server: AuthServer): Hono<{ Variables: ActingUse
       );
       return updated ?? target;
     });
-    return c.json({ user: await view(user) });
+    return c.json(await view(user));
   });
 
   routes.post("/:userId/admin", async (c) => {
@@ -243,7 +241,7 @@ export function adminUserRoutes(server: AuthServer): Hono<{ Variables: ActingUse
       );
       return updated ?? current;
     });
-    return c.json({ user: await view(user) });
+    return c.json(await view(user));
   });
 
   return routes;

@@ -1,7 +1,7 @@
 // What every grant type handler of the token endpoint receives and returns (RFC 6749 §4, §5.1).
 import { z } from "zod";
-import type { AuthenticatedClient } from "../../http/client-authentication";
 import type { AuthServer } from "../../server-context";
+import type { AuthenticatedClient } from "../client-authentication";
 
 export interface GrantInput {
   /** The form parameters, each present once (RFC 6749 §3.2). */

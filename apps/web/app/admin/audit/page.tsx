@@ -1,5 +1,7 @@
 // The audit log: the auth-server's events and the MCP server's tool calls in one timeline, newest
 // first, merged here by time (docs/internal-api.md), each source paged by its own cursor.
+
+import { AUDIT_EVENT_TYPES } from "@repo/contracts/audit";
 import type { Metadata } from "next";
 import {
   DataTable,
@@ -20,7 +22,6 @@ import {
 import { expectOk, requireAdmin } from "@/lib/console-access";
 import { formatTimestamp } from "@/lib/display";
 import { InternalApiError } from "@/lib/internal-api";
-import { AUDIT_EVENT_TYPES } from "@/lib/labels";
 import { hrefWith, type SearchParams, single } from "@/lib/pagination";
 import { adminApi } from "@/lib/request-context";
 

@@ -1,8 +1,6 @@
-// Every scope this deployment knows (@repo/scopes), with its risk and the MCP tools that need it.
-// The MCP server's own tool → scope table, bundled at build time (a devDependency: only pure data and
-// @repo/scopes come along, none of the server).
-import { TOOL_ACCESS } from "@repo/mcp-server/catalogue";
-import { grants, SCOPE_CATALOGUE } from "@repo/scopes";
+// Every scope this deployment knows (@repo/scopes), with its risk and the MCP tools that need it (the
+// tool → scope table the MCP server enforces, from the same package).
+import { grants, SCOPE_CATALOGUE, TOOL_ACCESS } from "@repo/scopes";
 import type { Metadata } from "next";
 import { requireAdmin } from "../../../lib/console-access";
 import { DataTable } from "../../_components/console";

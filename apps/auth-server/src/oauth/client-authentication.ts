@@ -1,14 +1,15 @@
-// Client authentication at the token, revocation and introspection endpoints: RFC 6749 §2.3.1
-// (client_secret_basic, client_secret_post) and public clients identified by client_id alone (`none`).
+// Client authentication (RFC 6749 §2.3) at the token, revocation and introspection endpoints: §2.3.1
+// client_secret_basic and client_secret_post for confidential clients, and public clients identified
+// by client_id alone (`none`), as §3.2.1 allows at the token endpoint.
 import type { Context } from "hono";
 import type { Executor } from "../db/database";
 import type { TokenEndpointAuthMethod } from "../db/schema";
+import type { Refusal } from "../http/client-authentication-limit";
+import { OAuthError } from "../http/oauth-error";
 import { secretMatchesDigest } from "../security/secrets";
 import type { AuthServer } from "../server-context";
 import { type AuditEntry, audit } from "../store/audit";
 import { type ClientRecord, findClient, isConfidential } from "../store/clients";
-import type { Refusal } from "./client-authentication-limit";
-import { OAuthError } from "./oauth-error";
 
 export interface AuthenticatedClient {
   client: ClientRecord;
