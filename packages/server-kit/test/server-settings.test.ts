@@ -1,25 +1,8 @@
 // The shared configuration cases, run against a server that reads nothing but the shared settings:
 // what they accept and refuse is server-settings.ts's own behaviour, not an app's.
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
-import { canonicalUrl, parseEnvironment } from "../src/environment";
-import { postgresUrlSetting, SERVER_ENVIRONMENT, serverSettings } from "../src/server-settings";
 import { configProblems, describeServerSettings } from "../src/testing/server-settings";
-
-const ExampleEnvironment = z.object({
-  ...SERVER_ENVIRONMENT,
-  EXAMPLE_URL: canonicalUrl().default("http://localhost:4200"),
-  EXAMPLE_DATABASE_PATH: z.string().min(1).default("data/example.sqlite"),
-  EXAMPLE_DATABASE_URL: postgresUrlSetting("EXAMPLE_DATABASE_PATH"),
-});
-
-function loadExampleConfig(environment: Record<string, string | undefined>) {
-  const env = parseEnvironment(ExampleEnvironment, environment);
-  return serverSettings(env, {
-    publicUrl: env.EXAMPLE_URL,
-    database: { url: env.EXAMPLE_DATABASE_URL, path: env.EXAMPLE_DATABASE_PATH },
-  });
-}
+import { loadExampleConfig } from "./fixtures/example-server/src/config";
 
 describeServerSettings({
   loadConfig: loadExampleConfig,
