@@ -1,7 +1,7 @@
 // The frame both servers' Hono apps are built in: request ids, the request log and metrics, reading
 // bodies, security headers and GET /health first, then each app's own routes, and one error handler
 // that keeps stack traces from clients and tells a database outage (503) from a bug (500).
-import { type Context, type ErrorHandler, Hono } from "hono";
+import { type Context, type ErrorHandler, Hono, type MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import type { Logger } from "./logger";
@@ -32,6 +32,8 @@ export interface AppFrameOptions extends Pick<CreateAppOptions, "logger" | "logR
   onTooLarge: (c: Context, maxBytes: number) => Response | Promise<Response>;
   /** One round trip to the database, for GET /health. */
   ping: () => Promise<void>;
+  /** Runs before GET /health's handler, as a route's own middleware (an OpenAPI description). */
+  healthMiddleware?: MiddlewareHandler[];
 }
 
 export function createAppFrame(options: AppFrameOptions): Hono {
@@ -50,6 +52,7 @@ export function createAppFrame(options: AppFrameOptions): Hono {
   // with the body unread would leave the connection unusable for the request the client sends next.
   app.use(readRequestBody({ maxBytes: options.maxBodyBytes, onTooLarge: options.onTooLarge }));
   app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
+  for (const middleware of options.healthMiddleware ?? []) app.get("/health", middleware);
   app.get("/health", async (c) => {
     // Touches the database, so a broken data volume or an unreachable PostgreSQL shows up in health
     // checks (503, from the error handler), not in the requests that matter.

@@ -63,6 +63,25 @@ describe("the app frame", () => {
     expect(reported).toEqual([]);
   });
 
+  it("runs GET /health's own middleware before it answers", async () => {
+    const app = createAppFrame({
+      metrics: new ServerMetrics({ replica: "test" }),
+      clientAddress: () => undefined,
+      maxBodyBytes: 16,
+      onTooLarge: (c) => c.text("too large", 413),
+      ping: async () => {},
+      healthMiddleware: [
+        async (c, next) => {
+          await next();
+          c.header("X-Described", "yes");
+        },
+      ],
+    });
+    const response = await app.request("/health");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-described")).toBe("yes");
+  });
+
   it("refuses a body over the limit before any route reads it", async () => {
     const response = await frame().app.request("/echo", { method: "POST", body: "x".repeat(17) });
     expect(response.status).toBe(413);
