@@ -2,7 +2,7 @@
 export async function register() {
   // Compiled for the edge runtime too, where there is no process to stop: only Node.js checks.
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { refuseToStartWithInvalidConfig } = await import("./lib/startup-check");
+    const { refuseToStartWithInvalidConfig } = await import("@/lib/startup-check");
     refuseToStartWithInvalidConfig();
   }
 }

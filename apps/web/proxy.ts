@@ -1,25 +1,35 @@
-// Runs before every page: a per-request CSP nonce, no caching of pages that carry sign-in state, and
-// the consent page's browser binding cookie.
+// Runs before every page and every form post: the same-origin rule for forms, a per-request CSP
+// nonce, no caching of pages that carry sign-in state, the consent page's browser binding cookie and
+// the delivery of one-time messages.
 import { type NextRequest, NextResponse } from "next/server";
-import { webConfig } from "./lib/config";
+import { webConfig } from "@/lib/config";
 import {
   bindingCookieName,
   bindingCookieOptions,
   isBindingSecret,
   newBindingSecret,
-} from "./lib/consent-binding";
-import { FLASH_HEADER, flashCookieName, flashCookieOptions } from "./lib/flash";
-import { isRequestId, REQUEST_ID_HEADER } from "./lib/request-id";
-import { REQUEST_PATH_HEADER } from "./lib/return-path";
-import { contentSecurityPolicy, newNonce } from "./lib/security-headers";
+} from "@/lib/consent-binding";
+import { FORGED_FORM_MESSAGE, isSameOriginPost } from "@/lib/csrf";
+import { FLASH_HEADER, flashCookieName, flashCookieOptions } from "@/lib/flash";
+import { isRequestId, REQUEST_ID_HEADER } from "@/lib/request-id";
+import { REQUEST_PATH_HEADER } from "@/lib/return-path";
+import { contentSecurityPolicy, newNonce } from "@/lib/security-headers";
 
 export function proxy(request: NextRequest) {
+  const { webUrl } = webConfig();
+  // Every POST here is a Server Action (lib/form-actions.ts): one from another site is refused before
+  // Next decodes it, with a 403 (lib/csrf.ts says what this adds to Next's own check).
+  if (!isSafeMethod(request.method) && !isSameOriginPost(request.headers, webUrl)) {
+    return new NextResponse(`${FORGED_FORM_MESSAGE}\n`, {
+      status: 403,
+      headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+    });
+  }
   const policy = contentSecurityPolicy({
     nonce: newNonce(),
     development: process.env.NODE_ENV === "development",
-    https: webConfig().webUrl.startsWith("https:"),
+    https: webUrl.startsWith("https:"),
   });
-  const { webUrl } = webConfig();
   // The consent page's browser binding (lib/consent-binding.ts): made here because a page cannot set
   // cookies while it renders, and renewed on every view so it lasts from the first view to the decision.
   const binding = isConsentView(request) ? consentBindingSecret(request, webUrl) : undefined;
@@ -32,16 +42,17 @@ export function proxy(request: NextRequest) {
   // The proxy's request id, or one of our own, for the calls this request makes (lib/request-id.ts).
   const requestId = request.headers.get(REQUEST_ID_HEADER);
   requestHeaders.set(REQUEST_ID_HEADER, isRequestId(requestId) ? requestId : crypto.randomUUID());
-  // A one-time message (lib/flash.ts) goes to the first full page load after the form's 303, and the
-  // cookie is deleted in the same response. Only this code may set the header the page reads.
+  // A one-time message (lib/flash.ts) goes to the first full page load after the action that left it,
+  // and the cookie is deleted in the same response. Only this code may set the header the page reads.
   requestHeaders.delete(FLASH_HEADER);
   const flash = request.cookies.get(flashCookieName(webUrl))?.value;
-  const consumesFlash =
-    flash !== undefined &&
-    request.method === "GET" &&
-    // Not a client-side navigation or a prefetch: those fetch React data, not the page the 303 named.
-    !request.headers.has("rsc") &&
-    !request.headers.has("next-router-prefetch");
+  if (flash !== undefined && isReactDataRequest(request)) {
+    // Next renders a Server Action's redirect target inside the action's own response, and a
+    // client-side navigation as React data; the browser keeps any cookie such a response would delete.
+    // An empty answer makes Next's router load the page in full instead, which delivers the message.
+    return new NextResponse(null, { status: 204, headers: { "Cache-Control": "no-store" } });
+  }
+  const consumesFlash = flash !== undefined && request.method === "GET" && !isPrefetch(request);
   if (consumesFlash) requestHeaders.set(FLASH_HEADER, flash);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   if (consumesFlash) {
@@ -53,6 +64,20 @@ export function proxy(request: NextRequest) {
   response.headers.set("Content-Security-Policy", policy);
   response.headers.set("Cache-Control", "no-store");
   return response;
+}
+
+function isSafeMethod(method: string): boolean {
+  return method === "GET" || method === "HEAD" || method === "OPTIONS";
+}
+
+/** Next's router asking for a page's React data: a client-side navigation or an action's redirect. */
+function isReactDataRequest(request: NextRequest): boolean {
+  return request.method === "GET" && request.headers.has("rsc") && !isPrefetch(request);
+}
+
+/** A prefetch shows nothing to the person, so it neither delivers nor discards a message. */
+function isPrefetch(request: NextRequest): boolean {
+  return request.headers.has("next-router-prefetch");
 }
 
 function isConsentView(request: NextRequest): boolean {

@@ -6,24 +6,10 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { useAdminStack } from "./support/admin-stack";
-import {
-  type AuthorizationRequest,
-  authorizationUrl,
-  createPkce,
-  randomState,
-  registerPublicClient,
-  requestToken,
-} from "./support/oauth-client";
-import {
-  ANALYST_USER,
-  DEMO_USER,
-  newPage,
-  RESULTS_DIRECTORY,
-  SCOPE,
-  signIn,
-  text,
-} from "./support/stack";
+import { actionFormFields, forgedActionPage } from "./support/action-form";
+import { mcpAuthorizationRequest, redeemCode, useAdminStack } from "./support/admin-stack";
+import { authorizationUrl, requestToken } from "./support/oauth-client";
+import { ANALYST_USER, DEMO_USER, newPage, RESULTS_DIRECTORY, signIn, text } from "./support/stack";
 
 const stack = useAdminStack();
 
@@ -59,29 +45,12 @@ async function connectApp(
   user: { email: string; password: string },
   clientName: string,
 ) {
-  const redirectUri = stack.callback.redirectUri;
-  const request: AuthorizationRequest = {
-    clientId: await registerPublicClient(stack.auth.issuer, { redirectUri, clientName }),
-    redirectUri,
-    scope: SCOPE,
-    // This stack's MCP server, not the default resource startAuthorization() names.
-    resource: stack.mcpUrl,
-    state: randomState(),
-    pkce: createPkce(),
-  };
+  const request = await mcpAuthorizationRequest(stack, clientName);
   await page.goto(authorizationUrl(stack.auth.issuer, request));
   await signIn(page, user);
   const callbackQuery = stack.callback.nextCallback();
   await page.getByRole("button", { name: "Allow" }).click();
-  const query = await callbackQuery;
-  const exchanged = await requestToken(stack.auth.issuer, {
-    grant_type: "authorization_code",
-    code: query.get("code") ?? "",
-    code_verifier: request.pkce.codeVerifier,
-    redirect_uri: request.redirectUri,
-    client_id: request.clientId,
-    resource: stack.mcpUrl,
-  });
+  const exchanged = await redeemCode(stack, request, (await callbackQuery).get("code") ?? "");
   expect(exchanged.status).toBe(200);
   return { clientId: request.clientId, refreshToken: String(exchanged.body.refresh_token) };
 }
@@ -294,51 +263,66 @@ describe("the admin console", () => {
     await screenshot(page, "scopes");
   });
 
-  it("refuses a console form posted from another site or without its token", async () => {
-    const crossSite = await fetch(`${stack.web.url}/admin/keys/actions`, {
-      method: "POST",
-      headers: {
-        Origin: "https://evil.example",
-        "Content-Type": "application/x-www-form-urlencoded",
-      },
-      body: "action=rotate&target=signing-key&csrf=x",
-      redirect: "manual",
-    });
-    expect(crossSite.status).toBe(403);
-
-    // A signed-in admin's browser, but a form without the token printed for this action.
+  it("refuses a console action posted from another site or without Origin, and runs nothing", async () => {
     const page = await newPage(stack);
     await page.goto(`${stack.web.url}/admin/keys`);
     await signInAndReturn(page, DEMO_USER, "/admin/keys");
+    // The confirmation's form exactly as printed: the Server Action's id, nothing else.
+    const rotate = await actionFormFields(
+      page,
+      `${stack.web.url}/admin/keys?confirm=rotate`,
+      "Rotate now",
+    );
     const before = await jwksKeyCount();
-    const forged = await page.request.post(`${stack.web.url}/admin/keys/actions`, {
-      form: { action: "rotate", target: "signing-key", csrf: "forged" },
-      headers: { Origin: stack.web.url },
-      maxRedirects: 0,
-    });
-    expect(forged.status()).toBe(403);
-    expect(await jwksKeyCount()).toBe(before);
 
-    // The token the new-client form prints ("create" on "new") does not create a user when replayed
-    // to the users' endpoint (cross-form replay: an administrator created out of a client form).
-    await page.goto(`${stack.web.url}/admin/clients/new`);
-    const createClientToken = await page.locator('input[name="csrf"]').first().inputValue();
-    const replayed = await page.request.post(`${stack.web.url}/admin/users/actions`, {
-      form: {
-        action: "create",
-        target: "new",
-        csrf: createClientToken,
-        email: "replayed@example.com",
-        name: "Replayed",
-        password: "replayed-password-1",
+    // A page on another origin of the same site (127.0.0.1, so SameSite=Lax still sends the admin's
+    // cookie) submits it as soon as the admin opens it.
+    stack.callback.host("/rotate", forgedActionPage(`${stack.web.url}/admin/keys`, rotate));
+    const attacker = await page.context().newPage();
+    const forged = attacker.waitForResponse(`${stack.web.url}/admin/keys`);
+    await attacker.goto(`${stack.callback.origin}/rotate`);
+    expect((await forged).status()).toBe(403);
+
+    // The admin's own cookies, but no Origin: Next.js alone would run the action.
+    for (const origin of [undefined, "https://evil.example"]) {
+      const replayed = await page.request.post(`${stack.web.url}/admin/keys`, {
+        multipart: rotate,
+        headers: origin ? { Origin: origin } : {},
+        maxRedirects: 0,
+      });
+      expect(replayed.status(), `Origin: ${origin}`).toBe(403);
+    }
+    expect(await jwksKeyCount()).toBe(before);
+  });
+
+  it("refuses a console action posted by a signed-in non-admin (an action's id is no secret)", async () => {
+    const admin = await newPage(stack);
+    await admin.goto(`${stack.web.url}/admin/users`);
+    await signInAndReturn(admin, DEMO_USER, "/admin/users");
+    const createUser = await actionFormFields(admin, `${stack.web.url}/admin/users`, "Create user");
+
+    // The analyst copies the form from any admin page's source and posts it from their own session.
+    const analyst = await newPage(stack);
+    await analyst.goto(`${stack.web.url}/login`);
+    await signIn(analyst, ANALYST_USER);
+    await analyst.waitForURL(`${stack.web.url}/`);
+    const escalation = await analyst.request.post(`${stack.web.url}/admin/users`, {
+      multipart: {
+        ...createUser,
+        email: "escalated@example.com",
+        name: "Escalated",
+        password: "escalated-password-1",
         isAdmin: "true",
       },
       headers: { Origin: stack.web.url },
       maxRedirects: 0,
     });
-    expect(replayed.status()).toBe(403);
-    await page.goto(`${stack.web.url}/admin/users?q=replayed`);
-    expect(await page.getByText("replayed@example.com").count()).toBe(0);
+    // forbidden() in the action. Next renders it as its not-found page (404) for a post made without
+    // JavaScript, as this one is, and as the 403 page for the page's own script: a 4xx either way.
+    expect(escalation.status()).toBeGreaterThanOrEqual(400);
+    expect(escalation.status()).toBeLessThan(500);
+    await admin.goto(`${stack.web.url}/admin/users?q=escalated`);
+    expect(await admin.getByText("escalated@example.com").count()).toBe(0);
   });
 });
 

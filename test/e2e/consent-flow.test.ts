@@ -43,7 +43,9 @@ async function countConsentScreens(page: Page): Promise<() => number> {
     content: `(() => {
       let seen = false;
       const look = () => {
-        const present = document.querySelector('button[name="decision"][value="allow"]') !== null;
+        const present = [...document.querySelectorAll("form button")].some(
+          (button) => button.textContent === "Allow",
+        );
         if (present && !seen) window.consentScreenShown();
         seen = present;
       };

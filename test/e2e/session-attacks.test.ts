@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { type JsonBody, json } from "@repo/auth-server/test-server";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { actionFormFields } from "./support/action-form";
 import {
   type AuthorizationRequest,
   authorizationUrl,
@@ -220,23 +221,28 @@ describe("a leaked consent link", () => {
     expect((await callback).get("code")).toBeTruthy();
   });
 
-  it("a leaked consent page cannot be submitted from another browser, even with a copy of the session and the form's token", async () => {
+  it("a leaked consent page cannot be submitted from another browser, even with a copy of the session and the form", async () => {
     const person = await newPerson();
     const browser = await newPage(stack);
     const { consentUrl } = await openConsent(browser, person);
-    const csrf = await browser.locator('input[name="csrf"]').getAttribute("value");
-    const interaction = new URL(consentUrl).searchParams.get("interaction") ?? "";
+    // "Allow" with its interaction bound in, exactly as the page printed it.
+    const allow = await actionFormFields(browser, consentUrl, "Allow");
 
     // Everything but the binding cookie: the session cookie and the form exactly as it was shown.
     const thief = await stealSession(browser);
     const callbacksBefore = stack.callback.received.length;
-    const forged = await thief.request.post(`${stack.web.url}/consent/decision`, {
-      form: { interaction, decision: "allow", csrf: csrf ?? "" },
+    const forged = await thief.request.post(consentUrl, {
+      multipart: allow,
       headers: { Origin: stack.web.url },
       maxRedirects: 0,
     });
-    expect(forged.status()).toBe(403);
-    expect(await forged.text()).toMatch(/opened in another browser/);
+    // Nothing approved: back to the consent page, which tells this browser it is the wrong one.
+    expect(forged.status()).toBe(303);
+    expect(forged.headers().location).toBe(
+      new URL(consentUrl).pathname + new URL(consentUrl).search,
+    );
+    await thief.goto(consentUrl);
+    await expectOtherBrowserPage(thief);
     expect(stack.callback.received.length).toBe(callbacksBefore);
   });
 

@@ -26,6 +26,19 @@ import { JWKS_PATH, jwksRoute, METADATA_PATH, metadataRoute } from "./oauth/meta
 import { registerRoute } from "./oauth/register";
 import { revokeRoute } from "./oauth/revoke";
 import { tokenRoute } from "./oauth/token";
+import {
+  describeAuthorize,
+  describeHealth,
+  describeIntrospect,
+  describeJwks,
+  describeMetadata,
+  describeOpenApi,
+  describeRegister,
+  describeRevoke,
+  describeToken,
+  OPENAPI_PATH,
+  openApiDocument,
+} from "./openapi";
 import type { AuthServer } from "./server-context";
 
 const FORM_BODY_LIMIT = 16 * 1024;
@@ -57,6 +70,7 @@ export function createApp(server: AuthServer, options: CreateAppOptions = {}): H
     maxBodyBytes: REGISTRATION_BODY_LIMIT,
     onTooLarge: (c, maxBytes) => bodyTooLarge(maxBytes).toResponse(c),
     ping: () => server.store.ping(),
+    healthMiddleware: [describeHealth],
   });
   app.use(
     methodNotAllowed({
@@ -76,18 +90,19 @@ export function createApp(server: AuthServer, options: CreateAppOptions = {}): H
     allowHeaders: ["Authorization", "Content-Type", "MCP-Protocol-Version"],
     maxAge: 600,
   });
-  for (const path of ["/.well-known/*", "/register", "/token", "/revoke"]) {
+  for (const path of ["/.well-known/*", "/register", "/token", "/revoke", OPENAPI_PATH]) {
     app.use(path, publicCors);
   }
 
-  app.get(METADATA_PATH, metadataRoute(server));
-  app.get(JWKS_PATH, jwksRoute(server));
+  app.get(METADATA_PATH, describeMetadata, metadataRoute(server));
+  app.get(JWKS_PATH, describeJwks, jwksRoute(server));
   app.get(internalResourceMetadataPath(), (c) => c.json(internalResourceMetadata(server)));
 
   // OAuth 2.1 §4.1.1: GET must be supported; this server takes only GET, so the parameters are
   // never in a body that a cross-site form could post.
   app.get(
     "/authorize",
+    describeAuthorize,
     authorizationRateLimit(server, (c, retryAfter) =>
       authorizationErrorPage(
         c,
@@ -101,13 +116,22 @@ export function createApp(server: AuthServer, options: CreateAppOptions = {}): H
 
   app.post(
     "/register",
+    describeRegister,
     registrationRateLimit(server),
     limitBody(REGISTRATION_BODY_LIMIT),
     registerRoute(server),
   );
-  app.post("/token", limitBody(FORM_BODY_LIMIT), tokenRoute(server));
-  app.post("/revoke", limitBody(FORM_BODY_LIMIT), revokeRoute(server));
-  app.post("/introspect", limitBody(FORM_BODY_LIMIT), introspectRoute(server));
+  app.post("/token", describeToken, limitBody(FORM_BODY_LIMIT), tokenRoute(server));
+  app.post("/revoke", describeRevoke, limitBody(FORM_BODY_LIMIT), revokeRoute(server));
+  app.post("/introspect", describeIntrospect, limitBody(FORM_BODY_LIMIT), introspectRoute(server));
+
+  // Generated once, from the routes above, on first request: the same on every replica.
+  let document: Promise<unknown> | undefined;
+  app.get(OPENAPI_PATH, describeOpenApi, async (c) => {
+    document ??= openApiDocument(app, server.config.issuer);
+    c.header("Cache-Control", "public, max-age=300");
+    return c.json(await document);
+  });
 
   app.use(`${INTERNAL_API_PATH}/*`, limitBody(FORM_BODY_LIMIT));
   app.route(INTERNAL_API_PATH, internalApi(server));

@@ -1,6 +1,6 @@
 import Link from "next/link";
-import { csrfToken } from "../lib/csrf";
-import { currentSession } from "../lib/request-context";
+import { currentSession } from "@/lib/request-context";
+import { signOut } from "./actions";
 
 export default async function HomePage() {
   const session = await currentSession();
@@ -37,12 +37,7 @@ export default async function HomePage() {
           </li>
         ) : null}
       </ul>
-      <form method="post" action="/sign-out">
-        <input
-          type="hidden"
-          name="csrf"
-          value={csrfToken(session.csrfSecret, { form: "sign-out" })}
-        />
+      <form action={signOut}>
         <div className="button-row">
           <button type="submit" className="button">
             Sign out

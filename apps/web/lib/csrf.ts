@@ -1,64 +1,48 @@
-// Cross-site request forgery defences for every form that changes something (AS-16).
+// Cross-site request forgery defences (AS-16): one rule for every form, and one token for the one
+// link that changes something.
 import { createHmac, timingSafeEqual } from "node:crypto";
 
 /**
- * What a form's token is bound to. A token for one interaction cannot approve another, and a token
- * for revoking one app's access cannot delete another client, so a token that leaks (a screenshot,
- * a proxy log) is useless for anything but the one action on the one thing it was printed for.
+ * The answer to a POST that did not come from this app's own pages. Plain text: nothing from the
+ * request is echoed, so there is nothing to escape.
  */
-export type CsrfPurpose =
-  | { form: "consent"; interactionId: string }
-  | { form: "sign-out" }
-  /**
-   * The link to /session-ended, printed only when the auth-server refused this session: without it
-   * any site could link there and sign the person out.
-   */
-  | { form: "session-ended" }
-  /**
-   * A console or connected-apps form: `endpoint` is the path it posts to, `action` names what it
-   * does there, `target` what it does it to. Both "create" forms say `create new`; the endpoint is
-   * what keeps a token printed on the new-client page from creating a user.
-   */
-  | { form: "action"; endpoint: string; action: string; target: string };
+export const FORGED_FORM_MESSAGE =
+  "This form could not be accepted: it did not come from this site. Go back, reload the page and try again.";
 
-function purposeLabel(purpose: CsrfPurpose): string {
-  switch (purpose.form) {
-    case "consent":
-      return `consent\u0000${purpose.interactionId}`;
-    case "sign-out":
-      return "sign-out";
-    case "session-ended":
-      return "session-ended";
-    case "action":
-      return `action\u0000${purpose.endpoint}\u0000${purpose.action}\u0000${purpose.target}`;
-  }
-}
-
-/** The hidden form field's value: HMAC-SHA-256 of the purpose, keyed by the session's CSRF secret. */
-export function csrfToken(csrfSecret: string, purpose: CsrfPurpose): string {
-  return createHmac("sha256", csrfSecret).update(purposeLabel(purpose)).digest("base64url");
-}
-
-export function isValidCsrfToken(
-  csrfSecret: string,
-  purpose: CsrfPurpose,
-  presented: unknown,
-): boolean {
-  if (typeof presented !== "string") return false;
-  const expected = Buffer.from(csrfToken(csrfSecret, purpose));
-  const actual = Buffer.from(presented);
-  // Compared in constant time, so response timing does not reveal how much of a guess was right.
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+/**
+ * Whether a POST (every form here is a Server Action) may run: its `Origin` must be exactly this
+ * app's public origin, and the host it was sent to (`X-Forwarded-Host`, else `Host`) this app's.
+ *
+ * Next.js runs the same comparison before a Server Action, host against host; proxy.ts applies this
+ * one first because it is stricter where it matters. A POST without `Origin` is refused, where Next
+ * lets it through: every browser this app supports sends `Origin` on a form post and on `fetch`, so
+ * only a very old browser or a handcrafted request lacks it, and neither should change anything. The
+ * scheme and port are compared with WEB_URL, not with a header a proxy forwards. And the refusal is a
+ * 403, where Next's is a 500.
+ */
+export function isSameOriginPost(headers: Headers, webUrl: string): boolean {
+  const expected = new URL(webUrl);
+  if (headers.get("origin") !== expected.origin) return false;
+  // Next compares the first X-Forwarded-Host entry, else Host; a proxy that rewrites both to an
+  // internal name would make Next refuse every form, and is refused here too, with a clear answer.
+  const forwardedHost = headers.get("x-forwarded-host")?.split(",")[0]?.trim();
+  return (forwardedHost || headers.get("host")) === expected.host;
 }
 
 /**
- * False when the browser says the request comes from another site. Browsers send `Origin` on every
- * cross-origin POST; it may be absent on same-origin requests from older browsers, where the CSRF
- * token alone decides.
+ * The token on the link to /session-ended, printed only when the auth-server refused this session.
+ * The one request that changes something without being a form: a GET, which no Origin check covers,
+ * so without the token any site could link there and sign the person out. HMAC-SHA-256 of a fixed
+ * label under the session's own CSRF secret: another session's token does nothing.
  */
-export function isSameOriginRequest(headers: Headers, webUrl: string): boolean {
-  const origin = headers.get("origin");
-  if (origin !== null && origin !== new URL(webUrl).origin) return false;
-  const fetchSite = headers.get("sec-fetch-site");
-  return fetchSite === null || fetchSite === "same-origin" || fetchSite === "none";
+export function sessionEndedToken(csrfSecret: string): string {
+  return createHmac("sha256", csrfSecret).update("session-ended").digest("base64url");
+}
+
+export function isValidSessionEndedToken(csrfSecret: string, presented: unknown): boolean {
+  if (typeof presented !== "string") return false;
+  const expected = Buffer.from(sessionEndedToken(csrfSecret));
+  const actual = Buffer.from(presented);
+  // Compared in constant time, so response timing does not reveal how much of a guess was right.
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
 }

@@ -1,6 +1,7 @@
-// A one-time message from a form handler to the page its 303 leads to: a new client secret, or what
-// an action did. Encrypted like the session (a secret must not sit readable in the cookie jar), bound
-// to the person, and consumed by proxy.ts on the next page load, so a reload does not show it again.
+// A one-time message from a Server Action to the page its redirect leads to: a new client secret, or
+// what an action did. Encrypted like the session (a secret must not sit readable in the cookie jar),
+// bound to the person, and consumed by proxy.ts on the next full page load, so a reload does not show
+// it again.
 import { EncryptJWT, jwtDecrypt } from "jose";
 import { z } from "zod";
 

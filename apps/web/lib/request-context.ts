@@ -3,7 +3,7 @@ import { cookies, headers } from "next/headers";
 import { type AdminApiClient, createAdminApiClient } from "./admin-api";
 import { webConfig } from "./config";
 import { bindingCookieName, interactionBinding, isBindingSecret } from "./consent-binding";
-import { csrfToken } from "./csrf";
+import { sessionEndedToken } from "./csrf";
 import {
   type BearerTransport,
   type ConsentCaller,
@@ -73,7 +73,7 @@ export async function endSession(): Promise<void> {
 export async function sessionEndedPath(returnTo: { interaction: string } | { next: true }) {
   const session = await currentSession();
   const query = new URLSearchParams();
-  if (session) query.set("token", csrfToken(session.csrfSecret, { form: "session-ended" }));
+  if (session) query.set("token", sessionEndedToken(session.csrfSecret));
   if ("interaction" in returnTo) query.set("interaction", returnTo.interaction);
   else {
     const path = (await headers()).get(REQUEST_PATH_HEADER);

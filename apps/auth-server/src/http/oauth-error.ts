@@ -2,28 +2,39 @@
 // one JSON shape, one type, each code knowing its HTTP status.
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
 
-export type OAuthErrorCode =
+export const OAuthErrorCode = z.enum([
   // RFC 6749 §5.2
-  | "invalid_request"
-  | "invalid_client"
-  | "invalid_grant"
-  | "unauthorized_client"
-  | "unsupported_grant_type"
-  | "invalid_scope"
+  "invalid_request",
+  "invalid_client",
+  "invalid_grant",
+  "unauthorized_client",
+  "unsupported_grant_type",
+  "invalid_scope",
   // RFC 6749 §4.1.2.1 (also used for throttling, with 429)
-  | "temporarily_unavailable"
-  | "server_error"
+  "temporarily_unavailable",
+  "server_error",
   // RFC 8707 §2
-  | "invalid_target"
+  "invalid_target",
   // RFC 7591 §3.2.2
-  | "invalid_redirect_uri"
-  | "invalid_client_metadata"
+  "invalid_redirect_uri",
+  "invalid_client_metadata",
   // RFC 7009 §2.2.1
-  | "unsupported_token_type"
+  "unsupported_token_type",
   // Not OAuth: a path or method this server does not serve.
-  | "not_found"
-  | "method_not_allowed";
+  "not_found",
+  "method_not_allowed",
+]);
+export type OAuthErrorCode = z.infer<typeof OAuthErrorCode>;
+
+/** The one error body every endpoint answers with; the OpenAPI document is generated from it. */
+export const OAuthErrorResponse = z
+  .object({
+    error: OAuthErrorCode,
+    error_description: z.string().describe("Printable ASCII without quote or backslash (§5.2)."),
+  })
+  .meta({ id: "OAuthErrorResponse", description: "RFC 6749 §5.2 error response." });
 
 const DEFAULT_STATUS: Record<OAuthErrorCode, ContentfulStatusCode> = {
   invalid_request: 400,
@@ -76,6 +87,10 @@ export class OAuthError extends Error {
     // RFC 6749 §5.1/§5.2: token endpoint responses, errors included, must not be cached.
     c.header("Cache-Control", "no-store");
     for (const [name, value] of Object.entries(this.headers)) c.header(name, value);
-    return c.json({ error: this.code, error_description: this.description }, this.status);
+    const body: z.input<typeof OAuthErrorResponse> = {
+      error: this.code,
+      error_description: this.description,
+    };
+    return c.json(body, this.status);
   }
 }

@@ -9,6 +9,7 @@ import {
 } from "@repo/scopes";
 import { isLoopbackUrl } from "@repo/server-kit";
 import type { Context } from "hono";
+import { z } from "zod";
 import { authorizationErrorPage } from "../http/error-page";
 import { OAuthError } from "../http/oauth-error";
 import { randomSecret } from "../security/secrets";
@@ -17,13 +18,63 @@ import { audit, recordAuditEvent } from "../store/audit";
 import type { ClientRecord } from "../store/clients";
 import { insertInteraction } from "../store/interactions";
 import { ClientResolutionError, resolveClient } from "./client-resolution";
-import { isS256CodeChallenge } from "./pkce";
+import { S256_CODE_CHALLENGE } from "./pkce";
 import { redirectUriIsRegistered } from "./redirect-uri";
 import { type ProtectedResource, resolveResource, scopeAudience } from "./resources";
 
 /** How long a person has to sign in and decide (the issue: ten minutes). */
 export const INTERACTION_LIFETIME_SECONDS = 600;
 const MAX_STATE_LENGTH = 2000;
+
+/**
+ * The query parameters once the client and redirect URI are known to be genuine (OAuth 2.1 §4.1.1).
+ * `client_id` and `redirect_uri` are checked before this, by hand, because their errors are shown to
+ * the person and never redirected; `resource` may repeat (RFC 8707 §2) and is resolved on its own.
+ * The OpenAPI document's /authorize parameters are generated from this schema.
+ */
+export const AuthorizationRequest = z.object({
+  client_id: z.string().describe("The client's id, or the https URL of its metadata document."),
+  redirect_uri: z
+    .string()
+    .optional()
+    .describe("Exactly as registered (the port of a loopback URI may differ, RFC 8252 §7.3)."),
+  state: z
+    .string()
+    .max(MAX_STATE_LENGTH, "state is too long")
+    .optional()
+    .describe("Returned unchanged with the response (RFC 6749 §10.12)."),
+  response_type: z
+    .literal("code", {
+      error: (issue) =>
+        issue.input === undefined
+          ? "response_type is required"
+          : "only response_type=code is supported",
+    })
+    .describe("Only `code`: OAuth 2.1 has no implicit grant."),
+  code_challenge: z
+    .string({ error: "code_challenge is required (PKCE, S256)" })
+    .regex(
+      S256_CODE_CHALLENGE,
+      "code_challenge must be the 43-character base64url SHA-256 of the code verifier",
+    )
+    .describe("RFC 7636 §4.2: BASE64URL(SHA-256(code_verifier))."),
+  code_challenge_method: z
+    .literal("S256", {
+      error: (issue) =>
+        issue.input === undefined
+          ? "code_challenge_method is required and must be S256 (the default, plain, is not accepted)"
+          : "code_challenge_method must be S256",
+    })
+    .describe("Only `S256`: `plain` protects nothing once the request is observed."),
+  scope: z
+    .string()
+    .optional()
+    .describe("Space-separated; without it, the scope the client registered."),
+  resource: z
+    .url()
+    .optional()
+    .describe("RFC 8707 resource indicator: the canonical URL of the MCP server."),
+});
 
 /** RFC 6749 §4.1.2.1 error codes, plus RFC 8707's invalid_target. */
 export type AuthorizationErrorCode =
@@ -169,7 +220,7 @@ export function authorizeRoute(server: AuthServer) {
 
     const state = query.single.get("state");
     try {
-      const interaction = validateAuthorizationRequest(server, client, query, state);
+      const interaction = validateAuthorizationRequest(server, client, query);
       const id = randomSecret();
       await server.store.transaction(async (tx) => {
         await insertInteraction(tx, {
@@ -260,7 +311,6 @@ function validateAuthorizationRequest(
   server: AuthServer,
   client: ClientRecord,
   query: ReturnType<typeof readQuery>,
-  state: string | undefined,
 ): ValidAuthorizationRequest {
   const [duplicate] = query.duplicates;
   if (duplicate !== undefined) {
@@ -269,18 +319,15 @@ function validateAuthorizationRequest(
       `parameter ${duplicate.slice(0, 40)} is included more than once`,
     );
   }
-  if (state !== undefined && state.length > MAX_STATE_LENGTH) {
-    throw new AuthorizationError("invalid_request", "state is too long");
-  }
-  const responseType = query.single.get("response_type");
-  if (responseType === undefined) {
-    throw new AuthorizationError("invalid_request", "response_type is required");
-  }
-  if (responseType !== "code") {
-    // OAuth 2.1 removed the implicit grant: tokens never travel in a redirect.
+  const request = AuthorizationRequest.safeParse(Object.fromEntries(query.single));
+  if (!request.success) {
+    const [issue] = request.error.issues;
+    // A response_type that is present but not `code` has an error code of its own (§4.1.2.1).
+    const unsupported =
+      issue?.path[0] === "response_type" && query.single.get("response_type") !== undefined;
     throw new AuthorizationError(
-      "unsupported_response_type",
-      "only response_type=code is supported",
+      unsupported ? "unsupported_response_type" : "invalid_request",
+      issue?.message ?? "invalid authorization request",
     );
   }
   if (!client.grantTypes.includes("authorization_code")) {
@@ -289,29 +336,8 @@ function validateAuthorizationRequest(
       "this client is not registered for the authorization_code grant",
     );
   }
-
-  // OAuth 2.1 §4.1.1 / §7.5.1: PKCE for every client, public or confidential; S256 only, because
-  // `plain` gives no protection once the request itself is observed.
-  const codeChallenge = query.single.get("code_challenge");
-  const method = query.single.get("code_challenge_method");
-  if (codeChallenge === undefined) {
-    throw new AuthorizationError("invalid_request", "code_challenge is required (PKCE, S256)");
-  }
-  if (method === undefined) {
-    throw new AuthorizationError(
-      "invalid_request",
-      "code_challenge_method is required and must be S256 (the default, plain, is not accepted)",
-    );
-  }
-  if (method !== "S256") {
-    throw new AuthorizationError("invalid_request", "code_challenge_method must be S256");
-  }
-  if (!isS256CodeChallenge(codeChallenge)) {
-    throw new AuthorizationError(
-      "invalid_request",
-      "code_challenge must be the 43-character base64url SHA-256 of the code verifier",
-    );
-  }
+  // OAuth 2.1 §4.1.1 / §7.5.1: PKCE for every client, public or confidential; S256 only (above).
+  const codeChallenge = request.data.code_challenge;
 
   // Only the MCP resources take part in the code flow; the internal API is for the web app's own client.
   const userResources = server.resources.filter((resource) => resource.audience === "mcp");
@@ -331,7 +357,7 @@ function validateAuthorizationRequest(
     throw new AuthorizationError("invalid_target", "this client may not request that resource");
   }
 
-  const scopes = requestedScopes(client, query.single.get("scope"), resource);
+  const scopes = requestedScopes(client, request.data.scope, resource);
   return { resource, scopes, codeChallenge };
 }
 

@@ -14,6 +14,23 @@ export const IntrospectionRequest = z.object({
   token_type_hint: z.string().max(100).optional(),
 });
 
+/** RFC 7662 §2.2: `active`, and for an active token the claims a resource server needs. */
+export const IntrospectionResponse = z
+  .object({
+    active: z.boolean(),
+    scope: z.string().optional(),
+    client_id: z.string().optional(),
+    sub: z.string().optional(),
+    aud: z.union([z.string(), z.array(z.string())]).optional(),
+    iss: z.string().optional(),
+    exp: z.number().int().optional(),
+    iat: z.number().int().optional(),
+    jti: z.string().optional(),
+    token_type: z.literal("Bearer").optional(),
+  })
+  .meta({ id: "IntrospectionResponse", description: "RFC 7662 §2.2 introspection response." });
+type IntrospectionResponse = z.input<typeof IntrospectionResponse>;
+
 export function introspectRoute(server: AuthServer) {
   return async (c: Context) => {
     const { single } = await readFormParameters(c);
@@ -63,7 +80,7 @@ export function introspectRoute(server: AuthServer) {
     // The hint is only an optimisation (§2.1): an unknown hint is ignored and every type searched.
     const state = await lookUpAccessToken(server, request.data.token);
     c.header("Cache-Control", "no-store");
-    if (state.kind !== "active") return c.json({ active: false });
+    if (state.kind !== "active") return c.json({ active: false } satisfies IntrospectionResponse);
     const { claims } = state;
     return c.json({
       active: true,
@@ -76,6 +93,6 @@ export function introspectRoute(server: AuthServer) {
       iat: claims.iat,
       jti: claims.jti,
       token_type: "Bearer",
-    });
+    } satisfies IntrospectionResponse);
   };
 }

@@ -1,5 +1,6 @@
 // RFC 8414 OAuth 2.0 Authorization Server Metadata (§2 fields, §3 location), plus RFC 9207 §3.
 import { scopesForAudience } from "@repo/scopes";
+import { z } from "zod";
 import type { AuthServer } from "../server-context";
 import { GRANT_HANDLERS } from "./token";
 
@@ -8,7 +9,53 @@ export const JWKS_PATH = "/.well-known/jwks.json";
 
 const CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"];
 
-export function authorizationServerMetadata(server: AuthServer) {
+const endpoint = z.url();
+
+/** RFC 8414 §2: the members this server publishes (the OpenAPI document is generated from it). */
+export const AuthorizationServerMetadata = z
+  .object({
+    issuer: z.url(),
+    authorization_endpoint: endpoint,
+    token_endpoint: endpoint,
+    jwks_uri: endpoint,
+    registration_endpoint: endpoint,
+    revocation_endpoint: endpoint,
+    introspection_endpoint: endpoint,
+    scopes_supported: z.array(z.string()),
+    response_types_supported: z.array(z.string()),
+    response_modes_supported: z.array(z.string()),
+    grant_types_supported: z.array(z.string()),
+    token_endpoint_auth_methods_supported: z.array(z.string()),
+    revocation_endpoint_auth_methods_supported: z.array(z.string()),
+    introspection_endpoint_auth_methods_supported: z.array(z.string()),
+    code_challenge_methods_supported: z.array(z.string()),
+    authorization_response_iss_parameter_supported: z.boolean().describe("RFC 9207 §3."),
+    client_id_metadata_document_supported: z
+      .boolean()
+      .describe("Client ID Metadata Documents: a client_id may be an https URL."),
+  })
+  .meta({ id: "AuthorizationServerMetadata", description: "RFC 8414 §2 metadata." });
+
+/** RFC 7517 §5: public ES256 keys only (RFC 7518 §6.2.1). */
+export const JsonWebKeySet = z
+  .object({
+    keys: z.array(
+      z.object({
+        kty: z.literal("EC"),
+        crv: z.literal("P-256"),
+        x: z.string(),
+        y: z.string(),
+        kid: z.string(),
+        alg: z.literal("ES256"),
+        use: z.literal("sig"),
+      }),
+    ),
+  })
+  .meta({ id: "JsonWebKeySet", description: "RFC 7517 §5 JWK Set of the token signing keys." });
+
+export function authorizationServerMetadata(
+  server: AuthServer,
+): z.input<typeof AuthorizationServerMetadata> {
   const { issuer } = server.config;
   return {
     // §3.3: must be identical to the issuer the metadata URL was built from.

@@ -2,12 +2,12 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 
 /** §4.2: BASE64URL(SHA256(verifier)) is always 43 characters of the base64url alphabet. */
-const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
+export const S256_CODE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 /** §4.1: 43 to 128 unreserved characters. */
 const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 
 export function isS256CodeChallenge(value: string): boolean {
-  return S256_CHALLENGE.test(value);
+  return S256_CODE_CHALLENGE.test(value);
 }
 
 export function isCodeVerifier(value: string): boolean {

@@ -41,22 +41,24 @@ const optionalUri = z
   .transform((value) => (value === "" ? undefined : value));
 
 /** The registration request as RFC 7591 §2 defines it; unknown members are ignored as §2 requires. */
-export const ClientRegistrationRequest = z.object({
-  redirect_uris: z.array(z.string()).min(1, "at least one redirect URI is required").max(10),
-  token_endpoint_auth_method: z.string().max(100).optional(),
-  grant_types: z.array(z.string().max(100)).min(1).max(10).optional(),
-  response_types: z.array(z.string().max(100)).min(1).max(10).optional(),
-  application_type: z.string().max(100).optional(),
-  client_name: displayText(200).optional(),
-  client_uri: optionalUri,
-  logo_uri: optionalUri,
-  tos_uri: optionalUri,
-  policy_uri: optionalUri,
-  contacts: z.array(displayText(320)).max(10).optional(),
-  scope: z.string().max(2000).optional(),
-  software_id: displayText(200).optional(),
-  software_version: displayText(200).optional(),
-});
+export const ClientRegistrationRequest = z
+  .object({
+    redirect_uris: z.array(z.string()).min(1, "at least one redirect URI is required").max(10),
+    token_endpoint_auth_method: z.string().max(100).optional(),
+    grant_types: z.array(z.string().max(100)).min(1).max(10).optional(),
+    response_types: z.array(z.string().max(100)).min(1).max(10).optional(),
+    application_type: z.string().max(100).optional(),
+    client_name: displayText(200).optional(),
+    client_uri: optionalUri,
+    logo_uri: optionalUri,
+    tos_uri: optionalUri,
+    policy_uri: optionalUri,
+    contacts: z.array(displayText(320)).max(10).optional(),
+    scope: z.string().max(2000).optional(),
+    software_id: displayText(200).optional(),
+    software_version: displayText(200).optional(),
+  })
+  .meta({ id: "ClientRegistrationRequest", description: "RFC 7591 §2 client metadata." });
 
 export type ClientRegistrationRequest = z.infer<typeof ClientRegistrationRequest>;
 
@@ -180,7 +182,34 @@ export function decideRegistration(request: ClientRegistrationRequest): Registra
 }
 
 /** RFC 7591 §3.2.1: every registered metadata value, plus the credentials. */
-export function registrationResponse(client: ClientRecord, clientSecret: string | undefined) {
+/** RFC 7591 §3.2.1 client information response: the registered metadata, echoed. */
+export const ClientInformationResponse = z
+  .object({
+    client_id: z.string(),
+    client_id_issued_at: z.number().int(),
+    client_secret: z.string().optional().describe("Only for confidential clients; shown once."),
+    client_secret_expires_at: z.literal(0).optional().describe("0: the secret does not expire."),
+    redirect_uris: z.array(z.string()),
+    token_endpoint_auth_method: z.enum(["none", "client_secret_basic", "client_secret_post"]),
+    grant_types: z.array(z.string()),
+    response_types: z.array(z.string()),
+    application_type: z.enum(["web", "native"]),
+    client_name: z.string().optional(),
+    client_uri: z.string().optional(),
+    logo_uri: z.string().optional(),
+    tos_uri: z.string().optional(),
+    policy_uri: z.string().optional(),
+    contacts: z.array(z.string()).optional(),
+    scope: z.string().optional(),
+    software_id: z.string().optional(),
+    software_version: z.string().optional(),
+  })
+  .meta({ id: "ClientInformationResponse", description: "RFC 7591 §3.2.1 response." });
+
+export function registrationResponse(
+  client: ClientRecord,
+  clientSecret: string | undefined,
+): z.input<typeof ClientInformationResponse> {
   const optional = {
     client_name: client.clientName,
     client_uri: client.clientUri,

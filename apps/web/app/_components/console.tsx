@@ -1,10 +1,8 @@
 // Building blocks shared by the admin console and the connected-apps page.
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { csrfToken } from "../../lib/csrf";
-import type { Flash } from "../../lib/flash";
-import { hrefWith, offsetWindow } from "../../lib/pagination";
-import type { Session } from "../../lib/session";
+import type { Flash } from "@/lib/flash";
+import { hrefWith, offsetWindow } from "@/lib/pagination";
 
 /** What to show when a list has no rows: a sentence, never an empty table. */
 export function EmptyState({ children }: { children: ReactNode }) {
@@ -24,7 +22,7 @@ export function StatusMessage({ children }: { children: ReactNode }) {
   );
 }
 
-/** The one-time message a form handler left (lib/flash.ts); a new secret is shown in full, once. */
+/** The one-time message an action left (lib/flash.ts); a new secret is shown in full, once. */
 export function FlashMessage({ flash }: { flash: Flash | undefined }) {
   if (!flash) return null;
   if (flash.kind === "error") {
@@ -50,65 +48,27 @@ export function FlashMessage({ flash }: { flash: Flash | undefined }) {
   );
 }
 
-/**
- * The hidden fields that name a form's action and its target, with the CSRF token bound to both
- * (csrf.ts): a token taken from one form cannot perform another action or act on another thing.
- */
-export function ActionFields({
-  session,
-  endpoint,
-  action,
-  target,
-}: {
-  session: Session;
-  /** The path the form posts to: part of what its token is bound to. */
-  endpoint: string;
-  action: string;
-  target: string;
-}) {
-  return (
-    <>
-      <input type="hidden" name="action" value={action} />
-      <input type="hidden" name="target" value={target} />
-      <input
-        type="hidden"
-        name="csrf"
-        value={csrfToken(session.csrfSecret, { form: "action", endpoint, action, target })}
-      />
-    </>
-  );
-}
+/** A Server Action as a form's `action`, with what it acts on already bound in (`.bind`). */
+export type FormAction = (form: FormData) => Promise<void>;
 
 /**
- * A form that POSTs one action on one thing. Its CSRF token is bound to both (csrf.ts), and the
- * handler answers 303, so a reload never repeats the action.
+ * A form that performs one action on one thing: a button for a Server Action whose target is bound
+ * in (lib/form-actions.ts). The action ends in a redirect, so a reload never repeats it.
  */
 export function ActionForm({
-  session,
-  endpoint,
   action,
-  target,
-  fields = {},
   children,
   className = "button",
   label,
 }: {
-  session: Session;
-  endpoint: string;
-  action: string;
-  target: string;
-  fields?: Record<string, string>;
+  action: FormAction;
   children: ReactNode;
   className?: string;
   /** An accessible name when the visible text is ambiguous in a table ("Revoke" what?). */
   label?: string;
 }) {
   return (
-    <form method="post" action={endpoint}>
-      <ActionFields session={session} endpoint={endpoint} action={action} target={target} />
-      {Object.entries(fields).map(([name, value]) => (
-        <input key={name} type="hidden" name={name} value={value} />
-      ))}
+    <form action={action}>
       <button type="submit" className={className} aria-label={label}>
         {children}
       </button>
@@ -121,23 +81,15 @@ export function ActionForm({
  * only form that performs it. No script dialog: it works without JavaScript and with any reader.
  */
 export function ConfirmStep({
-  session,
   title,
   children,
-  endpoint,
   action,
-  target,
-  fields,
   confirmLabel,
   cancelHref,
 }: {
-  session: Session;
   title: ReactNode;
   children: ReactNode;
-  endpoint: string;
-  action: string;
-  target: string;
-  fields?: Record<string, string>;
+  action: FormAction;
   confirmLabel: string;
   cancelHref: string;
 }) {
@@ -146,14 +98,7 @@ export function ConfirmStep({
       <h1 id="confirm-heading">{title}</h1>
       <div className="lead">{children}</div>
       <div className="button-row">
-        <ActionForm
-          session={session}
-          endpoint={endpoint}
-          action={action}
-          target={target}
-          {...(fields ? { fields } : {})}
-          className="button button-danger"
-        >
+        <ActionForm action={action} className="button button-danger">
           {confirmLabel}
         </ActionForm>
         <Link className="button" href={cancelHref}>

@@ -1,14 +1,15 @@
 // Connected apps: every app holding access to the signed-in person's account, and a way to end it.
 import type { Metadata } from "next";
 import Link from "next/link";
-import type { ConnectedApp } from "../../lib/admin-api";
-import { expectOk, requireSignedIn } from "../../lib/console-access";
-import { readFlash } from "../../lib/console-forms";
-import { formatAge, formatTimestamp } from "../../lib/display";
-import type { SearchParams } from "../../lib/pagination";
-import { adminApi } from "../../lib/request-context";
-import { ConfirmStep, DataTable, FlashMessage } from "../_components/console";
-import { RiskBadge } from "../_components/risk-badge";
+import { ConfirmStep, DataTable, FlashMessage } from "@/app/_components/console";
+import { RiskBadge } from "@/app/_components/risk-badge";
+import type { ConnectedApp } from "@/lib/admin-api";
+import { expectOk, requireSignedIn } from "@/lib/console-access";
+import { formatAge, formatTimestamp } from "@/lib/display";
+import { readFlash } from "@/lib/form-actions";
+import type { SearchParams } from "@/lib/pagination";
+import { adminApi } from "@/lib/request-context";
+import { disconnectApp, signOutEverywhere } from "./actions";
 
 export const metadata: Metadata = { title: "Connected apps" };
 
@@ -30,11 +31,8 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
     return (
       <div className="console">
         <ConfirmStep
-          session={session}
           title="Sign out everywhere?"
-          endpoint="/account/sign-out-everywhere"
-          action="sign-out-everywhere"
-          target={session.userId}
+          action={signOutEverywhere}
           confirmLabel="Sign out everywhere"
           cancelHref="/account"
         >
@@ -52,16 +50,12 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
     return (
       <div className="console">
         <ConfirmStep
-          session={session}
           title={
             <>
               Disconnect <bdi>{appName(confirming)}</bdi>?
             </>
           }
-          endpoint="/account/apps"
-          action="revoke-app"
-          target={confirming.client.clientId}
-          fields={{ name: appName(confirming) }}
+          action={disconnectApp.bind(null, confirming.client.clientId, appName(confirming))}
           confirmLabel="Disconnect"
           cancelHref="/account"
         >

@@ -2,8 +2,8 @@
 // the way back after a sign-in; the navigation shows only to admins.
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
-import { currentSession } from "../../lib/request-context";
-import { ConsoleNav } from "../_components/console-nav";
+import { ConsoleNav } from "@/app/_components/console-nav";
+import { currentSession } from "@/lib/request-context";
 
 export const metadata: Metadata = { title: { default: "Admin console", template: "%s · Admin" } };
 

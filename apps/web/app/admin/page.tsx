@@ -2,7 +2,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Fragment } from "react";
-import { requireAdmin } from "../../lib/console-access";
+import { requireAdmin } from "@/lib/console-access";
 
 export const metadata: Metadata = { title: "Overview" };
 

@@ -3,16 +3,16 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import type { ReactNode } from "react";
-import { csrfToken } from "../../lib/csrf";
-import type { Interaction } from "../../lib/internal-api";
+import { RiskBadge } from "@/app/_components/risk-badge";
+import type { Interaction } from "@/lib/internal-api";
 import {
   consentCaller,
   currentSession,
   internalApi,
   sessionEndedPath,
-} from "../../lib/request-context";
-import type { Session } from "../../lib/session";
-import { RiskBadge } from "../_components/risk-badge";
+} from "@/lib/request-context";
+import type { Session } from "@/lib/session";
+import { decideConsent } from "./actions";
 
 export const metadata: Metadata = { title: "Allow access?" };
 
@@ -73,6 +73,8 @@ function ConsentScreen({ interaction, session }: { interaction: Interaction; ses
   // with right-to-left override characters from reordering the sentence around it.
   const clientName = <bdi className="client-name">{client.name ?? client.clientId}</bdi>;
   const signInAgain = `/login?${new URLSearchParams({ interaction: interaction.id })}`;
+  // The interaction and the answer are bound into each button's action: the form carries nothing else.
+  const decide = decideConsent.bind(null, interaction.id);
   return (
     <div className="card">
       <h1>
@@ -115,24 +117,16 @@ function ConsentScreen({ interaction, session }: { interaction: Interaction; ses
         ))}
       </ul>
 
-      <form method="post" action="/consent/decision">
-        <input type="hidden" name="interaction" value={interaction.id} />
-        <input
-          type="hidden"
-          name="csrf"
-          value={csrfToken(session.csrfSecret, { form: "consent", interactionId: interaction.id })}
-        />
+      <form action={decide.bind(null, "allow")}>
         <div className="button-row">
           <button
             type="submit"
-            name="decision"
-            value="allow"
             className="button button-primary"
             aria-describedby={hasRedirectNotice(interaction) ? REDIRECT_NOTICE_ID : undefined}
           >
             Allow
           </button>
-          <button type="submit" name="decision" value="deny" className="button">
+          <button type="submit" formAction={decide.bind(null, "deny")} className="button">
             Deny
           </button>
         </div>

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { safeReturnPath } from "../../lib/return-path";
+import { safeReturnPath } from "@/lib/return-path";
 import { LoginForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Sign in" };

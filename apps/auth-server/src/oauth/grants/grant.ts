@@ -1,4 +1,5 @@
 // What every grant type handler of the token endpoint receives and returns (RFC 6749 §4, §5.1).
+import { z } from "zod";
 import type { AuthenticatedClient } from "../../http/client-authentication";
 import type { AuthServer } from "../../server-context";
 
@@ -11,13 +12,22 @@ export interface GrantInput {
   ipAddress: string | undefined;
 }
 
-/** RFC 6749 §5.1 successful response. */
-export interface TokenResponse {
-  access_token: string;
-  token_type: "Bearer";
-  expires_in: number;
-  scope: string;
-  refresh_token?: string;
-}
+/**
+ * RFC 6749 §5.1 successful response. Every grant handler returns this type, and the OpenAPI document
+ * (src/openapi.ts) is generated from the same schema, so the two cannot disagree.
+ */
+export const TokenResponse = z
+  .object({
+    access_token: z.string().describe("An RFC 9068 JWT access token (`typ: at+jwt`, ES256)."),
+    token_type: z.literal("Bearer"),
+    expires_in: z.number().int().positive().describe("Seconds until the access token expires."),
+    scope: z.string().describe("The granted scopes, space-separated (RFC 6749 §3.3)."),
+    refresh_token: z
+      .string()
+      .optional()
+      .describe("Opaque; rotated on every use (OAuth 2.1 §4.3.1). Absent for client_credentials."),
+  })
+  .meta({ id: "TokenResponse", description: "RFC 6749 §5.1 successful token response." });
+export type TokenResponse = z.infer<typeof TokenResponse>;
 
 export type GrantHandler = (server: AuthServer, input: GrantInput) => Promise<TokenResponse>;

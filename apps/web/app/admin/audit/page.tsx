@@ -1,7 +1,14 @@
 // The audit log: the auth-server's events and the MCP server's tool calls in one timeline, newest
 // first, merged here by time (docs/internal-api.md), each source paged by its own cursor.
 import type { Metadata } from "next";
-import type { ApiOutcome, AuditEvent, AuditPage } from "../../../lib/admin-api";
+import {
+  DataTable,
+  FilterForm,
+  FilterInput,
+  FilterSelect,
+  Pagination,
+} from "@/app/_components/console";
+import type { ApiOutcome, AuditEvent, AuditPage } from "@/lib/admin-api";
 import {
   type AuditSource,
   END,
@@ -9,20 +16,13 @@ import {
   parseUtcDateTime,
   type SourcePage,
   sourcesFor,
-} from "../../../lib/audit-timeline";
-import { expectOk, requireAdmin } from "../../../lib/console-access";
-import { formatTimestamp } from "../../../lib/display";
-import { InternalApiError } from "../../../lib/internal-api";
-import { AUDIT_EVENT_TYPES } from "../../../lib/labels";
-import { hrefWith, type SearchParams, single } from "../../../lib/pagination";
-import { adminApi } from "../../../lib/request-context";
-import {
-  DataTable,
-  FilterForm,
-  FilterInput,
-  FilterSelect,
-  Pagination,
-} from "../../_components/console";
+} from "@/lib/audit-timeline";
+import { expectOk, requireAdmin } from "@/lib/console-access";
+import { formatTimestamp } from "@/lib/display";
+import { InternalApiError } from "@/lib/internal-api";
+import { AUDIT_EVENT_TYPES } from "@/lib/labels";
+import { hrefWith, type SearchParams, single } from "@/lib/pagination";
+import { adminApi } from "@/lib/request-context";
 
 export const metadata: Metadata = { title: "Audit log" };
 

@@ -1,18 +1,6 @@
 // Clients: every app registered here, newest first, filtered by how it registered.
 import type { Metadata } from "next";
 import Link from "next/link";
-import { expectOk, requireAdmin } from "../../../lib/console-access";
-import { readFlash } from "../../../lib/console-forms";
-import { formatAge, formatTimestamp } from "../../../lib/display";
-import { REGISTRATION_TYPE_FILTERS, registrationTypeLabel } from "../../../lib/labels";
-import {
-  hrefWith,
-  PAGE_SIZE,
-  parseOffset,
-  type SearchParams,
-  single,
-} from "../../../lib/pagination";
-import { adminApi } from "../../../lib/request-context";
 import {
   DataTable,
   EnabledBadge,
@@ -20,7 +8,13 @@ import {
   FilterSelect,
   FlashMessage,
   OffsetPagination,
-} from "../../_components/console";
+} from "@/app/_components/console";
+import { expectOk, requireAdmin } from "@/lib/console-access";
+import { formatAge, formatTimestamp } from "@/lib/display";
+import { readFlash } from "@/lib/form-actions";
+import { REGISTRATION_TYPE_FILTERS, registrationTypeLabel } from "@/lib/labels";
+import { hrefWith, PAGE_SIZE, parseOffset, type SearchParams, single } from "@/lib/pagination";
+import { adminApi } from "@/lib/request-context";
 
 export const metadata: Metadata = { title: "Clients" };
 

@@ -2,18 +2,6 @@
 // family, or everything one person gave one app (or all apps, or everyone gave one app).
 import type { Metadata } from "next";
 import Link from "next/link";
-import type { Grant } from "../../../lib/admin-api";
-import { expectOk, requireAdmin } from "../../../lib/console-access";
-import { readFlash } from "../../../lib/console-forms";
-import { formatAge, formatTimestamp } from "../../../lib/display";
-import {
-  hrefWith,
-  PAGE_SIZE,
-  parseOffset,
-  type SearchParams,
-  single,
-} from "../../../lib/pagination";
-import { adminApi } from "../../../lib/request-context";
 import {
   CodeList,
   ConfirmStep,
@@ -23,7 +11,14 @@ import {
   FilterSelect,
   FlashMessage,
   OffsetPagination,
-} from "../../_components/console";
+} from "@/app/_components/console";
+import type { Grant } from "@/lib/admin-api";
+import { expectOk, requireAdmin } from "@/lib/console-access";
+import { formatAge, formatTimestamp } from "@/lib/display";
+import { readFlash } from "@/lib/form-actions";
+import { hrefWith, PAGE_SIZE, parseOffset, type SearchParams, single } from "@/lib/pagination";
+import { adminApi } from "@/lib/request-context";
+import { revokeAllGrants, revokeGrant } from "./actions";
 
 export const metadata: Metadata = { title: "Grants and tokens" };
 
@@ -56,12 +51,8 @@ export default async function GrantsPage({ searchParams }: { searchParams: Searc
     const grant = grants.items.find((candidate) => candidate.id === revoking);
     return (
       <ConfirmStep
-        session={session}
         title="Revoke this grant?"
-        endpoint="/admin/grants/actions"
-        action="revoke"
-        target={revoking}
-        fields={{ back: here }}
+        action={revokeGrant.bind(null, revoking, here)}
         confirmLabel="Revoke grant"
         cancelHref={here}
       >
@@ -81,15 +72,10 @@ export default async function GrantsPage({ searchParams }: { searchParams: Searc
     );
   }
   if (single(parameters.confirm) === "revoke-all" && (user || client)) {
-    const target = new URLSearchParams({ user: user ?? "", client: client ?? "" }).toString();
     return (
       <ConfirmStep
-        session={session}
         title="Revoke every grant shown?"
-        endpoint="/admin/grants/actions"
-        action="revoke-all"
-        target={target}
-        fields={{ back: here }}
+        action={revokeAllGrants.bind(null, user ?? "", client ?? "", here)}
         confirmLabel="Revoke all"
         cancelHref={here}
       >

@@ -1,13 +1,14 @@
 // Signing keys: which key signs new access tokens, which are still published, and rotate now.
 import type { Metadata } from "next";
 import Link from "next/link";
-import { expectOk, requireAdmin } from "../../../lib/console-access";
-import { readFlash } from "../../../lib/console-forms";
-import { formatTimestamp } from "../../../lib/display";
-import { durationLabel, keyStatusLabel } from "../../../lib/labels";
-import { type SearchParams, single } from "../../../lib/pagination";
-import { adminApi } from "../../../lib/request-context";
-import { ConfirmStep, DataTable, FlashMessage } from "../../_components/console";
+import { ConfirmStep, DataTable, FlashMessage } from "@/app/_components/console";
+import { expectOk, requireAdmin } from "@/lib/console-access";
+import { formatTimestamp } from "@/lib/display";
+import { readFlash } from "@/lib/form-actions";
+import { durationLabel, keyStatusLabel } from "@/lib/labels";
+import { type SearchParams, single } from "@/lib/pagination";
+import { adminApi } from "@/lib/request-context";
+import { rotateSigningKey } from "./actions";
 
 export const metadata: Metadata = { title: "Signing keys" };
 
@@ -17,11 +18,8 @@ export default async function KeysPage({ searchParams }: { searchParams: SearchP
   if (single(parameters.confirm) === "rotate") {
     return (
       <ConfirmStep
-        session={session}
         title="Rotate the signing key now?"
-        endpoint="/admin/keys/actions"
-        action="rotate"
-        target="signing-key"
+        action={rotateSigningKey}
         confirmLabel="Rotate now"
         cancelHref="/admin/keys"
       >

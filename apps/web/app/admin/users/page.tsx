@@ -1,19 +1,7 @@
 // Users: search, list and create accounts.
 import type { Metadata } from "next";
 import Link from "next/link";
-import { expectOk, requireAdmin } from "../../../lib/console-access";
-import { readFlash } from "../../../lib/console-forms";
-import { formatTimestamp } from "../../../lib/display";
 import {
-  hrefWith,
-  PAGE_SIZE,
-  parseOffset,
-  type SearchParams,
-  single,
-} from "../../../lib/pagination";
-import { adminApi } from "../../../lib/request-context";
-import {
-  ActionFields,
   DataTable,
   EnabledBadge,
   Field,
@@ -21,7 +9,13 @@ import {
   FilterInput,
   FlashMessage,
   OffsetPagination,
-} from "../../_components/console";
+} from "@/app/_components/console";
+import { expectOk, requireAdmin } from "@/lib/console-access";
+import { formatTimestamp } from "@/lib/display";
+import { readFlash } from "@/lib/form-actions";
+import { hrefWith, PAGE_SIZE, parseOffset, type SearchParams, single } from "@/lib/pagination";
+import { adminApi } from "@/lib/request-context";
+import { createUser } from "./actions";
 
 export const metadata: Metadata = { title: "Users" };
 
@@ -75,13 +69,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
 
       <section className="card" aria-labelledby="new-user-heading">
         <h2 id="new-user-heading">Create a user</h2>
-        <form method="post" action="/admin/users/actions">
-          <ActionFields
-            session={session}
-            endpoint="/admin/users/actions"
-            action="create"
-            target="new"
-          />
+        <form action={createUser}>
           <Field id="new-email" label="Email">
             <input id="new-email" name="email" type="email" required autoComplete="off" />
           </Field>

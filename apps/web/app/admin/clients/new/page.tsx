@@ -2,10 +2,11 @@
 import { SCOPE_CATALOGUE } from "@repo/scopes";
 import type { Metadata } from "next";
 import Link from "next/link";
-import { requireAdmin } from "../../../../lib/console-access";
-import { readFlash } from "../../../../lib/console-forms";
-import { ActionFields, Field, FlashMessage } from "../../../_components/console";
-import { RiskBadge } from "../../../_components/risk-badge";
+import { Field, FlashMessage } from "@/app/_components/console";
+import { RiskBadge } from "@/app/_components/risk-badge";
+import { createClient } from "@/app/admin/clients/actions";
+import { requireAdmin } from "@/lib/console-access";
+import { readFlash } from "@/lib/form-actions";
 
 export const metadata: Metadata = { title: "Create a machine client" };
 
@@ -22,13 +23,7 @@ export default async function NewClientPage() {
           A confidential client for the client credentials grant: a program acting for itself, not
           for a person. It may use only the MCP server, with the scopes you tick.
         </p>
-        <form method="post" action="/admin/clients/actions">
-          <ActionFields
-            session={session}
-            endpoint="/admin/clients/actions"
-            action="create"
-            target="new"
-          />
+        <form action={createClient}>
           <Field id="name" label="Name">
             <input id="name" name="name" type="text" required maxLength={200} />
           </Field>

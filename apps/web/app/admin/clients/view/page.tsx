@@ -3,19 +3,22 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import type { ClientDetail } from "../../../../lib/admin-api";
-import { expectOk, requireAdmin } from "../../../../lib/console-access";
-import { readFlash } from "../../../../lib/console-forms";
-import { formatAge, formatTimestamp } from "../../../../lib/display";
-import { registrationTypeLabel } from "../../../../lib/labels";
-import { hrefWith, type SearchParams, single } from "../../../../lib/pagination";
-import { adminApi } from "../../../../lib/request-context";
-import type { Session } from "../../../../lib/session";
-import { ActionForm, CodeList, ConfirmStep, FlashMessage } from "../../../_components/console";
+import { ActionForm, CodeList, ConfirmStep, FlashMessage } from "@/app/_components/console";
+import {
+  deleteClient,
+  disableClient,
+  enableClient,
+  rotateClientSecret,
+} from "@/app/admin/clients/actions";
+import type { ClientDetail } from "@/lib/admin-api";
+import { expectOk, requireAdmin } from "@/lib/console-access";
+import { formatAge, formatTimestamp } from "@/lib/display";
+import { readFlash } from "@/lib/form-actions";
+import { registrationTypeLabel } from "@/lib/labels";
+import { hrefWith, type SearchParams, single } from "@/lib/pagination";
+import { adminApi } from "@/lib/request-context";
 
 export const metadata: Metadata = { title: "Client" };
-
-const ENDPOINT = "/admin/clients/actions";
 
 export default async function ClientPage({ searchParams }: { searchParams: SearchParams }) {
   const parameters = await searchParams;
@@ -35,15 +38,12 @@ export default async function ClientPage({ searchParams }: { searchParams: Searc
   if (confirm === "delete") {
     return (
       <ConfirmStep
-        session={session}
         title={
           <>
             Delete <bdi>{name}</bdi>?
           </>
         }
-        endpoint={ENDPOINT}
-        action="delete"
-        target={client.clientId}
+        action={deleteClient.bind(null, client.clientId)}
         confirmLabel="Delete client"
         cancelHref={here}
       >
@@ -60,15 +60,12 @@ export default async function ClientPage({ searchParams }: { searchParams: Searc
   if (confirm === "disable") {
     return (
       <ConfirmStep
-        session={session}
         title={
           <>
             Disable <bdi>{name}</bdi>?
           </>
         }
-        endpoint={ENDPOINT}
-        action="disable"
-        target={client.clientId}
+        action={disableClient.bind(null, client.clientId)}
         confirmLabel="Disable client"
         cancelHref={here}
       >
@@ -82,15 +79,12 @@ export default async function ClientPage({ searchParams }: { searchParams: Searc
   if (confirm === "rotate") {
     return (
       <ConfirmStep
-        session={session}
         title={
           <>
             Rotate the secret of <bdi>{name}</bdi>?
           </>
         }
-        endpoint={ENDPOINT}
-        action="rotate-secret"
-        target={client.clientId}
+        action={rotateClientSecret.bind(null, client.clientId)}
         confirmLabel="Rotate secret"
         cancelHref={here}
       >
@@ -163,7 +157,7 @@ export default async function ClientPage({ searchParams }: { searchParams: Searc
           </Link>
         </p>
       </section>
-      <ClientActions client={client} session={session} />
+      <ClientActions client={client} />
     </>
   );
 }
@@ -173,7 +167,7 @@ function list(values: readonly string[] | null | undefined) {
   return <CodeList values={values} />;
 }
 
-function ClientActions({ client, session }: { client: ClientDetail; session: Session }) {
+function ClientActions({ client }: { client: ClientDetail }) {
   if (client.configured && client.clientId === "web") {
     return (
       <section className="card" aria-labelledby="actions-heading">
@@ -197,14 +191,7 @@ function ClientActions({ client, session }: { client: ClientDetail; session: Ses
           </Link>
         ) : null}
         {client.disabledAt ? (
-          <ActionForm
-            session={session}
-            endpoint={ENDPOINT}
-            action="enable"
-            target={client.clientId}
-          >
-            Enable
-          </ActionForm>
+          <ActionForm action={enableClient.bind(null, client.clientId)}>Enable</ActionForm>
         ) : (
           <Link className="button" href={confirmHref("disable")}>
             Disable…

@@ -2,22 +2,21 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { expectOk, requireAdmin } from "../../../../lib/console-access";
-import { readFlash } from "../../../../lib/console-forms";
-import { formatTimestamp } from "../../../../lib/display";
-import { hrefWith, type SearchParams, single } from "../../../../lib/pagination";
-import { adminApi } from "../../../../lib/request-context";
+import { ActionForm, ConfirmStep, Field, FlashMessage } from "@/app/_components/console";
 import {
-  ActionFields,
-  ActionForm,
-  ConfirmStep,
-  Field,
-  FlashMessage,
-} from "../../../_components/console";
+  disableUser,
+  enableUser,
+  grantAdminRole,
+  removeAdminRole,
+  resetPassword,
+} from "@/app/admin/users/actions";
+import { expectOk, requireAdmin } from "@/lib/console-access";
+import { formatTimestamp } from "@/lib/display";
+import { readFlash } from "@/lib/form-actions";
+import { hrefWith, type SearchParams, single } from "@/lib/pagination";
+import { adminApi } from "@/lib/request-context";
 
 export const metadata: Metadata = { title: "User" };
-
-const ENDPOINT = "/admin/users/actions";
 
 export default async function UserPage({ searchParams }: { searchParams: SearchParams }) {
   const parameters = await searchParams;
@@ -38,11 +37,8 @@ export default async function UserPage({ searchParams }: { searchParams: SearchP
   if (confirm === "disable" && !user.disabledAt) {
     return (
       <ConfirmStep
-        session={session}
         title={<>Disable {user.email}?</>}
-        endpoint={ENDPOINT}
-        action="disable"
-        target={user.id}
+        action={disableUser.bind(null, user.id)}
         confirmLabel="Disable user"
         cancelHref={here}
       >
@@ -58,7 +54,6 @@ export default async function UserPage({ searchParams }: { searchParams: SearchP
     const granting = !user.isAdmin;
     return (
       <ConfirmStep
-        session={session}
         title={
           granting ? (
             <>Make {user.email} an administrator?</>
@@ -66,9 +61,7 @@ export default async function UserPage({ searchParams }: { searchParams: SearchP
             <>Remove the admin role of {user.email}?</>
           )
         }
-        endpoint={ENDPOINT}
-        action={granting ? "grant-admin" : "revoke-admin"}
-        target={user.id}
+        action={(granting ? grantAdminRole : removeAdminRole).bind(null, user.id)}
         confirmLabel={granting ? "Grant admin role" : "Remove admin role"}
         cancelHref={here}
       >
@@ -118,9 +111,7 @@ export default async function UserPage({ searchParams }: { searchParams: SearchP
         ) : (
           <div className="button-row">
             {user.disabledAt ? (
-              <ActionForm session={session} endpoint={ENDPOINT} action="enable" target={user.id}>
-                Enable
-              </ActionForm>
+              <ActionForm action={enableUser.bind(null, user.id)}>Enable</ActionForm>
             ) : (
               <Link className="button button-danger" href={confirmHref("disable")}>
                 Disable…
@@ -140,13 +131,7 @@ export default async function UserPage({ searchParams }: { searchParams: SearchP
             ? "This also signs you out everywhere, here included: sign in again with the new password."
             : "They are signed out everywhere, every app they connected loses access, and apps they allowed before ask them again."}
         </p>
-        <form method="post" action={ENDPOINT}>
-          <ActionFields
-            session={session}
-            endpoint={ENDPOINT}
-            action="reset-password"
-            target={user.id}
-          />
+        <form action={resetPassword.bind(null, user.id)}>
           <Field id="password" label="New password">
             <input
               id="password"
