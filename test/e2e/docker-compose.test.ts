@@ -1,7 +1,6 @@
 // docker-compose.yml and the Dockerfiles cannot run here (no Docker engine; docs/docker.md), so they are
 // checked against what the apps themselves accept: their configuration schemas, ports and workspace names.
 import { existsSync, readFileSync } from "node:fs";
-import { dirname } from "node:path";
 import { loadConfig as loadMcpServerConfig } from "@repo/mcp-server/config";
 import { describe, expect, it } from "vitest";
 import {
@@ -53,7 +52,7 @@ describe("docker-compose.yml", () => {
     it("publishes the app's default port, the one its public URL names, and listens on it", () => {
       const defaultPort = urlPort(app.load({}).publicUrl);
       const loaded = app.load(environment);
-      const exposed = dockerfileInstructions(service.build.dockerfile).find(
+      const exposed = dockerfileInstructions(service.build.dockerfile, service.build.args).find(
         (instruction) => instruction.keyword === "EXPOSE",
       );
       expect(publishedPorts(service)).toEqual({ host: defaultPort, container: defaultPort });
@@ -70,9 +69,14 @@ describe("docker-compose.yml", () => {
         expect(publishedPort(String(entry)).address).toBe("127.0.0.1");
     });
 
-    it("keeps its data on named volumes only", () => {
+    it("keeps its data on named volumes only, mounted where its image keeps it", () => {
+      const declared = dockerfileInstructions(service.build.dockerfile, service.build.args)
+        .filter((instruction) => instruction.keyword === "VOLUME")
+        .flatMap((instruction) => JSON.parse(instruction.args) as string[]);
       for (const volume of service.volumes ?? []) {
-        expect(Object.keys(compose.volumes)).toContain(volume.split(":")[0]);
+        const [source = "", target = ""] = volume.split(":");
+        expect(Object.keys(compose.volumes)).toContain(source);
+        expect(declared).toContain(target);
       }
     });
 
@@ -119,13 +123,11 @@ describe("docker-compose.yml", () => {
   });
 });
 
-describe.each(services)("the %s image", (_name, service) => {
-  const instructions = dockerfileInstructions(service.build.dockerfile);
+describe.each(services)("the %s image", (name, service) => {
+  const instructions = dockerfileInstructions(service.build.dockerfile, service.build.args);
+  // Each service is named after the app it runs (APPS).
   const workspace = JSON.parse(
-    readFileSync(
-      new URL(`${dirname(service.build.dockerfile)}/package.json`, REPOSITORY_ROOT),
-      "utf8",
-    ),
+    readFileSync(new URL(`apps/${name}/package.json`, REPOSITORY_ROOT), "utf8"),
   ) as { name: string };
 
   it("is built from the repository root by a Dockerfile that exists", () => {
@@ -138,6 +140,11 @@ describe.each(services)("the %s image", (_name, service) => {
       keyword: "RUN",
       args: `turbo prune ${workspace.name} --docker`,
     });
+  });
+
+  it("runs its own app", () => {
+    const workdir = instructions.filter((instruction) => instruction.keyword === "WORKDIR").at(-1);
+    expect(workdir?.args).toBe(`/repo/apps/${name}`);
   });
 
   it("starts from a pinned base image, never a moving tag", () => {

@@ -1,16 +1,15 @@
 // The authorization server's HTTP surface: one route per protocol step, each in its own module.
+import {
+  type CreateAppOptions,
+  createAppFrame,
+  serverErrorHandler,
+} from "@repo/server-kit/app-frame";
 import { LimitUnavailableError } from "@repo/server-kit/limits-redis";
-import type { Logger } from "@repo/server-kit/logger";
-import { readRequestBody } from "@repo/server-kit/request-body";
-import { requestIdentity } from "@repo/server-kit/request-id";
-import { observeRequests } from "@repo/server-kit/request-log";
-import { isDatabaseUnavailable } from "@repo/server-kit/store";
-import { Hono } from "hono";
+import { DATABASE_RETRY_AFTER_SECONDS, describeDatabaseError } from "@repo/server-kit/store";
+import type { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
-import { HTTPException } from "hono/http-exception";
 import { methodNotAllowed } from "hono/method-not-allowed";
-import { secureHeaders } from "hono/secure-headers";
 import { authorizationErrorPage } from "./http/error-page";
 import { OAuthError } from "./http/oauth-error";
 import { authorizationRateLimit, registrationRateLimit } from "./http/rate-limit";
@@ -61,44 +60,18 @@ function limitBody(maxSize: number) {
   });
 }
 
-export interface CreateAppOptions {
-  /** Writes one line per request to `logger`; off in tests. */
-  logRequests?: boolean;
-  /** Where request lines go (main.ts's pino logger). */
-  logger?: Logger;
-  /** Where unexpected errors are reported (never to the client). */
-  reportError?: (error: unknown) => void;
-  /** Where operational warnings go (the database is unreachable); console.warn by default. */
-  logWarning?: (line: string) => void;
-}
-
-/** Seconds a client is asked to wait when the database cannot be reached (RFC 9110 §10.2.3). */
-export const DATABASE_RETRY_AFTER_SECONDS = 5;
-
 export function createApp(server: AuthServer, options: CreateAppOptions = {}): Hono {
-  const app = new Hono();
   const reportError = options.reportError ?? ((error) => console.error(error));
   const logWarning = options.logWarning ?? ((line) => console.warn(line));
-
-  // First, so every line and audit row of the request carries its id (docs/observability.md).
-  app.use(requestIdentity());
-  app.use(
-    observeRequests({
-      logger: options.logger,
-      logRequests: options.logRequests,
-      metrics: server.metrics,
-      clientAddress: server.clientAddress,
-    }),
-  );
-  // Before anything that can answer early (405, 413, 429, 400 on a header): an answer sent with
-  // the body unread used to leave the connection unusable for the request the client sent next.
-  app.use(
-    readRequestBody({
-      maxBytes: REGISTRATION_BODY_LIMIT,
-      onTooLarge: (c, maxBytes) => bodyTooLarge(maxBytes).toResponse(c),
-    }),
-  );
-  app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
+  const app = createAppFrame({
+    ...options,
+    metrics: server.metrics,
+    clientAddress: server.clientAddress,
+    maxBodyBytes: REGISTRATION_BODY_LIMIT,
+    onTooLarge: (c, maxBytes) => bodyTooLarge(maxBytes).toResponse(c),
+    ping: () => server.store.ping(),
+    healthMiddleware: [describeHealth],
+  });
   app.use(
     methodNotAllowed({
       app,
@@ -120,13 +93,6 @@ export function createApp(server: AuthServer, options: CreateAppOptions = {}): H
   for (const path of ["/.well-known/*", "/register", "/token", "/revoke", OPENAPI_PATH]) {
     app.use(path, publicCors);
   }
-
-  app.get("/health", describeHealth, async (c) => {
-    // Touches the database, so a broken data volume or an unreachable PostgreSQL shows up in health
-    // checks, not in token requests.
-    await server.store.ping();
-    return c.json({ status: "ok" });
-  });
 
   app.get(METADATA_PATH, describeMetadata, metadataRoute(server));
   app.get(JWKS_PATH, describeJwks, jwksRoute(server));
@@ -172,53 +138,46 @@ export function createApp(server: AuthServer, options: CreateAppOptions = {}): H
 
   app.notFound((c) => new OAuthError("not_found", "no such endpoint").toResponse(c));
 
-  app.onError((error, c) => {
-    if (error instanceof OAuthError) return error.toResponse(c);
-    if (error instanceof InternalApiError) return error.toResponse(c);
-    // A limit whose store (Redis) does not answer: refused, never let through unlimited.
-    if (error instanceof LimitUnavailableError) {
-      return new OAuthError(
-        "temporarily_unavailable",
-        "the server cannot check its rate limits right now; try again later",
-        { headers: { "Retry-After": String(error.retryAfter) } },
-      ).toResponse(c);
-    }
-    if (isDatabaseUnavailable(error)) {
-      // PostgreSQL is down, restarting or out of connections: the request may well succeed in a
-      // moment, so the client is told to retry (temporarily_unavailable, RFC 6749 §5.2 and §4.1.2.1),
-      // and the operator gets one line, not a stack trace.
-      logWarning(
-        `auth-server: database unavailable, answered 503 to ${c.req.method} ${c.req.path}: ${describeError(error)}`,
-      );
-      return new OAuthError(
-        "temporarily_unavailable",
-        "the server's database is unavailable; try again shortly",
-        { status: 503, headers: { "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS) } },
-      ).toResponse(c);
-    }
-    if (error instanceof HTTPException && error.status < 500) {
-      return new OAuthError("invalid_request", error.message || "bad request", {
-        status: error.status as 400,
-      }).toResponse(c);
-    }
-    // Never a stack trace or internal detail to the client.
-    reportError(error);
-    return new OAuthError("server_error", "the server could not complete the request").toResponse(
-      c,
-    );
-  });
+  app.onError(
+    serverErrorHandler({
+      answers: {
+        known: (error, c) => {
+          if (error instanceof OAuthError || error instanceof InternalApiError) {
+            return error.toResponse(c);
+          }
+          // A limit whose store (Redis) does not answer: refused, never let through unlimited.
+          if (error instanceof LimitUnavailableError) {
+            return new OAuthError(
+              "temporarily_unavailable",
+              "the server cannot check its rate limits right now; try again later",
+              { headers: { "Retry-After": String(error.retryAfter) } },
+            ).toResponse(c);
+          }
+          return undefined;
+        },
+        // PostgreSQL is down, restarting or out of connections: the request may well succeed in a
+        // moment, so the client is told to retry (temporarily_unavailable, RFC 6749 §5.2 and
+        // §4.1.2.1).
+        unavailable: (c) =>
+          new OAuthError(
+            "temporarily_unavailable",
+            "the server's database is unavailable; try again shortly",
+            { status: 503, headers: { "Retry-After": String(DATABASE_RETRY_AFTER_SECONDS) } },
+          ).toResponse(c),
+        badRequest: (c, error) =>
+          new OAuthError("invalid_request", error.message || "bad request", {
+            status: error.status as 400,
+          }).toResponse(c),
+        serverError: (c) =>
+          new OAuthError("server_error", "the server could not complete the request").toResponse(c),
+      },
+      reportError,
+      onUnavailable: (error, c) =>
+        logWarning(
+          `auth-server: database unavailable, answered 503 to ${c.req.method} ${c.req.path}: ${describeDatabaseError(error)}`,
+        ),
+    }),
+  );
 
   return app;
-}
-
-/** The driver's code and message (drizzle wraps them in a query error whose message is the SQL). */
-function describeError(error: unknown): string {
-  let current = error;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
-    if (!(current.cause instanceof Error)) break;
-    current = current.cause;
-  }
-  if (!(current instanceof Error)) return String(current);
-  const code = "code" in current && typeof current.code === "string" ? `${current.code} ` : "";
-  return `${code}${current.message}`;
 }

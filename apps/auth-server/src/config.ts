@@ -1,22 +1,18 @@
 // Process configuration from the environment, validated once at start (README "Configuration").
-import { isAbsolute, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   booleanFlag,
   ConfigError,
   canonicalUrl,
   isLoopbackUrl,
-  OBSERVABILITY_ENVIRONMENT,
-  type ObservabilitySettings,
-  observabilitySettings,
   parseEnvironment,
 } from "@repo/server-kit";
-import { type TrustProxy, trustProxySetting } from "@repo/server-kit/client-address";
-import { redisKeyPrefixSetting, redisUrlSetting } from "@repo/server-kit/limits-redis";
-import { isPostgresUrl } from "@repo/server-kit/store";
+import {
+  postgresUrlSetting,
+  SERVER_ENVIRONMENT,
+  type ServerSettings,
+  serverSettings,
+} from "@repo/server-kit/server-settings";
 import { z } from "zod";
-
-const REPOSITORY_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 /** Development defaults that must never reach a production deployment. */
 export const DEVELOPMENT_SECRETS = {
@@ -28,9 +24,8 @@ export const DEVELOPMENT_SECRETS = {
 } as const;
 
 const EnvironmentSchema = z.object({
-  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-  HOST: z.string().min(1).default("localhost"),
-  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** NODE_ENV, HOST, PORT, LOG_REQUESTS, DATABASE_POOL_SIZE, TRUST_PROXY, REDIS_*, observability. */
+  ...SERVER_ENVIRONMENT,
   ISSUER: canonicalUrl()
     .refine((value) => URL.canParse(value) && new URL(value).pathname === "/", {
       message: "must have no path (metadata lives at /.well-known/oauth-authorization-server)",
@@ -44,19 +39,7 @@ const EnvironmentSchema = z.object({
    * A postgres:// or postgresql:// URL: the replicas then share that PostgreSQL database and
    * AUTH_DATABASE_PATH is not used. Unset (or empty), the server keeps its own SQLite file.
    */
-  AUTH_DATABASE_URL: z
-    .string()
-    .optional()
-    .transform((value) => (value === "" ? undefined : value))
-    .refine((value) => value === undefined || (isPostgresUrl(value) && URL.canParse(value)), {
-      message:
-        "must be a postgres:// or postgresql:// URL (leave it unset for the SQLite file at AUTH_DATABASE_PATH)",
-    }),
-  /**
-   * PostgreSQL connections per replica (each replica holds its own pool). At least two: at start one
-   * holds the migration lock while the seed runs on another.
-   */
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(1000).default(10),
+  AUTH_DATABASE_URL: postgresUrlSetting("AUTH_DATABASE_PATH"),
   KEY_ENCRYPTION_SECRET: z
     .string()
     .min(32, "must be at least 32 characters of random data")
@@ -85,7 +68,6 @@ const EnvironmentSchema = z.object({
   ANALYST_USER_PASSWORD: z.string().min(8).default(DEVELOPMENT_SECRETS.ANALYST_USER_PASSWORD),
   /** The web app's confidential client for the internal API (docs/internal-api.md); always seeded. */
   WEB_CLIENT_SECRET: z.string().min(8).default(DEVELOPMENT_SECRETS.WEB_CLIENT_SECRET),
-  LOG_REQUESTS: booleanFlag.default(true),
   /** How long the audit log keeps a row; older rows are pruned. */
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** RFC 9700 §4.14.2: an absolute end to a refresh token family, however often it is rotated. */
@@ -101,33 +83,17 @@ const EnvironmentSchema = z.object({
   KEY_RELOAD_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** Failed client authentications allowed per client id, and per address, every 15 minutes. */
   FAILED_CLIENT_AUTH_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
-  /** Which proxies' X-Forwarded-For / Forwarded to believe for the client's address (none by default). */
-  TRUST_PROXY: trustProxySetting,
-  /** Set: every rate limit counts in this Redis, shared by all instances; unset: in memory. */
-  REDIS_URL: redisUrlSetting,
-  /** Before every Redis key of this server, so deployments can share one Redis. */
-  REDIS_KEY_PREFIX: redisKeyPrefixSetting,
-  /** LOG_LEVEL, REPLICA_NAME, METRICS_PORT (docs/observability.md). */
-  ...OBSERVABILITY_ENVIRONMENT,
 });
 
 /** The environment variables the auth-server reads; docker-compose.yml is tested against this list. */
 export const AUTH_SERVER_ENVIRONMENT_KEYS = Object.keys(EnvironmentSchema.shape);
 
-export interface AuthServerConfig {
-  mode: "development" | "test" | "production";
-  host: string;
-  port: number;
+export interface AuthServerConfig extends ServerSettings {
   issuer: string;
   mcpResource: string;
   /** The internal API's resource identifier (`${issuer}/internal`), the `aud` of the web app's tokens. */
   internalResource: string;
   webUrl: string;
-  /** The SQLite file, used when no PostgreSQL URL is set. */
-  databasePath: string;
-  /** The PostgreSQL database the replicas share, when AUTH_DATABASE_URL names one. */
-  databaseUrl: string | undefined;
-  databasePoolSize: number;
   keyEncryptionSecret: string;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
@@ -150,14 +116,6 @@ export interface AuthServerConfig {
     analystUserPassword: string;
   };
   webClientSecret: string;
-  logRequests: boolean;
-  /** TRUST_PROXY: whose forwarding headers name the client's address. */
-  trustProxy: TrustProxy;
-  /** REDIS_URL: where the rate limits count; in memory when undefined. */
-  redisUrl: string | undefined;
-  /** REDIS_KEY_PREFIX: before every Redis key of this server. */
-  redisKeyPrefix: string;
-  observability: ObservabilitySettings;
 }
 
 /**
@@ -227,22 +185,15 @@ export function loadConfig(environment: Record<string, string | undefined>): Aut
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const issuerPort = Number(
-    new URL(env.ISSUER).port || (env.ISSUER.startsWith("https:") ? 443 : 80),
-  );
   return {
-    mode: env.NODE_ENV,
-    host: env.HOST,
-    port: env.PORT ?? issuerPort,
+    ...serverSettings(env, {
+      publicUrl: env.ISSUER,
+      database: { url: env.AUTH_DATABASE_URL, path: env.AUTH_DATABASE_PATH },
+    }),
     issuer: env.ISSUER,
     mcpResource: env.MCP_RESOURCE,
     internalResource: `${env.ISSUER}/internal`,
     webUrl: env.WEB_URL,
-    databasePath: isAbsolute(env.AUTH_DATABASE_PATH)
-      ? env.AUTH_DATABASE_PATH
-      : resolve(REPOSITORY_ROOT, env.AUTH_DATABASE_PATH),
-    databaseUrl: env.AUTH_DATABASE_URL,
-    databasePoolSize: env.DATABASE_POOL_SIZE,
     keyEncryptionSecret: env.KEY_ENCRYPTION_SECRET,
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
@@ -269,17 +220,5 @@ export function loadConfig(environment: Record<string, string | undefined>): Aut
       analystUserPassword: env.ANALYST_USER_PASSWORD,
     },
     webClientSecret: env.WEB_CLIENT_SECRET,
-    logRequests: env.LOG_REQUESTS,
-    trustProxy: env.TRUST_PROXY,
-    redisUrl: env.REDIS_URL,
-    redisKeyPrefix: env.REDIS_KEY_PREFIX,
-    observability: observabilitySettings(env),
   };
-}
-
-/** Where the server keeps its state, for the start-up line: never the PostgreSQL password. */
-export function describeDatabase(config: Pick<AuthServerConfig, "databaseUrl" | "databasePath">) {
-  if (config.databaseUrl === undefined) return `SQLite ${config.databasePath}`;
-  const url = new URL(config.databaseUrl);
-  return `PostgreSQL ${url.hostname}${url.port ? `:${url.port}` : ""}${url.pathname}`;
 }

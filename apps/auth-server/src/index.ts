@@ -6,4 +6,4 @@ export {
   ConfigError,
   loadConfig,
 } from "./config";
-export { type AuthServerInstance, createAuthServer, StartupCheckError } from "./server";
+export { type AuthServerInstance, createAuthServer } from "./server";

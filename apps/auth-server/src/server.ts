@@ -1,9 +1,11 @@
 // Assembles the authorization server from its configuration: database, keys, seed data, HTTP app.
 
+import type { CreateAppOptions } from "@repo/server-kit/app-frame";
 import { clientAddressResolver } from "@repo/server-kit/client-address";
+import { StartupCheckError } from "@repo/server-kit/main";
 import { isDatabaseUnavailable } from "@repo/server-kit/store";
 import type { Hono } from "hono";
-import { type CreateAppOptions, createApp } from "./app";
+import { createApp } from "./app";
 import type { AuthServerConfig } from "./config";
 import { openAuthStore } from "./db/database";
 import { FailedClientAuthenticationLimit } from "./http/client-authentication-limit";
@@ -20,10 +22,6 @@ import { type authorizationServerMetadata, JWKS_PATH, METADATA_PATH } from "./oa
 import type { ResourceRegistry } from "./oauth/resources";
 import { seedDemoData, seedSystemClients } from "./seed";
 import type { AuthServer } from "./server-context";
-
-export class StartupCheckError extends Error {
-  override name = "StartupCheckError";
-}
 
 export interface AuthServerInstance {
   app: Hono;
@@ -73,8 +71,7 @@ export async function createAuthServer(
   // PostgreSQL, under the migration lock, so replicas starting together on an empty database create
   // one key and one set of seeded rows between them.
   const store = await openAuthStore({
-    url: config.databaseUrl ?? config.databasePath,
-    poolSize: config.databasePoolSize,
+    database: config.database,
     // An idle pooled connection that PostgreSQL closed (a restart, a failover): the pool replaces it
     // on the next request; without a listener the error would end the process.
     onPoolError: (error) =>

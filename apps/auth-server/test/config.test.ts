@@ -1,17 +1,20 @@
 // Configuration: bad variables are named, and production refuses every published default.
+import { configProblems, describeServerSettings } from "@repo/server-kit/testing/server-settings";
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEVELOPMENT_SECRETS, describeDatabase, loadConfig } from "../src/config";
+import { DEVELOPMENT_SECRETS, loadConfig } from "../src/config";
 import { allowsPrivateNetworkFetches } from "../src/oauth/client-metadata-document";
 
-function problemsOf(environment: Record<string, string>): string[] {
-  try {
-    loadConfig(environment);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problemsOf = (environment: Record<string, string>) => configProblems(loadConfig, environment);
+
+describeServerSettings({
+  loadConfig,
+  publicUrl: { variable: "ISSUER", default: "http://localhost:4000" },
+  database: {
+    urlVariable: "AUTH_DATABASE_URL",
+    pathVariable: "AUTH_DATABASE_PATH",
+    defaultFile: "data/auth-server.sqlite",
+  },
+});
 
 const PRODUCTION_SECRETS = {
   NODE_ENV: "production",
@@ -26,27 +29,6 @@ const PRODUCTION_SECRETS = {
 };
 
 describe("loadConfig", () => {
-  it("reads TRUST_PROXY and REDIS_URL, none and memory by default", () => {
-    expect(loadConfig({})).toMatchObject({ trustProxy: { kind: "none" }, redisUrl: undefined });
-    expect(loadConfig({ TRUST_PROXY: "2", REDIS_URL: "redis://127.0.0.1:6379" })).toMatchObject({
-      trustProxy: { kind: "hops", hops: 2 },
-      redisUrl: "redis://127.0.0.1:6379",
-    });
-    expect(loadConfig({ TRUST_PROXY: "10.0.0.0/8" }).trustProxy).toMatchObject({
-      kind: "addresses",
-      ranges: ["10.0.0.0/8"],
-    });
-  });
-
-  it("refuses a TRUST_PROXY that is no form it knows, and a REDIS_URL that is not redis://", () => {
-    expect(problemsOf({ TRUST_PROXY: "yes" })[0]).toMatch(
-      /^TRUST_PROXY: "yes" is not an IP address/,
-    );
-    expect(problemsOf({ REDIS_URL: "http://127.0.0.1:6379" })).toEqual([
-      "REDIS_URL: must be a redis:// or rediss:// URL",
-    ]);
-  });
-
   it("applies the documented defaults in development", () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
@@ -56,16 +38,7 @@ describe("loadConfig", () => {
       port: 4000,
       accessTokenTtlSeconds: 600,
     });
-    expect(config.databasePath).toMatch(/data[/\\]auth-server\.sqlite$/);
-  });
-
-  it("derives the port from the issuer unless PORT is set", () => {
-    expect(loadConfig({ ISSUER: "http://localhost:4555" }).port).toBe(4555);
-    expect(loadConfig({ ISSUER: "http://localhost:4555", PORT: "8080" }).port).toBe(8080);
-  });
-
-  it("treats empty variables as unset", () => {
-    expect(loadConfig({ ISSUER: "" }).issuer).toBe("http://localhost:4000");
+    expect(config.database.url).toMatch(/data[/\\]auth-server\.sqlite$/);
   });
 
   it.each([
@@ -84,26 +57,6 @@ describe("loadConfig", () => {
 
   it("names MCP_RESOURCE when it has a trailing slash", () => {
     expect(problemsOf({ MCP_RESOURCE: "http://localhost:4100/mcp/" })[0]).toMatch(/^MCP_RESOURCE/);
-  });
-
-  it("reads LOG_LEVEL, REPLICA_NAME and METRICS_PORT, defaulting to info, the hostname and no listener", () => {
-    const defaults = loadConfig({}).observability;
-    expect(defaults.logLevel).toBe("info");
-    expect(defaults.replicaName).toMatch(/^[A-Za-z0-9._-]{1,64}$/);
-    expect(defaults.metricsPort).toBeUndefined();
-    expect(
-      loadConfig({ LOG_LEVEL: "debug", REPLICA_NAME: "replica-2", METRICS_PORT: "9464" })
-        .observability,
-    ).toEqual({ logLevel: "debug", replicaName: "replica-2", metricsPort: 9464 });
-  });
-
-  it("log injection: refuses a REPLICA_NAME that would put a line break or a quote on every line", () => {
-    expect(
-      problemsOf({ REPLICA_NAME: "a\nforged", LOG_LEVEL: "loud", METRICS_PORT: "70000" })
-        .map((problem) => problem.split(":")[0])
-        .sort(),
-    ).toEqual(["LOG_LEVEL", "METRICS_PORT", "REPLICA_NAME"]);
-    expect(problemsOf({ REPLICA_NAME: 'a"b' })).toHaveLength(1);
   });
 
   it("names every bad variable at once", () => {
@@ -300,40 +253,7 @@ describe("metadata-document fetches to private addresses", () => {
   });
 });
 
-describe("the database settings", () => {
-  it("keep the SQLite file when AUTH_DATABASE_URL is unset or empty, exactly as without it", () => {
-    for (const environment of [{}, { AUTH_DATABASE_URL: "" }]) {
-      const config = loadConfig(environment);
-      expect(config.databaseUrl).toBeUndefined();
-      expect(config.databasePath).toMatch(/data[/\\]auth-server\.sqlite$/);
-      expect(describeDatabase(config)).toBe(`SQLite ${config.databasePath}`);
-    }
-  });
-
-  it.each(["postgres://auth@db.internal:5432/auth", "postgresql://auth:secret@db.internal/auth"])(
-    "use PostgreSQL for %s, and never print its password",
-    (url) => {
-      const config = loadConfig({ AUTH_DATABASE_URL: url });
-      expect(config.databaseUrl).toBe(url);
-      expect(describeDatabase(config)).toMatch(/^PostgreSQL db\.internal(:5432)?\/auth$/);
-    },
-  );
-
-  it.each(["mysql://db/auth", "/var/lib/auth.sqlite", "https://db.internal/auth"])(
-    "refuses AUTH_DATABASE_URL=%s, naming it",
-    (url) => {
-      expect(problemsOf({ AUTH_DATABASE_URL: url })).toEqual([
-        expect.stringMatching(/^AUTH_DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/),
-      ]);
-    },
-  );
-
-  it("pool 10 connections per replica unless DATABASE_POOL_SIZE says otherwise", () => {
-    expect(loadConfig({}).databasePoolSize).toBe(10);
-    expect(loadConfig({ DATABASE_POOL_SIZE: "25" }).databasePoolSize).toBe(25);
-    expect(problemsOf({ DATABASE_POOL_SIZE: "1" })[0]).toMatch(/^DATABASE_POOL_SIZE/);
-  });
-
+describe("the signing keys", () => {
   it("reload the signing keys every 30 seconds unless KEY_RELOAD_SECONDS says otherwise", () => {
     expect(loadConfig({}).keyReloadSeconds).toBe(30);
     expect(loadConfig({ KEY_RELOAD_SECONDS: "2" }).keyReloadSeconds).toBe(2);

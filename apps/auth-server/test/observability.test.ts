@@ -1,9 +1,12 @@
 // Request ids and metrics of a real auth-server over HTTP on loopback; the log lines and the
 // METRICS_PORT listener of the real process are in process.test.ts.
-import { type MetricsListener, serveMetrics } from "@repo/server-kit/metrics";
 import { REQUEST_ID_HEADER } from "@repo/server-kit/request-id";
-import { metricSample } from "@repo/server-kit/testing/metrics";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  expectNoPublicMetrics,
+  metricSample,
+  useMetricsScrape,
+} from "@repo/server-kit/testing/metrics";
+import { describe, expect, it } from "vitest";
 import { listAuditEvents } from "../src/store/audit";
 import { obtainAuthorizationCode, redeemCode } from "./support/authorization";
 import {
@@ -15,17 +18,7 @@ import {
 
 const server = useTestAuthServer({ REGISTRATION_RATE_LIMIT: "2", REPLICA_NAME: "auth-test-1" });
 
-let listener: MetricsListener;
-beforeAll(async () => {
-  listener = await serveMetrics(server.instance.server.metrics, "127.0.0.1", 0);
-});
-afterAll(() => listener.close());
-
-async function scrape(): Promise<string> {
-  const response = await fetch(`http://127.0.0.1:${listener.port}/metrics`);
-  expect(response.status).toBe(200);
-  return response.text();
-}
+const scrape = useMetricsScrape(() => server.instance.server.metrics);
 
 const sample = metricSample;
 
@@ -102,9 +95,5 @@ describe("metrics", () => {
     expect(sample(after, "http_requests_total", { replica: "auth-test-1" })).toBeDefined();
   });
 
-  it("are never served on the public port", async () => {
-    const response = await fetch(server.url("/metrics"));
-    expect(response.status).toBe(404);
-    expect(await response.text()).not.toContain("http_requests_total");
-  });
+  it("are never served on the public port", () => expectNoPublicMetrics(server.url("")));
 });

@@ -1,12 +1,12 @@
 // The MCP server's HTTP surface: discovery metadata, health, and the protected MCP endpoint.
-import type { Logger } from "@repo/server-kit/logger";
-import { readRequestBody } from "@repo/server-kit/request-body";
-import { requestIdentity } from "@repo/server-kit/request-id";
-import { observeRequests } from "@repo/server-kit/request-log";
+import {
+  type CreateAppOptions,
+  createAppFrame,
+  serverErrorHandler,
+} from "@repo/server-kit/app-frame";
 import { requireBearer } from "@repo/tokens/hono";
-import { Hono } from "hono";
+import type { Hono } from "hono";
 import { cors } from "hono/cors";
-import { secureHeaders } from "hono/secure-headers";
 import { ADMIN_AUDIT_PATH, adminAuditRoute } from "./admin/audit";
 import { JSON_RPC_ERROR, jsonRpcError, readJsonRpcRequest } from "./http/json-rpc";
 import { isAllowedOrigin, requireAllowedOrigin } from "./http/origin";
@@ -26,15 +26,6 @@ import { INITIAL_SCOPES, requiredScopesFor } from "./tools/catalogue";
 /** Far above any real MCP message here (a batch of headlines is a few KiB), far below a memory risk. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
-export interface CreateAppOptions {
-  /** Writes one line per request to `logger`; off in tests. */
-  logRequests?: boolean;
-  /** Where request lines go (main.ts's pino logger). */
-  logger?: Logger;
-  /** Where unexpected errors are reported (never to the client). */
-  reportError?: (error: unknown) => void;
-}
-
 export interface McpApp {
   app: Hono;
   /** Stops timers the app owns (the rate limiter's). */
@@ -44,49 +35,29 @@ export interface McpApp {
 export function createApp(server: ResourceServer, options: CreateAppOptions = {}): McpApp {
   const { config, store, verifier, clock } = server;
   const reportError = options.reportError ?? ((error) => console.error(error));
-  const app = new Hono();
   const mcpPath = new URL(config.resource).pathname;
   const resourceMetadataUrl = protectedResourceMetadataUrl(config.resource);
-
-  // First, so every line and audit row of the request carries its id (docs/observability.md).
-  app.use(requestIdentity());
-  app.use(
-    observeRequests({
-      logger: options.logger,
-      logRequests: options.logRequests,
-      metrics: server.metrics,
-      clientAddress: server.clientAddress,
-    }),
-  );
-  // Before anything that can answer early (403 for an origin, 401, 413): an answer sent with the
-  // body unread would leave the connection unusable for the request the client sends next.
-  app.use(
-    readRequestBody({
-      maxBytes: MAX_BODY_BYTES,
-      onTooLarge: (c, maxBytes) =>
-        c.req.path === mcpPath
-          ? jsonRpcError(
-              c,
-              413,
-              JSON_RPC_ERROR.invalidRequest,
-              `Request body larger than ${maxBytes} bytes`,
-            )
-          : c.json(
-              {
-                error: "invalid_request",
-                error_description: `the request body is larger than ${maxBytes} bytes`,
-              },
-              413,
-            ),
-    }),
-  );
-  app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }));
-
-  app.get("/health", async (c) => {
-    // Touches the database, so a broken data volume or an unreachable PostgreSQL shows up in health
-    // checks (503, from onError below), not in tool calls.
-    await store.ping();
-    return c.json({ status: "ok" });
+  const app = createAppFrame({
+    ...options,
+    metrics: server.metrics,
+    clientAddress: server.clientAddress,
+    maxBodyBytes: MAX_BODY_BYTES,
+    onTooLarge: (c, maxBytes) =>
+      c.req.path === mcpPath
+        ? jsonRpcError(
+            c,
+            413,
+            JSON_RPC_ERROR.invalidRequest,
+            `Request body larger than ${maxBytes} bytes`,
+          )
+        : c.json(
+            {
+              error: "invalid_request",
+              error_description: `the request body is larger than ${maxBytes} bytes`,
+            },
+            413,
+          ),
+    ping: () => store.ping(),
   });
 
   // RFC 9728 §3.1 path-based location first (what the 401 challenge points to), then the root one
@@ -200,15 +171,30 @@ export function createApp(server: ResourceServer, options: CreateAppOptions = {}
   app.route(ADMIN_AUDIT_PATH, adminAuditRoute(server));
 
   app.notFound((c) => c.json({ error: "not_found", error_description: "no such endpoint" }, 404));
-  app.onError((error, c) => {
-    // Never a stack trace or internal detail to the client.
-    reportError(error);
-    if (isStoreUnavailable(error)) return storeUnavailableResponse(c, c.req.path === mcpPath);
-    return c.json(
-      { error: "server_error", error_description: "the server could not complete the request" },
-      500,
-    );
-  });
+  app.onError(
+    serverErrorHandler({
+      answers: {
+        unavailable: (c) => storeUnavailableResponse(c, c.req.path === mcpPath),
+        badRequest: (c, error) =>
+          c.json(
+            { error: "invalid_request", error_description: error.message || "bad request" },
+            error.status as 400,
+          ),
+        serverError: (c) =>
+          c.json(
+            {
+              error: "server_error",
+              error_description: "the server could not complete the request",
+            },
+            500,
+          ),
+      },
+      reportError,
+      // Reported too: the tool-call audit and the replica's error log show what the outage cost.
+      onUnavailable: reportError,
+      isUnavailable: isStoreUnavailable,
+    }),
+  );
 
   return { app, close: rateLimit.close };
 }

@@ -1,22 +1,12 @@
 // Process configuration from the environment, validated once at start (README "Configuration").
-import { isAbsolute, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { ConfigError, canonicalUrl, isLoopbackUrl, parseEnvironment } from "@repo/server-kit";
 import {
-  booleanFlag,
-  ConfigError,
-  canonicalUrl,
-  isLoopbackUrl,
-  OBSERVABILITY_ENVIRONMENT,
-  type ObservabilitySettings,
-  observabilitySettings,
-  parseEnvironment,
-} from "@repo/server-kit";
-import { type TrustProxy, trustProxySetting } from "@repo/server-kit/client-address";
-import { redisKeyPrefixSetting, redisUrlSetting } from "@repo/server-kit/limits-redis";
-import { isPostgresUrl } from "@repo/server-kit/store";
+  postgresUrlSetting,
+  SERVER_ENVIRONMENT,
+  type ServerSettings,
+  serverSettings,
+} from "@repo/server-kit/server-settings";
 import { z } from "zod";
-
-const REPOSITORY_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 /** One browser origin (RFC 6454 §6.2 serialisation): scheme, host and port only. */
 const OriginSchema = z
@@ -26,9 +16,8 @@ const OriginSchema = z
   });
 
 const EnvironmentSchema = z.object({
-  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-  HOST: z.string().min(1).default("localhost"),
-  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** NODE_ENV, HOST, PORT, LOG_REQUESTS, DATABASE_POOL_SIZE, TRUST_PROXY, REDIS_*, observability. */
+  ...SERVER_ENVIRONMENT,
   MCP_RESOURCE: canonicalUrl()
     .refine(
       (value) => {
@@ -45,13 +34,8 @@ const EnvironmentSchema = z.object({
   ISSUER: canonicalUrl().default("http://localhost:4000"),
   JWKS_URL: z.url({ protocol: /^https?$/, message: "must be an absolute http(s) URL" }).optional(),
   MCP_DATABASE_PATH: z.string().min(1).default("data/mcp-server.sqlite"),
-  // Set, it replaces MCP_DATABASE_PATH. Anything but a PostgreSQL URL is refused: a typo must not
-  // quietly give one replica a SQLite file of its own.
-  MCP_DATABASE_URL: z
-    .string()
-    .refine(isPostgresUrl, { message: "must be a postgres:// or postgresql:// URL" })
-    .optional(),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
+  /** Set, a PostgreSQL database several replicas share replaces the SQLite file at MCP_DATABASE_PATH. */
+  MCP_DATABASE_URL: postgresUrlSetting("MCP_DATABASE_PATH"),
   ALLOWED_ORIGINS: z
     .string()
     .transform((value) =>
@@ -63,36 +47,18 @@ const EnvironmentSchema = z.object({
     .pipe(z.array(OriginSchema))
     .optional(),
   TOOL_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(120),
-  LOG_REQUESTS: booleanFlag.default(true),
-  /** Which proxies' X-Forwarded-For / Forwarded to believe for the client's address (none by default). */
-  TRUST_PROXY: trustProxySetting,
-  /** Set: the tool-call limit counts in this Redis, shared by all instances; unset: in memory. */
-  REDIS_URL: redisUrlSetting,
-  /** Before every Redis key of this server, so deployments can share one Redis. */
-  REDIS_KEY_PREFIX: redisKeyPrefixSetting,
-  /** LOG_LEVEL, REPLICA_NAME, METRICS_PORT (docs/observability.md). */
-  ...OBSERVABILITY_ENVIRONMENT,
 });
 
 /** The environment variables the MCP server reads; docker-compose.yml is tested against this list. */
 export const MCP_SERVER_ENVIRONMENT_KEYS = Object.keys(EnvironmentSchema.shape);
 
-export interface McpServerConfig {
-  mode: "development" | "test" | "production";
-  host: string;
-  port: number;
+export interface McpServerConfig extends ServerSettings {
   /** The canonical URL of the MCP endpoint: the `aud` of every token this server accepts. */
   resource: string;
   /** The authorization server whose tokens this server accepts (`iss`). */
   issuer: string;
   /** Where the issuer's keys are fetched from; an internal URL inside docker-compose. */
   jwksUrl: string;
-  /** A PostgreSQL URL (MCP_DATABASE_URL), or else the SQLite file's absolute path or `:memory:`. */
-  databaseUrl: string;
-  /** The same, with any password left out: for log lines. */
-  databaseLabel: string;
-  /** PostgreSQL connections per replica; SQLite has its one. */
-  databasePoolSize: number;
   /** Browser origins allowed besides requests without `Origin`; see http/origin.ts. */
   allowedOrigins: readonly string[];
   /**
@@ -104,28 +70,10 @@ export interface McpServerConfig {
   toolRateLimit: { limit: number; windowSeconds: number };
   /** Leeway for clock differences between this server and the authorization server, in seconds. */
   clockToleranceSeconds: number;
-  logRequests: boolean;
-  /** TRUST_PROXY: whose forwarding headers name the client's address. */
-  trustProxy: TrustProxy;
-  /** REDIS_URL: where the tool-call limit counts; in memory when undefined. */
-  redisUrl: string | undefined;
-  /** REDIS_KEY_PREFIX: before every Redis key of this server. */
-  redisKeyPrefix: string;
-  observability: ObservabilitySettings;
 }
 
 /** What loadConfig throws; main.ts prints its message and refuses to start. */
 export { ConfigError };
-
-function defaultPort(url: URL): number {
-  return Number(url.port || (url.protocol === "https:" ? 443 : 80));
-}
-
-function withoutPassword(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password !== "") parsed.password = "***";
-  return parsed.toString();
-}
 
 /** Reads and validates the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(environment: Record<string, string | undefined>): McpServerConfig {
@@ -151,23 +99,15 @@ export function loadConfig(environment: Record<string, string | undefined>): Mcp
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  const databaseUrl =
-    env.MCP_DATABASE_URL ??
-    // ":memory:" is SQLite's name for a database that lives and dies with the process, not a file.
-    (isAbsolute(env.MCP_DATABASE_PATH) || env.MCP_DATABASE_PATH === ":memory:"
-      ? env.MCP_DATABASE_PATH
-      : resolve(REPOSITORY_ROOT, env.MCP_DATABASE_PATH));
 
   return {
-    mode: env.NODE_ENV,
-    host: env.HOST,
-    port: env.PORT ?? defaultPort(new URL(env.MCP_RESOURCE)),
+    ...serverSettings(env, {
+      publicUrl: env.MCP_RESOURCE,
+      database: { url: env.MCP_DATABASE_URL, path: env.MCP_DATABASE_PATH },
+    }),
     resource: env.MCP_RESOURCE,
     issuer: env.ISSUER,
     jwksUrl,
-    databaseUrl,
-    databaseLabel: env.MCP_DATABASE_URL === undefined ? databaseUrl : withoutPassword(databaseUrl),
-    databasePoolSize: env.DATABASE_POOL_SIZE,
     allowedOrigins: env.ALLOWED_ORIGINS ?? [],
     // A loopback Origin is a page on the browser's own computer; it says something only when that is
     // this server's computer too. A development server others reach gets the production rule.
@@ -177,10 +117,5 @@ export function loadConfig(environment: Record<string, string | undefined>): Mcp
       isLoopbackUrl(new URL(env.ISSUER)),
     toolRateLimit: { limit: env.TOOL_RATE_LIMIT, windowSeconds: 60 },
     clockToleranceSeconds: 5,
-    logRequests: env.LOG_REQUESTS,
-    trustProxy: env.TRUST_PROXY,
-    redisUrl: env.REDIS_URL,
-    redisKeyPrefix: env.REDIS_KEY_PREFIX,
-    observability: observabilitySettings(env),
   };
 }

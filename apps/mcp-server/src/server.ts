@@ -3,6 +3,7 @@
 import { extractWWWAuthenticateParams } from "@modelcontextprotocol/sdk/client/auth.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { OFFLINE_ACCESS_SCOPE } from "@repo/scopes";
+import type { CreateAppOptions } from "@repo/server-kit/app-frame";
 import { clientAddressResolver } from "@repo/server-kit/client-address";
 import {
   closeLimitsRedis,
@@ -10,6 +11,7 @@ import {
   redisScriptClient,
   untilConnected,
 } from "@repo/server-kit/limits-redis";
+import { StartupCheckError } from "@repo/server-kit/main";
 import {
   type AccessTokenKeySource,
   createAccessTokenVerifier,
@@ -17,7 +19,7 @@ import {
 } from "@repo/tokens";
 import type { Hono } from "hono";
 import { RedisStore } from "hono-rate-limiter";
-import { type CreateAppOptions, createApp } from "./app";
+import { createApp } from "./app";
 import type { McpServerConfig } from "./config";
 import { openMcpStore } from "./db/database";
 import { listTools } from "./mcp/tool-server";
@@ -28,10 +30,6 @@ import {
   protectedResourceMetadataUrl,
 } from "./oauth/protected-resource-metadata";
 import type { ResourceServer } from "./server-context";
-
-export class StartupCheckError extends Error {
-  override name = "StartupCheckError";
-}
 
 export interface McpResourceServerInstance {
   app: Hono;
@@ -95,8 +93,7 @@ export async function createMcpResourceServer(
   const clock = options.clock ?? (() => new Date());
   const reportError = options.reportError ?? ((error: unknown) => console.error(error));
   const store = await openMcpStore({
-    url: config.databaseUrl,
-    poolSize: config.databasePoolSize,
+    database: config.database,
     // An idle PostgreSQL connection dropped (a restart, a failover): the pool replaces it.
     onPoolError: reportError,
   });

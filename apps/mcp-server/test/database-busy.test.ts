@@ -1,9 +1,10 @@
 // Another process holding SQLite's write lock past the busy timeout (a second server on the same file,
 // a maintenance script): the write fails with SQLITE_BUSY, which is a reason to retry, so the client
 // gets 503 with Retry-After rather than a 500 or a tool call that seemed to work.
+import { migrationsFolder } from "@repo/server-kit/database";
 import { openSqliteDatabase } from "@repo/server-kit/sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SQLITE_MIGRATIONS_FOLDER } from "../src/db/database";
+import { APP_ROOT } from "../src/db/database";
 import { DATABASE_RETRY_AFTER_SECONDS, isStoreUnavailable } from "../src/http/unavailable";
 import { json, postMcp, toolCall } from "./support/json-rpc";
 import { startTestStack, type TestStack, userToken } from "./support/test-stack";
@@ -25,9 +26,9 @@ describe("a SQLite file another process keeps locked", () => {
       scopes: ["mcp:data:watchlist:write"],
     });
     const other = openSqliteDatabase({
-      path: stack.mcp.instance.server.config.databaseUrl,
+      path: stack.mcp.instance.server.config.database.url,
       schema: {},
-      migrationsFolder: SQLITE_MIGRATIONS_FOLDER,
+      migrationsFolder: migrationsFolder(APP_ROOT, "sqlite"),
     });
     try {
       other.sqlite.exec("BEGIN EXCLUSIVE");

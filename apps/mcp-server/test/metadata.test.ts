@@ -5,13 +5,14 @@ import {
 } from "@modelcontextprotocol/sdk/client/auth.js";
 import { OAuthProtectedResourceMetadataSchema } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
+import { StartupCheckError } from "@repo/server-kit/main";
 import { createAccessTokenVerifier, createLocalKeySet } from "@repo/tokens";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
 import { loadConfig } from "../src/config";
 import { openMcpStore } from "../src/db/database";
 import { McpServerMetrics } from "../src/metrics";
-import { checkServedMetadata, createMcpResourceServer, StartupCheckError } from "../src/server";
+import { checkServedMetadata, createMcpResourceServer } from "../src/server";
 import { INITIALIZE, json, postMcp } from "./support/json-rpc";
 import { useTestStack } from "./support/test-stack";
 
@@ -83,7 +84,7 @@ describe("the start-up self-check", () => {
 
   it("refuses to start when what is served disagrees with MCP_RESOURCE or ISSUER", async () => {
     const config = loadConfig({ NODE_ENV: "test", MCP_DATABASE_PATH: ":memory:" });
-    const store = await openMcpStore({ url: ":memory:" });
+    const store = await openMcpStore({ database: { url: ":memory:" } });
     const { app, close } = createApp(
       {
         // A routing or metadata bug would look like this: the served resource differs by one slash.

@@ -1,26 +1,19 @@
 // Request ids and metrics of a real MCP server over HTTP on loopback; the log lines and the
 // METRICS_PORT listener of the real process are in process.test.ts.
-import { type MetricsListener, serveMetrics } from "@repo/server-kit/metrics";
 import { REQUEST_ID_HEADER } from "@repo/server-kit/request-id";
-import { metricSample } from "@repo/server-kit/testing/metrics";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  expectNoPublicMetrics,
+  metricSample,
+  useMetricsScrape,
+} from "@repo/server-kit/testing/metrics";
+import { describe, expect, it } from "vitest";
 import { listToolCalls } from "../src/store/tool-calls";
 import { postMcp, toolCall } from "./support/json-rpc";
 import { userToken, useTestStack } from "./support/test-stack";
 
 const stack = useTestStack({ TOOL_RATE_LIMIT: "3", REPLICA_NAME: "mcp-test-1" });
 
-let listener: MetricsListener;
-beforeAll(async () => {
-  listener = await serveMetrics(stack.mcp.instance.server.metrics, "127.0.0.1", 0);
-});
-afterAll(() => listener.close());
-
-async function scrape(): Promise<string> {
-  const response = await fetch(`http://127.0.0.1:${listener.port}/metrics`);
-  expect(response.status).toBe(200);
-  return response.text();
-}
+const scrape = useMetricsScrape(() => stack.mcp.instance.server.metrics);
 
 const sample = metricSample;
 
@@ -120,9 +113,5 @@ describe("metrics", () => {
     ).toBeGreaterThanOrEqual(3);
   });
 
-  it("are never served on the public port", async () => {
-    const response = await fetch(stack.mcp.url("/metrics"));
-    expect(response.status).toBe(404);
-    expect(await response.text()).not.toContain("http_requests_total");
-  });
+  it("are never served on the public port", () => expectNoPublicMetrics(stack.mcp.origin));
 });

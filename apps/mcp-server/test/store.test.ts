@@ -3,6 +3,6 @@ import { openMcpStore } from "../src/db/database";
 import { describeStore } from "./support/store-suite";
 
 describeStore("SQLite", async () => {
-  const store = await openMcpStore({ url: ":memory:" });
+  const store = await openMcpStore({ database: { url: ":memory:" } });
   return { store, close: () => store.close() };
 });

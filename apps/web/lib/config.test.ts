@@ -65,6 +65,15 @@ describe("web configuration", () => {
     );
   });
 
+  it("reads its URLs by the servers' rules: an issuer not in canonical form is refused", () => {
+    expect(() => loadWebConfig({ ISSUER: "http://LOCALHOST:4000" })).toThrowError(
+      /ISSUER: must be in canonical form/,
+    );
+    expect(() => loadWebConfig({ MCP_RESOURCE: "https://mcp.example:443/mcp" })).toThrowError(
+      /MCP_RESOURCE: must be in canonical form/,
+    );
+  });
+
   it("refuses the published development secrets on a deployment reachable by others", () => {
     for (const variable of Object.keys(DEVELOPMENT_SECRETS)) {
       const environment = { ...deployed, [variable]: undefined };

@@ -1,4 +1,6 @@
-// The web app's settings from the environment, validated when a request first needs them.
+// The web app's settings from the environment, validated when a request first needs them, by the
+// same rules as the servers' (@repo/server-kit: empty means unset, one line per bad variable).
+import { ConfigError, canonicalUrl, isLoopbackUrl, parseEnvironment } from "@repo/server-kit";
 import { type TrustProxy, trustProxySetting } from "@repo/server-kit/client-address";
 import { z } from "zod";
 
@@ -8,37 +10,22 @@ export const DEVELOPMENT_SECRETS = {
   SESSION_SECRET: "development-only-session-secret-0123456789abcdef",
 } as const;
 
-const LOOPBACK_HOSTNAMES: ReadonlySet<string> = new Set(["127.0.0.1", "[::1]", "localhost"]);
-
 function isLoopback(url: string): boolean {
-  return LOOPBACK_HOSTNAMES.has(new URL(url).hostname);
+  return isLoopbackUrl(new URL(url));
 }
 
 /** The URLs other people reach: the web app itself, the issuer, the MCP server. */
 const PUBLIC_URLS = ["WEB_URL", "ISSUER", "MCP_RESOURCE"] as const;
 
-/** An origin-like base URL without a trailing slash, so `${url}/path` is always well formed. */
-function baseUrl() {
-  return z
-    .string()
-    .refine((value) => URL.canParse(value), "must be an absolute URL")
-    .refine(
-      (value) => ["http:", "https:"].includes(new URL(value).protocol),
-      "must use http or https",
-    )
-    .refine(
-      (value) => !value.endsWith("/") && !value.includes("?") && !value.includes("#"),
-      "must not end with a slash or carry a query or fragment",
-    );
-}
-
 const WebEnvironmentSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-  WEB_URL: baseUrl().default("http://localhost:3000"),
-  ISSUER: baseUrl().default("http://localhost:4000"),
-  AUTH_INTERNAL_URL: baseUrl().optional(),
-  MCP_RESOURCE: baseUrl().default("http://localhost:4100/mcp"),
-  MCP_INTERNAL_URL: baseUrl().optional(),
+  // Canonical, as the servers read them: the issuer and resource are compared verbatim, and each is
+  // a base for `${url}/path`.
+  WEB_URL: canonicalUrl().default("http://localhost:3000"),
+  ISSUER: canonicalUrl().default("http://localhost:4000"),
+  AUTH_INTERNAL_URL: canonicalUrl().optional(),
+  MCP_RESOURCE: canonicalUrl().default("http://localhost:4100/mcp"),
+  MCP_INTERNAL_URL: canonicalUrl().optional(),
   WEB_CLIENT_ID: z.string().min(1).default("web"),
   WEB_CLIENT_SECRET: z.string().min(8).default(DEVELOPMENT_SECRETS.WEB_CLIENT_SECRET),
   SESSION_SECRET: z
@@ -66,30 +53,15 @@ export interface WebConfig {
   mcpInternalUrl: string;
   webClient: { clientId: string; clientSecret: string };
   sessionSecret: string;
-  /** Whether `X-Forwarded-For` comes from a reverse proxy we run, rather than from the browser. */
   /** TRUST_PROXY, as the auth-server and the MCP server read it. */
   trustProxy: TrustProxy;
 }
 
-export class WebConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
-    this.name = "WebConfigError";
-  }
-}
+/** What loadWebConfig throws: `problems` holds one `VARIABLE: message` line per bad variable. */
+export { ConfigError as WebConfigError };
 
 export function loadWebConfig(environment: Record<string, string | undefined>): WebConfig {
-  // An empty string in a .env file means "not set", so defaults still apply.
-  const present = Object.fromEntries(
-    Object.entries(environment).filter(([, value]) => value !== undefined && value !== ""),
-  );
-  const parsed = WebEnvironmentSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new WebConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`),
-    );
-  }
-  const env = parsed.data;
+  const env = parseEnvironment(WebEnvironmentSchema, environment);
 
   // `next start` always runs with NODE_ENV=production, also for the local demo on localhost, and
   // `next dev` with NODE_ENV=development may still be reachable from a network: NODE_ENV says nothing
@@ -111,7 +83,7 @@ export function loadWebConfig(environment: Record<string, string | undefined>): 
       problems.push("WEB_URL: must use https when it is not a loopback address");
     }
   }
-  if (problems.length > 0) throw new WebConfigError(problems);
+  if (problems.length > 0) throw new ConfigError(problems);
 
   return {
     mode: env.NODE_ENV,

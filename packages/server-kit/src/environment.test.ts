@@ -45,6 +45,12 @@ describe("canonicalUrl", () => {
     expect(result.success).toBe(false);
     expect(result.error?.issues.some((issue) => message.test(issue.message))).toBe(true);
   });
+
+  it("names a host:port without a scheme once, for its scheme, not for every rule after it", () => {
+    expect(canonicalUrl().safeParse("localhost:4000").error?.issues).toEqual([
+      expect.objectContaining({ message: "must use https (or http on loopback)" }),
+    ]);
+  });
 });
 
 describe("booleanFlag", () => {

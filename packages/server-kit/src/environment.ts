@@ -43,7 +43,9 @@ export function canonicalUrl() {
     }
     const url = new URL(value);
     if (url.protocol !== "https:" && url.protocol !== "http:") {
+      // "localhost:4000" parses with the scheme "localhost:"; the other rules would only add noise.
       ctx.addIssue({ code: "custom", message: "must use https (or http on loopback)" });
+      return;
     }
     if (url.search || url.hash || value.includes("#") || value.includes("?")) {
       ctx.addIssue({ code: "custom", message: "must not have a query or fragment" });

@@ -139,6 +139,20 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   );
 }
 
+/** Seconds a client is asked to wait when the database cannot be reached (RFC 9110 §10.2.3). */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The driver's code and message, for a one-line warning: drizzle wraps driver errors in a query error
+ * whose message is the SQL, which says nothing about why it failed.
+ */
+export function describeDatabaseError(error: unknown): string {
+  const innermost = causes(error).findLast((cause) => cause instanceof Error) ?? error;
+  if (!(innermost instanceof Error)) return String(innermost);
+  const code = errorCode(innermost);
+  return [code, innermost.message].filter(Boolean).join(" ");
+}
+
 /** The error and the causes it wraps, outermost first. */
 function causes(error: unknown): unknown[] {
   const chain: unknown[] = [];

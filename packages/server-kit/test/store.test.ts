@@ -1,40 +1,22 @@
 // The store API on both engines: what commits, what rolls back, and what two units of work running at
 // once may see of each other. The PostgreSQL half needs a server (see src/testing/services.ts).
-import { fileURLToPath } from "node:url";
 import { eq, sql } from "drizzle-orm";
-import { integer as pgInteger, pgTable, text as pgText } from "drizzle-orm/pg-core";
-import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isDatabaseUnavailable, isUniqueViolation, openStore, type Store } from "../src/store";
+import { openServerStore } from "../src/database";
+import { isDatabaseUnavailable, isUniqueViolation, type Store } from "../src/store";
 import { createTestDatabase, type TestDatabase } from "../src/testing/postgres";
 import { sharedServicesForTests } from "../src/testing/services";
+import * as sqliteTables from "./fixtures/app/src/db/schema";
+import * as postgresTables from "./fixtures/app/src/db/schema.postgres";
 
-const postgresTables = {
-  counters: pgTable("counters", {
-    name: pgText("name").primaryKey(),
-    value: pgInteger("value").notNull(),
-  }),
-};
 type Tables = typeof postgresTables;
-const sqliteTables = {
-  counters: sqliteTable("counters", {
-    name: text("name").primaryKey(),
-    value: integer("value").notNull(),
-  }),
-} as unknown as Tables;
-
-const fixtures = (dialect: string) =>
-  fileURLToPath(new URL(`./fixtures/${dialect}`, import.meta.url));
 
 function open(url: string, prepare?: (store: Store<Tables>) => Promise<void>) {
-  return openStore<Tables>({
-    url,
-    sqlite: { tables: sqliteTables, migrationsFolder: fixtures("sqlite") },
-    postgres: {
-      tables: postgresTables,
-      migrationsFolder: fixtures("postgres"),
-      name: "store-test",
-    },
+  return openServerStore<Tables>({
+    name: "store-test",
+    appRoot: new URL("./fixtures/app/", import.meta.url),
+    tables: { sqlite: sqliteTables as unknown as Tables, postgres: postgresTables },
+    database: { url },
     prepare,
   });
 }

@@ -17,7 +17,7 @@ export const REPOSITORY_ROOT = new URL("../../../", import.meta.url);
 export type Environment = Record<string, string>;
 
 export interface ComposeService {
-  build: { context: string; dockerfile: string };
+  build: { context: string; dockerfile: string; args?: Record<string, string> };
   image?: string;
   ports: string[];
   environment: Environment;
@@ -88,14 +88,33 @@ export function urlPort(url: string): number {
   return Number(port || (protocol === "https:" ? 443 : 80));
 }
 
-/** The Dockerfile's instructions, continuation lines joined and comments dropped. */
-export function dockerfileInstructions(path: string): { keyword: string; args: string }[] {
-  return readFileSync(new URL(path, REPOSITORY_ROOT), "utf8")
+/**
+ * The Dockerfile's instructions, continuation lines joined and comments dropped, with `${NAME}` read
+ * as Docker reads it: the build argument compose passes (`args`), or else the ARG's default.
+ */
+export function dockerfileInstructions(
+  path: string,
+  args: Record<string, string> = {},
+): { keyword: string; args: string }[] {
+  const instructions = readFileSync(new URL(path, REPOSITORY_ROOT), "utf8")
     .replace(/\\\n/g, " ")
     .split("\n")
     .filter((line) => line.trim() !== "" && !line.trimStart().startsWith("#"))
     .map((line) => {
-      const [keyword = "", ...args] = line.trim().split(/\s+/);
-      return { keyword: keyword.toUpperCase(), args: args.join(" ") };
+      const [keyword = "", ...words] = line.trim().split(/\s+/);
+      return { keyword: keyword.toUpperCase(), args: words.join(" ") };
     });
+  const values: Record<string, string> = {};
+  for (const { keyword, args: declaration } of instructions) {
+    const [name = "", value] = declaration.split("=");
+    if (keyword === "ARG" && value !== undefined) values[name] = value;
+  }
+  Object.assign(values, args);
+  return instructions.map(({ keyword, args: text }) => ({
+    keyword,
+    args:
+      keyword === "ARG"
+        ? text
+        : text.replace(/\$\{(\w+)\}/g, (found, name) => values[name] ?? found),
+  }));
 }

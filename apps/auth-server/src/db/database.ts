@@ -1,9 +1,7 @@
-// Opens the auth-server's store: its own SQLite file by default, or a PostgreSQL database that several
-// replicas share when AUTH_DATABASE_URL is a postgres:// URL. Either way the committed drizzle-kit
-// migrations for that engine are applied at start (on PostgreSQL under an advisory lock, see
-// @repo/server-kit/store).
-import { fileURLToPath } from "node:url";
-import { openStore, type Store, type Executor as StoreExecutor } from "@repo/server-kit/store";
+// Opens the auth-server's store (@repo/server-kit/database): its own SQLite file by default, or a
+// PostgreSQL database that several replicas share when AUTH_DATABASE_URL is a postgres:// URL.
+import { type OpenServerStoreOptions, openServerStore } from "@repo/server-kit/database";
+import type { Store, Executor as StoreExecutor } from "@repo/server-kit/store";
 import * as sqliteSchema from "./schema";
 import * as postgresSchema from "./schema.postgres";
 
@@ -12,35 +10,19 @@ export type AuthTables = typeof postgresSchema;
 export type Executor = StoreExecutor<AuthTables>;
 export type AuthStore = Store<AuthTables>;
 
-const SQLITE_MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
-const POSTGRES_MIGRATIONS = fileURLToPath(new URL("../../drizzle-postgres", import.meta.url));
-
-export interface OpenAuthStoreOptions {
-  /** A postgres:// or postgresql:// URL, or a SQLite file path (or `:memory:`). */
-  url: string;
-  poolSize?: number;
-  /** Seeding: runs once the schema is current, under the migration lock on PostgreSQL. */
-  prepare?: (store: AuthStore) => Promise<void>;
-  onPoolError?: (error: Error) => void;
-}
-
-export function openAuthStore(options: OpenAuthStoreOptions): Promise<AuthStore> {
-  return openStore<AuthTables>({
-    url: options.url,
-    sqlite: {
+export function openAuthStore(
+  options: Pick<OpenServerStoreOptions<AuthTables>, "database" | "prepare" | "onPoolError">,
+): Promise<AuthStore> {
+  return openServerStore<AuthTables>({
+    ...options,
+    name: "auth-server",
+    appRoot: new URL("../../", import.meta.url),
+    tables: {
       // The one place the SQLite tables are passed under the PostgreSQL types; test/schema-parity
       // holds the two definitions together.
-      tables: sqliteSchema as unknown as AuthTables,
-      migrationsFolder: SQLITE_MIGRATIONS,
+      sqlite: sqliteSchema as unknown as AuthTables,
+      postgres: postgresSchema,
     },
-    postgres: {
-      tables: postgresSchema,
-      migrationsFolder: POSTGRES_MIGRATIONS,
-      name: "auth-server",
-      poolSize: options.poolSize,
-      onPoolError: options.onPoolError,
-    },
-    prepare: options.prepare,
   });
 }
 

@@ -2,11 +2,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { listen } from "@repo/server-kit/listen";
 import { createTestDatabase, type TestDatabase } from "@repo/server-kit/testing/postgres";
 import { sharedServicesForTests } from "@repo/server-kit/testing/services";
-import type { Hono } from "hono";
-import { afterAll, beforeAll, expect } from "vitest";
+import { listenOnLoopback, usePerTestFile } from "@repo/server-kit/testing/test-server";
+import { expect } from "vitest";
 import { loadConfig } from "../../src/config";
 import { type AuthServerInstance, createAuthServer } from "../../src/server";
 
@@ -59,16 +58,8 @@ export async function startTestAuthServer(
   const directory = mkdtempSync(join(tmpdir(), "auth-server-test-"));
   const databasePath = join(directory, "auth-server.sqlite");
   // The issuer must name the real port, so bind first and attach the app once it exists.
-  let app: Pick<Hono, "fetch"> | undefined;
-  const { server, port } = await listen(
-    {
-      fetch: (request, env, context) =>
-        app ? app.fetch(request, env, context) : new Response("starting", { status: 503 }),
-    },
-    "127.0.0.1",
-    0,
-  );
-  const ownUrl = `http://127.0.0.1:${port}`;
+  const listener = await listenOnLoopback();
+  const ownUrl = listener.origin;
   const issuer = options.issuer ?? ownUrl;
   const serverErrors: unknown[] = [];
   let offsetMs = 0;
@@ -90,7 +81,7 @@ export async function startTestAuthServer(
       limitKeyPrefix: options.limitKeyPrefix,
       logWarning: options.logWarning,
     });
-    app = instance.app;
+    listener.attach(instance.app);
     // The engine the run asked for, not a silent fallback to the SQLite file.
     expect(instance.server.store.dialect).toBe(
       environment.AUTH_DATABASE_URL === undefined ? "sqlite" : "postgres",
@@ -105,17 +96,14 @@ export async function startTestAuthServer(
         offsetMs += seconds * 1000;
       },
       close: async () => {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          if ("closeAllConnections" in server) server.closeAllConnections();
-        });
+        await listener.close();
         await instance.close();
         rmSync(directory, { recursive: true, force: true });
         await postgres?.drop();
       },
     };
   } catch (error) {
-    server.close();
+    await listener.close();
     rmSync(directory, { recursive: true, force: true });
     await postgres?.drop();
     throw error;
@@ -168,21 +156,14 @@ export async function json(response: Response | Promise<Response>): Promise<Json
  * forwards to the running server, so tests read `server.url(…)` as if it were the server itself.
  */
 export function useTestAuthServer(environment: Record<string, string> = {}): TestAuthServer {
-  let current: TestAuthServer | undefined;
-  beforeAll(async () => {
-    current = await startTestAuthServer(environment);
-  });
-  afterAll(async () => {
-    if (!current) return;
-    expect(current.serverErrors).toEqual([]);
-    await current.close();
-  });
-  return new Proxy({} as TestAuthServer, {
-    get: (_, property) => {
-      if (!current) throw new Error("the test auth-server is not running (use it inside a test)");
-      return Reflect.get(current, property);
+  return usePerTestFile(
+    "the test auth-server",
+    () => startTestAuthServer(environment),
+    async (server) => {
+      expect(server.serverErrors).toEqual([]);
+      await server.close();
     },
-  });
+  );
 }
 
 /** POST /register with a JSON body, as an MCP client does. */

@@ -1,7 +1,7 @@
-// Opens the MCP server's store: its own SQLite file by default, or a PostgreSQL database that several
-// replicas share (MCP_DATABASE_URL), with the schema brought up to date by the committed migrations.
-import { fileURLToPath } from "node:url";
-import { openStore, type Store, type Executor as StoreExecutor } from "@repo/server-kit/store";
+// Opens the MCP server's store (@repo/server-kit/database): its own SQLite file by default, or a
+// PostgreSQL database that several replicas share when MCP_DATABASE_URL is a postgres:// URL.
+import { type OpenServerStoreOptions, openServerStore } from "@repo/server-kit/database";
+import type { Store, Executor as StoreExecutor } from "@repo/server-kit/store";
 import * as sqliteSchema from "./schema";
 import * as postgresSchema from "./schema.postgres";
 
@@ -23,35 +23,17 @@ export const sqliteTables = {
 export type McpStore = Store<Tables>;
 export type Executor = StoreExecutor<Tables>;
 
-export const SQLITE_MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.meta.url));
-export const POSTGRES_MIGRATIONS_FOLDER = fileURLToPath(
-  new URL("../../drizzle-postgres", import.meta.url),
-);
+/** This app's directory, where its migrations are (see @repo/server-kit/database). */
+export const APP_ROOT = new URL("../../", import.meta.url);
 
-export interface OpenMcpStoreOptions {
-  /** `postgres://…` for PostgreSQL; otherwise a SQLite file path or `:memory:`. */
-  url: string;
-  /** Connections per replica on PostgreSQL. */
-  poolSize?: number;
-  /** Errors on idle PostgreSQL connections (the server restarting): logged, never a crash. */
-  onPoolError?: (error: Error) => void;
-}
-
-export function openMcpStore({
-  url,
-  poolSize,
-  onPoolError,
-}: OpenMcpStoreOptions): Promise<McpStore> {
-  return openStore<Tables>({
-    url,
-    sqlite: { tables: sqliteTables, migrationsFolder: SQLITE_MIGRATIONS_FOLDER },
-    postgres: {
-      tables: postgresTables,
-      migrationsFolder: POSTGRES_MIGRATIONS_FOLDER,
-      // Its own migration journal and lock, so it may share a database with the auth-server's tables.
-      name: "mcp-server",
-      poolSize,
-      onPoolError,
-    },
+export function openMcpStore(
+  options: Pick<OpenServerStoreOptions<Tables>, "database" | "onPoolError">,
+): Promise<McpStore> {
+  return openServerStore<Tables>({
+    ...options,
+    // Its own migration journal and lock, so it may share a database with the auth-server's tables.
+    name: "mcp-server",
+    appRoot: APP_ROOT,
+    tables: { sqlite: sqliteTables, postgres: postgresTables },
   });
 }

@@ -1,11 +1,10 @@
 // A database that is down or busy is a reason to retry, not a bug: such a request is answered 503 with
 // Retry-After (RFC 9110 §15.6.4, §10.2.3), never 500, and never a tool call that silently did nothing.
-import { isDatabaseUnavailable } from "@repo/server-kit/store";
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "@repo/server-kit/store";
 import type { Context } from "hono";
 import { JSON_RPC_ERROR, jsonRpcError } from "./json-rpc";
 
-/** Long enough for a PostgreSQL failover or restart to finish, short enough for a person waiting. */
-export const DATABASE_RETRY_AFTER_SECONDS = 5;
+export { DATABASE_RETRY_AFTER_SECONDS };
 
 /**
  * PostgreSQL unreachable, restarting or out of connections, or SQLite's file still locked by another

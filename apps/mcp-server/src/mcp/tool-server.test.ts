@@ -60,7 +60,7 @@ async function lastAudited() {
 }
 
 async function connect(caller: Caller): Promise<Client> {
-  const opened = await openMcpStore({ url: ":memory:" });
+  const opened = await openMcpStore({ database: { url: ":memory:" } });
   store = opened;
   const audit = new ToolCallAudit(
     caller,

@@ -11,10 +11,12 @@ const services = await sharedServicesForTests("the MCP server's PostgreSQL store
 describe.runIf(services)("on PostgreSQL", () => {
   describeStore("PostgreSQL", async () => {
     const database = await createTestDatabase("mcp_store", services?.postgresUrl);
-    const store = await openMcpStore({ url: database.url }).catch(async (error: unknown) => {
-      await database.drop();
-      throw error;
-    });
+    const store = await openMcpStore({ database: { url: database.url } }).catch(
+      async (error: unknown) => {
+        await database.drop();
+        throw error;
+      },
+    );
     return {
       store,
       close: async () => {

@@ -1,9 +1,8 @@
 // Several MCP server replicas behind one resource URL, each on its own loopback port, with a real
 // auth-server issuing their tokens: what a load balancer in front of a PostgreSQL-backed cluster sees.
 import { startTestAuthServer, type TestAuthServer } from "@repo/auth-server/test-server";
-import { listen } from "@repo/server-kit/listen";
+import { listenOnLoopback } from "@repo/server-kit/testing/test-server";
 import { issueAccessToken } from "@repo/tokens";
-import type { Hono } from "hono";
 import { loadConfig } from "../../src/config";
 import { createMcpResourceServer, type McpResourceServerInstance } from "../../src/server";
 
@@ -32,30 +31,9 @@ export async function startReplicas(
   count: number,
   environment: Record<string, string>,
 ): Promise<Replicas> {
-  const apps: (Pick<Hono, "fetch"> | undefined)[] = [];
-  const listeners = await Promise.all(
-    Array.from({ length: count }, (_, index) =>
-      listen(
-        {
-          fetch: (request, env, context) =>
-            apps[index]?.fetch(request, env, context) ?? new Response("starting", { status: 503 }),
-        },
-        "127.0.0.1",
-        0,
-      ),
-    ),
-  );
-  const closeListeners = () =>
-    Promise.all(
-      listeners.map(
-        ({ server }) =>
-          new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            if ("closeAllConnections" in server) server.closeAllConnections();
-          }),
-      ),
-    );
-  const origins = listeners.map(({ port }) => `http://127.0.0.1:${port}`);
+  const listeners = await Promise.all(Array.from({ length: count }, () => listenOnLoopback()));
+  const closeListeners = () => Promise.all(listeners.map((listener) => listener.close()));
+  const origins = listeners.map(({ origin }) => origin);
   const resource = `${origins[0]}/mcp`;
   let auth: TestAuthServer | undefined;
   const started: McpResourceServerInstance[] = [];
@@ -79,7 +57,7 @@ export async function startReplicas(
           reportError: (error) => serverErrors.push(error),
         });
         started.push(instance);
-        apps[index] = instance.app;
+        listeners[index]?.attach(instance.app);
         return { url: `${origin}/mcp`, instance, serverErrors };
       }),
     );

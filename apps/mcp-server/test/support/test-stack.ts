@@ -10,10 +10,9 @@ import {
   startTestAuthServer,
   type TestAuthServer,
 } from "@repo/auth-server/test-server";
-import { listen } from "@repo/server-kit/listen";
+import { listenOnLoopback, usePerTestFile } from "@repo/server-kit/testing/test-server";
 import { issueAccessToken } from "@repo/tokens";
-import type { Hono } from "hono";
-import { afterAll, beforeAll, expect } from "vitest";
+import { expect } from "vitest";
 import { loadConfig } from "../../src/config";
 import { createMcpResourceServer, type McpResourceServerInstance } from "../../src/server";
 
@@ -38,16 +37,8 @@ export async function startTestMcpServer(
   environment: (resource: string) => Promise<Record<string, string>>,
 ): Promise<TestMcpServer> {
   const directory = mkdtempSync(join(tmpdir(), "mcp-server-test-"));
-  let app: Pick<Hono, "fetch"> | undefined;
-  const { server, port } = await listen(
-    {
-      fetch: (request, env, context) =>
-        app ? app.fetch(request, env, context) : new Response("starting", { status: 503 }),
-    },
-    "127.0.0.1",
-    0,
-  );
-  const origin = `http://127.0.0.1:${port}`;
+  const listener = await listenOnLoopback();
+  const { origin } = listener;
   const resource = `${origin}/mcp`;
   const serverErrors: unknown[] = [];
   try {
@@ -61,7 +52,7 @@ export async function startTestMcpServer(
     const instance = await createMcpResourceServer(config, {
       reportError: (error) => serverErrors.push(error),
     });
-    app = instance.app;
+    listener.attach(instance.app);
     return {
       resource,
       origin,
@@ -69,16 +60,13 @@ export async function startTestMcpServer(
       instance,
       serverErrors,
       close: async () => {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          if ("closeAllConnections" in server) server.closeAllConnections();
-        });
+        await listener.close();
         await instance.close();
         rmSync(directory, { recursive: true, force: true });
       },
     };
   } catch (error) {
-    server.close();
+    await listener.close();
     rmSync(directory, { recursive: true, force: true });
     throw error;
   }
@@ -167,21 +155,14 @@ export async function connectClient(stack: TestStack, token: string): Promise<Cl
  * checked to have reported no unexpected errors.
  */
 export function useTestStack(mcpEnvironment: Record<string, string> = {}): TestStack {
-  let current: TestStack | undefined;
-  beforeAll(async () => {
-    current = await startTestStack(mcpEnvironment);
-  });
-  afterAll(async () => {
-    if (!current) return;
-    expect(current.mcp.serverErrors).toEqual([]);
-    expect(current.auth.serverErrors).toEqual([]);
-    await current.mcp.close();
-    await current.auth.close();
-  });
-  return new Proxy({} as TestStack, {
-    get: (_, property) => {
-      if (!current) throw new Error("the test stack is not running (use it inside a test)");
-      return Reflect.get(current, property);
+  return usePerTestFile(
+    "the test stack",
+    () => startTestStack(mcpEnvironment),
+    async (stack) => {
+      expect(stack.mcp.serverErrors).toEqual([]);
+      expect(stack.auth.serverErrors).toEqual([]);
+      await stack.mcp.close();
+      await stack.auth.close();
     },
-  });
+  );
 }
