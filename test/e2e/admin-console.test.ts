@@ -50,7 +50,11 @@ async function connectApp(
   await signIn(page, user);
   const callbackQuery = stack.callback.nextCallback();
   await page.getByRole("button", { name: "Allow" }).click();
-  const exchanged = await redeemCode(stack, request, (await callbackQuery).get("code") ?? "");
+  const code = (await callbackQuery).get("code") ?? "";
+  // The callback server has the request before the browser has finished loading its answer; a
+  // navigation started now would race that one.
+  await page.waitForURL((url) => url.searchParams.get("code") === code);
+  const exchanged = await redeemCode(stack, request, code);
   expect(exchanged.status).toBe(200);
   return { clientId: request.clientId, refreshToken: String(exchanged.body.refresh_token) };
 }

@@ -79,7 +79,10 @@ async function capture(stack: RunningAdminStack, directory: string): Promise<Cap
 
     const callback = stack.callback.nextCallback();
     await page.getByRole("button", { name: "Allow" }).click();
-    const accessToken = await redeem(stack, request, (await callback).get("code") ?? "");
+    const code = (await callback).get("code") ?? "";
+    // Let the browser finish loading the callback before it is sent elsewhere.
+    await page.waitForURL((url) => url.searchParams.get("code") === code);
+    const accessToken = await redeem(stack, request, code);
     await callTool(stack.mcpUrl, accessToken);
 
     await page.goto(`${stack.web.url}/account`);
@@ -97,7 +100,12 @@ async function capture(stack: RunningAdminStack, directory: string): Promise<Cap
     // The timeline itself at the top of the picture, the filters above it scrolled away.
     const top = (await events.boundingBox())?.y ?? 0;
     await page.mouse.wheel(0, top - 16);
-    await page.waitForFunction(`window.scrollY > ${top - 64}`);
+    // A function, not a string: the web app's CSP forbids eval, which a string predicate needs.
+    // (Runs in the page; this package's types have no DOM, hence the shape of `window` spelled out.)
+    await page.waitForFunction(
+      (least) => (globalThis as unknown as { scrollY: number }).scrollY > least,
+      top - 64,
+    );
     await shoot(SCREENSHOT_FILES.auditTimeline);
 
     return { directory, consentScopes, connectedApps, auditEvents };
