@@ -70,6 +70,23 @@ export function auditCursor(row: { occurredAt: Date; id: number }): string {
   return `${row.occurredAt.getTime()}.${row.id}`;
 }
 
+/**
+ * One page of a log read with one row more than it shows (`limit + 1`): the extra row only says that
+ * another page follows, and the cursor points after the last row shown.
+ */
+export function auditPage<Row extends { occurredAt: Date; id: number }, Item>(
+  rows: readonly Row[],
+  limit: number,
+  view: (row: Row) => Item,
+): { items: Item[]; nextCursor: string | null } {
+  const shown = rows.slice(0, limit);
+  const last = shown.at(-1);
+  return {
+    items: shown.map(view),
+    nextCursor: rows.length > limit && last ? auditCursor(last) : null,
+  };
+}
+
 const AuditCursor = z
   .string()
   .regex(/^\d{1,15}\.\d{1,15}$/, "not a cursor from this API")

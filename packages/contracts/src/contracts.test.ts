@@ -5,6 +5,7 @@ import {
   AUDIT_EVENT_TYPES,
   AuthServerAuditQuery,
   auditCursor,
+  auditPage,
   TOOL_CALL_AUDIT_SCOPE,
   ToolCallAuditQuery,
 } from "./audit";
@@ -22,6 +23,23 @@ describe("the internal API's route scopes", () => {
 
   it("keeps the tool-call audit scope on the MCP server's admin audience", () => {
     expect(findScopeDefinition(TOOL_CALL_AUDIT_SCOPE)?.audience).toBe("mcp-admin");
+  });
+});
+
+describe("an audit page", () => {
+  const rows = [3, 2, 1].map((id) => ({ occurredAt: new Date(id * 1000), id }));
+
+  it("shows `limit` rows and points after the last one when the extra row says more follow", () => {
+    const page = auditPage(rows, 2, (row) => row.id);
+    expect(page).toEqual({
+      items: [3, 2],
+      nextCursor: auditCursor({ occurredAt: new Date(2000), id: 2 }),
+    });
+  });
+
+  it("has no next cursor on the last page, or on an empty one", () => {
+    expect(auditPage(rows, 3, (row) => row.id)).toEqual({ items: [3, 2, 1], nextCursor: null });
+    expect(auditPage([], 3, (row) => row)).toEqual({ items: [], nextCursor: null });
   });
 });
 

@@ -3,6 +3,7 @@
 // only the web app's own client can get, by client credentials; ordinary MCP tokens get 403.
 import {
   auditCursor,
+  auditPage,
   type McpAuditEvent,
   type McpAuditPage,
   TOOL_CALL_AUDIT_PATH,
@@ -83,16 +84,9 @@ export function adminAuditRoute(server: ResourceServer): Hono {
         limit: query.limit + 1,
       }),
     );
-    const shown = rows.slice(0, query.limit);
-    const last = shown.at(-1);
-    return c.json(
-      {
-        items: shown.map(rowView),
-        nextCursor: rows.length > query.limit && last ? auditCursor(last) : null,
-      } satisfies McpAuditPage,
-      200,
-      { "Cache-Control": "no-store" },
-    );
+    return c.json(auditPage(rows, query.limit, rowView) satisfies McpAuditPage, 200, {
+      "Cache-Control": "no-store",
+    });
   });
   return route;
 }

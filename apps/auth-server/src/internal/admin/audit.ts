@@ -5,6 +5,7 @@ import {
   type AuthAuditPage,
   AuthServerAuditQuery,
   auditCursor,
+  auditPage,
 } from "@repo/contracts/audit";
 import { Hono } from "hono";
 import type { AuthServer } from "../../server-context";
@@ -45,13 +46,8 @@ export function adminAuditRoutes(server: AuthServer): Hono<{ Variables: ActingUs
         limit: query.limit + 1,
       }),
     );
-    const shown = rows.slice(0, query.limit);
-    const last = shown.at(-1);
     c.header("Cache-Control", "no-store");
-    return c.json({
-      items: shown.map(eventView),
-      nextCursor: rows.length > query.limit && last ? auditCursor(last) : null,
-    } satisfies AuthAuditPage);
+    return c.json(auditPage(rows, query.limit, eventView) satisfies AuthAuditPage);
   });
 
   return routes;
