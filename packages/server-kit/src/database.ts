@@ -3,7 +3,9 @@
 // start from the app's committed drizzle-kit folders for that engine (see store.ts).
 import { fileURLToPath } from "node:url";
 import type { DatabaseSettings } from "./server-settings";
-import { type Dialect, openStore, type Store } from "./store";
+import { type Dialect, isPostgresUrl, type Store } from "./store";
+import { openPostgresStore, type PostgresStoreOptions } from "./store-postgres";
+import { openSqliteStore, type SqliteStoreOptions } from "./store-sqlite";
 
 /**
  * Where every app keeps each engine's schema and migrations, relative to its own directory; its
@@ -55,4 +57,32 @@ export function openServerStore<Tables>(
     },
     prepare: options.prepare,
   });
+}
+
+export interface OpenStoreOptions<Tables> {
+  /** `postgres://…` or `postgresql://…` for PostgreSQL; otherwise a SQLite file path or `:memory:`. */
+  url: string;
+  sqlite: Omit<SqliteStoreOptions<Tables>, "path">;
+  postgres: Omit<PostgresStoreOptions<Tables>, "url">;
+  /**
+   * Runs once after the migrations and before the store is handed out: seeding. On PostgreSQL it runs
+   * under the same advisory lock as the migrations, so replicas starting together seed one by one, and
+   * it must be idempotent (the second replica finds the rows there).
+   */
+  prepare?: (store: Store<Tables>) => Promise<void>;
+}
+
+/** Opens either engine behind the one Store interface (store.ts), migrated and prepared. */
+export async function openStore<Tables>(options: OpenStoreOptions<Tables>): Promise<Store<Tables>> {
+  if (isPostgresUrl(options.url)) {
+    return openPostgresStore({ ...options.postgres, url: options.url }, options.prepare);
+  }
+  const store = openSqliteStore({ ...options.sqlite, path: options.url });
+  try {
+    await options.prepare?.(store);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
 }

@@ -10,8 +10,6 @@
 // definitions together with a test (same tables, columns, types, keys and indexes), and its store tests
 // run on both engines.
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
-import { openPostgresStore, type PostgresStoreOptions } from "./store-postgres";
-import { openSqliteStore, type SqliteStoreOptions } from "./store-sqlite";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -48,35 +46,8 @@ export interface Store<Tables> {
   close(): Promise<void>;
 }
 
-export interface OpenStoreOptions<Tables> {
-  /** `postgres://…` or `postgresql://…` for PostgreSQL; otherwise a SQLite file path or `:memory:`. */
-  url: string;
-  sqlite: Omit<SqliteStoreOptions<Tables>, "path">;
-  postgres: Omit<PostgresStoreOptions<Tables>, "url">;
-  /**
-   * Runs once after the migrations and before the store is handed out: seeding. On PostgreSQL it runs
-   * under the same advisory lock as the migrations, so replicas starting together seed one by one, and
-   * it must be idempotent (the second replica finds the rows there).
-   */
-  prepare?: (store: Store<Tables>) => Promise<void>;
-}
-
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
-}
-
-export async function openStore<Tables>(options: OpenStoreOptions<Tables>): Promise<Store<Tables>> {
-  if (isPostgresUrl(options.url)) {
-    return openPostgresStore({ ...options.postgres, url: options.url }, options.prepare);
-  }
-  const store = openSqliteStore({ ...options.sqlite, path: options.url });
-  try {
-    await options.prepare?.(store);
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
-  return store;
 }
 
 /**
