@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { scopesForAudience } from "@repo/scopes";
 import type { AuthServerConfig } from "./config";
 import type { AuthStore } from "./db/database";
-import { hashPassword } from "./security/passwords";
+import { hashPassword, type ScryptCost } from "./security/passwords";
 import { secretDigest, secretMatchesDigest } from "./security/secrets";
 import { recordAuditEvent } from "./store/audit";
 import {
@@ -50,13 +50,17 @@ export async function seedDemoData(
   store: AuthStore,
   config: AuthServerConfig,
   now: Date,
+  passwordHashCost: ScryptCost,
 ): Promise<void> {
   if (!config.seed.enabled) return;
 
   for (const demoUser of DEMO_USERS) {
     if (await store.run((x) => findUserByEmail(x, demoUser.email))) continue;
     // scrypt before the transaction: it is slow by design and must not hold the write lock.
-    const passwordHash = await hashPassword(config.seed[demoUser.passwordSetting]);
+    const passwordHash = await hashPassword(
+      config.seed[demoUser.passwordSetting],
+      passwordHashCost,
+    );
     await store.transaction(async (tx) => {
       const user = await insertUserIfAbsent(tx, {
         id: randomUUID(),

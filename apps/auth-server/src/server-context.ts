@@ -8,6 +8,7 @@ import type { KeyRing } from "./keys/key-ring";
 import type { AuthServerMetrics } from "./metrics";
 import type { ClientMetadataDocumentResolver } from "./oauth/client-metadata-document";
 import type { ResourceRegistry } from "./oauth/resources";
+import type { ScryptCost } from "./security/passwords";
 
 export interface AuthServer {
   config: AuthServerConfig;
@@ -17,6 +18,8 @@ export interface AuthServer {
   resources: ResourceRegistry;
   /** Injected so tests can move time (expiry, key rotation windows) without sleeping. */
   clock: () => Date;
+  /** The scrypt cost of the passwords this server hashes: OWASP's, unless a test server lowered it. */
+  passwordHashCost: ScryptCost;
   /**
    * The client's address for audit rows and rate limits (the socket's peer, or behind TRUST_PROXY the
    * address the trusted proxies saw); undefined when the request did not come over a socket.

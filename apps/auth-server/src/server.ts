@@ -20,6 +20,7 @@ import {
 } from "./oauth/client-metadata-document";
 import { type authorizationServerMetadata, JWKS_PATH, METADATA_PATH } from "./oauth/metadata";
 import type { ResourceRegistry } from "./oauth/resources";
+import { OWASP_SCRYPT_COST, type ScryptCost } from "./security/passwords";
 import { seedDemoData, seedSystemClients } from "./seed";
 import type { AuthServer } from "./server-context";
 
@@ -61,8 +62,20 @@ export async function createAuthServer(
     clock?: () => Date;
     /** Put before every rate-limit key in Redis; tests give each run its own. */
     limitKeyPrefix?: string;
+    /**
+     * For test servers only: a cheaper scrypt cost for the passwords this server hashes, since each
+     * start seeds the demo users. Not an environment variable, so no deployment can set it.
+     */
+    passwordHashCost?: ScryptCost;
   } = {},
 ): Promise<AuthServerInstance> {
+  // A lowered cost in production would make every stolen password hash cheap to guess offline.
+  if (options.passwordHashCost && config.mode === "production") {
+    throw new StartupCheckError(
+      "a lowered password hash cost is for test servers, never production",
+    );
+  }
+  const passwordHashCost = options.passwordHashCost ?? OWASP_SCRYPT_COST;
   const clock = options.clock ?? (() => new Date());
   const reportError = options.reportError ?? ((error: unknown) => console.error(error));
   const logWarning = options.logWarning ?? ((line: string) => console.warn(line));
@@ -85,7 +98,7 @@ export async function createAuthServer(
         clockToleranceSeconds: config.clockToleranceSeconds,
       });
       await seedSystemClients(prepared, config, clock());
-      await seedDemoData(prepared, config, clock());
+      await seedDemoData(prepared, config, clock(), passwordHashCost);
     },
   });
   let limits: Awaited<ReturnType<typeof openLimitStores>>;
@@ -126,6 +139,7 @@ export async function createAuthServer(
       keys,
       resources,
       clock,
+      passwordHashCost,
       clientAddress: clientAddressResolver(config.trustProxy),
       limits,
       failedClientAuthentication: new FailedClientAuthenticationLimit(

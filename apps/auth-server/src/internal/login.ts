@@ -15,7 +15,7 @@ export function loginRoute(server: AuthServer) {
   const throttle = new LoginThrottle(THROTTLE, server.limits);
   // A real scrypt hash to check unknown emails against, so that they take as long as known ones and
   // the response time does not reveal which emails have accounts.
-  const decoyHash = hashPassword("decoy password that matches nothing");
+  const decoyHash = hashPassword("decoy password that matches nothing", server.passwordHashCost);
 
   return async (c: Context) => {
     const parsed = LoginRequest.safeParse(await readJsonBody(c));

@@ -9,18 +9,31 @@ const scryptAsync = promisify(scrypt) as (
   options: { N: number; r: number; p: number; maxmem: number },
 ) => Promise<Buffer>;
 
+/** scrypt's cost parameters (RFC 7914 section 2): N the CPU/memory cost, r the block size, p the parallelization. */
+export interface ScryptCost {
+  readonly N: number;
+  readonly r: number;
+  readonly p: number;
+}
+
 // OWASP's scrypt settings (N=2^15, r=8, p=3): 32 MiB per guess, so offline guessing needs memory, not just cores.
-const PARAMETERS = { N: 2 ** 15, r: 8, p: 3 } as const;
+export const OWASP_SCRYPT_COST: ScryptCost = Object.freeze({ N: 2 ** 15, r: 8, p: 3 });
 const KEY_LENGTH = 32;
 
 function maxmem(N: number, r: number): number {
   return 128 * N * r * 2;
 }
 
-/** `scrypt$N$r$p$salt$hash`: the parameters travel with the hash so they can be raised later. */
-export async function hashPassword(password: string): Promise<string> {
+/**
+ * `scrypt$N$r$p$salt$hash`: the parameters travel with the hash so they can be raised later. Only
+ * the test servers pass a lower `cost` (createAuthServer refuses one under NODE_ENV=production).
+ */
+export async function hashPassword(
+  password: string,
+  cost: ScryptCost = OWASP_SCRYPT_COST,
+): Promise<string> {
   const salt = randomBytes(16);
-  const { N, r, p } = PARAMETERS;
+  const { N, r, p } = cost;
   const hash = await scryptAsync(password.normalize("NFC"), salt, KEY_LENGTH, {
     N,
     r,

@@ -7,10 +7,19 @@ import { sharedServicesForTests } from "@repo/server-kit/testing/services";
 import { listenOnLoopback, usePerTestFile } from "@repo/server-kit/testing/test-server";
 import { expect } from "vitest";
 import { loadConfig } from "../../src/config";
+import type { ScryptCost } from "../../src/security/passwords";
 import { type AuthServerInstance, createAuthServer } from "../../src/server";
 
 export const DEMO_BATCH = { clientId: "demo-batch", clientSecret: "demo-batch-secret" } as const;
 export const MCP_RESOURCE = "http://localhost:4100/mcp";
+
+/**
+ * The scrypt cost of the passwords a test server hashes: 1 MiB and a few milliseconds per hash. Each
+ * start seeds two demo users and a decoy hash, and at OWASP's cost (half a second of CPU each here)
+ * seeding was most of the test suites' time. test/password-hash-cost.test.ts holds every other
+ * server to OWASP's cost.
+ */
+export const TEST_PASSWORD_HASH_COST: ScryptCost = { N: 2 ** 10, r: 8, p: 1 };
 
 export interface TestAuthServer {
   issuer: string;
@@ -80,6 +89,7 @@ export async function startTestAuthServer(
       reportError: (error) => serverErrors.push(error),
       limitKeyPrefix: options.limitKeyPrefix,
       logWarning: options.logWarning,
+      passwordHashCost: TEST_PASSWORD_HASH_COST,
     });
     listener.attach(instance.app);
     // The engine the run asked for, not a silent fallback to the SQLite file.

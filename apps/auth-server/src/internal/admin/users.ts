@@ -93,7 +93,7 @@ export function adminUserRoutes(server: AuthServer): Hono<{ Variables: ActingUse
       throw new InternalApiError("conflict", "a user with this email exists", 409);
     }
     // scrypt before the transaction: it is slow by design and must not hold the write lock.
-    const passwordHash = await hashPassword(request.password);
+    const passwordHash = await hashPassword(request.password, server.passwordHashCost);
     const now = server.clock();
     const user = await server.store.transaction(async (tx) => {
       // One statement (ON CONFLICT DO NOTHING): of two creations with one email, on any replica,
@@ -181,7 +181,7 @@ export function adminUserRoutes(server: AuthServer): Hono<{ Variables: ActingUse
     const actor = c.get("actingUser");
     const target = await existingUser(server, c.req.param("userId"));
     const { password } = await parseJsonBody(c, ResetPasswordRequest);
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await hashPassword(password, server.passwordHashCost);
     const now = server.clock();
     const user = await server.store.transaction(async (tx) => {
       await updateUser(tx, target.id, { passwordHash });
