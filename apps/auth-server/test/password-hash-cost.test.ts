@@ -1,11 +1,13 @@
 // The scrypt cost of stored passwords: OWASP's on every server main.ts starts, lower only on test servers.
+
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { StartupCheckError } from "@repo/server-kit/main";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config";
-import { createAuthServer, StartupCheckError } from "../src/server";
+import { createAuthServer } from "../src/server";
 import { findUserByEmail } from "../src/store/users";
 import { startTestAuthServer, TEST_PASSWORD_HASH_COST } from "./support/test-server";
 
