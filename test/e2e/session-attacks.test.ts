@@ -130,6 +130,7 @@ describe("a stolen session ends with a password reset, a disable or sign out eve
     const victimStates = deskStates(victim);
     await victim.getByRole("button", { name: "Allow" }).click();
     await expect.poll(() => victimStates.has(request.state)).toBe(true);
+    await victim.waitForURL((url) => url.protocol === "chrome-error:");
 
     // Before the reset, a copy of the session gets a code without a click, in the thief's browser.
     const thief = await stealSession(victim);
@@ -142,6 +143,9 @@ describe("a stolen session ends with a password reset, a disable or sign out eve
     const before = again();
     await thief.goto(authorizationUrl(stack.auth.issuer, before)).catch(() => undefined);
     await expect.poll(() => thiefStates.has(before.state)).toBe(true);
+    // desk.example does not resolve: let the browser reach its error page before navigating on, or
+    // that navigation interrupts the next one.
+    await thief.waitForURL((url) => url.protocol === "chrome-error:");
 
     await asAdmin(`/users/${person.id}/password`, { password: "second-password" });
 
