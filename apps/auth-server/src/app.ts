@@ -128,7 +128,11 @@ export function createApp(server: AuthServer, options: CreateAppOptions = {}): H
   // Generated once, from the routes above, on first request: the same on every replica.
   let document: Promise<unknown> | undefined;
   app.get(OPENAPI_PATH, describeOpenApi, async (c) => {
-    document ??= openApiDocument(app, server.config.issuer);
+    // A failed generation is not kept: the next request tries again.
+    document ??= openApiDocument(app, server.config.issuer).catch((error: unknown) => {
+      document = undefined;
+      throw error;
+    });
     c.header("Cache-Control", "public, max-age=300");
     return c.json(await document);
   });
