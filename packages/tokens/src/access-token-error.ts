@@ -18,7 +18,7 @@ export type AccessTokenErrorReason =
 // back to whoever sent it, and into logs. Only %x20-21 / %x23-5B / %x5D-7E, as RFC 6750 §3 requires.
 const DESCRIPTIONS: Readonly<Record<AccessTokenErrorReason, string>> = {
   malformed: "access token is not a well-formed JWT",
-  unsupported_algorithm: "access token is not signed with ES256",
+  unsupported_algorithm: "access token is not signed with ES256 or RS256",
   wrong_type: "token is not a JWT access token (typ must be at+jwt)",
   unknown_key: "access token is signed with a key this resource does not trust",
   invalid_signature: "access token signature is invalid",

@@ -1,6 +1,6 @@
 // RFC 9068 §2 issuing and §4 validation, tested against the forgeries RFC 8725 §2 describes.
 
-import { CompactSign, decodeProtectedHeader } from "jose";
+import { CompactSign, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   AUDIENCE,
@@ -188,6 +188,37 @@ describe("verifyAccessToken accepts", () => {
   it("an empty scope claim, as a token that grants no scopes", async () => {
     const claims = await verifyAccessToken(await signWith(key, claimsAt({ scope: "" })), options);
     expect(scopesOf(claims)).toEqual([]);
+  });
+});
+
+describe("verifyAccessToken with another authorization server's RS256 keys", () => {
+  it("accepts an RS256 token from a JWKS holding an RSA key, as Keycloak, Auth0 or Entra ID sign them", async () => {
+    const rsa = await generateKeyPair("RS256", { extractable: true });
+    const jwk = { ...(await exportJWK(rsa.publicKey)), kid: "rsa-1", alg: "RS256", use: "sig" };
+    const token = await new SignJWT(claimsAt())
+      .setProtectedHeader({ alg: "RS256", typ: "at+jwt", kid: "rsa-1" })
+      .sign(rsa.privateKey);
+    const rsaKeys = createLocalKeySet({ keys: [jwk] });
+    const claims = await verifyAccessToken(token, { ...options, keys: rsaKeys });
+    expect(claims.sub).toBe(claimsAt().sub);
+  });
+
+  it("rejects an RS256 header naming an EC key's kid: the key set has no RSA key of that name", async () => {
+    const rsa = await generateKeyPair("RS256");
+    const token = await new SignJWT(claimsAt())
+      .setProtectedHeader({ alg: "RS256", typ: "at+jwt", kid: key.kid })
+      .sign(rsa.privateKey);
+    await expectRejected(token, "unknown_key");
+  });
+
+  it("rejects PS256 and ES384, which this resource server is not configured for", async () => {
+    for (const alg of ["PS256", "ES384"]) {
+      const pair = await generateKeyPair(alg);
+      const token = await new SignJWT(claimsAt())
+        .setProtectedHeader({ alg, typ: "at+jwt", kid: key.kid })
+        .sign(pair.privateKey);
+      await expectRejected(token, "unsupported_algorithm");
+    }
   });
 });
 

@@ -4,7 +4,11 @@ import { randomBytes } from "node:crypto";
 import { formatScopeParameter, isValidScope, parseScopeParameter } from "@repo/scopes";
 import { errors, type JWTPayload, type JWTVerifyGetKey, jwtVerify, SignJWT } from "jose";
 import { AccessTokenError } from "./access-token-error";
-import { ACCESS_TOKEN_ALGORITHM, type SigningKey } from "./keys";
+import {
+  ACCESS_TOKEN_ALGORITHM,
+  ACCESS_TOKEN_VERIFICATION_ALGORITHMS,
+  type SigningKey,
+} from "./keys";
 
 /** RFC 9068 §2.1 `typ` header of a JWT access token. */
 export const ACCESS_TOKEN_TYPE = "at+jwt";
@@ -212,7 +216,7 @@ function accessTokenClaimsOf(
 }
 
 /**
- * RFC 9068 §4 validation: ES256 only, typ at+jwt (or application/at+jwt, compared
+ * RFC 9068 §4 validation: ES256 or RS256 (ACCESS_TOKEN_VERIFICATION_ALGORITHMS), typ at+jwt (or application/at+jwt, compared
  * case-insensitively), iss exactly the issuer, aud containing this resource (RFC 8707), exp
  * required, and the §2.2 claim shapes. Throws AccessTokenError.
  */
@@ -228,7 +232,7 @@ export async function verifyAccessToken(
     ({ payload } = await jwtVerify(token, resolveKeyWith(options.keys), {
       // The allow-list is what stops "alg: none" and the HS256-with-the-public-key confusion:
       // the header's alg is checked against it before any key is looked up.
-      algorithms: [ACCESS_TOKEN_ALGORITHM],
+      algorithms: [...ACCESS_TOKEN_VERIFICATION_ALGORITHMS],
       // RFC 9068 §4 / RFC 8725 §3.11: an ID token or other JWT signed by the same key is not an
       // access token. jose compares media types case-insensitively and with "application/" optional.
       typ: ACCESS_TOKEN_TYPE,

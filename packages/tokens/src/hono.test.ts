@@ -249,13 +249,13 @@ describe("requireBearer: invalid tokens (401 invalid_token)", () => {
       'an unsecured token (alg "none")',
       async () => unsecuredToken(valid(), key.kid),
       "unsupported_algorithm",
-      "access token is not signed with ES256",
+      "access token is not signed with ES256 or RS256",
     ],
     [
       "an HS256 token keyed with the public key (algorithm confusion)",
       () => hmacWithPublicKey(key.publicJwk, valid()),
       "unsupported_algorithm",
-      "access token is not signed with ES256",
+      "access token is not signed with ES256 or RS256",
     ],
     [
       "a plain JWT that is not an access token (typ JWT)",

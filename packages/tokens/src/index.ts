@@ -21,6 +21,7 @@ export {
 export { createLocalKeySet, createRemoteKeySet, type RemoteKeySetOptions } from "./jwks";
 export {
   ACCESS_TOKEN_ALGORITHM,
+  ACCESS_TOKEN_VERIFICATION_ALGORITHMS,
   generateSigningKey,
   importSigningKey,
   type KeyLifecycle,

@@ -12,6 +12,18 @@ import {
 /** The only algorithm this project signs or accepts access tokens with. */
 export const ACCESS_TOKEN_ALGORITHM = "ES256";
 
+/**
+ * What a resource server accepts (RFC 9068 §4: the algorithms it is configured for). Our
+ * authorization server signs with ES256 only; RS256 is what most others (Keycloak, Auth0, Entra ID)
+ * sign with by default, so an MCP server protected by one of them verifies its tokens too. Both are
+ * asymmetric: jose refuses a key whose type does not match the header's `alg`, and anything else,
+ * `none` and HS256 (the public key used as an HMAC secret) included, is refused before a key is read.
+ */
+export const ACCESS_TOKEN_VERIFICATION_ALGORITHMS: readonly string[] = Object.freeze([
+  ACCESS_TOKEN_ALGORITHM,
+  "RS256",
+]);
+
 const KEY_TYPE = "EC";
 const CURVE = "P-256";
 const PUBLIC_KEY_USE = "sig";
