@@ -8,6 +8,13 @@ import { CLIENT_INFO } from "../mcp-session";
 import { tickerSentimentDetails, toolSummary } from "../tool-results";
 import { type Trace, tracingFetch } from "../trace";
 
+/**
+ * The scope of the one tool this run calls. Without a `scope` an authorization server may grant
+ * the client's registered default (ours does, RFC 6749 §3.3) or nothing at all (node-oidc-provider
+ * does), and a token without the tool's scope is refused by the MCP server; so the client asks.
+ */
+export const MACHINE_FLOW_SCOPE = "mcp:tools:sentiment:read";
+
 export async function runClientCredentialsFlow(
   options: ClientCredentialsOptions,
   trace: Trace,
@@ -22,6 +29,7 @@ export async function runClientCredentialsFlow(
     clientId: options.clientId,
     clientSecret: options.clientSecret,
     clientName: "MCP OAuth demo batch job",
+    scope: MACHINE_FLOW_SCOPE,
     expectedIssuer: options.issuer,
   });
   const transport = new StreamableHTTPClientTransport(options.serverUrl, {
