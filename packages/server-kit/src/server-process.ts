@@ -11,14 +11,16 @@ export interface ServerProcess {
 }
 
 /**
- * `node --import tsx src/main.ts` in `appRoot`. Only PATH is inherited: the process sees exactly the
- * environment the caller gives it, as a deployment would, not the test runner's.
+ * `node --import tsx src/main.ts` (or another `entry`) in `appRoot`. Only PATH is inherited: the
+ * process sees exactly the environment the caller gives it, as a deployment would, not the test
+ * runner's.
  */
 export function startServerProcess(
   appRoot: string,
   environment: Record<string, string>,
+  entry = "src/main.ts",
 ): ServerProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
     cwd: appRoot,
     env: { PATH: process.env.PATH ?? "", ...environment },
     stdio: ["ignore", "pipe", "pipe"],

@@ -23,7 +23,16 @@ export async function reserveMcpUrl(): Promise<string> {
 
 export function startMcpServer(
   url: string,
-  { issuer, directory }: { issuer: string; directory: string },
+  {
+    issuer,
+    directory,
+    jwksUrl,
+  }: {
+    issuer: string;
+    directory: string;
+    /** Where the issuer publishes its keys, when not at `${issuer}/.well-known/jwks.json`. */
+    jwksUrl?: string;
+  },
 ): McpServer {
   const server = startServerProcess(MCP_SERVER_ROOT, {
     NODE_ENV: "test",
@@ -31,6 +40,7 @@ export function startMcpServer(
     PORT: new URL(url).port,
     MCP_RESOURCE: url,
     ISSUER: issuer,
+    ...(jwksUrl ? { JWKS_URL: jwksUrl } : {}),
     MCP_DATABASE_PATH: join(directory, "mcp-server.sqlite"),
     LOG_REQUESTS: "false",
   });
