@@ -11,7 +11,7 @@ import {
   INDEPENDENT_SENTENCES as SENTENCES,
   type Split,
 } from "./sentences";
-import { countsTable, splitOf } from "./split";
+import { countsTable, LATER_BATCHES, SPLIT_SEED, splitOf } from "./split";
 
 const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
 const normalise = (text: string) => text.toLowerCase().replace(/\s+/g, " ").trim();
@@ -78,9 +78,16 @@ describe("the independent evaluation set", () => {
     }
   });
 
-  it("puts every sentence in the half its id and the split seed deal it to", () => {
+  it("puts every sentence in the half its id and its batch's seed deal it to", () => {
     for (const sentence of SENTENCES)
       expect(sentence.split, sentence.id).toBe(splitOf(sentence.id));
+  });
+
+  it("keeps the first 739 sentences, already scored, in the halves SPLIT_SEED gave them", () => {
+    for (const sentence of SENTENCES.slice(0, 739))
+      expect(sentence.split, sentence.id).toBe(splitOf(sentence.id, SPLIT_SEED));
+    const firsts = LATER_BATCHES.map((batch) => batch.first);
+    expect(firsts.every((first, index) => first > (firsts[index - 1] ?? 739))).toBe(true);
   });
 
   it("splits into halves of the same size and the same mix of labels and kinds", () => {
