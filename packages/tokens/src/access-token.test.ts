@@ -223,6 +223,23 @@ describe("verifyAccessToken with another authorization server's RS256 keys", () 
 });
 
 describe("verifyAccessToken rejects forged tokens", () => {
+  it("rejects a token bound by a confirmation this resource cannot check (an mTLS x5t#S256), instead of taking it as a bearer token", async () => {
+    const token = await signWith(
+      key,
+      claimsAt({ cnf: { "x5t#S256": "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2" } }),
+    );
+    await expectRejected(token, "invalid_claims");
+  });
+
+  it("keeps a DPoP key binding (cnf.jkt) in the verified claims", async () => {
+    const jkt = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I";
+    const claims = await verifyAccessToken(
+      await signWith(key, claimsAt({ cnf: { jkt } })),
+      options,
+    );
+    expect(claims.cnf).toEqual({ jkt });
+  });
+
   it('rejects an unsecured JWT (alg "none")', async () => {
     await expectRejected(unsecuredToken(claimsAt(), key.kid), "unsupported_algorithm");
   });

@@ -33,6 +33,11 @@ export interface AccessTokenClaims {
   jti: string;
   iat: number;
   exp: number;
+  /**
+   * RFC 7800 confirmation: `jkt` (RFC 9449 §6.1) binds the token to a DPoP key, and the token is
+   * then usable only with a proof signed by that key.
+   */
+  cnf?: { jkt: string };
 }
 
 export interface IssueAccessTokenParams {
@@ -212,7 +217,27 @@ function accessTokenClaimsOf(
   if (iat > epochSeconds(now) + clockToleranceSeconds) {
     throw new AccessTokenError("not_yet_valid", "access token was issued in the future");
   }
-  return { iss, sub, aud: Array.isArray(aud) ? [...aud] : aud, client_id, scope, jti, iat, exp };
+  const claims: AccessTokenClaims = {
+    iss,
+    sub,
+    aud: Array.isArray(aud) ? [...aud] : aud,
+    client_id,
+    scope,
+    jti,
+    iat,
+    exp,
+  };
+  const { cnf } = payload;
+  if (cnf !== undefined) {
+    // A confirmation this resource cannot check (an mTLS certificate's `x5t#S256`, RFC 8705) must not
+    // turn the token into a bearer token here: only a DPoP key thumbprint is accepted.
+    const jkt = (cnf as { jkt?: unknown } | null)?.jkt;
+    if (typeof jkt !== "string" || !/^[A-Za-z0-9_-]{43}$/.test(jkt)) {
+      throw claimError("cnf", "invalid");
+    }
+    claims.cnf = { jkt };
+  }
+  return claims;
 }
 
 /**

@@ -10,31 +10,49 @@ export class BearerRequestError extends Error {
 const AUTH_SCHEME = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+)(?: |$)/;
 
 // RFC 6750 §2.1: "Bearer" 1*SP b64token, b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=".
-const BEARER_CREDENTIALS = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
+// RFC 9449 §7.1 gives the DPoP scheme the same token68 syntax.
+const TOKEN_CREDENTIALS = /^(?:Bearer|DPoP) +([A-Za-z0-9\-._~+/]+=*)$/i;
+
+/** How the access token was presented: RFC 6750 `Bearer`, or RFC 9449 `DPoP` with a proof. */
+export type AccessTokenScheme = "Bearer" | "DPoP";
+
+export interface PresentedToken {
+  scheme: AccessTokenScheme;
+  token: string;
+}
 
 /**
- * The token of an RFC 6750 §2.1 `Authorization: Bearer` header; null when the request carries no
- * bearer credentials (no header, an empty one, or another scheme such as Basic). Throws
- * BearerRequestError when the header is not a well-formed credentials value, or is a Bearer one whose
- * token is missing or not a b64token.
+ * The token and scheme of an `Authorization: Bearer` header, or of a `DPoP` one when `dpop` is on;
+ * null when the request carries no such credentials (no header, an empty one, or another scheme
+ * such as Basic). Throws BearerRequestError when the header is not a well-formed credentials value,
+ * or is one of those schemes whose token is missing or not a token68.
  */
-export function extractBearerToken(authorization: string | undefined | null): string | null {
+export function extractAccessToken(
+  authorization: string | undefined | null,
+  { dpop }: { dpop: boolean },
+): PresentedToken | null {
   if (authorization === undefined || authorization === null) return null;
   // RFC 9110 §5.5: leading and trailing whitespace is not part of a field value.
   const credentials = authorization.replace(/^[ \t]+|[ \t]+$/g, "");
   if (credentials === "") return null;
-  const scheme = AUTH_SCHEME.exec(credentials)?.[1];
+  const scheme = AUTH_SCHEME.exec(credentials)?.[1]?.toLowerCase();
   if (scheme === undefined) {
     throw new BearerRequestError("the Authorization header is malformed");
   }
   // RFC 6750 §3.1: a client that "attempted using an unsupported authentication method" lacks
-  // authentication information; it gets the plain challenge that tells it to use Bearer, not an error.
-  if (scheme.toLowerCase() !== "bearer") return null;
-  const token = BEARER_CREDENTIALS.exec(credentials)?.[1];
+  // authentication information; it gets the plain challenge that names the schemes to use, not an error.
+  if (scheme !== "bearer" && !(dpop && scheme === "dpop")) return null;
+  const token = TOKEN_CREDENTIALS.exec(credentials)?.[1];
   if (token === undefined) {
-    throw new BearerRequestError("the Authorization header must be Bearer followed by one token");
+    const name = scheme === "dpop" ? "DPoP" : "Bearer";
+    throw new BearerRequestError(`the Authorization header must be ${name} followed by one token`);
   }
-  return token;
+  return { scheme: scheme === "dpop" ? "DPoP" : "Bearer", token };
+}
+
+/** extractAccessToken for a resource that takes Bearer tokens only. */
+export function extractBearerToken(authorization: string | undefined | null): string | null {
+  return extractAccessToken(authorization, { dpop: false })?.token ?? null;
 }
 
 export interface BearerChallenge {
@@ -43,6 +61,13 @@ export interface BearerChallenge {
   /** RFC 6750 §3 space-separated scopes the request needs; omitted when empty. */
   scope?: string;
   error?: "invalid_request" | "invalid_token" | "insufficient_scope";
+  errorDescription?: string;
+}
+
+export interface DpopChallenge {
+  /** RFC 9449 §7.1 `algs`: the proof algorithms accepted. */
+  algorithms: readonly string[];
+  error?: "invalid_request" | "invalid_token" | "insufficient_scope" | "invalid_dpop_proof";
   errorDescription?: string;
 }
 
@@ -84,4 +109,20 @@ export function formatBearerChallenge(challenge: BearerChallenge): string {
     }
   }
   return `Bearer ${parameters.join(", ")}`;
+}
+
+/**
+ * RFC 9449 §7.1 `DPoP algs="…", error="…", error_description="…"`, sent beside the Bearer challenge
+ * (which keeps `resource_metadata` and `scope`). It carries the error when the request used DPoP.
+ */
+export function formatDpopChallenge(challenge: DpopChallenge): string {
+  const parameters = [`algs=${quotedString("algs", challenge.algorithms.join(" "))}`];
+  if (challenge.error !== undefined) {
+    parameters.push(`error=${quotedString("error", challenge.error)}`);
+    if (challenge.errorDescription !== undefined && challenge.errorDescription !== "") {
+      const description = errorDescriptionValue(challenge.errorDescription);
+      parameters.push(`error_description=${quotedString("error_description", description)}`);
+    }
+  }
+  return `DPoP ${parameters.join(", ")}`;
 }

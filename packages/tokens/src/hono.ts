@@ -1,4 +1,4 @@
-// RFC 6750 §2.1 and §3 with RFC 9728 §5.1 for Hono: the bearer token gate of an MCP resource server.
+// RFC 6750 §2.1 and §3 with RFC 9728 §5.1 for Hono: the bearer (and RFC 9449 DPoP) token gate of an MCP resource server.
 
 import { challengeScope, missingScopes } from "@repo/scopes";
 import type { Context, MiddlewareHandler } from "hono";
@@ -6,11 +6,20 @@ import { cloneRawRequest } from "hono/request";
 import { type AccessTokenClaims, type AccessTokenKeySource, scopesOf } from "./access-token";
 import { AccessTokenError, type AccessTokenErrorReason } from "./access-token-error";
 import {
+  type AccessTokenScheme,
   type BearerChallenge,
   BearerRequestError,
-  extractBearerToken,
+  extractAccessToken,
   formatBearerChallenge,
+  formatDpopChallenge,
 } from "./bearer";
+import {
+  DPOP_SIGNING_ALGORITHMS,
+  DpopProofError,
+  type DpopProofErrorReason,
+  type DpopReplayCache,
+  verifyDpopProof,
+} from "./dpop";
 import { type AccessTokenVerifier, createAccessTokenVerifier } from "./verifier";
 
 export type BearerOutcome =
@@ -19,12 +28,27 @@ export type BearerOutcome =
   | "invalid_token"
   | "insufficient_scope"
   | "invalid_request"
+  /** RFC 9449 §7.1: a DPoP proof that fails its checks. */
+  | "invalid_dpop_proof"
   /** The token could not be checked because the key source failed (answered 503). */
   | "verification_unavailable";
 
+/** Why a token presented with or without DPoP does not fit how it is bound (RFC 9449 §7). */
+export type DpopBindingReason =
+  /** A DPoP-bound token sent as a bearer token: whoever stole it could use it. */
+  | "bound_token_as_bearer"
+  /** A token without `cnf.jkt` sent with the DPoP scheme: there is no key to check the proof against. */
+  | "unbound_token_as_dpop"
+  /** The proof is good but signed by another key than the one the token is bound to. */
+  | "wrong_key"
+  /** The deployment takes DPoP-bound tokens only. */
+  | "dpop_required";
+
 export interface BearerDecision {
   outcome: BearerOutcome;
-  reason?: AccessTokenErrorReason;
+  reason?: AccessTokenErrorReason | DpopProofErrorReason | DpopBindingReason;
+  /** How the token was presented, once one was. */
+  scheme?: AccessTokenScheme;
   claims?: AccessTokenClaims;
   requiredScopes: readonly string[];
   /** What the client was told, when it was refused. */
@@ -51,11 +75,33 @@ export interface RequireBearerOptions {
   challengeScopes?: readonly string[];
   /** Passed to the verifier built on a key source; a prebuilt verifier carries its own. */
   clockToleranceSeconds?: number;
+  /**
+   * RFC 9449 DPoP: when set, `Authorization: DPoP <token>` with a `DPoP` proof is accepted, a
+   * DPoP-bound token (`cnf.jkt`) is accepted only that way, and every challenge names DPoP as well.
+   */
+  dpop?: DpopOptions;
   /** Called once per request with the decision, for audit logs (never receives the raw token). Awaited: if it throws, the request fails. */
   onDecision?: (decision: BearerDecision, c: Context) => void | Promise<void>;
 }
 
+export interface DpopOptions {
+  /** Proof ids seen recently; shared by every replica of the resource. */
+  replayCache: DpopReplayCache;
+  /** The URL the client addressed (the proof's `htu`); defaults to the request's own URL. */
+  requestUrl?: (c: Context) => string;
+  /** Refuse bearer tokens: only DPoP-bound tokens with their proof are let through. */
+  required?: boolean;
+}
+
 export type BearerVariables = { accessToken: AccessTokenClaims };
+
+const DPOP_BINDING_MESSAGES: Record<DpopBindingReason, string> = {
+  bound_token_as_bearer:
+    "this access token is bound to a DPoP key and must be sent with the DPoP scheme and a proof",
+  unbound_token_as_dpop: "this access token is not bound to a DPoP key; send it as a Bearer token",
+  wrong_key: "the DPoP proof is signed by another key than the one this access token is bound to",
+  dpop_required: "this resource accepts DPoP-bound access tokens only",
+};
 
 /** How long a client is asked to wait when the issuer's keys could not be fetched. */
 export const KEY_SOURCE_RETRY_AFTER_SECONDS = 5;
@@ -119,7 +165,12 @@ export function requireBearer(
   options: RequireBearerOptions,
 ): MiddlewareHandler<{ Variables: BearerVariables }> {
   const verifier = verifierFor(options);
-  const { requiredScopes: requiredScopesOption = [], resourceMetadataUrl, onDecision } = options;
+  const {
+    requiredScopes: requiredScopesOption = [],
+    resourceMetadataUrl,
+    onDecision,
+    dpop,
+  } = options;
 
   return async (c, next) => {
     const requiredScopes =
@@ -134,13 +185,30 @@ export function requireBearer(
     const refuse = async (
       status: 400 | 401 | 403,
       outcome: BearerOutcome,
-      challenge: Omit<BearerChallenge, "resourceMetadataUrl">,
-      details: Pick<BearerDecision, "reason" | "claims"> = {},
+      challenge: Omit<BearerChallenge, "resourceMetadataUrl" | "error"> & {
+        error?: BearerChallenge["error"] | "invalid_dpop_proof";
+      },
+      details: Pick<BearerDecision, "reason" | "claims" | "scheme"> = {},
     ) => {
-      const { error, errorDescription } = challenge;
+      const { error, errorDescription, scope } = challenge;
       await decide({ outcome, ...details, errorDescription });
+      // The error goes in the challenge of the scheme the client used (RFC 9449 §7.1); the Bearer
+      // challenge always keeps resource_metadata and scope, which is where MCP clients look.
+      const onDpop = details.scheme === "DPoP";
+      const bearer = formatBearerChallenge({
+        resourceMetadataUrl,
+        scope,
+        ...(onDpop || error === "invalid_dpop_proof"
+          ? {}
+          : { error: error as BearerChallenge["error"], errorDescription }),
+      });
       const headers = {
-        "WWW-Authenticate": formatBearerChallenge({ resourceMetadataUrl, ...challenge }),
+        "WWW-Authenticate": dpop
+          ? `${bearer}, ${formatDpopChallenge({
+              algorithms: DPOP_SIGNING_ALGORITHMS,
+              ...(onDpop ? { error, errorDescription } : {}),
+            })}`
+          : bearer,
         "Cache-Control": "no-store",
       };
       // RFC 6750 §3.1: a request without a token gets no error code or other error information;
@@ -158,9 +226,9 @@ export function requireBearer(
       });
     }
 
-    let token: string | null;
+    let presented: ReturnType<typeof extractAccessToken>;
     try {
-      token = extractBearerToken(c.req.header("authorization"));
+      presented = extractAccessToken(c.req.header("authorization"), { dpop: dpop !== undefined });
     } catch (error) {
       if (!(error instanceof BearerRequestError)) throw error;
       return refuse(400, "invalid_request", {
@@ -169,7 +237,8 @@ export function requireBearer(
         errorDescription: error.message,
       });
     }
-    if (token === null) return refuse(401, "missing_token", { scope: advertisedScope });
+    if (presented === null) return refuse(401, "missing_token", { scope: advertisedScope });
+    const { scheme, token } = presented;
 
     let claims: AccessTokenClaims;
     try {
@@ -192,7 +261,32 @@ export function requireBearer(
         401,
         "invalid_token",
         { scope: advertisedScope, error: "invalid_token", errorDescription: error.message },
-        { reason: error.reason },
+        { reason: error.reason, scheme },
+      );
+    }
+
+    if (dpop) {
+      const refusal = await dpopRefusal(c, dpop, scheme, token, claims);
+      if (refusal !== undefined) {
+        const { reason, error, message } = refusal;
+        return refuse(
+          401,
+          error,
+          { scope: advertisedScope, error, errorDescription: message },
+          { reason, claims, scheme },
+        );
+      }
+    } else if (claims.cnf !== undefined) {
+      // Without DPoP support a bound token cannot be checked, and must not pass as a bearer token.
+      return refuse(
+        401,
+        "invalid_token",
+        {
+          scope: advertisedScope,
+          error: "invalid_token",
+          errorDescription: "this resource does not accept DPoP-bound access tokens",
+        },
+        { reason: "bound_token_as_bearer", claims, scheme },
       );
     }
 
@@ -211,12 +305,55 @@ export function requireBearer(
           error: "insufficient_scope",
           errorDescription: `access token lacks the scope this operation requires: ${missing.join(" ")}`,
         },
-        { claims },
+        { claims, scheme },
       );
     }
 
     c.set("accessToken", claims);
-    await decide({ outcome: "allowed", claims });
+    await decide({ outcome: "allowed", claims, scheme });
     await next();
   };
+}
+
+interface DpopRefusal {
+  reason: DpopProofErrorReason | DpopBindingReason;
+  error: "invalid_token" | "invalid_dpop_proof";
+  message: string;
+}
+
+/**
+ * RFC 9449 §7: what is wrong with how a verified token was presented, or undefined when it may pass.
+ * A bound token needs the DPoP scheme and a proof by its key (§7.1, with `ath`); an unbound one the
+ * Bearer scheme, unless the deployment requires DPoP.
+ */
+async function dpopRefusal(
+  c: Context,
+  dpop: DpopOptions,
+  scheme: AccessTokenScheme,
+  token: string,
+  claims: AccessTokenClaims,
+): Promise<DpopRefusal | undefined> {
+  const binding = (reason: DpopBindingReason): DpopRefusal => ({
+    reason,
+    error: "invalid_token",
+    message: DPOP_BINDING_MESSAGES[reason],
+  });
+  const jkt = claims.cnf?.jkt;
+  if (scheme === "Bearer") {
+    if (jkt !== undefined) return binding("bound_token_as_bearer");
+    return dpop.required ? binding("dpop_required") : undefined;
+  }
+  if (jkt === undefined) return binding("unbound_token_as_dpop");
+  try {
+    const proof = await verifyDpopProof(c.req.header("dpop"), {
+      method: c.req.method,
+      url: dpop.requestUrl?.(c) ?? c.req.url,
+      accessToken: token,
+      replayCache: dpop.replayCache,
+    });
+    return proof.jkt === jkt ? undefined : binding("wrong_key");
+  } catch (error) {
+    if (!(error instanceof DpopProofError)) throw error;
+    return { reason: error.reason, error: "invalid_dpop_proof", message: error.message };
+  }
 }

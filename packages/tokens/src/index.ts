@@ -1,4 +1,4 @@
-// @repo/tokens: RFC 9068 JWT access tokens (issue, verify), ES256 signing keys and JWKS, RFC 6750 bearer helpers.
+// @repo/tokens: RFC 9068 JWT access tokens (issue, verify), ES256 signing keys and JWKS, RFC 6750 bearer helpers, RFC 9449 DPoP proofs.
 
 export {
   ACCESS_TOKEN_TYPE,
@@ -18,6 +18,19 @@ export {
   extractBearerToken,
   formatBearerChallenge,
 } from "./bearer";
+export {
+  accessTokenHash,
+  DPOP_PROOF_MAX_AGE_SECONDS,
+  DPOP_PROOF_TYPE,
+  DPOP_SIGNING_ALGORITHMS,
+  DpopProofError,
+  type DpopProofErrorReason,
+  type DpopReplayCache,
+  memoryReplayCache,
+  type VerifiedDpopProof,
+  type VerifyDpopProofOptions,
+  verifyDpopProof,
+} from "./dpop";
 export { createLocalKeySet, createRemoteKeySet, type RemoteKeySetOptions } from "./jwks";
 export {
   ACCESS_TOKEN_ALGORITHM,
