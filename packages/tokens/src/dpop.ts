@@ -74,6 +74,11 @@ export class DpopProofError extends Error {
   }
 }
 
+/** The replay cache did not answer: the proof may be good, so the request gets 503, never a pass. */
+export class DpopReplayCacheUnavailableError extends Error {
+  override readonly name = "DpopReplayCacheUnavailableError";
+}
+
 /**
  * Remembers proof ids for as long as a proof is acceptable (§11.1). Several replicas must share one
  * (a Redis store in the MCP server), or a proof refused by one is accepted by the next.
@@ -223,10 +228,20 @@ export async function verifyDpopProof(
 
   const jkt = await calculateJwkThumbprint(jwk, "sha256");
   // Keyed by the key as well: ids are only unique per client, and one client cannot use up another's.
-  const fresh = await options.replayCache.firstUse(
-    `${jkt}:${jti}`,
-    DPOP_PROOF_MAX_AGE_SECONDS + 2 * tolerance,
-  );
+  let fresh: boolean;
+  try {
+    fresh = await options.replayCache.firstUse(
+      `${jkt}:${jti}`,
+      DPOP_PROOF_MAX_AGE_SECONDS + 2 * tolerance,
+    );
+  } catch (cause) {
+    throw new DpopReplayCacheUnavailableError(
+      "DPoP proofs cannot be checked for replay right now",
+      {
+        cause,
+      },
+    );
+  }
   if (!fresh) throw new DpopProofError("replayed");
   return { jkt, jti };
 }

@@ -191,6 +191,17 @@ describe("requireBearer with DPoP", () => {
     expect(second.onDecision.mock.calls[0]?.[0]).toMatchObject({ reason: "replayed" });
   });
 
+  it("answers 503 with Retry-After when the replay cache does not answer, never letting the proof pass", async () => {
+    const { url, onDecision } = await serveProtected({
+      replayCache: { firstUse: () => Promise.reject(new Error("Redis is away")) },
+    });
+    const token = await accessToken({ jkt: client.jkt });
+    const response = await call(url, dpopHeaders(token, await proof(token)));
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("5");
+    expect(onDecision.mock.calls[0]?.[0]).toMatchObject({ outcome: "verification_unavailable" });
+  });
+
   it("refuses a proof for another method or URL", async () => {
     const { url, onDecision } = await serveProtected();
     const token = await accessToken({ jkt: client.jkt });

@@ -18,6 +18,7 @@ import {
   DpopProofError,
   type DpopProofErrorReason,
   type DpopReplayCache,
+  DpopReplayCacheUnavailableError,
   verifyDpopProof,
 } from "./dpop";
 import { type AccessTokenVerifier, createAccessTokenVerifier } from "./verifier";
@@ -103,7 +104,7 @@ const DPOP_BINDING_MESSAGES: Record<DpopBindingReason, string> = {
   dpop_required: "this resource accepts DPoP-bound access tokens only",
 };
 
-/** How long a client is asked to wait when the issuer's keys could not be fetched. */
+/** How long a client is asked to wait when the issuer's keys or the DPoP replay cache did not answer. */
 export const KEY_SOURCE_RETRY_AFTER_SECONDS = 5;
 
 function verifierFor(options: RequireBearerOptions): AccessTokenVerifier {
@@ -217,6 +218,17 @@ export function requireBearer(
       return c.json({ error, error_description: errorDescription }, status, headers);
     };
 
+    // The token may well be good when what checks it does not answer (the issuer's keys, the DPoP
+    // replay cache): 503, never a pass and never a 401 that makes the client throw the token away.
+    const unavailable = async (message: string, reason?: AccessTokenErrorReason) => {
+      await decide({ outcome: "verification_unavailable", reason, errorDescription: message });
+      return c.json({ error: "temporarily_unavailable", error_description: message }, 503, {
+        "Cache-Control": "no-store",
+        // RFC 9110 §10.2.3: tell the client when to try again instead of letting it retry at once.
+        "Retry-After": String(KEY_SOURCE_RETRY_AFTER_SECONDS),
+      });
+    };
+
     const misplaced = await tokenOutsideHeader(c);
     if (misplaced !== undefined) {
       return refuse(400, "invalid_request", {
@@ -245,18 +257,8 @@ export function requireBearer(
       claims = await verifier.verify(token);
     } catch (error) {
       if (!(error instanceof AccessTokenError)) throw error;
-      if (error.reason === "key_source_unavailable") {
-        await decide({
-          outcome: "verification_unavailable",
-          reason: error.reason,
-          errorDescription: error.message,
-        });
-        return c.json({ error: "temporarily_unavailable", error_description: error.message }, 503, {
-          "Cache-Control": "no-store",
-          // RFC 9110 §10.2.3: tell the client when to try again instead of letting it retry at once.
-          "Retry-After": String(KEY_SOURCE_RETRY_AFTER_SECONDS),
-        });
-      }
+      if (error.reason === "key_source_unavailable")
+        return unavailable(error.message, error.reason);
       return refuse(
         401,
         "invalid_token",
@@ -266,7 +268,13 @@ export function requireBearer(
     }
 
     if (dpop) {
-      const refusal = await dpopRefusal(c, dpop, scheme, token, claims);
+      let refusal: DpopRefusal | undefined;
+      try {
+        refusal = await dpopRefusal(c, dpop, scheme, token, claims);
+      } catch (error) {
+        if (!(error instanceof DpopReplayCacheUnavailableError)) throw error;
+        return unavailable(error.message);
+      }
       if (refusal !== undefined) {
         const { reason, error, message } = refusal;
         return refuse(
