@@ -112,6 +112,12 @@ export function createApp(server: ResourceServer, options: CreateAppOptions = {}
         ...new Set(c.var.jsonRpc.toolCalls.flatMap((call) => requiredScopesFor(call.name))),
       ],
       challengeScopes: INITIAL_SCOPES,
+      dpop: {
+        replayCache: server.dpopReplayCache,
+        // A proof names the URL the client used (`htu`): the canonical one, also behind a proxy.
+        requestUrl: (c) => new URL(c.req.path, config.resource).href,
+        required: config.dpop.required,
+      },
       onDecision: async (decision, c) => {
         if (decision.outcome === "allowed") return;
         // Refused tool calls are audited here; the ones let through are audited as they complete.

@@ -1,5 +1,11 @@
 // Process configuration from the environment, validated once at start (README "Configuration").
-import { ConfigError, canonicalUrl, isLoopbackUrl, parseEnvironment } from "@repo/server-kit";
+import {
+  booleanFlag,
+  ConfigError,
+  canonicalUrl,
+  isLoopbackUrl,
+  parseEnvironment,
+} from "@repo/server-kit";
 import {
   postgresUrlSetting,
   SERVER_ENVIRONMENT,
@@ -47,6 +53,8 @@ const EnvironmentSchema = z.object({
     .pipe(z.array(OriginSchema))
     .optional(),
   TOOL_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  /** Set, bearer tokens are refused: only DPoP-bound tokens with their proof (RFC 9449) get in. */
+  DPOP_REQUIRED: booleanFlag.default(false),
 });
 
 /** The environment variables the MCP server reads; docker-compose.yml is tested against this list. */
@@ -66,6 +74,11 @@ export interface McpServerConfig extends ServerSettings {
    * MCP_RESOURCE and ISSUER are loopback URLs.
    */
   allowLoopbackOrigins: boolean;
+  /**
+   * RFC 9449: DPoP-bound tokens are always accepted with their proof and never as bearer tokens;
+   * `required` refuses unbound bearer tokens too.
+   */
+  dpop: { required: boolean };
   /** Tool calls per client_id per minute. */
   toolRateLimit: { limit: number; windowSeconds: number };
   /** Leeway for clock differences between this server and the authorization server, in seconds. */
@@ -115,6 +128,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Mcp
       env.NODE_ENV !== "production" &&
       isLoopbackUrl(new URL(env.MCP_RESOURCE)) &&
       isLoopbackUrl(new URL(env.ISSUER)),
+    dpop: { required: env.DPOP_REQUIRED },
     toolRateLimit: { limit: env.TOOL_RATE_LIMIT, windowSeconds: 60 },
     clockToleranceSeconds: 5,
   };

@@ -1,7 +1,7 @@
 // What every part of the MCP server shares: its configuration, store, token verifier and clock.
 import type { ListToolsResult } from "@modelcontextprotocol/sdk/types.js";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
-import type { AccessTokenVerifier } from "@repo/tokens";
+import type { AccessTokenVerifier, DpopReplayCache } from "@repo/tokens";
 import type { Context } from "hono";
 import type { Store } from "hono-rate-limiter";
 import type { McpServerConfig } from "./config";
@@ -24,6 +24,8 @@ export interface ResourceServer {
    * saw); undefined for in-process requests.
    */
   clientAddress: (c: Context) => string | undefined;
+  /** DPoP proof ids seen in the last minute or so: in Redis under REDIS_URL, shared by every replica. */
+  dpopReplayCache: DpopReplayCache;
   /** Where the tool-call limit counts under REDIS_URL; in memory when undefined. */
   toolCallStore?: Store;
   /** This instance's Prometheus registry and counters (docs/observability.md). */

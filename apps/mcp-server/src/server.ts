@@ -8,6 +8,7 @@ import { clientAddressResolver } from "@repo/server-kit/client-address";
 import {
   closeLimitsRedis,
   openLimitsRedis,
+  redisOneTimeKeys,
   redisScriptClient,
   untilConnected,
 } from "@repo/server-kit/limits-redis";
@@ -16,6 +17,7 @@ import {
   type AccessTokenKeySource,
   createAccessTokenVerifier,
   createRemoteKeySet,
+  memoryReplayCache,
 } from "@repo/tokens";
 import type { Hono } from "hono";
 import { RedisStore } from "hono-rate-limiter";
@@ -129,6 +131,15 @@ export async function createMcpResourceServer(
       toolList,
       clock,
       clientAddress: clientAddressResolver(config.trustProxy),
+      // Unlike the caches above, a replay cache must be shared: a proof refused as a replay by one
+      // replica would otherwise be accepted by the next.
+      dpopReplayCache: redis
+        ? redisOneTimeKeys(redis, {
+            server: "mcp-server",
+            keyPrefix: `${options.limitKeyPrefix ?? config.redisKeyPrefix}mcp-server:dpop-proofs:`,
+            what: "DPoP replay",
+          })
+        : memoryReplayCache(),
       toolCallStore:
         redis &&
         new RedisStore({

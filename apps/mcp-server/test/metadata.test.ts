@@ -6,7 +6,7 @@ import {
 import { OAuthProtectedResourceMetadataSchema } from "@modelcontextprotocol/sdk/shared/auth.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { StartupCheckError } from "@repo/server-kit/main";
-import { createAccessTokenVerifier, createLocalKeySet } from "@repo/tokens";
+import { createAccessTokenVerifier, createLocalKeySet, memoryReplayCache } from "@repo/tokens";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
 import { loadConfig } from "../src/config";
@@ -45,6 +45,7 @@ describe("protected resource metadata", () => {
       scopes_supported: MCP_SCOPES,
       bearer_methods_supported: ["header"],
       resource_name: "Financial sentiment MCP server",
+      dpop_signing_alg_values_supported: ["ES256", "RS256", "PS256"],
     });
     expect(metadata.scopes_supported).not.toContain("offline_access");
   });
@@ -97,6 +98,7 @@ describe("the start-up self-check", () => {
         }),
         jsonSchemaValidator: new AjvJsonSchemaValidator(),
         toolList: { tools: [] },
+        dpopReplayCache: memoryReplayCache(),
         clock: () => new Date(),
         clientAddress: () => undefined,
         metrics: new McpServerMetrics({ replica: "test" }),

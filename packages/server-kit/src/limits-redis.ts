@@ -178,3 +178,24 @@ export function counterLimiter(
     ? new RateLimiterRedis({ ...common, storeClient: redis, rejectIfRedisNotReady: true })
     : new RateLimiterMemory(common);
 }
+
+/**
+ * "Seen this key before?" for one-time values that every replica must agree on, such as RFC 9449
+ * DPoP proof ids: `SET … NX EX` in Redis, so exactly one replica sees a given key first. It matches
+ * `DpopReplayCache` in @repo/tokens. Without Redis the caller keeps a per-process cache instead.
+ */
+export function redisOneTimeKeys(
+  redis: Redis,
+  options: { server: string; keyPrefix: string; what: string },
+) {
+  return {
+    async firstUse(key: string, ttlSeconds: number): Promise<boolean> {
+      try {
+        const stored = await redis.set(`${options.keyPrefix}${key}`, "1", "EX", ttlSeconds, "NX");
+        return stored === "OK";
+      } catch (error) {
+        throw limitUnavailable(options.server, options.what, error);
+      }
+    },
+  };
+}

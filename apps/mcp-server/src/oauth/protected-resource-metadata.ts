@@ -1,5 +1,6 @@
 // RFC 9728 OAuth 2.0 Protected Resource Metadata (§2 fields, §3.1 location), for MCP discovery (RS-1).
 import { OFFLINE_ACCESS_SCOPE, scopesForAudience } from "@repo/scopes";
+import { DPOP_SIGNING_ALGORITHMS } from "@repo/tokens";
 
 export const PROTECTED_RESOURCE_METADATA_PATH = "/.well-known/oauth-protected-resource";
 
@@ -21,11 +22,16 @@ export interface ProtectedResourceMetadata {
   scopes_supported: string[];
   bearer_methods_supported: string[];
   resource_name: string;
+  /** RFC 9728 §2: the algorithms accepted for DPoP proofs (RFC 9449). */
+  dpop_signing_alg_values_supported: string[];
+  /** RFC 9728 §2: present and true when only DPoP-bound tokens are accepted. */
+  dpop_bound_access_tokens_required?: true;
 }
 
 export function protectedResourceMetadata(config: {
   resource: string;
   issuer: string;
+  dpop: { required: boolean };
 }): ProtectedResourceMetadata {
   return {
     // §3.3: identical to the resource identifier the metadata URL was built from; it is also the
@@ -38,5 +44,7 @@ export function protectedResourceMetadata(config: {
     // OAuth 2.1 §5.2 and the MCP spec: the Authorization header only, never the query or body.
     bearer_methods_supported: ["header"],
     resource_name: RESOURCE_NAME,
+    dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGORITHMS],
+    ...(config.dpop.required ? { dpop_bound_access_tokens_required: true as const } : {}),
   };
 }
