@@ -2,7 +2,11 @@
 // does not answer refuses tool calls with 503 instead of leaving them uncounted.
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
-import { redisScriptClient } from "@repo/server-kit/limits-redis";
+import {
+  LimitUnavailableError,
+  redisOneTimeKeys,
+  redisScriptClient,
+} from "@repo/server-kit/limits-redis";
 import { sharedServicesForTests } from "@repo/server-kit/testing/services";
 import { Hono } from "hono";
 import { RedisStore } from "hono-rate-limiter";
@@ -41,6 +45,16 @@ describe("with REDIS_URL pointing at a closed port", () => {
   });
 });
 
+describe("the DPoP replay cache with Redis unreachable", () => {
+  it("refuses to answer rather than call a proof fresh (replay by taking Redis down)", async () => {
+    const redis = new Redis(unreachableRedis, { enableOfflineQueue: false, lazyConnect: true });
+    redis.on("error", () => undefined);
+    const cache = redisOneTimeKeys(redis, { server: "test", keyPrefix: "x:", what: "DPoP replay" });
+    await expect(cache.firstUse("jkt:jti", 60)).rejects.toBeInstanceOf(LimitUnavailableError);
+    redis.disconnect();
+  });
+});
+
 const services = await sharedServicesForTests("the MCP server's Redis rate-limit tests");
 if (services) {
   const redis = new Redis(services.redisUrl);
@@ -72,6 +86,19 @@ if (services) {
         expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
       }
       expect(await redis.keys(`${prefix}*`)).toEqual([`${prefix}shared-client`]);
+    });
+
+    it("share one DPoP replay cache: a proof id seen by one is a replay on the other", async () => {
+      const options = {
+        server: "test",
+        keyPrefix: `test-${randomUUID()}:dpop:`,
+        what: "DPoP replay",
+      };
+      const [first, second] = [redisOneTimeKeys(redis, options), redisOneTimeKeys(redis, options)];
+      expect(await first.firstUse("jkt:proof-1", 60)).toBe(true);
+      expect(await second.firstUse("jkt:proof-1", 60)).toBe(false);
+      expect(await second.firstUse("jkt:proof-2", 60)).toBe(true);
+      expect(await redis.ttl(`${options.keyPrefix}jkt:proof-1`)).toBeGreaterThan(50);
     });
   });
 }
