@@ -5,6 +5,12 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  Client,
+  ClientCredentialsProvider,
+  DpopSession,
+  StreamableHTTPClientTransport,
+} from "@modelcontextprotocol/client";
 import { OFFLINE_ACCESS_SCOPE, scopesForAudience } from "@repo/scopes";
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -215,5 +221,84 @@ describe("the MCP server with node-oidc-provider as its authorization server", (
     // The operator's server knows only the MCP server as a resource and refuses to mint the token.
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: string }).error).toBe("invalid_target");
+  });
+});
+
+/** The SDK v2 machine client, signing DPoP proofs with its own key (RFC 9449) for every request. */
+class DpopClientCredentialsProvider extends ClientCredentialsProvider {
+  constructor(
+    readonly session: DpopSession,
+    issuer: string,
+  ) {
+    super({
+      clientId: MACHINE_CLIENT.id,
+      clientSecret: MACHINE_CLIENT.secret,
+      scope: "mcp:tools:sentiment:read mcp:data:client-info:read",
+      expectedIssuer: issuer,
+    });
+  }
+  dpop() {
+    return this.session;
+  }
+}
+
+describe("DPoP-bound tokens from node-oidc-provider, with the MCP SDK v2 client (RFC 9449)", () => {
+  it("the client proves its key at the token endpoint and at every MCP request; the server checks both", async () => {
+    const provider = new DpopClientCredentialsProvider(await DpopSession.create(), foreign.issuer);
+    const client = new Client({ name: "dpop-e2e", version: "1.0.0" });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(mcp.url), { authProvider: provider }),
+    );
+    try {
+      const tokens = await provider.tokens();
+      expect(tokens?.token_type).toBe("DPoP");
+      const [, payload = ""] = (tokens?.access_token ?? "").split(".");
+      const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+      // RFC 9449 §6.1: the token names the client's key, so only that key's holder can use it.
+      expect(claims.cnf).toEqual({ jkt: provider.session.thumbprint });
+      const result = await client.callTool({
+        name: "analyze_sentiment",
+        arguments: { text: "Margins widened sharply." },
+      });
+      expect(result.isError).toBeFalsy();
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("refuses the DPoP-bound token when stolen: sent as a bearer token, or with the thief's own key", async () => {
+    const provider = new DpopClientCredentialsProvider(await DpopSession.create(), foreign.issuer);
+    const client = new Client({ name: "dpop-e2e", version: "1.0.0" });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(mcp.url), { authProvider: provider }),
+    );
+    await client.close();
+    const stolen = (await provider.tokens())?.access_token ?? "";
+
+    const asBearer = await callTool(stolen, "whoami", {});
+    expect(asBearer.status).toBe(401);
+    expect(((await asBearer.json()) as { error: string }).error).toBe("invalid_token");
+
+    const thief = await DpopSession.create();
+    const withThiefsKey = await fetch(mcp.url, {
+      method: "POST",
+      headers: {
+        Authorization: `DPoP ${stolen}`,
+        DPoP: await thief.buildProof({ htm: "POST", htu: mcp.url, accessToken: stolen }),
+        "Content-Type": "application/json",
+        Accept: "application/json, text/event-stream",
+        "MCP-Protocol-Version": "2025-11-25",
+      },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "tools/call",
+        params: { name: "whoami", arguments: {} },
+      }),
+    });
+    expect(withThiefsKey.status).toBe(401);
+    expect(withThiefsKey.headers.get("www-authenticate")).toMatch(
+      /DPoP algs="[^"]+", error="invalid_token"/,
+    );
   });
 });
