@@ -158,7 +158,9 @@ async function tokenOutsideHeader(c: Context): Promise<string | undefined> {
  * - no token: 401 with a challenge naming resource_metadata and scope, and no error (RFC 6750 §3.1)
  * - invalid, expired, forged, or meant for another resource or issuer: 401 invalid_token
  * - valid but lacking a scope: 403 insufficient_scope, scope = what this operation needs
- * - the key source failing: 503, because the token may well be good
+ * - with `dpop`: a DPoP-bound token as a bearer token, or with a proof that fails RFC 9449 §4.3, or
+ *   by another key: 401 invalid_token / invalid_dpop_proof, in the DPoP challenge
+ * - the key source or the DPoP replay cache failing: 503, because the token may well be good
  *
  * Every refusal carries `Cache-Control: no-store`. Put CORS before it: a preflight carries no token.
  */
