@@ -6,7 +6,12 @@ import { freeLoopbackPort } from "@repo/server-kit/free-port";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./support/browser";
-import { giveConsent as consent, type DemoClientRun, runDemoClient } from "./support/demo-client";
+import {
+  giveConsent as consent,
+  type DemoClientRun,
+  exchanges,
+  runDemoClient,
+} from "./support/demo-client";
 import { type DemoStack, startDemoStack } from "./support/demo-stack";
 
 let stack: DemoStack;
@@ -32,19 +37,6 @@ function stateFile(name: string): string {
 /** The user flow with the URL printed, not opened: the test is the person at the browser. */
 function userFlow(state: string, ...flags: string[]): DemoClientRun {
   return runDemoClient(["--no-browser", "--server", stack.mcpUrl, "--state-file", state, ...flags]);
-}
-
-/** The exchanges of a trace in order, as "METHOD path → status" lines. */
-function exchanges(stdout: string): string[] {
-  const lines: string[] = [];
-  let request = "";
-  for (const line of stdout.split("\n")) {
-    const sent = line.match(/^\s+→ (\w+) (\S+)/);
-    if (sent) request = `${sent[1]} ${new URL(sent[2] ?? "").pathname}`;
-    const answered = line.match(/^\s+← (\d{3})/);
-    if (answered) lines.push(`${request} → ${answered[1]}`);
-  }
-  return lines;
 }
 
 function headings(stdout: string): string[] {

@@ -15,7 +15,7 @@ import { OFFLINE_ACCESS_SCOPE, scopesForAudience } from "@repo/scopes";
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./support/browser";
-import { type DemoClientRun, runDemoClient } from "./support/demo-client";
+import { type DemoClientRun, exchanges, runDemoClient } from "./support/demo-client";
 import { type ForeignIssuer, startForeignIssuer } from "./support/foreign-issuer";
 import { type McpServer, reserveMcpUrl, startMcpServer } from "./support/mcp-server";
 
@@ -46,37 +46,35 @@ afterAll(async () => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-/** The exchanges of a trace in order, as "METHOD path → status" lines. */
-function exchanges(stdout: string): string[] {
-  const lines: string[] = [];
-  let request = "";
-  for (const line of stdout.split("\n")) {
-    const sent = line.match(/^\s+→ (\w+) (\S+)/);
-    if (sent) request = `${sent[1]} ${new URL(sent[2] ?? "").pathname}`;
-    const answered = line.match(/^\s+← (\d{3})/);
-    if (answered) lines.push(`${request} → ${answered[1]}`);
-  }
-  return lines;
-}
-
-async function clientCredentialsToken(scope: string): Promise<string> {
-  const response = await fetch(`${foreign.issuer}/token`, {
+/** The machine client's client-credentials request at node-oidc-provider's token endpoint. */
+function requestMachineToken(scope: string, resource = mcp.url): Promise<Response> {
+  return fetch(`${foreign.issuer}/token`, {
     method: "POST",
     headers: {
       Authorization: `Basic ${Buffer.from(`${MACHINE_CLIENT.id}:${MACHINE_CLIENT.secret}`).toString("base64")}`,
       "Content-Type": "application/x-www-form-urlencoded",
     },
-    body: new URLSearchParams({ grant_type: "client_credentials", scope, resource: mcp.url }),
+    body: new URLSearchParams({ grant_type: "client_credentials", scope, resource }),
   });
+}
+
+async function clientCredentialsToken(scope: string): Promise<string> {
+  const response = await requestMachineToken(scope);
   expect(response.status).toBe(200);
   return ((await response.json()) as { access_token: string }).access_token;
 }
 
-function callTool(token: string, name: string, args: Record<string, unknown>): Promise<Response> {
+function callTool(
+  token: string,
+  name: string,
+  args: Record<string, unknown>,
+  { dpopProof }: { dpopProof?: string } = {},
+): Promise<Response> {
   return fetch(mcp.url, {
     method: "POST",
     headers: {
-      Authorization: `Bearer ${token}`,
+      Authorization: `${dpopProof ? "DPoP" : "Bearer"} ${token}`,
+      ...(dpopProof ? { DPoP: dpopProof } : {}),
       "Content-Type": "application/json",
       Accept: "application/json, text/event-stream",
       "MCP-Protocol-Version": "2025-11-25",
@@ -205,19 +203,11 @@ describe("the MCP server with node-oidc-provider as its authorization server", (
     expect(challenge).toMatch(/scope="[^"]*mcp:data:watchlist:write/);
   });
 
-  it("refuses a token of that issuer's signed for another audience (a token replayed from elsewhere)", async () => {
-    const response = await fetch(`${foreign.issuer}/token`, {
-      method: "POST",
-      headers: {
-        Authorization: `Basic ${Buffer.from(`${MACHINE_CLIENT.id}:${MACHINE_CLIENT.secret}`).toString("base64")}`,
-        "Content-Type": "application/x-www-form-urlencoded",
-      },
-      body: new URLSearchParams({
-        grant_type: "client_credentials",
-        scope: "mcp:tools:sentiment:read",
-        resource: "https://other-resource.example/api",
-      }),
-    });
+  it("is configured as the recipe says: no token for a resource other than the MCP server (invalid_target)", async () => {
+    const response = await requestMachineToken(
+      "mcp:tools:sentiment:read",
+      "https://other-resource.example/api",
+    );
     // The operator's server knows only the MCP server as a resource and refuses to mint the token.
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: string }).error).toBe("invalid_target");
@@ -280,22 +270,14 @@ describe("DPoP-bound tokens from node-oidc-provider, with the MCP SDK v2 client 
     expect(((await asBearer.json()) as { error: string }).error).toBe("invalid_token");
 
     const thief = await DpopSession.create();
-    const withThiefsKey = await fetch(mcp.url, {
-      method: "POST",
-      headers: {
-        Authorization: `DPoP ${stolen}`,
-        DPoP: await thief.buildProof({ htm: "POST", htu: mcp.url, accessToken: stolen }),
-        "Content-Type": "application/json",
-        Accept: "application/json, text/event-stream",
-        "MCP-Protocol-Version": "2025-11-25",
+    const withThiefsKey = await callTool(
+      stolen,
+      "whoami",
+      {},
+      {
+        dpopProof: await thief.buildProof({ htm: "POST", htu: mcp.url, accessToken: stolen }),
       },
-      body: JSON.stringify({
-        jsonrpc: "2.0",
-        id: 1,
-        method: "tools/call",
-        params: { name: "whoami", arguments: {} },
-      }),
-    });
+    );
     expect(withThiefsKey.status).toBe(401);
     expect(withThiefsKey.headers.get("www-authenticate")).toMatch(
       /DPoP algs="[^"]+", error="invalid_token"/,

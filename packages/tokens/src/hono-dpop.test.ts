@@ -48,7 +48,9 @@ afterEach(async () => {
 });
 
 async function serveProtected(
-  dpop: Partial<NonNullable<RequireBearerOptions["dpop"]>> & { replayCache?: DpopReplayCache } = {},
+  dpop:
+    | (Partial<NonNullable<RequireBearerOptions["dpop"]>> & { replayCache?: DpopReplayCache })
+    | null = {},
 ) {
   const onDecision = vi.fn<NonNullable<RequireBearerOptions["onDecision"]>>();
   const app = new Hono<{ Variables: BearerVariables }>();
@@ -62,7 +64,9 @@ async function serveProtected(
       requiredScopes: [SENTIMENT],
       onDecision,
       // The proof names the public URL; the test server listens on another port.
-      dpop: { replayCache: memoryReplayCache(), requestUrl: () => AUDIENCE, ...dpop },
+      ...(dpop === null
+        ? {}
+        : { dpop: { replayCache: memoryReplayCache(), requestUrl: () => AUDIENCE, ...dpop } }),
     }),
   );
   app.all("/mcp", (c) => c.json({ sub: c.var.accessToken.sub }));
@@ -247,22 +251,9 @@ describe("requireBearer with DPoP", () => {
 
 describe("requireBearer without DPoP", () => {
   it("refuses a DPoP-bound token it cannot check, rather than taking it as a bearer token", async () => {
-    const app = new Hono<{ Variables: BearerVariables }>();
-    app.use(
-      "/mcp",
-      requireBearer({
-        issuer: ISSUER,
-        audience: AUDIENCE,
-        jwks: createLocalKeySet(toJwks([issuerKey])),
-        resourceMetadataUrl: RESOURCE_METADATA_URL,
-      }),
-    );
-    app.all("/mcp", (c) => c.text("ok"));
+    const { url } = await serveProtected(null);
     const token = await accessToken({ jkt: client.jkt });
-    const response = await app.request(AUDIENCE, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${token}` },
-    });
+    const response = await call(url, { Authorization: `Bearer ${token}` });
     expect(response.status).toBe(401);
     expect(response.headers.get("www-authenticate")).not.toMatch(/DPoP algs/);
   });

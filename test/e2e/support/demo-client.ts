@@ -119,3 +119,16 @@ export async function giveConsent(
   await page.close();
   return text;
 }
+
+/** The exchanges of a printed trace in order, as "METHOD path → status" lines. */
+export function exchanges(stdout: string): string[] {
+  const lines: string[] = [];
+  let request = "";
+  for (const line of stdout.split("\n")) {
+    const sent = line.match(/^\s+→ (\w+) (\S+)/);
+    if (sent) request = `${sent[1]} ${new URL(sent[2] ?? "").pathname}`;
+    const answered = line.match(/^\s+← (\d{3})/);
+    if (answered) lines.push(`${request} → ${answered[1]}`);
+  }
+  return lines;
+}
