@@ -88,6 +88,20 @@ function errorDescriptionValue(description: string): string {
   return description.replace(/"/g, "'").replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, "?");
 }
 
+/** `error` and, with it only, `error_description` (RFC 6750 §3; RFC 9449 §7.1 uses the same). */
+function errorParameters(
+  error: string | undefined,
+  errorDescription: string | undefined,
+): string[] {
+  if (error === undefined) return [];
+  const parameters = [`error=${quotedString("error", error)}`];
+  if (errorDescription !== undefined && errorDescription !== "") {
+    const description = errorDescriptionValue(errorDescription);
+    parameters.push(`error_description=${quotedString("error_description", description)}`);
+  }
+  return parameters;
+}
+
 /**
  * `Bearer resource_metadata="…", scope="…", error="…", error_description="…"`. Every value is a
  * quoted-string; the scheme comes first so clients that split on the first space find it (the MCP
@@ -101,13 +115,7 @@ export function formatBearerChallenge(challenge: BearerChallenge): string {
   if (challenge.scope !== undefined && challenge.scope !== "") {
     parameters.push(`scope=${quotedString("scope", challenge.scope)}`);
   }
-  if (challenge.error !== undefined) {
-    parameters.push(`error=${quotedString("error", challenge.error)}`);
-    if (challenge.errorDescription !== undefined && challenge.errorDescription !== "") {
-      const description = errorDescriptionValue(challenge.errorDescription);
-      parameters.push(`error_description=${quotedString("error_description", description)}`);
-    }
-  }
+  parameters.push(...errorParameters(challenge.error, challenge.errorDescription));
   return `Bearer ${parameters.join(", ")}`;
 }
 
@@ -117,12 +125,6 @@ export function formatBearerChallenge(challenge: BearerChallenge): string {
  */
 export function formatDpopChallenge(challenge: DpopChallenge): string {
   const parameters = [`algs=${quotedString("algs", challenge.algorithms.join(" "))}`];
-  if (challenge.error !== undefined) {
-    parameters.push(`error=${quotedString("error", challenge.error)}`);
-    if (challenge.errorDescription !== undefined && challenge.errorDescription !== "") {
-      const description = errorDescriptionValue(challenge.errorDescription);
-      parameters.push(`error_description=${quotedString("error_description", description)}`);
-    }
-  }
+  parameters.push(...errorParameters(challenge.error, challenge.errorDescription));
   return `DPoP ${parameters.join(", ")}`;
 }

@@ -1,6 +1,5 @@
 // RFC 9449 §7 at the HTTP layer: requireBearer with DPoP on, over real HTTP on loopback.
-import type { AddressInfo } from "node:net";
-import { type ServerType, serve } from "@hono/node-server";
+import type { ServerType } from "@hono/node-server";
 import { Hono } from "hono";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -10,6 +9,7 @@ import {
   createTestKey,
   ISSUER,
   RESOURCE_METADATA_URL,
+  serveOnLoopback,
   signWith,
   type TestKey,
 } from "../test/fixtures";
@@ -70,13 +70,7 @@ async function serveProtected(
     }),
   );
   app.all("/mcp", (c) => c.json({ sub: c.var.accessToken.sub }));
-  const url = await new Promise<string>((resolve) => {
-    const server = serve(
-      { fetch: app.fetch, port: 0, hostname: "127.0.0.1" },
-      (info: AddressInfo) => resolve(`http://127.0.0.1:${info.port}/mcp`),
-    );
-    servers.push(server);
-  });
+  const url = await serveOnLoopback(app, servers);
   return { url, onDecision };
 }
 

@@ -1,7 +1,6 @@
 // RFC 6750 and RFC 9728 §5.1 at the HTTP layer: requireBearer over real HTTP on loopback.
 
-import type { AddressInfo } from "node:net";
-import { type ServerType, serve } from "@hono/node-server";
+import type { ServerType } from "@hono/node-server";
 import { Hono } from "hono";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
@@ -12,6 +11,7 @@ import {
   ISSUER,
   OTHER_AUDIENCE,
   RESOURCE_METADATA_URL,
+  serveOnLoopback,
   signWith,
   type TestKey,
   unsecuredToken,
@@ -66,13 +66,7 @@ async function serveProtected(overrides: Partial<RequireBearerOptions> = {}) {
   app.all("/mcp", async (c) =>
     c.json({ method: c.req.method, claims: c.var.accessToken, body: await c.req.text() }),
   );
-  const url = await new Promise<string>((resolve) => {
-    const server = serve(
-      { fetch: app.fetch, port: 0, hostname: "127.0.0.1" },
-      (info: AddressInfo) => resolve(`http://127.0.0.1:${info.port}/mcp`),
-    );
-    servers.push(server);
-  });
+  const url = await serveOnLoopback(app, servers);
   return { url, onDecision };
 }
 

@@ -1,5 +1,8 @@
 // Test fixtures: signing keys, and tokens forged the ways attackers forge them (RFC 8725 §2).
 
+import type { AddressInfo } from "node:net";
+import { type ServerType, serve } from "@hono/node-server";
+import type { Hono } from "hono";
 import { base64url, type JWK, type JWTPayload, SignJWT } from "jose";
 import type { AccessTokenClaims } from "../src/access-token";
 import { generateSigningKey, importSigningKey, type SigningKey } from "../src/keys";
@@ -75,4 +78,15 @@ export async function hmacWithPublicKey(publicJwk: JWK, payload: JWTPayload): Pr
 export function withPayload(token: string, payload: JWTPayload | AccessTokenClaims): string {
   const [header, , signature] = token.split(".");
   return `${header}.${encodeSegment(payload)}.${signature}`;
+}
+
+/** Serves `app` on a free loopback port (added to `servers`, for the caller to close) and resolves with its /mcp URL. */
+export function serveOnLoopback(app: Pick<Hono, "fetch">, servers: ServerType[]): Promise<string> {
+  return new Promise((resolve) => {
+    servers.push(
+      serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) =>
+        resolve(`http://127.0.0.1:${info.port}/mcp`),
+      ),
+    );
+  });
 }
