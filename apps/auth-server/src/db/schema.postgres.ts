@@ -67,6 +67,9 @@ export const clients = pgTable("clients", {
   allowedScopes: jsonb("allowed_scopes").$type<string[]>(),
   allowedResources: jsonb("allowed_resources").$type<string[]>(),
   introspectionAllowed: boolean("introspection_allowed").notNull().default(false),
+  dpopBoundAccessTokens: boolean("dpop_bound_access_tokens").notNull().default(false),
+  jwks: jsonb("jwks").$type<{ keys: Record<string, unknown>[] }>(),
+  jwksUri: text("jwks_uri"),
   createdAt: createdAt(),
   disabledAt: time("disabled_at"),
 });
@@ -167,6 +170,7 @@ export const grants = pgTable(
     lastUsedAt: time("last_used_at").notNull(),
     revokedAt: time("revoked_at"),
     revokedReason: text("revoked_reason"),
+    dpopJkt: text("dpop_jkt"),
   },
   (table) => [index("grants_user_client").on(table.userId, table.clientId)],
 );

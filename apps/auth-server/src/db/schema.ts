@@ -25,7 +25,11 @@ export const users = sqliteTable("users", {
 });
 
 export type RegistrationType = "pre_registered" | "dynamic" | "metadata_document";
-export type TokenEndpointAuthMethod = "none" | "client_secret_basic" | "client_secret_post";
+export type TokenEndpointAuthMethod =
+  | "none"
+  | "client_secret_basic"
+  | "client_secret_post"
+  | "private_key_jwt";
 export type ApplicationType = "native" | "web";
 
 export const clients = sqliteTable("clients", {
@@ -60,6 +64,17 @@ export const clients = sqliteTable("clients", {
   introspectionAllowed: integer("introspection_allowed", { mode: "boolean" })
     .notNull()
     .default(false),
+  /**
+   * RFC 9449 §5.2 `dpop_bound_access_tokens`: when true, /token issues this client nothing without a
+   * DPoP proof.
+   */
+  dpopBoundAccessTokens: integer("dpop_bound_access_tokens", { mode: "boolean" })
+    .notNull()
+    .default(false),
+  /** RFC 7591 §2 `jwks`: the public keys a `private_key_jwt` client signs its assertions with. */
+  jwks: text("jwks", { mode: "json" }).$type<{ keys: Record<string, unknown>[] }>(),
+  /** RFC 7591 §2 `jwks_uri`: where those keys are published instead (fetched, never both). */
+  jwksUri: text("jwks_uri"),
   createdAt: createdAt(),
   disabledAt: integer("disabled_at", { mode: "timestamp_ms" }),
 });
@@ -189,6 +204,11 @@ export const grants = sqliteTable(
     lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }).notNull(),
     revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
     revokedReason: text("revoked_reason"),
+    /**
+     * RFC 9449 §5: the JWK thumbprint (RFC 7638) of the DPoP key the code was redeemed with. A public
+     * client's refresh tokens from this grant are then good only with a proof signed by that key.
+     */
+    dpopJkt: text("dpop_jkt"),
   },
   (table) => [index("grants_user_client").on(table.userId, table.clientId)],
 );

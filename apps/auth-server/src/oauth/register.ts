@@ -38,7 +38,12 @@ export const ClientInformationResponse = z
     client_secret: z.string().optional().describe("Only for confidential clients; shown once."),
     client_secret_expires_at: z.literal(0).optional().describe("0: the secret does not expire."),
     redirect_uris: z.array(z.string()),
-    token_endpoint_auth_method: z.enum(["none", "client_secret_basic", "client_secret_post"]),
+    token_endpoint_auth_method: z.enum([
+      "none",
+      "client_secret_basic",
+      "client_secret_post",
+      "private_key_jwt",
+    ]),
     grant_types: z.array(z.string()),
     response_types: z.array(z.string()),
     application_type: z.enum(["web", "native"]),
