@@ -41,7 +41,12 @@ describe("authorization code flow", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
     const tokens = await json(response);
-    expect(tokens).toMatchObject({ token_type: "Bearer", expires_in: 600, scope: READ_SCOPES });
+    expect(tokens).toMatchObject({
+      token_type: "Bearer",
+      expires_in: 600,
+      scope: READ_SCOPES,
+      resource: MCP_RESOURCE,
+    });
     expect(tokens.refresh_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
     const jwks = await json(fetch(server.url("/.well-known/jwks.json")));
@@ -66,6 +71,7 @@ describe("authorization code flow", () => {
     expect(rotated.refresh_token).toBeTypeOf("string");
     expect(rotated.refresh_token).not.toBe(tokens.refresh_token);
     expect(rotated.scope).toBe(READ_SCOPES);
+    expect(rotated.resource).toBe(MCP_RESOURCE);
 
     const second = await refresh(server, authorized.clientId, rotated.refresh_token);
     expect(second.status).toBe(200);

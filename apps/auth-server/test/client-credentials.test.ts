@@ -52,7 +52,7 @@ describe("client credentials → verify → introspect → revoke", () => {
     expect(response.headers.get("cache-control")).toBe("no-store");
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
     const body = await json(response);
-    expect(body).toMatchObject({ token_type: "Bearer", expires_in: 600 });
+    expect(body).toMatchObject({ token_type: "Bearer", expires_in: 600, resource: MCP_RESOURCE });
     expect(body).not.toHaveProperty("refresh_token");
 
     // A resource server's view: verify against the JWKS the auth-server serves.

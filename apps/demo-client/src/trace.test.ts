@@ -125,13 +125,14 @@ describe("describeResponseBody", () => {
     ]);
   });
 
-  it("shows a token response with both tokens shortened", () => {
+  it("shows a token response with both tokens shortened and the resource it is for", () => {
     expect(
       describeResponseBody({
         access_token: "eyJhbGciOiJFUzI1NiJ9.x.y",
         token_type: "Bearer",
         expires_in: 600,
         scope: "mcp:tools:sentiment:read",
+        resource: "http://localhost:4100/mcp",
         refresh_token: "r-r-r-r-r-r-r-r-r-r",
       }),
     ).toEqual([
@@ -139,6 +140,7 @@ describe("describeResponseBody", () => {
       ["token_type", "Bearer"],
       ["expires_in", "600"],
       ["scope", "mcp:tools:sentiment:read"],
+      ["resource", "http://localhost:4100/mcp"],
       ["refresh_token", "r-r-r-r-…"],
     ]);
   });

@@ -226,8 +226,15 @@ export function describeResponseBody(body: unknown): Detail[] {
     ]);
   }
   if (typeof body.access_token === "string") {
-    // RFC 6749 §5.1: a token response.
-    return pick(body, ["access_token", "token_type", "expires_in", "scope", "refresh_token"]);
+    // RFC 6749 §5.1: a token response, with the resource it is for where the server names it.
+    return pick(body, [
+      "access_token",
+      "token_type",
+      "expires_in",
+      "scope",
+      "resource",
+      "refresh_token",
+    ]);
   }
   if (typeof body.client_id === "string") {
     // RFC 7591 §3.2.1: a registration response.

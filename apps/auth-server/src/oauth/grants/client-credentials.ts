@@ -113,5 +113,6 @@ export async function clientCredentialsGrant(
     token_type: "Bearer",
     expires_in: issued.expiresIn,
     scope: issued.claims.scope,
+    resource: resource.identifier,
   };
 }

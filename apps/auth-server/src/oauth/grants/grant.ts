@@ -22,6 +22,12 @@ export const TokenResponse = z
     token_type: z.literal("Bearer"),
     expires_in: z.number().int().positive().describe("Seconds until the access token expires."),
     scope: z.string().describe("The granted scopes, space-separated (RFC 6749 §3.3)."),
+    resource: z
+      .string()
+      .describe(
+        "The resource (RFC 8707) the access token is for, its `aud`, so a client can see a resource" +
+          " mix-up before sending the token anywhere (draft-mcguinness-oauth-resource-token-resp).",
+      ),
     refresh_token: z
       .string()
       .optional()

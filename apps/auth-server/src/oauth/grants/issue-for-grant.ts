@@ -14,6 +14,7 @@ export interface SignedAccessToken {
   expiresAt: Date;
   expiresIn: number;
   scope: string;
+  resource: string;
 }
 
 /**
@@ -41,6 +42,7 @@ export async function signUserAccessToken(
     expiresAt: new Date(issued.claims.exp * 1000),
     expiresIn: issued.expiresIn,
     scope: formatScopeParameter(grant.scopes),
+    resource: grant.resource,
   };
 }
 
@@ -72,6 +74,7 @@ export async function completeTokenResponse(
     token_type: "Bearer",
     expires_in: accessToken.expiresIn,
     scope: accessToken.scope,
+    resource: accessToken.resource,
   };
   if (!withRefreshToken) return { response, refreshTokenDigest: undefined };
   const refreshToken = randomSecret();
