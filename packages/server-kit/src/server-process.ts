@@ -10,6 +10,14 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
+export interface ServerProcessOptions {
+  /**
+   * Run on this CPU only (Linux `taskset`, which execs the command, so the pid stays the server's):
+   * a benchmark keeps the server and its load generator off each other's core.
+   */
+  cpu?: number;
+}
+
 /**
  * `node --import tsx src/main.ts` (or another `entry`) in `appRoot`. Only PATH is inherited: the
  * process sees exactly the environment the caller gives it, as a deployment would, not the test
@@ -19,8 +27,12 @@ export function startServerProcess(
   appRoot: string,
   environment: Record<string, string>,
   entry = "src/main.ts",
+  options: ServerProcessOptions = {},
 ): ServerProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+  const node = [process.execPath, "--import", "tsx", entry];
+  const [command, ...args] =
+    options.cpu === undefined ? node : ["taskset", "-c", String(options.cpu), ...node];
+  const child = spawn(command as string, args, {
     cwd: appRoot,
     env: { PATH: process.env.PATH ?? "", ...environment },
     stdio: ["ignore", "pipe", "pipe"],
