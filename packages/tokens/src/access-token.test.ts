@@ -1,6 +1,14 @@
 // RFC 9068 §2 issuing and §4 validation, tested against the forgeries RFC 8725 §2 describes.
 
-import { CompactSign, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from "jose";
+import {
+  CompactSign,
+  compactVerify,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  SignJWT,
+} from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   AUDIENCE,
@@ -90,6 +98,26 @@ describe("issueAccessToken", () => {
     });
     expect(expiresIn).toBe(600);
     await expect(verifyAccessToken(accessToken, options)).resolves.toEqual(claims);
+  });
+
+  it("signs in the compact JWS format jose verifies: base64url parts, a 64-byte P1363 signature by the published key only", async () => {
+    const { accessToken } = await issueAccessToken({
+      signingKey: key,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      subject: "user-1",
+      clientId: "client-1",
+      scopes: ["mcp:tools:sentiment:read"],
+      lifetimeSeconds: 600,
+      now: NOW,
+    });
+    const [header, payload, signature] = accessToken.split(".");
+    for (const part of [header, payload, signature]) expect(part).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(Buffer.from(signature ?? "", "base64url")).toHaveLength(64);
+    const published = await importJWK(key.publicJwk, "ES256");
+    await expect(compactVerify(accessToken, published)).resolves.toBeDefined();
+    const stranger = await importJWK(otherKey.publicJwk, "ES256");
+    await expect(compactVerify(accessToken, stranger)).rejects.toThrow();
   });
 
   it("gives every token its own jti", async () => {
