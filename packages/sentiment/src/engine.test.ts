@@ -187,6 +187,37 @@ describe("negation", () => {
     );
   });
 
+  it("lets a negated subject deny its whole clause, however far the verb", () => {
+    expect(
+      score("None of the five bids the group submitted this year was successful."),
+    ).toBeLessThan(-0.15);
+    expect(score("Not one of the retailer's new stores has turned a profit.")).toBeLessThan(-0.15);
+  });
+
+  it("reverses a negated negation twice", () => {
+    expect(score("The airline never cancelled the strike it had threatened.")).toBeLessThan(-0.15);
+    expect(score("The union did not call off the strike.")).toBeLessThan(-0.15);
+    expect(score("The court refused to block the merger.")).toBeGreaterThan(0.15);
+  });
+
+  it("reads a denied want as bad news, and the want alone as nothing", () => {
+    expect(score("The fund has found no buyer for the tower.")).toBeLessThan(-0.15);
+    expect(score("The drug was not accepted for reimbursement.")).toBeLessThan(-0.15);
+    expect(score("The bank said it would not be able to resume dividends this year.")).toBeLessThan(
+      -0.15,
+    );
+    expect(score("The miner has no debt.")).toBeGreaterThan(0.15);
+    expect(analyzeSentiment("The firm found a new office.").evidence).toEqual([]);
+    expect(analyzeSentiment("The company did not publish guidance, as usual.").evidence).toEqual(
+      [],
+    );
+  });
+
+  it("lets 'no' deny the verb right before it", () => {
+    expect(score("The carmaker won no new contracts in Asia.")).toBeLessThan(-0.15);
+    expect(score("The lender suffered no losses on the loan.")).toBeGreaterThan(0.15);
+  });
+
   it("treats 'not only' as emphasis, not negation", () => {
     expect(score("The company not only beat estimates but raised its outlook")).toBeGreaterThan(
       0.35,

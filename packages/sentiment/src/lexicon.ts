@@ -2185,6 +2185,13 @@ export const CANCELLATIONS: readonly string[] = [
   "averts",
   "avoided",
   "avoids",
+  // Stopping something from happening undoes it the same way: "refused to block the expansion".
+  "block",
+  "blocks",
+  "blocking",
+  "prevent",
+  "prevents",
+  "prevented",
 ];
 
 /**
@@ -2224,8 +2231,92 @@ export const NEGATED_EFFECTS: readonly string[] = [
   "negligible impact",
 ];
 
+/**
+ * A negated subject ("none of the contracts", "not one of its wells", "not a single buyer"): it
+ * denies everything its clause says, however far the verb is from it.
+ */
+export const QUANTIFIED_NEGATORS: readonly string[] = [
+  "none of",
+  "not one of",
+  "not a single",
+  "neither of",
+  "not one",
+  "no single",
+];
+
+/** Words right after a negator that do not use up its reach ("not be able to resume"). */
+export const REACH_FILLERS: readonly string[] = [
+  "be",
+  "been",
+  "being",
+  "able",
+  "to",
+  "have",
+  "has",
+  "had",
+  "even",
+  "ever",
+  "yet",
+  "also",
+];
+
+/**
+ * Things a company wants that say nothing when merely named, but are bad news when denied: "won no
+ * orders", "was not included in the list", "sale talks end without an offer", "could not find a
+ * partner", "did not replace its reserves". Weight is the would-be good news; only a negator that
+ * reaches the word makes it count (reversed).
+ */
+export const DENIABLE: Readonly<Record<string, number>> = {
+  find: 0.8,
+  found: 0.8,
+  "included in": 0.8,
+  replace: 0.8,
+  replaced: 0.8,
+  accept: 0.8,
+  accepted: 0.8,
+  order: 0.8,
+  orders: 0.8,
+  offer: 0.8,
+  offers: 0.8,
+  bid: 0.6,
+  bids: 0.6,
+  buyer: 0.8,
+  buyers: 0.8,
+  bidder: 0.8,
+  bidders: 0.8,
+  cash: 0.8,
+  money: 0.8,
+  funding: 0.8,
+  partner: 0.8,
+  customers: 0.6,
+  demand: 0.8,
+  interest: 0.6,
+  progress: 0.8,
+  reach: 0.6,
+  reached: 0.6,
+  secure: 0.8,
+  win: 0.8,
+  succeed: 0.8,
+  succeeded: 0.8,
+  resume: 0.8,
+  restore: 0.8,
+  regained: 0.8,
+  regain: 0.8,
+  complete: 0.6,
+  completed: 0.6,
+  pass: 0.6,
+  passed: 0.6,
+  agreement: 0.6,
+  deal: 0.6,
+  contract: 0.6,
+  contracts: 0.6,
+  // A quantity that is bad news has its sign from the quantity: "has no debt" is good news.
+  debt: 0.6,
+};
+
 /** Words that flip the sentiment of what follows ("did not beat", "no longer expects growth"). */
 export const NEGATORS: readonly string[] = [
+  ...QUANTIFIED_NEGATORS,
   "not",
   "no",
   "never",
@@ -2449,7 +2540,7 @@ export const FAILURE_NEGATORS: Readonly<Record<string, number>> = {
   ...Object.fromEntries(
     CANCELLATIONS.filter(
       (word) =>
-        !/^(avert|avoid|reversed|overturn|quashed|struck|escaped|dodged|sidestepped|remov)/.test(
+        !/^(avert|avoid|reversed|overturn|quashed|struck|escaped|dodged|sidestepped|remov|prevent)/.test(
           word,
         ),
     ).map((word) => [word, -1]),
