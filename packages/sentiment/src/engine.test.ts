@@ -213,6 +213,21 @@ describe("negation", () => {
     );
   });
 
+  it("lets a denial deny what it reports", () => {
+    expect(
+      score("The company denied reports that it plans to shut its biggest smelter."),
+    ).toBeGreaterThan(0.15);
+    expect(
+      score("It is not true that the bank is cutting its dividend, the chairman said."),
+    ).toBeGreaterThan(0.15);
+  });
+
+  it("does not let determiners use up a negation's reach", () => {
+    expect(
+      score("The regulator rejected the utility's request for a price increase."),
+    ).toBeLessThan(-0.15);
+  });
+
   it("lets 'no' deny the verb right before it", () => {
     expect(score("The carmaker won no new contracts in Asia.")).toBeLessThan(-0.15);
     expect(score("The lender suffered no losses on the loan.")).toBeGreaterThan(0.15);

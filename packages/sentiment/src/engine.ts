@@ -59,6 +59,8 @@ const CLAUSE_REACH = 24;
 const MAX_AUXILIARIES = 4;
 const QUANTIFIED = new Set(QUANTIFIED_NEGATORS);
 const MAX_DENIED_NEGATED = 3;
+const DETERMINERS = new Set(["a", "an", "the", "its", "their", "any", "his", "her", "our"]);
+const MAX_DETERMINERS = 2;
 const DENYING_DETERMINERS = new Set(["no", "none"]);
 const REACH_FILLERS = new Set(REACH_FILLER_WORDS);
 const INTENSIFIER_REACH = 2;
@@ -891,7 +893,12 @@ function applyModifiers(
     ) {
       skipped++;
     }
-    const reach = wholeClause ? CLAUSE_REACH : NEGATION_REACH + skipped;
+    // Determiners do not use it up either: "refused the company's request for a price increase".
+    let determiners = 0;
+    for (let at = span.last + 1 + skipped; at <= span.last + NEGATION_REACH + skipped; at++) {
+      if (DETERMINERS.has(tokens[at]?.text ?? "") && determiners < MAX_DETERMINERS) determiners++;
+    }
+    const reach = wholeClause ? CLAUSE_REACH : NEGATION_REACH + skipped + determiners;
     let negatedSomething = false;
     // Denied wants count only when the negator denies nothing that counts anyway: in "has not
     // seen any slowdown in orders" the slowdown is what is denied.
