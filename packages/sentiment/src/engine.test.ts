@@ -240,6 +240,32 @@ describe("negation", () => {
   });
 });
 
+describe("what moved", () => {
+  it("reads the quantity a prepositional phrase qualifies as what moved", () => {
+    expect(score("Arrears among the lender's mortgage customers rose sharply.")).toBeLessThan(
+      -0.15,
+    );
+    expect(score("Growth in subscription revenue slowed in the quarter.")).toBeLessThan(-0.15);
+  });
+
+  it("reads staff turnover as a cost and a move below a level as a verb", () => {
+    expect(score("Employee turnover at the call centres fell.")).toBeGreaterThan(0.15);
+    expect(score("The combined ratio fell below 95%.")).toBeGreaterThan(0.15);
+  });
+
+  it("undoes a threat that is ended and ignores a tender for the company's own notes", () => {
+    expect(score("The pay deal ends the threat of strikes at the port.")).toBeGreaterThan(0.15);
+    expect(
+      analyzeSentiment("The company's tender offer for its own notes expires on Monday.").label,
+    ).toBe("Neutral");
+    expect(
+      analyzeSentiment(
+        "The insurer's head of claims will speak about flood losses at a trade fair.",
+      ).label,
+    ).toBe("Neutral");
+  });
+});
+
 describe("intensifiers", () => {
   it("strengthens with 'sharply' and weakens with 'slightly'", () => {
     const plain = score("Revenue fell");

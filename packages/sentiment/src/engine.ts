@@ -488,8 +488,18 @@ const FUNCTION_WORDS = new Set([
   "after",
   "since",
   "than",
+  "below",
+  "above",
+  "under",
+  "beneath",
+  "into",
+  "back",
+  "toward",
+  "towards",
 ]);
 const QUALIFIERS = new Set(["of", "at", "in", "from", "for", "across", "per"]);
+const HEAD_QUALIFIERS = new Set(["among", "in", "at", "across"]);
+const HEAD_REACH = 5;
 const OBJECT_REACH_FORWARD = 4;
 
 // The objects are sorted and do not overlap, so the nearest one on each side is the only candidate:
@@ -501,6 +511,7 @@ function nearestObject(
   shape: Structure,
   preferForward: boolean,
   work: Work,
+  headBefore?: Span,
 ): Span | undefined {
   const { clause, wordsBefore, stopsBefore } = shape;
   work.steps++;
@@ -533,7 +544,18 @@ function nearestObject(
     countBetween(stopsBefore, direction.last, after.first) === 0
       ? after
       : undefined;
-  return preferForward ? (forward ?? back) : (back ?? forward);
+  // "Defaults among its car-loan customers rose", "growth in recurring revenue will slow": the
+  // quantity a prepositional phrase qualifies is what moved, not the one inside the phrase.
+  const head =
+    back && headBefore && clause[headBefore.first] === directionClause
+      ? HEAD_QUALIFIERS.has(shape.tokens[headBefore.last + 1]?.text ?? "") &&
+        countBetween(wordsBefore, headBefore.last, back.first) <= HEAD_REACH &&
+        countBetween(stopsBefore, headBefore.last, back.first) === 0
+        ? headBefore
+        : undefined
+      : undefined;
+  const behind = head ?? back;
+  return preferForward ? (forward ?? behind) : (behind ?? forward);
 }
 
 // "Profit fell to a record low": a direction with no object of its own, right after a move the
@@ -584,6 +606,7 @@ function baseUnits(
         shape,
         direction.reach === "before",
         work,
+        objects[nextObject - 2],
       ) ?? continuedMove(span, previous, shape);
     previous = { span, object };
     if (object?.pattern.object) {
