@@ -246,6 +246,9 @@ describe("what moved", () => {
       -0.15,
     );
     expect(score("Growth in subscription revenue slowed in the quarter.")).toBeLessThan(-0.15);
+    expect(score("Arrears among its mortgage customers rose to 2.9% from 1.7%.")).toBeLessThan(
+      -0.15,
+    );
   });
 
   it("reads staff turnover as a cost and a move below a level as a verb", () => {

@@ -712,12 +712,17 @@ function comparisonUnits(
 ): { units: Unit[]; compared: Set<Span> } {
   const covered = new Uint8Array(tokens.length);
   const objectBefore: (Span | undefined)[] = new Array(tokens.length + 1);
+  // The object before that one, for a prepositional phrase's head ("defaults among customers").
+  const headBefore = new Map<Span, Span>();
   let lastObject: Span | undefined;
   let next = 0;
   for (let position = 0; position <= tokens.length; position++) {
     work.steps++;
     for (let span = spans[next]; span && span.last < position; span = spans[++next]) {
-      if (span.role === "object") lastObject = span;
+      if (span.role === "object") {
+        if (lastObject) headBefore.set(span, lastObject);
+        lastObject = span;
+      }
       if (span.role === "lexicon") covered.fill(1, span.first, span.last + 1);
     }
     objectBefore[position] = lastObject;
@@ -770,7 +775,17 @@ function comparisonUnits(
           countBetween(shape.wordsBefore, object.last, comparison.first) < SIGNED_REACH
         : sentenceOf(object.first) === sentenceOf(comparison.subjectAt) ||
           sentenceOf(object.first) === sentenceOf(comparison.last) - 1);
-    const subject = inReach ? object : undefined;
+    const head = object ? headBefore.get(object) : undefined;
+    const headed =
+      object &&
+      head &&
+      !comparison.signed &&
+      shape.clause[head.first] === shape.clause[object.first] &&
+      HEAD_QUALIFIERS.has(tokens[head.last + 1]?.text ?? "") &&
+      countBetween(shape.wordsBefore, head.last, object.first) <= HEAD_REACH
+        ? head
+        : object;
+    const subject = inReach ? headed : undefined;
     if (subject) compared.add(subject);
     // "The loss narrowed more than forecast", "sales fell less than feared": the marker measures the
     // move right before it, so the move's direction is part of the verdict.
