@@ -943,6 +943,14 @@ function applyModifiers(
     const deniedWants: Unit[] = [];
     const negated: Unit[] = [];
     const denied = new Set<Unit>();
+    const negate = (unit: Unit) => {
+      unit.weight *= factor;
+      unit.first = Math.min(unit.first, span.first);
+      unit.rule = "negation";
+      unit.latent = false;
+      negated.push(unit);
+      negatedSomething = true;
+    };
     for (let anchor = span.last + 1; anchor <= span.last + reach; anchor++) {
       // "never cancelled the strike it had threatened": denying a negation denies all it negated.
       const reachable =
@@ -953,10 +961,7 @@ function applyModifiers(
         work.steps++;
         if (denied.has(unit)) continue;
         denied.add(unit);
-        negated.push(unit);
-        unit.weight *= factor;
-        unit.first = Math.min(unit.first, span.first);
-        negatedSomething = true;
+        negate(unit);
       }
       for (const unit of byAnchor.get(anchor) ?? []) {
         work.steps++;
@@ -972,12 +977,7 @@ function applyModifiers(
           deniedWants.push(unit);
           continue;
         }
-        unit.weight *= factor;
-        unit.first = Math.min(unit.first, span.first);
-        unit.rule = "negation";
-        unit.latent = false;
-        negated.push(unit);
-        negatedSomething = true;
+        negate(unit);
         // "Not affected by the strike", "none were delayed by the closure": the harm denied is the
         // cause's, so the cause after "by" is negated with it.
         if (
@@ -1001,14 +1001,7 @@ function applyModifiers(
       negatedSomething = true;
     }
     const [want] = deniedWants;
-    if (!negatedSomething && want) {
-      want.weight *= factor;
-      want.first = Math.min(want.first, span.first);
-      want.rule = "negation";
-      want.latent = false;
-      negated.push(want);
-      negatedSomething = true;
-    }
+    if (!negatedSomething && want) negate(want);
     if (negated.length > 0) negatedBy.set(span.first, negated);
     for (const [from, to, inClause] of causes.splice(0)) {
       for (let anchor = from; anchor <= to; anchor++) {
