@@ -187,10 +187,85 @@ describe("negation", () => {
     );
   });
 
+  it("lets a negated subject deny its whole clause, however far the verb", () => {
+    expect(
+      score("None of the five bids the group submitted this year was successful."),
+    ).toBeLessThan(-0.15);
+    expect(score("Not one of the retailer's new stores has turned a profit.")).toBeLessThan(-0.15);
+  });
+
+  it("reverses a negated negation twice", () => {
+    expect(score("The airline never cancelled the strike it had threatened.")).toBeLessThan(-0.15);
+    expect(score("The union did not call off the strike.")).toBeLessThan(-0.15);
+    expect(score("The court refused to block the merger.")).toBeGreaterThan(0.15);
+  });
+
+  it("reads a denied want as bad news, and the want alone as nothing", () => {
+    expect(score("The fund has found no buyer for the tower.")).toBeLessThan(-0.15);
+    expect(score("The drug was not accepted for reimbursement.")).toBeLessThan(-0.15);
+    expect(score("The bank said it would not be able to resume dividends this year.")).toBeLessThan(
+      -0.15,
+    );
+    expect(score("The miner has no debt.")).toBeGreaterThan(0.15);
+    expect(analyzeSentiment("The firm found a new office.").evidence).toEqual([]);
+    expect(analyzeSentiment("The company did not publish guidance, as usual.").evidence).toEqual(
+      [],
+    );
+  });
+
+  it("lets a denial deny what it reports", () => {
+    expect(
+      score("The company denied reports that it plans to shut its biggest smelter."),
+    ).toBeGreaterThan(0.15);
+    expect(
+      score("It is not true that the bank is cutting its dividend, the chairman said."),
+    ).toBeGreaterThan(0.15);
+  });
+
+  it("does not let determiners use up a negation's reach", () => {
+    expect(
+      score("The regulator rejected the utility's request for a price increase."),
+    ).toBeLessThan(-0.15);
+  });
+
+  it("lets 'no' deny the verb right before it", () => {
+    expect(score("The carmaker won no new contracts in Asia.")).toBeLessThan(-0.15);
+    expect(score("The lender suffered no losses on the loan.")).toBeGreaterThan(0.15);
+  });
+
   it("treats 'not only' as emphasis, not negation", () => {
     expect(score("The company not only beat estimates but raised its outlook")).toBeGreaterThan(
       0.35,
     );
+  });
+});
+
+describe("what moved", () => {
+  it("reads the quantity a prepositional phrase qualifies as what moved", () => {
+    expect(score("Arrears among the lender's mortgage customers rose sharply.")).toBeLessThan(
+      -0.15,
+    );
+    expect(score("Growth in subscription revenue slowed in the quarter.")).toBeLessThan(-0.15);
+    expect(score("Arrears among its mortgage customers rose to 2.9% from 1.7%.")).toBeLessThan(
+      -0.15,
+    );
+  });
+
+  it("reads staff turnover as a cost and a move below a level as a verb", () => {
+    expect(score("Employee turnover at the call centres fell.")).toBeGreaterThan(0.15);
+    expect(score("The combined ratio fell below 95%.")).toBeGreaterThan(0.15);
+  });
+
+  it("undoes a threat that is ended and ignores a tender for the company's own notes", () => {
+    expect(score("The pay deal ends the threat of strikes at the port.")).toBeGreaterThan(0.15);
+    expect(
+      analyzeSentiment("The company's tender offer for its own notes expires on Monday.").label,
+    ).toBe("Neutral");
+    expect(
+      analyzeSentiment(
+        "The insurer's head of claims will speak about flood losses at a trade fair.",
+      ).label,
+    ).toBe("Neutral");
   });
 });
 

@@ -9,6 +9,7 @@ import {
   COMPARATIVE_DIRECTIONS,
   CONCESSION_MARKERS,
   CONTRAST_MARKERS,
+  DENIABLE,
   DIRECTIONS,
   type DirectionEntry,
   EXPECTATION_WORDS,
@@ -23,6 +24,8 @@ import {
   OBJECTS,
   type ObjectEntry,
   PASSIVE_CANCELLATIONS,
+  QUANTIFIED_NEGATORS,
+  REACH_FILLERS as REACH_FILLER_WORDS,
 } from "./lexicon";
 import { type Token, tokenize } from "./tokenize";
 
@@ -52,6 +55,14 @@ export interface SentimentResult {
 // bad as "missed", "not bad" is weaker praise than "good".
 const NEGATION_FACTOR = -0.9;
 const NEGATION_REACH = 5;
+const CLAUSE_REACH = 24;
+const MAX_AUXILIARIES = 4;
+const QUANTIFIED = new Set(QUANTIFIED_NEGATORS);
+const MAX_DENIED_NEGATED = 3;
+const DETERMINERS = new Set(["a", "an", "the", "its", "their", "any", "his", "her", "our"]);
+const MAX_DETERMINERS = 2;
+const DENYING_DETERMINERS = new Set(["no", "none"]);
+const REACH_FILLERS = new Set(REACH_FILLER_WORDS);
 const INTENSIFIER_REACH = 2;
 // "Fell very sharply" stacks two intensifiers; more than that is not language, and unbounded
 // stacking ("sharply sharply …") overflowed the weight to Infinity.
@@ -100,6 +111,8 @@ interface Pattern {
   direction?: DirectionEntry;
   /** A verdict on expectations ("beat estimates", "than expected"): it outweighs reported moves. */
   verdict?: boolean;
+  /** Counts only when a negator reaches it ("no orders", "not included"). */
+  latent?: boolean;
 }
 
 interface Span {
@@ -120,6 +133,9 @@ interface Unit {
   /** A quantity's reported move (direction × object, or a signed figure). */
   move?: boolean;
   verdict?: boolean;
+  latent?: boolean;
+  /** Negated by a later negator reaching back to its subject; an earlier one leaves it alone. */
+  negatedBack?: boolean;
 }
 
 const GAP = "*";
@@ -157,6 +173,11 @@ function compilePatterns(): Map<string, Pattern[]> {
     const verdict =
       VERDICT_WORDS.has(tokens[0] ?? "") || tokens.some((token) => EXPECTATIONS.has(token));
     all.push({ tokens, role: "lexicon", weight, verdict });
+  }
+  for (const [text, weight] of Object.entries(DENIABLE)) {
+    // A quantity ("orders", "demand") keeps its own reading and is denied as a quantity.
+    if (OBJECTS[text]) continue;
+    all.push({ tokens: patternTokens(text), role: "lexicon", weight, latent: true });
   }
   for (const [text, object] of Object.entries(OBJECTS)) {
     all.push({ tokens: patternTokens(text), role: "object", weight: object.alone, object });
@@ -322,11 +343,13 @@ function findSpans(tokens: Token[], work: Work): Span[] {
       work.steps++;
       const last = matchAt(tokens, index, pattern.tokens);
       if (last < 0) continue;
+      // A word that only counts when denied gives way to any other reading of the same words.
+      const rank = (candidate: Pattern) =>
+        ROLE_PRIORITY.indexOf(candidate.role) + (candidate.latent ? ROLE_PRIORITY.length : 0);
       const better =
         best === undefined ||
         last > best.last ||
-        (last === best.last &&
-          ROLE_PRIORITY.indexOf(pattern.role) < ROLE_PRIORITY.indexOf(best.role));
+        (last === best.last && rank(pattern) < rank(best.pattern));
       if (better) best = { role: pattern.role, first: index, last, pattern };
     }
     if (best) {
@@ -465,8 +488,18 @@ const FUNCTION_WORDS = new Set([
   "after",
   "since",
   "than",
+  "below",
+  "above",
+  "under",
+  "beneath",
+  "into",
+  "back",
+  "toward",
+  "towards",
 ]);
 const QUALIFIERS = new Set(["of", "at", "in", "from", "for", "across", "per"]);
+const HEAD_QUALIFIERS = new Set(["among", "in", "at", "across"]);
+const HEAD_REACH = 5;
 const OBJECT_REACH_FORWARD = 4;
 
 // The objects are sorted and do not overlap, so the nearest one on each side is the only candidate:
@@ -478,6 +511,7 @@ function nearestObject(
   shape: Structure,
   preferForward: boolean,
   work: Work,
+  headBefore?: Span,
 ): Span | undefined {
   const { clause, wordsBefore, stopsBefore } = shape;
   work.steps++;
@@ -510,7 +544,18 @@ function nearestObject(
     countBetween(stopsBefore, direction.last, after.first) === 0
       ? after
       : undefined;
-  return preferForward ? (forward ?? back) : (back ?? forward);
+  // "Defaults among its car-loan customers rose", "growth in recurring revenue will slow": the
+  // quantity a prepositional phrase qualifies is what moved, not the one inside the phrase.
+  const head =
+    back && headBefore && clause[headBefore.first] === directionClause
+      ? HEAD_QUALIFIERS.has(shape.tokens[headBefore.last + 1]?.text ?? "") &&
+        countBetween(wordsBefore, headBefore.last, back.first) <= HEAD_REACH &&
+        countBetween(stopsBefore, headBefore.last, back.first) === 0
+        ? headBefore
+        : undefined
+      : undefined;
+  const behind = head ?? back;
+  return preferForward ? (forward ?? behind) : (behind ?? forward);
 }
 
 // "Profit fell to a record low": a direction with no object of its own, right after a move the
@@ -561,6 +606,7 @@ function baseUnits(
         shape,
         direction.reach === "before",
         work,
+        objects[nextObject - 2],
       ) ?? continuedMove(span, previous, shape);
     previous = { span, object };
     if (object?.pattern.object) {
@@ -628,6 +674,20 @@ function baseUnits(
     const standalone =
       span.role === "lexicon" ||
       (span.role === "object" && !moves.has(span) && !compared.has(span) && !held.has(span));
+    // "Won no orders", "has no debt": a quantity named alone is news only when it is denied.
+    const wanted = DENIABLE[span.pattern.tokens.join(" ")];
+    const deniable = span.role === "object" && standalone && span.pattern.weight === 0;
+    if (deniable && span.pattern.object && wanted !== undefined) {
+      units.push({
+        first: span.first,
+        last: span.last,
+        anchor: span.first,
+        weight: span.pattern.object.polarity * wanted,
+        rule: "lexicon",
+        latent: true,
+      });
+      continue;
+    }
     if (!standalone || span.pattern.weight === 0) continue;
     units.push({
       first: span.first,
@@ -636,6 +696,7 @@ function baseUnits(
       weight: span.pattern.weight,
       rule: span.role === "lexicon" && span.last > span.first ? "phrase" : "lexicon",
       verdict: span.pattern.verdict,
+      latent: span.pattern.latent,
     });
   }
   return units.sort((a, b) => a.first - b.first || a.last - b.last);
@@ -651,12 +712,17 @@ function comparisonUnits(
 ): { units: Unit[]; compared: Set<Span> } {
   const covered = new Uint8Array(tokens.length);
   const objectBefore: (Span | undefined)[] = new Array(tokens.length + 1);
+  // The object before that one, for a prepositional phrase's head ("defaults among customers").
+  const headBefore = new Map<Span, Span>();
   let lastObject: Span | undefined;
   let next = 0;
   for (let position = 0; position <= tokens.length; position++) {
     work.steps++;
     for (let span = spans[next]; span && span.last < position; span = spans[++next]) {
-      if (span.role === "object") lastObject = span;
+      if (span.role === "object") {
+        if (lastObject) headBefore.set(span, lastObject);
+        lastObject = span;
+      }
       if (span.role === "lexicon") covered.fill(1, span.first, span.last + 1);
     }
     objectBefore[position] = lastObject;
@@ -709,7 +775,17 @@ function comparisonUnits(
           countBetween(shape.wordsBefore, object.last, comparison.first) < SIGNED_REACH
         : sentenceOf(object.first) === sentenceOf(comparison.subjectAt) ||
           sentenceOf(object.first) === sentenceOf(comparison.last) - 1);
-    const subject = inReach ? object : undefined;
+    const head = object ? headBefore.get(object) : undefined;
+    const headed =
+      object &&
+      head &&
+      !comparison.signed &&
+      shape.clause[head.first] === shape.clause[object.first] &&
+      HEAD_QUALIFIERS.has(tokens[head.last + 1]?.text ?? "") &&
+      countBetween(shape.wordsBefore, head.last, object.first) <= HEAD_REACH
+        ? head
+        : object;
+    const subject = inReach ? headed : undefined;
     if (subject) compared.add(subject);
     // "The loss narrowed more than forecast", "sales fell less than feared": the marker measures the
     // move right before it, so the move's direction is part of the verdict.
@@ -828,26 +904,80 @@ function applyModifiers(
   for (const list of byClause.values()) list.sort((a, b) => a.anchor - b.anchor);
   const subjectsDone = new Map<number, number>();
   const causes: [number, number, number][] = [];
-  for (const span of spans) {
-    if (span.role !== "negator") continue;
+  // Negators are read from the last to the first, so a negated negation reverses twice: in "never
+  // cancelled the orders" the cancellation is undone, and in "did not call off the strike" the
+  // strike is bad news again.
+  const negators = spans.filter((span) => span.role === "negator").reverse();
+  // What each negator negated, by its first token, for a negator that denies it in turn.
+  const negatedBy = new Map<number, Unit[]>();
+  const byLast = new Map<number, Unit[]>();
+  for (const unit of units) {
+    const list = byLast.get(unit.last);
+    if (list) list.push(unit);
+    else byLast.set(unit.last, [unit]);
+  }
+  for (const span of negators) {
     // A called-off event is undone entirely ("the levy was dropped" is as good as the levy was
     // bad); a plain negation keeps most of the strength.
-    const factor = CANCELLING.has(span.pattern.tokens.join(" ")) ? CANCEL_FACTOR : NEGATION_FACTOR;
+    const words = span.pattern.tokens.join(" ");
+    const factor = CANCELLING.has(words) ? CANCEL_FACTOR : NEGATION_FACTOR;
+    // "None of the contracts it bid for was awarded": a negated subject denies the whole clause.
+    const wholeClause = QUANTIFIED.has(words);
+    // "would not be able to resume buybacks": auxiliaries after the negator do not use up its reach.
+    let skipped = 0;
+    while (
+      skipped < MAX_AUXILIARIES &&
+      REACH_FILLERS.has(tokens[span.last + 1 + skipped]?.text ?? "")
+    ) {
+      skipped++;
+    }
+    // Determiners do not use it up either: "refused the company's request for a price increase".
+    let determiners = 0;
+    for (let at = span.last + 1 + skipped; at <= span.last + NEGATION_REACH + skipped; at++) {
+      if (DETERMINERS.has(tokens[at]?.text ?? "") && determiners < MAX_DETERMINERS) determiners++;
+    }
+    const reach = wholeClause ? CLAUSE_REACH : NEGATION_REACH + skipped + determiners;
     let negatedSomething = false;
-    for (let anchor = span.last + 1; anchor <= span.last + NEGATION_REACH; anchor++) {
+    // Denied wants count only when the negator denies nothing that counts anyway: in "has not
+    // seen any slowdown in orders" the slowdown is what is denied.
+    const deniedWants: Unit[] = [];
+    const negated: Unit[] = [];
+    const denied = new Set<Unit>();
+    const negate = (unit: Unit) => {
+      unit.weight *= factor;
+      unit.first = Math.min(unit.first, span.first);
+      unit.rule = "negation";
+      unit.latent = false;
+      negated.push(unit);
+      negatedSomething = true;
+    };
+    for (let anchor = span.last + 1; anchor <= span.last + reach; anchor++) {
+      // "never cancelled the strike it had threatened": denying a negation denies all it negated.
+      const reachable =
+        clause[anchor] === clause[span.last] && countBetween(stopsBefore, span.last, anchor) === 0;
+      const inner = reachable ? negatedBy.get(anchor) : undefined;
+      // A handful at most, so a chain of negations ("not … not … not") stays linear.
+      for (const unit of (inner ?? []).slice(0, MAX_DENIED_NEGATED)) {
+        work.steps++;
+        if (denied.has(unit)) continue;
+        denied.add(unit);
+        negate(unit);
+      }
       for (const unit of byAnchor.get(anchor) ?? []) {
         work.steps++;
-        if (clause[unit.anchor] !== clause[span.last]) continue;
+        if (denied.has(unit)) continue;
+        if (clause[unit.anchor] !== clause[span.last] || unit.negatedBack) continue;
         // "not as high as forecast": an "as" or "so" right after the negator opens a comparison,
         // not a new statement, so the negation reaches across it.
         const comparative =
           unit.anchor > span.last + 1 && COMPARATIVES.has(tokens[span.last + 1]?.text ?? "");
         const stops = countBetween(stopsBefore, span.last, unit.anchor) - (comparative ? 1 : 0);
-        if (stops > 0) continue;
-        unit.weight *= factor;
-        unit.first = Math.min(unit.first, span.first);
-        unit.rule = "negation";
-        negatedSomething = true;
+        if (stops > 0 && !wholeClause) continue;
+        if (unit.latent) {
+          deniedWants.push(unit);
+          continue;
+        }
+        negate(unit);
         // "Not affected by the strike", "none were delayed by the closure": the harm denied is the
         // cause's, so the cause after "by" is negated with it.
         if (
@@ -858,6 +988,21 @@ function applyModifiers(
         }
       }
     }
+    // "Won no orders", "suffered no damage": a determiner "no" denies the verb right before it too.
+    const before = DENYING_DETERMINERS.has(words) ? byLast.get(span.first - 1) : undefined;
+    for (const unit of before ?? []) {
+      work.steps++;
+      if (unit.latent || unit.rule === "negation" || clause[unit.anchor] !== clause[span.first])
+        continue;
+      unit.weight *= factor;
+      unit.last = Math.max(unit.last, span.last);
+      unit.rule = "negation";
+      unit.negatedBack = true;
+      negatedSomething = true;
+    }
+    const [want] = deniedWants;
+    if (!negatedSomething && want) negate(want);
+    if (negated.length > 0) negatedBy.set(span.first, negated);
     for (const [from, to, inClause] of causes.splice(0)) {
       for (let anchor = from; anchor <= to; anchor++) {
         for (const cause of byAnchor.get(anchor) ?? []) {
@@ -889,20 +1034,30 @@ function applyModifiers(
         unit.weight *= factor;
         unit.last = Math.max(unit.last, span.last);
         unit.rule = "negation";
+        unit.latent = false;
+        unit.negatedBack = true;
         negatedSomething = true;
       }
       subjectsDone.set(key, at);
     }
     if (!negatedSomething && span.pattern.weight !== 0) {
-      units.push({
+      // A failure on its own is bad news, and an earlier negator can still deny it.
+      const failure: Unit = {
         first: span.first,
         last: span.last,
         anchor: span.first,
         weight: span.pattern.weight,
         rule: "negation",
-      });
+      };
+      units.push(failure);
+      const list = byAnchor.get(failure.anchor);
+      if (list) list.push(failure);
+      else byAnchor.set(failure.anchor, [failure]);
     }
   }
+  // Words that only matter when denied ("won no orders", "was not included") count for nothing
+  // otherwise.
+  for (const unit of units) if (unit.latent) unit.weight = 0;
 
   // Contrast ("but") weights the rest of its sentence up and what came before (in the sentence, or
   // in the previous one when "But" opens a sentence) down; concession and hedge markers, and a

@@ -289,6 +289,19 @@ function closures(): Record<string, number> {
     "offices",
     "furnaces",
     "refineries",
+    "bakery",
+    "bakeries",
+    "depot",
+    "depots",
+    "warehouse",
+    "warehouses",
+    "hotel",
+    "hotels",
+    "smelter",
+    "shipyard",
+    "yard",
+    "centre",
+    "center",
   ];
   const entries: Record<string, number> = {};
   for (const verb of verbs) for (const site of sites) entries[`${verb} * ${site}`] = -1;
@@ -411,6 +424,10 @@ function loadedWordsAsNames(): Record<string, number> {
     "assessments",
     "adjuster",
     "adjusters",
+    "scenario",
+    "scenarios",
+    "investigator",
+    "investigators",
   ];
   // Where the pair is the event itself ("filed for bankruptcy protection").
   const events = new Set(["bankruptcy protection", "bankruptcy plan", "bankruptcy plans"]);
@@ -1456,6 +1473,68 @@ export const LEXICON: Readonly<Record<string, number>> = {
   missing: -1.2,
   beating: 1.2,
   topping: 1,
+  // Plans and prospects, in the words forward-looking and hedged news uses.
+  "restore * dividend": 1.2,
+  "restores * dividend": 1.2,
+  "restored * dividend": 1.2,
+  "resume * dividend": 1.2,
+  "resumed * dividend": 1.2,
+  "resume * buybacks": 1,
+  "lock in": 0.6,
+  "locked in": 0.6,
+  "repay * debt": 0.8,
+  "repay all": 0.8,
+  "pay off * debt": 0.8,
+  "licensing deal": 1.2,
+  "licensing agreement": 1.2,
+  licensing: 0.5,
+  "upfront payment": 1,
+  "upfront payments": 1,
+  "milestone payments": 0.8,
+  "cash offer": 1,
+  "all-cash offer": 1,
+  premium: 0.5,
+  "signed a * deal": 0.8,
+  "signs a * deal": 0.8,
+  "price increase": 0.6,
+  "price rise": 0.6,
+  "raise more money": -1,
+  "raise more capital": -1,
+  "raise more cash": -1,
+  "need to raise": -0.8,
+  "needs to raise": -0.8,
+  "to a rival": -0.8,
+  "to rivals": -0.8,
+  "switch suppliers": -0.8,
+  "pulled from shelves": -1.5,
+  "pulled from the shelves": -1.5,
+  overheated: -0.8,
+  overheating: -0.8,
+  "failed in": -1.5,
+  "struck * gold": 1.2,
+  "struck * copper": 1.2,
+  "generic copies": -1,
+  "generic versions": -1,
+  generics: -0.6,
+  "gave back * gains": -1.2,
+  "give back * gains": -1.2,
+  "gives back * gains": -1.2,
+  "pared * gains": -0.8,
+  "erased * gains": -1,
+  "declined to sign": -1.5,
+  // A tender for the company's own securities is housekeeping, not a bid at a premium.
+  "tender offer for its own": 0,
+  "sale of its loss-making": 0.8,
+  "sell its loss-making": 0.8,
+  "selling its loss-making": 0.8,
+  "exit * loss-making": 0.8,
+  "close its loss-making": 0.6,
+  froze: -0.8,
+  frozen: -0.8,
+  freezes: -0.8,
+  "matched * forecast": 0,
+  "matched * guidance": 0,
+  "refused to sign": -1.5,
   ...loadedWordsAsNames(),
   // Neutral anchors: matched so their words cannot be read as something else, then dropped.
   "not only": 0,
@@ -1491,6 +1570,11 @@ export const OBJECTS: Readonly<Record<string, ObjectEntry>> = {
   "same-store sales": up(),
   "comparable sales": up(),
   turnover: up(),
+  // Staff leaving is a cost, unlike a company's turnover (its sales).
+  "staff turnover": down(),
+  "employee turnover": down(),
+  "labour turnover": down(),
+  "labor turnover": down(),
   profit: up(),
   profits: up(),
   "net profit": up(),
@@ -1774,6 +1858,8 @@ export const OBJECTS: Readonly<Record<string, ObjectEntry>> = {
   roe: up(),
   arpu: up(),
   casm: down(),
+  cask: down(),
+  rask: up(),
   "casm-ex": down(),
   rasm: up(),
   trasm: up(),
@@ -2185,6 +2271,25 @@ export const CANCELLATIONS: readonly string[] = [
   "averts",
   "avoided",
   "avoids",
+  "dropped its planned",
+  "dropped a planned",
+  "scrapped its planned",
+  "shelved its planned",
+  "ends the threat of",
+  "ended the threat of",
+  "end the threat of",
+  "ending the threat of",
+  "removes the threat of",
+  "removed the threat of",
+  "lifts the threat of",
+  "lifted the threat of",
+  // Stopping something from happening undoes it the same way: "refused to block the expansion".
+  "block",
+  "blocks",
+  "blocking",
+  "prevent",
+  "prevents",
+  "prevented",
 ];
 
 /**
@@ -2224,8 +2329,108 @@ export const NEGATED_EFFECTS: readonly string[] = [
   "negligible impact",
 ];
 
+/**
+ * A negated subject ("none of the contracts", "not one of its wells", "not a single buyer"): it
+ * denies everything its clause says, however far the verb is from it.
+ */
+export const QUANTIFIED_NEGATORS: readonly string[] = [
+  "none of",
+  "not one of",
+  "not a single",
+  "neither of",
+  "not one",
+  "no single",
+  // A denial denies what it reports: "denied reports that it plans to close the plant".
+  ...["denied", "denies", "deny", "dismissed", "rejected"].flatMap((verb) =>
+    ["reports", "a report", "speculation", "rumours", "rumors", "claims", "suggestions"].map(
+      (what) => `${verb} ${what} that`,
+    ),
+  ),
+  "denied that",
+  "denies that",
+  "not true that",
+  "untrue that",
+];
+
+/** Words right after a negator that do not use up its reach ("not be able to resume"). */
+export const REACH_FILLERS: readonly string[] = [
+  "be",
+  "been",
+  "being",
+  "able",
+  "to",
+  "have",
+  "has",
+  "had",
+  "even",
+  "ever",
+  "yet",
+  "also",
+  "expect",
+  "expects",
+  "see",
+  "sees",
+  "foresee",
+  "foresees",
+];
+
+/**
+ * Things a company wants that say nothing when merely named, but are bad news when denied: "won no
+ * orders", "was not included in the list", "sale talks end without an offer", "could not find a
+ * partner", "did not replace its reserves". Weight is the would-be good news; only a negator that
+ * reaches the word makes it count (reversed).
+ */
+export const DENIABLE: Readonly<Record<string, number>> = {
+  find: 0.8,
+  found: 0.8,
+  "included in": 0.8,
+  replace: 0.8,
+  replaced: 0.8,
+  accept: 0.8,
+  accepted: 0.8,
+  order: 0.8,
+  orders: 0.8,
+  offer: 0.8,
+  offers: 0.8,
+  bid: 0.6,
+  bids: 0.6,
+  buyer: 0.8,
+  buyers: 0.8,
+  bidder: 0.8,
+  bidders: 0.8,
+  cash: 0.8,
+  money: 0.8,
+  funding: 0.8,
+  partner: 0.8,
+  customers: 0.6,
+  demand: 0.8,
+  interest: 0.6,
+  progress: 0.8,
+  reach: 0.6,
+  reached: 0.6,
+  secure: 0.8,
+  win: 0.8,
+  succeed: 0.8,
+  succeeded: 0.8,
+  resume: 0.8,
+  restore: 0.8,
+  regained: 0.8,
+  regain: 0.8,
+  complete: 0.6,
+  completed: 0.6,
+  pass: 0.6,
+  passed: 0.6,
+  agreement: 0.6,
+  deal: 0.6,
+  contract: 0.6,
+  contracts: 0.6,
+  // A quantity that is bad news has its sign from the quantity: "has no debt" is good news.
+  debt: 0.6,
+};
+
 /** Words that flip the sentiment of what follows ("did not beat", "no longer expects growth"). */
 export const NEGATORS: readonly string[] = [
+  ...QUANTIFIED_NEGATORS,
   "not",
   "no",
   "never",
@@ -2391,6 +2596,14 @@ export const HEDGE_MARKERS: Readonly<Record<string, number>> = {
   "spoke on": 0.1,
   "speaks about": 0.1,
   "speaks on": 0.1,
+  "speak about": 0.1,
+  "speak on": 0.1,
+  "present on": 0.1,
+  "presented on": 0.1,
+  "rehearsal for": 0.1,
+  "drill for": 0.1,
+  "practice for": 0.1,
+  "preparing for a": 0.3,
   "talked about": 0.1,
   "talks about": 0.1,
   "wrote about": 0.1,
@@ -2438,6 +2651,11 @@ export const HEDGE_MARKERS: Readonly<Record<string, number>> = {
       "history",
       "film",
       "museum",
+      "poster",
+      "keynote",
+      "webcast",
+      "textbook",
+      "handbook",
     ].flatMap((noun) =>
       ["on", "about", "of", "to"].map((preposition) => [`${noun} ${preposition}`, 0.1]),
     ),
@@ -2449,7 +2667,7 @@ export const FAILURE_NEGATORS: Readonly<Record<string, number>> = {
   ...Object.fromEntries(
     CANCELLATIONS.filter(
       (word) =>
-        !/^(avert|avoid|reversed|overturn|quashed|struck|escaped|dodged|sidestepped|remov)/.test(
+        !/^(avert|avoid|reversed|overturn|quashed|struck|escaped|dodged|sidestepped|remov|prevent)/.test(
           word,
         ),
     ).map((word) => [word, -1]),
@@ -2501,6 +2719,9 @@ export const NEGATED_OCCURRENCES: readonly string[] = [
   "take effect",
   "take place",
   "make landfall",
+  // "Generic copies cannot launch before 2031": a rival's launch that cannot happen.
+  "launch",
+  "enter",
   "come",
   "came",
   // Harm that did not happen: "the flood had not damaged the shaft", "sales were not hurt".
