@@ -5,9 +5,9 @@ import {
   serverErrorHandler,
 } from "@repo/server-kit/app-frame";
 import { LimitUnavailableError } from "@repo/server-kit/limits-redis";
+import { requestBodyLength } from "@repo/server-kit/request-body";
 import { DATABASE_RETRY_AFTER_SECONDS, describeDatabaseError } from "@repo/server-kit/store";
-import type { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import type { Hono, MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import { methodNotAllowed } from "hono/method-not-allowed";
 import { authorizationErrorPage } from "./http/error-page";
@@ -50,14 +50,16 @@ function bodyTooLarge(maxSize: number): OAuthError {
   });
 }
 
-/** A route's own, smaller limit; the body is already in memory (readRequestBody below). */
-function limitBody(maxSize: number) {
-  return bodyLimit({
-    maxSize,
-    onError: () => {
-      throw bodyTooLarge(maxSize);
-    },
-  });
+/**
+ * A route's own, smaller limit. The body is already in memory (readRequestBody, in the app frame), so
+ * this only compares its size: hono's bodyLimit would open the request's body stream again, which
+ * under @hono/node-server means building a whole undici Request per request.
+ */
+function limitBody(maxSize: number): MiddlewareHandler {
+  return async (c, next) => {
+    if (requestBodyLength(c) > maxSize) throw bodyTooLarge(maxSize);
+    await next();
+  };
 }
 
 export function createApp(server: AuthServer, options: CreateAppOptions = {}): Hono {
