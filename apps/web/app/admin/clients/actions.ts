@@ -29,12 +29,13 @@ export async function createClient(form: FormData): Promise<void> {
       return "/admin/clients/new";
     }
     const { client, clientSecret } = outcome.value;
-    await flash(session, {
-      kind: "secret",
-      text: "Client created",
-      clientId: client.clientId,
-      clientSecret,
-    });
+    // A private_key_jwt client has no secret: it signs with its own key.
+    await flash(
+      session,
+      clientSecret === undefined
+        ? { kind: "status", text: "Client created; it authenticates with its own key." }
+        : { kind: "secret", text: "Client created", clientId: client.clientId, clientSecret },
+    );
     return clientPage(client.clientId);
   });
 }
