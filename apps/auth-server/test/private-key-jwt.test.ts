@@ -21,6 +21,7 @@ import {
 } from "./support/private-key-jwt";
 import {
   basicAuthorization,
+  closedPort,
   DEMO_BATCH,
   json,
   MCP_RESOURCE,
@@ -547,15 +548,6 @@ describe("metadata", () => {
     }
   });
 });
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 describe("a jti store that does not answer", () => {
   it("answers a good assertion 503 with Retry-After rather than skip the replay check (replay by taking Redis down)", async () => {
