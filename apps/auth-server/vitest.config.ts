@@ -21,6 +21,7 @@ const PORTABLE_SUITES = [
   "test/internal-login.test.ts",
   "test/introspect.test.ts",
   "test/mcp-admin-scope.test.ts",
+  "test/private-key-jwt.test.ts",
   "test/pruning.test.ts",
   "test/refresh-token-reuse.test.ts",
   "test/session-epoch.test.ts",

@@ -23,16 +23,29 @@ export const OPENAPI_PATH = "/openapi.json";
 const FORM = "application/x-www-form-urlencoded";
 
 /**
- * RFC 6749 §2.3.1 client_secret_post, and §3.2.1's client_id for public clients. The client
- * authentication step reads these by hand (it must also weigh the Authorization header), so this
- * schema only describes them; the token, revocation and introspection schemas extend it.
+ * RFC 6749 §2.3.1 client_secret_post, RFC 7523 §2.2 private_key_jwt, and §3.2.1's client_id for
+ * public clients. The client authentication step reads these by hand (it must also weigh the
+ * Authorization header), so this schema only describes them; the token, revocation and
+ * introspection schemas extend it.
  */
 const ClientAuthenticationParameters = z.object({
   client_id: z
     .string()
     .optional()
-    .describe("Public clients (`none`) and client_secret_post; omitted with client_secret_basic."),
+    .describe(
+      "Public clients (`none`) and client_secret_post; omitted with client_secret_basic, optional with private_key_jwt (then it must equal the assertion's `sub`).",
+    ),
   client_secret: z.string().optional().describe("client_secret_post only."),
+  client_assertion_type: z
+    .literal("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+    .optional()
+    .describe("private_key_jwt only (RFC 7523 §2.2)."),
+  client_assertion: z
+    .string()
+    .optional()
+    .describe(
+      "private_key_jwt only: a JWT signed with one of the client's registered keys (RFC 7523 §3).",
+    ),
 });
 
 /** RFC 8707 §2: the one parameter that may repeat; the token's audience. */

@@ -7,6 +7,7 @@ import type { LimitStores } from "./http/limit-stores";
 import type { KeyRing } from "./keys/key-ring";
 import type { AuthServerMetrics } from "./metrics";
 import type { ClientMetadataDocumentResolver } from "./oauth/client-metadata-document";
+import type { ClientAssertionVerifier } from "./oauth/private-key-jwt";
 import type { ResourceRegistry } from "./oauth/resources";
 import type { ScryptCost } from "./security/passwords";
 
@@ -31,6 +32,8 @@ export interface AuthServer {
   failedClientAuthentication: FailedClientAuthenticationLimit;
   /** This instance's Prometheus registry and counters (docs/observability.md). */
   metrics: AuthServerMetrics;
+  /** RFC 7523 private_key_jwt: the keys of jwks_uri clients and the assertion ids already used. */
+  clientAssertions: ClientAssertionVerifier;
   /** Fetches and caches Client ID Metadata Documents; without it, URL client_ids are refused. */
   clientMetadataDocuments?: ClientMetadataDocumentResolver;
 }

@@ -14,6 +14,7 @@ import { deriveKeyEncryptionKey } from "./keys/key-encryption";
 import { KeyRing } from "./keys/key-ring";
 import { schedulePruning } from "./maintenance/prune";
 import { AuthServerMetrics } from "./metrics";
+import { createClientKeySetResolver } from "./oauth/client-keys";
 import {
   allowsPrivateNetworkFetches,
   createClientMetadataDocumentResolver,
@@ -133,6 +134,13 @@ export async function createAuthServer(
       allowPrivateNetwork: allowsPrivateNetworkFetches(config),
       clock,
     });
+    // RFC 7523 private_key_jwt: jwks_uri key sets are fetched like metadata documents and kept a few
+    // minutes per replica (the client's key publication is their source); used assertion ids must be
+    // shared, or an assertion refused as a replay by one replica would pass at the next.
+    const clientKeySets = createClientKeySetResolver({
+      allowPrivateNetwork: allowsPrivateNetworkFetches(config),
+      clock,
+    });
     const server: AuthServer = {
       config,
       store,
@@ -146,6 +154,13 @@ export async function createAuthServer(
         config.failedClientAuthenticationLimit,
         limits,
       ),
+      clientAssertions: {
+        issuer: config.issuer,
+        clock,
+        clockToleranceSeconds: config.clockToleranceSeconds,
+        keySets: clientKeySets,
+        usedAssertions: limits.oneTimeKeys("client-assertions", "client assertion replay"),
+      },
       clientMetadataDocuments,
       metrics: new AuthServerMetrics({
         replica: config.observability.replicaName,
@@ -172,6 +187,7 @@ export async function createAuthServer(
         keyReloading.stop();
         await pruning.stop();
         void clientMetadataDocuments.close();
+        void clientKeySets.close();
         await Promise.all([store.close(), limits.close()]);
       },
     };

@@ -10,6 +10,7 @@ import { openLimitStores } from "../src/http/limit-stores";
 import { LoginThrottle } from "../src/security/login-throttle";
 import {
   basicAuthorization,
+  closedPort,
   DEMO_BATCH,
   form,
   json,
@@ -58,15 +59,6 @@ async function start(environment: Record<string, string>, limitKeyPrefix?: strin
 afterAll(async () => {
   await Promise.all(started.map((server) => server.close()));
 });
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe("without REDIS_URL", () => {
   it("counts in each instance's own memory", async () => {

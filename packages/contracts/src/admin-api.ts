@@ -49,29 +49,70 @@ export const ListClientsQuery = PageQuery.extend({ type: z.enum(REGISTRATION_TYP
  */
 const GRANTABLE_SCOPES: ReadonlySet<string> = new Set(scopesForAudience("mcp"));
 
-export const CreateClientRequest = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  allowedScopes: z
-    .array(
-      z.string().refine((scope) => GRANTABLE_SCOPES.has(scope), {
-        message: `must be one of the MCP server's scopes: ${[...GRANTABLE_SCOPES].join(" ")}`,
-      }),
-    )
-    .min(1)
-    .max(50),
-  clientId: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, "3–64 of a-z 0-9 . _ -, starting with a letter or digit")
-    .optional(),
-  tokenEndpointAuthMethod: z
-    .enum(["client_secret_basic", "client_secret_post"])
-    .default("client_secret_basic"),
-  /**
-   * RFC 7662 §4: a resource server that checks tokens at /introspect. Only an administrator can grant
-   * it; a client that registers itself never has it.
-   */
-  introspectionAllowed: z.boolean().default(false),
+/**
+ * A JWK Set (RFC 7517 §5) as pasted: its shape only. The server checks each key further (public,
+ * for signing, importable) and says which one it refused.
+ */
+export const ClientJwks = z.object({
+  keys: z.array(z.record(z.string(), z.unknown())).min(1).max(20),
 });
+export type ClientJwks = z.infer<typeof ClientJwks>;
+
+export const TOKEN_ENDPOINT_AUTH_METHODS = [
+  "client_secret_basic",
+  "client_secret_post",
+  "private_key_jwt",
+] as const;
+
+export const CreateClientRequest = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    allowedScopes: z
+      .array(
+        z.string().refine((scope) => GRANTABLE_SCOPES.has(scope), {
+          message: `must be one of the MCP server's scopes: ${[...GRANTABLE_SCOPES].join(" ")}`,
+        }),
+      )
+      .min(1)
+      .max(50),
+    clientId: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9._-]{2,63}$/,
+        "3–64 of a-z 0-9 . _ -, starting with a letter or digit",
+      )
+      .optional(),
+    tokenEndpointAuthMethod: z.enum(TOKEN_ENDPOINT_AUTH_METHODS).default("client_secret_basic"),
+    /**
+     * RFC 7523 §2.2 private_key_jwt only, and then exactly one of the two: the client's public keys
+     * (RFC 7591 §2 `jwks`), or the https URL where it publishes them (`jwks_uri`). Such a client gets no
+     * secret.
+     */
+    jwks: ClientJwks.optional(),
+    jwksUri: z.string().min(1).max(2000).optional(),
+    /**
+     * RFC 7662 §4: a resource server that checks tokens at /introspect. Only an administrator can grant
+     * it; a client that registers itself never has it.
+     */
+    introspectionAllowed: z.boolean().default(false),
+  })
+  .superRefine((request, context) => {
+    const keys = [request.jwks, request.jwksUri].filter((value) => value !== undefined).length;
+    if (request.tokenEndpointAuthMethod === "private_key_jwt" && keys !== 1) {
+      context.addIssue({
+        code: "custom",
+        path: ["jwks"],
+        message: "private_key_jwt needs either jwks or jwksUri, not both",
+      });
+    }
+    if (request.tokenEndpointAuthMethod !== "private_key_jwt" && keys !== 0) {
+      context.addIssue({
+        code: "custom",
+        path: ["jwks"],
+        message: "jwks and jwksUri are for private_key_jwt clients only",
+      });
+    }
+  });
 
 export const ClientSummary = z.object({
   clientId: z.string(),
@@ -106,6 +147,9 @@ export const ClientDetail = ClientSummary.extend({
   contacts: stringList.nullable(),
   softwareId: z.string().nullable(),
   softwareVersion: z.string().nullable(),
+  /** private_key_jwt clients: the registered public keys, or where they are fetched from. */
+  jwks: ClientJwks.nullable(),
+  jwksUri: z.string().nullable(),
   activeGrants: Count,
 });
 export type ClientDetail = z.infer<typeof ClientDetail>;
@@ -116,8 +160,13 @@ export type ClientPage = z.infer<typeof ClientPage>;
 export const ClientResponse = z.object({ client: ClientDetail });
 export type ClientResponse = z.infer<typeof ClientResponse>;
 
-/** The secret leaves the server here, once; only its digest is kept. */
-export const CreatedClientResponse = ClientResponse.extend({ clientSecret: z.string().min(1) });
+/**
+ * The secret leaves the server here, once; only its digest is kept. A private_key_jwt client has
+ * none: it holds its own private key.
+ */
+export const CreatedClientResponse = ClientResponse.extend({
+  clientSecret: z.string().min(1).optional(),
+});
 export type CreatedClientResponse = z.infer<typeof CreatedClientResponse>;
 
 export const RotatedSecretResponse = z.object({

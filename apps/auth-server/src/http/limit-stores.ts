@@ -5,9 +5,11 @@ import {
   closeLimitsRedis,
   counterLimiter,
   openLimitsRedis,
+  redisOneTimeKeys,
   redisScriptClient,
   untilConnected,
 } from "@repo/server-kit/limits-redis";
+import { memoryReplayCache } from "@repo/tokens";
 import { RedisStore, type Store } from "hono-rate-limiter";
 import type { Redis } from "ioredis";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
@@ -19,6 +21,16 @@ export interface LimitStores {
   requestStore(limit: string): Store | undefined;
   /** A rate-limiter-flexible counter of `points` per `durationSeconds`, for limits that count failures. */
   counter(limit: string, points: number, durationSeconds: number): RateLimiterAbstract;
+  /**
+   * Values that may be used once (RFC 7523 §3 `jti`s): `SET NX` in Redis, shared by every instance,
+   * or this process's memory. A Redis that does not answer is LimitUnavailableError (503).
+   */
+  oneTimeKeys(
+    limit: string,
+    what: string,
+  ): {
+    firstUse(key: string, ttlSeconds: number): Promise<boolean>;
+  };
   close(): Promise<void>;
 }
 
@@ -41,6 +53,10 @@ export async function openLimitStores(options: LimitStoresOptions): Promise<Limi
         : undefined,
     counter: (limit, points, durationSeconds) =>
       counterLimiter(redis, { keyPrefix: prefix(limit), points, durationSeconds }),
+    oneTimeKeys: (limit, what) =>
+      redis
+        ? redisOneTimeKeys(redis, { server: SERVER_NAME, keyPrefix: `${prefix(limit)}:`, what })
+        : memoryReplayCache(),
     close: async () => {
       if (redis) await closeLimitsRedis(redis);
     },

@@ -1,7 +1,9 @@
 // Client authentication (RFC 6749 §2.3) at the token, revocation and introspection endpoints: §2.3.1
-// client_secret_basic and client_secret_post for confidential clients, and public clients identified
-// by client_id alone (`none`), as §3.2.1 allows at the token endpoint.
+// client_secret_basic and client_secret_post for confidential clients, RFC 7523 §2.2 private_key_jwt
+// for clients that registered public keys, and public clients identified by client_id alone
+// (`none`), as §3.2.1 allows at the token endpoint.
 import type { Context } from "hono";
+import { decodeJwt } from "jose";
 import type { Executor } from "../db/database";
 import type { TokenEndpointAuthMethod } from "../db/schema";
 import type { Refusal } from "../http/client-authentication-limit";
@@ -10,6 +12,12 @@ import { secretMatchesDigest } from "../security/secrets";
 import type { AuthServer } from "../server-context";
 import { type AuditEntry, audit } from "../store/audit";
 import { type ClientRecord, findClient, isConfidential } from "../store/clients";
+import {
+  ClientAssertionError,
+  JWT_BEARER_ASSERTION_TYPE,
+  MAX_CLIENT_ASSERTION_LENGTH,
+  verifyClientAssertion,
+} from "./private-key-jwt";
 
 export interface AuthenticatedClient {
   client: ClientRecord;
@@ -68,7 +76,53 @@ export interface ClientAuthenticationInput {
 interface PresentedCredentials {
   clientId: string;
   clientSecret?: string;
+  /** RFC 7523 §2.2 `client_assertion`, not yet verified. */
+  clientAssertion?: string;
   method: TokenEndpointAuthMethod;
+}
+
+/**
+ * RFC 7523 §2.2: the client is the assertion's `sub` (§3 item 2), read here before the signature is
+ * checked, only to find the key to check it with. A `client_id` sent as well must name the same client.
+ */
+function presentedAssertion(
+  parameters: Record<string, string>,
+  usedAuthorizationHeader: boolean,
+): PresentedCredentials {
+  const { client_assertion: assertion, client_assertion_type: type, client_id } = parameters;
+  if (usedAuthorizationHeader || parameters.client_secret !== undefined) {
+    throw new OAuthError(
+      "invalid_request",
+      "use only one client authentication method per request",
+    );
+  }
+  if (assertion === undefined || type === undefined) {
+    throw new OAuthError(
+      "invalid_request",
+      "client_assertion and client_assertion_type must be sent together",
+    );
+  }
+  if (type !== JWT_BEARER_ASSERTION_TYPE) {
+    throw new ClientAuthenticationError(client_id, "unsupported client_assertion_type", false);
+  }
+  let subject: unknown;
+  try {
+    if (assertion.length > MAX_CLIENT_ASSERTION_LENGTH) throw new Error("too long");
+    subject = decodeJwt(assertion).sub;
+  } catch {
+    throw new ClientAuthenticationError(client_id, "malformed client assertion", false);
+  }
+  if (typeof subject !== "string") {
+    throw new ClientAuthenticationError(client_id, "the client assertion has no sub", false);
+  }
+  if (client_id !== undefined && client_id !== subject) {
+    throw new ClientAuthenticationError(
+      subject,
+      "client_id does not match the client assertion's sub",
+      false,
+    );
+  }
+  return { clientId: subject, clientAssertion: assertion, method: "private_key_jwt" };
 }
 
 /** Which client the request names and how it authenticates; throws on malformed credentials. */
@@ -78,7 +132,9 @@ function presentedCredentials(input: ClientAuthenticationInput): PresentedCreden
   const bodySecret = parameters.client_secret;
 
   let presented: PresentedCredentials;
-  if (authorizationHeader !== undefined) {
+  if (parameters.client_assertion !== undefined || parameters.client_assertion_type !== undefined) {
+    presented = presentedAssertion(parameters, authorizationHeader !== undefined);
+  } else if (authorizationHeader !== undefined) {
     if (bodySecret !== undefined) {
       throw new OAuthError(
         "invalid_request",
@@ -114,18 +170,36 @@ function presentedCredentials(input: ClientAuthenticationInput): PresentedCreden
 /**
  * Checks the presented credentials against the stored client (undefined when none has the id). A
  * confidential client must prove its secret with either secret method (both carry the same secret,
- * so accepting both adds no risk); a public client must not present one. OAuth 2.1 §2.4: "MUST NOT
- * use more than one authentication method in each request".
+ * so accepting both adds no risk); a public client must not present one. A private_key_jwt client
+ * proves itself with a signed assertion and nothing else, and only it may present one. OAuth 2.1 §2.4:
+ * "MUST NOT use more than one authentication method in each request".
  */
-function verifyCredentials(
+async function verifyCredentials(
+  server: AuthServer,
   presented: PresentedCredentials,
   client: ClientRecord | undefined,
-): AuthenticatedClient {
+): Promise<AuthenticatedClient> {
   const viaHeader = presented.method === "client_secret_basic";
-  if (presented.clientSecret !== undefined) {
+  const keyClient = client?.tokenEndpointAuthMethod === "private_key_jwt";
+  if (presented.clientAssertion !== undefined) {
+    if (!client) throw new ClientAuthenticationError(presented.clientId, "unknown client", false);
+    if (!keyClient) {
+      throw new ClientAuthenticationError(
+        presented.clientId,
+        "the client is not registered for private_key_jwt",
+        false,
+      );
+    }
+    try {
+      await verifyClientAssertion(server.clientAssertions, client, presented.clientAssertion);
+    } catch (error) {
+      if (!(error instanceof ClientAssertionError)) throw error;
+      throw new ClientAuthenticationError(presented.clientId, error.message, false);
+    }
+  } else if (presented.clientSecret !== undefined) {
     // Always compare, even for an unknown client, so timing does not reveal which client ids exist.
     const matches = secretMatchesDigest(presented.clientSecret, client?.clientSecretDigest ?? null);
-    if (!client || !matches || !isConfidential(client)) {
+    if (!client || !matches || !isConfidential(client) || keyClient) {
       throw new ClientAuthenticationError(
         presented.clientId,
         client ? "wrong client secret" : "unknown client",
@@ -137,7 +211,7 @@ function verifyCredentials(
   } else if (isConfidential(client)) {
     throw new ClientAuthenticationError(
       presented.clientId,
-      "confidential client sent no secret",
+      keyClient ? "private_key_jwt client sent no assertion" : "confidential client sent no secret",
       viaHeader,
     );
   }
@@ -150,11 +224,12 @@ function verifyCredentials(
 
 /** Identifies and authenticates the client (see verifyCredentials). */
 export async function authenticateClient(
+  server: AuthServer,
   x: Executor,
   input: ClientAuthenticationInput,
 ): Promise<AuthenticatedClient> {
   const presented = presentedCredentials(input);
-  return verifyCredentials(presented, await findClient(x, presented.clientId));
+  return verifyCredentials(server, presented, await findClient(x, presented.clientId));
 }
 
 /**
@@ -226,7 +301,7 @@ export async function authenticateClientAudited(
   if (refused) throw await throttled(refused, {});
   try {
     if (presented instanceof OAuthError) throw presented;
-    return verifyCredentials(presented, client);
+    return await verifyCredentials(server, presented, client);
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
     if (!(error instanceof ClientAuthenticationError)) {

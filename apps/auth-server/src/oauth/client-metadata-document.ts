@@ -10,6 +10,7 @@ import {
   OutboundFetchError,
   type ResolveHostname,
 } from "../security/outbound-fetch";
+import { PRIVATE_JWK_MEMBERS } from "./client-keys";
 import { ClientRegistrationRequest, decideRegistration } from "./client-metadata";
 
 export const MAX_CLIENT_ID_URL_LENGTH = 2000;
@@ -134,8 +135,6 @@ const SHARED_SECRET_AUTH_METHODS = [
   "client_secret_post",
   "client_secret_jwt",
 ];
-/** JWK members that only a private or symmetric key has (RFC 7518 §6.2.2, §6.3.2, §6.4.1). */
-const PRIVATE_JWK_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
 
 function documentProblem(message: string): ClientMetadataDocumentError {
   return new ClientMetadataDocumentError("document", message);

@@ -2,12 +2,18 @@
 import { scopesForAudience } from "@repo/scopes";
 import { z } from "zod";
 import type { AuthServer } from "../server-context";
+import { CLIENT_ASSERTION_ALGORITHMS } from "./client-keys";
 import { GRANT_HANDLERS } from "./token";
 
 export const METADATA_PATH = "/.well-known/oauth-authorization-server";
 export const JWKS_PATH = "/.well-known/jwks.json";
 
-const CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"];
+const CLIENT_AUTH_METHODS = [
+  "client_secret_basic",
+  "client_secret_post",
+  "private_key_jwt",
+  "none",
+];
 
 const endpoint = z.url();
 
@@ -26,8 +32,11 @@ export const AuthorizationServerMetadata = z
     response_modes_supported: z.array(z.string()),
     grant_types_supported: z.array(z.string()),
     token_endpoint_auth_methods_supported: z.array(z.string()),
+    token_endpoint_auth_signing_alg_values_supported: z.array(z.string()),
     revocation_endpoint_auth_methods_supported: z.array(z.string()),
+    revocation_endpoint_auth_signing_alg_values_supported: z.array(z.string()),
     introspection_endpoint_auth_methods_supported: z.array(z.string()),
+    introspection_endpoint_auth_signing_alg_values_supported: z.array(z.string()),
     code_challenge_methods_supported: z.array(z.string()),
     authorization_response_iss_parameter_supported: z.boolean().describe("RFC 9207 §3."),
     client_id_metadata_document_supported: z
@@ -74,8 +83,16 @@ export function authorizationServerMetadata(
     // Derived from the implemented grant handlers, so the document never promises a missing grant.
     grant_types_supported: Object.keys(GRANT_HANDLERS),
     token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    // RFC 8414 §2: the JWS algorithms of private_key_jwt assertions (RFC 7523), at each endpoint.
+    token_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGORITHMS],
     revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
-    introspection_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+    revocation_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGORITHMS],
+    introspection_endpoint_auth_methods_supported: [
+      "client_secret_basic",
+      "client_secret_post",
+      "private_key_jwt",
+    ],
+    introspection_endpoint_auth_signing_alg_values_supported: [...CLIENT_ASSERTION_ALGORITHMS],
     // OAuth 2.1 §4.1.1 / RFC 7636: S256 only; MCP clients refuse to proceed without this member.
     code_challenge_methods_supported: ["S256"],
     authorization_response_iss_parameter_supported: true,

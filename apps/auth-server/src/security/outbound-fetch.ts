@@ -50,6 +50,8 @@ export interface OutboundFetchOptions {
   timeoutMs?: number;
   maxBytes?: number;
   resolveHostname?: ResolveHostname;
+  /** The media types accepted for the JSON document; `application/json` unless given. */
+  mediaTypes?: readonly string[];
 }
 
 export interface OutboundJsonResponse {
@@ -59,7 +61,7 @@ export interface OutboundJsonResponse {
 }
 
 export interface OutboundFetcher {
-  /** GETs an `application/json` document that must be served with 200 OK, without following redirects. */
+  /** GETs a JSON document (see mediaTypes) that must be served with 200 OK, without following redirects. */
   fetchJson(url: URL): Promise<OutboundJsonResponse>;
   /** Closes pooled connections. */
   close(): Promise<void>;
@@ -156,6 +158,7 @@ const tooLarge = (maxBytes: number) =>
 export function createOutboundFetcher(options: OutboundFetchOptions): OutboundFetcher {
   const timeoutMs = options.timeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const mediaTypes = options.mediaTypes ?? ["application/json"];
   const agent = new Agent({
     connect: {
       lookup: guardedLookup(
@@ -208,10 +211,10 @@ export function createOutboundFetcher(options: OutboundFetchOptions): OutboundFe
           `the server answered HTTP ${response.status} instead of 200 OK`,
         );
       }
-      if (mediaType(response.headers.get("content-type")) !== "application/json") {
+      if (!mediaTypes.includes(mediaType(response.headers.get("content-type")) ?? "")) {
         throw new OutboundFetchError(
           "content_type",
-          "the response is not served as application/json",
+          `the response is not served as ${mediaTypes.join(" or ")}`,
         );
       }
       const declaredLength = Number(response.headers.get("content-length") ?? 0);

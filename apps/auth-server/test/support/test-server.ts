@@ -1,5 +1,6 @@
 // A real auth-server for protocol tests: real HTTP on an ephemeral loopback port, a temporary SQLite file.
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase, type TestDatabase } from "@repo/server-kit/testing/postgres";
@@ -183,4 +184,13 @@ export function registerClient(server: TestAuthServer, metadata: unknown): Promi
     headers: { "Content-Type": "application/json" },
     body: typeof metadata === "string" ? metadata : JSON.stringify(metadata),
   });
+}
+
+/** A loopback port nothing listens on: a Redis or database that is down. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -13,6 +13,8 @@ import {
 } from "@repo/contracts/admin-api";
 import { Hono } from "hono";
 import type { RegistrationType } from "../../db/schema";
+import { ClientKeysError, checkPublicJwks, validateJwksUri } from "../../oauth/client-keys";
+import { allowsPrivateNetworkFetches } from "../../oauth/client-metadata-document";
 import { randomIdentifier, randomSecret, secretDigest } from "../../security/secrets";
 import { DEMO_BATCH_CLIENT_ID, WEB_CLIENT_ID } from "../../seed";
 import type { AuthServer } from "../../server-context";
@@ -71,6 +73,8 @@ async function clientDetail(server: AuthServer, client: ClientRecord): Promise<C
     contacts: client.contacts,
     softwareId: client.softwareId,
     softwareVersion: client.softwareVersion,
+    jwks: client.jwks,
+    jwksUri: client.jwksUri,
     activeGrants: (await server.store.run((x) => findLiveGrants(x, { clientId: client.clientId })))
       .length,
   };
@@ -81,6 +85,32 @@ async function existingClient(server: AuthServer, clientId: string): Promise<Cli
     clientId.length <= 2048 ? await server.store.run((x) => findClient(x, clientId)) : undefined;
   if (!client) throw new InternalApiError("not_found", "no such client", 404);
   return client;
+}
+
+/**
+ * A private_key_jwt client's keys (docs/authorization-server.md "private_key_jwt"): a pasted JWK Set
+ * of public signing keys, or a jwks_uri under the rule metadata documents are fetched by.
+ */
+async function registeredKeys(
+  server: AuthServer,
+  request: { jwks?: unknown; jwksUri?: string },
+): Promise<{ jwks: { keys: Record<string, unknown>[] } | null; jwksUri: string | null }> {
+  try {
+    if (request.jwks !== undefined)
+      return { jwks: await checkPublicJwks(request.jwks), jwksUri: null };
+    if (request.jwksUri !== undefined) {
+      const allowPrivateNetwork = allowsPrivateNetworkFetches(server.config);
+      return {
+        jwks: null,
+        jwksUri: validateJwksUri(request.jwksUri, { allowPrivateNetwork }).href,
+      };
+    }
+  } catch (error) {
+    if (error instanceof ClientKeysError)
+      throw new InternalApiError("invalid_request", error.message, 400);
+    throw error;
+  }
+  return { jwks: null, jwksUri: null };
 }
 
 function refuseForWebClient(client: ClientRecord, action: string): void {
@@ -129,7 +159,10 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
     const actor = c.get("actingUser");
     const request = await parseJsonBody(c, CreateClientRequest);
     const clientId = request.clientId ?? randomIdentifier();
-    const clientSecret = randomSecret();
+    const keys = await registeredKeys(server, request);
+    // A private_key_jwt client proves itself with its own private key; it is given no secret.
+    const clientSecret =
+      request.tokenEndpointAuthMethod === "private_key_jwt" ? undefined : randomSecret();
     const now = server.clock();
     const client = await server.store.transaction(async (tx) => {
       // One statement (ON CONFLICT DO NOTHING): of two creations with one id, on any replica, the
@@ -137,8 +170,9 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
       const created = await insertClientIfAbsent(tx, {
         clientId,
         registrationType: "pre_registered",
-        clientSecretDigest: secretDigest(clientSecret),
+        clientSecretDigest: clientSecret === undefined ? null : secretDigest(clientSecret),
         tokenEndpointAuthMethod: request.tokenEndpointAuthMethod,
+        ...keys,
         applicationType: "web",
         redirectUris: [],
         grantTypes: ["client_credentials"],
@@ -159,6 +193,11 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
           actorUserId: actor.id,
           details: {
             name: request.name,
+            tokenEndpointAuthMethod: created.tokenEndpointAuthMethod,
+            ...(created.jwksUri === null ? {} : { jwksUri: created.jwksUri }),
+            ...(created.jwks === null
+              ? {}
+              : { keyIds: created.jwks.keys.map((key) => key.kid ?? null) }),
             allowedScopes: created.allowedScopes,
             introspectionAllowed: created.introspectionAllowed,
           },
@@ -170,7 +209,10 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
     c.header("Cache-Control", "no-store");
     // The secret leaves the server here, once; only its digest is kept.
     return c.json(
-      { client: await clientDetail(server, client), clientSecret } satisfies CreatedClientResponse,
+      {
+        client: await clientDetail(server, client),
+        ...(clientSecret === undefined ? {} : { clientSecret }),
+      } satisfies CreatedClientResponse,
       201,
     );
   });
@@ -180,6 +222,13 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
     const client = await existingClient(server, c.req.param("clientId"));
     if (!isConfidential(client)) {
       throw new InternalApiError("conflict", "a public client has no secret to rotate", 409);
+    }
+    if (client.tokenEndpointAuthMethod === "private_key_jwt") {
+      throw new InternalApiError(
+        "conflict",
+        "a private_key_jwt client signs with its own key and has no secret to rotate",
+        409,
+      );
     }
     if (CONFIGURED_CLIENTS.has(client.clientId)) {
       throw new InternalApiError(

@@ -1,6 +1,8 @@
 // The client actions: create a machine client, rotate its secret, disable, enable, delete.
 "use server";
 
+import type { ClientJwks, CreateClientRequest } from "@repo/contracts/admin-api";
+import type { z } from "zod";
 import { field, flash, refusalMessage, runConsoleAction, textInput } from "@/lib/form-actions";
 import { hrefWith } from "@/lib/pagination";
 import { adminApi } from "@/lib/request-context";
@@ -11,14 +13,55 @@ function clientPage(clientId: string): string {
   return hrefWith("/admin/clients/view", { id: clientId });
 }
 
-/** The new-client form; its secret is shown once, on the client's page. */
+type KeyFields = Pick<
+  z.input<typeof CreateClientRequest>,
+  "tokenEndpointAuthMethod" | "jwks" | "jwksUri"
+>;
+
+/**
+ * How the new client authenticates: a secret (the default), or private_key_jwt with its public keys
+ * pasted as a JWK Set or at a jwks_uri. Whichever key field is filled is sent; the auth-server refuses
+ * both or neither, and checks the keys themselves.
+ */
+function authentication(
+  form: FormData,
+): { ok: true; value: KeyFields } | { ok: false; text: string } {
+  if (field(form, "authMethod") !== "private_key_jwt") return { ok: true, value: {} };
+  const pasted = field(form, "jwks");
+  const jwksUri = field(form, "jwksUri");
+  let jwks: ClientJwks | undefined;
+  if (pasted) {
+    try {
+      // Its shape and every key are checked by the auth-server, which names what it refuses.
+      jwks = JSON.parse(pasted) as ClientJwks;
+    } catch {
+      return { ok: false, text: "The JWK Set is not valid JSON." };
+    }
+  }
+  return {
+    ok: true,
+    value: {
+      tokenEndpointAuthMethod: "private_key_jwt",
+      ...(jwks === undefined ? {} : { jwks }),
+      ...(jwksUri ? { jwksUri } : {}),
+    },
+  };
+}
+
+/** The new-client form; its secret, if it has one, is shown once, on the client's page. */
 export async function createClient(form: FormData): Promise<void> {
   await runConsoleAction(CLIENTS, async (session) => {
     const clientId = field(form, "clientId");
+    const keys = authentication(form);
+    if (!keys.ok) {
+      await flash(session, { kind: "error", text: `The client was not created. ${keys.text}` });
+      return "/admin/clients/new";
+    }
     const outcome = await adminApi().clients.create(session, {
       name: field(form, "name"),
       allowedScopes: form.getAll("scope").filter((value) => typeof value === "string"),
       ...(clientId ? { clientId } : {}),
+      ...keys.value,
       introspectionAllowed: field(form, "introspectionAllowed") === "true",
     });
     if (!outcome.ok) {
@@ -29,12 +72,13 @@ export async function createClient(form: FormData): Promise<void> {
       return "/admin/clients/new";
     }
     const { client, clientSecret } = outcome.value;
-    await flash(session, {
-      kind: "secret",
-      text: "Client created",
-      clientId: client.clientId,
-      clientSecret,
-    });
+    // A private_key_jwt client has no secret: it signs with its own key.
+    await flash(
+      session,
+      clientSecret === undefined
+        ? { kind: "status", text: "Client created; it authenticates with its own key." }
+        : { kind: "secret", text: "Client created", clientId: client.clientId, clientSecret },
+    );
     return clientPage(client.clientId);
   });
 }

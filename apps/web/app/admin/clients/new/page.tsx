@@ -1,4 +1,5 @@
-// Create a confidential machine client (client_credentials only); its secret is shown once, next.
+// Create a confidential machine client (client_credentials only): with a secret, shown once next, or
+// with private_key_jwt and the public keys it signs with.
 import { SCOPE_CATALOGUE } from "@repo/scopes";
 import type { Metadata } from "next";
 import Link from "next/link";
@@ -21,7 +22,8 @@ export default async function NewClientPage() {
         <h1 id="new-client-heading">Create a machine client</h1>
         <p className="lead">
           A confidential client for the client credentials grant: a program acting for itself, not
-          for a person. It may use only the MCP server, with the scopes you tick.
+          for a person. It may use only the MCP server, with the scopes you tick. It proves who it
+          is with a secret this server generates, or by signing with its own private key.
         </p>
         <form action={createClient}>
           <Field id="name" label="Name">
@@ -50,6 +52,55 @@ export default async function NewClientPage() {
                 </span>
               </label>
             ))}
+          </fieldset>
+          <fieldset aria-describedby="auth-method-hint">
+            <legend>Client authentication</legend>
+            <label className="checkbox">
+              <input type="radio" name="authMethod" value="client_secret_basic" defaultChecked />
+              <span>
+                A secret (<code>client_secret_basic</code> or <code>client_secret_post</code>),
+                generated now and shown once.
+              </span>
+            </label>
+            <label className="checkbox">
+              <input type="radio" name="authMethod" value="private_key_jwt" />
+              <span>
+                A private key (<code>private_key_jwt</code>, RFC 7523): the client signs a short
+                assertion; only its public keys are registered here, and it gets no secret.
+              </span>
+            </label>
+            <p id="auth-method-hint" className="hint">
+              For a private key, fill in one of the two fields below.
+            </p>
+            <Field id="jwks" label="Public keys (JWK Set)">
+              <textarea
+                id="jwks"
+                name="jwks"
+                rows={6}
+                maxLength={65536}
+                spellCheck={false}
+                aria-describedby="jwks-hint"
+                placeholder='{"keys": [{"kty": "EC", "crv": "P-256", "x": "…", "y": "…", "kid": "…"}]}'
+              />
+              <p id="jwks-hint" className="hint">
+                Public signing keys only (EC P-256, RSA, Ed25519). A private key is refused.
+              </p>
+            </Field>
+            <Field id="jwksUri" label="JWKS URI">
+              <input
+                id="jwksUri"
+                name="jwksUri"
+                type="url"
+                maxLength={2000}
+                spellCheck={false}
+                aria-describedby="jwks-uri-hint"
+                placeholder="https://client.example.com/.well-known/jwks.json"
+              />
+              <p id="jwks-uri-hint" className="hint">
+                Where the client publishes its public keys (https), for a client that rotates its
+                own keys.
+              </p>
+            </Field>
           </fieldset>
           <fieldset>
             <legend>Token introspection</legend>

@@ -136,6 +136,20 @@ export default async function ClientPage({ searchParams }: { searchParams: Searc
           </dd>
           <dt>Allowed resources</dt>
           <dd>{client.allowedResources ? list(client.allowedResources) : "Not capped"}</dd>
+          {client.jwksUri || client.jwks ? (
+            <>
+              <dt>Signing keys</dt>
+              <dd>
+                {client.jwksUri ? (
+                  <>
+                    Fetched from <code>{client.jwksUri}</code>
+                  </>
+                ) : (
+                  list(client.jwks?.keys.map((key) => String(key.kid ?? "(no kid)")))
+                )}
+              </dd>
+            </>
+          ) : null}
           <dt>Token introspection</dt>
           <dd>
             {client.introspectionAllowed
@@ -185,7 +199,9 @@ function ClientActions({ client }: { client: ClientDetail }) {
     <section className="card" aria-labelledby="actions-heading">
       <h2 id="actions-heading">Actions</h2>
       <div className="button-row">
-        {client.confidential && !client.configured ? (
+        {client.confidential &&
+        !client.configured &&
+        client.tokenEndpointAuthMethod !== "private_key_jwt" ? (
           <Link className="button" href={confirmHref("rotate")}>
             Rotate secret…
           </Link>
