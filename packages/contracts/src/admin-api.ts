@@ -71,6 +71,8 @@ export const CreateClientRequest = z.strictObject({
    * it; a client that registers itself never has it.
    */
   introspectionAllowed: z.boolean().default(false),
+  /** RFC 9449 §5.2: /token issues this client nothing without a DPoP proof. */
+  dpopBoundAccessTokens: z.boolean().default(false),
 });
 
 export const ClientSummary = z.object({
@@ -99,6 +101,7 @@ export const ClientDetail = ClientSummary.extend({
   allowedScopes: stringList.nullable(),
   allowedResources: stringList.nullable(),
   introspectionAllowed: z.boolean(),
+  dpopBoundAccessTokens: z.boolean(),
   uri: z.string().nullable(),
   logoUri: z.string().nullable(),
   tosUri: z.string().nullable(),

@@ -5,9 +5,11 @@ import {
   closeLimitsRedis,
   counterLimiter,
   openLimitsRedis,
+  redisOneTimeKeys,
   redisScriptClient,
   untilConnected,
 } from "@repo/server-kit/limits-redis";
+import { type DpopReplayCache, memoryReplayCache } from "@repo/tokens";
 import { RedisStore, type Store } from "hono-rate-limiter";
 import type { Redis } from "ioredis";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
@@ -19,6 +21,8 @@ export interface LimitStores {
   requestStore(limit: string): Store | undefined;
   /** A rate-limiter-flexible counter of `points` per `durationSeconds`, for limits that count failures. */
   counter(limit: string, points: number, durationSeconds: number): RateLimiterAbstract;
+  /** Values good once across every instance (RFC 9449 proof ids); `what` names it in log lines. */
+  oneTimeKeys(limit: string, what: string): DpopReplayCache;
   close(): Promise<void>;
 }
 
@@ -41,6 +45,10 @@ export async function openLimitStores(options: LimitStoresOptions): Promise<Limi
         : undefined,
     counter: (limit, points, durationSeconds) =>
       counterLimiter(redis, { keyPrefix: prefix(limit), points, durationSeconds }),
+    oneTimeKeys: (limit, what) =>
+      redis
+        ? redisOneTimeKeys(redis, { server: SERVER_NAME, keyPrefix: `${prefix(limit)}:`, what })
+        : memoryReplayCache(),
     close: async () => {
       if (redis) await closeLimitsRedis(redis);
     },

@@ -64,6 +64,7 @@ async function clientDetail(server: AuthServer, client: ClientRecord): Promise<C
     allowedScopes: client.allowedScopes,
     allowedResources: client.allowedResources,
     introspectionAllowed: client.introspectionAllowed,
+    dpopBoundAccessTokens: client.dpopBoundAccessTokens,
     uri: client.clientUri,
     logoUri: client.logoUri,
     tosUri: client.tosUri,
@@ -147,6 +148,7 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
         allowedScopes: [...new Set(request.allowedScopes)],
         allowedResources: [server.config.mcpResource],
         introspectionAllowed: request.introspectionAllowed,
+        dpopBoundAccessTokens: request.dpopBoundAccessTokens,
         createdAt: now,
       });
       if (!created) throw new InternalApiError("conflict", "a client with this id exists", 409);
@@ -161,6 +163,7 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
             name: request.name,
             allowedScopes: created.allowedScopes,
             introspectionAllowed: created.introspectionAllowed,
+            dpopBoundAccessTokens: created.dpopBoundAccessTokens,
           },
         },
         now,
