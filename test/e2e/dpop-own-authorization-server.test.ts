@@ -5,14 +5,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  Client,
-  ClientCredentialsProvider,
-  DpopSession,
-  StreamableHTTPClientTransport,
-} from "@modelcontextprotocol/client";
+import { Client, DpopSession, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { startTestAuthServer, type TestAuthServer } from "@repo/auth-server/test-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DpopClientCredentialsProvider, expectBoundToItsKey } from "./support/dpop-machine-client";
 import { type McpServer, reserveMcpUrl, startMcpServer } from "./support/mcp-server";
 
 let directory: string;
@@ -41,22 +37,17 @@ afterAll(async () => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-/** The seeded machine client on the SDK v2, proving its own key (RFC 9449) on every request. */
-class DpopMachineClient extends ClientCredentialsProvider {
-  constructor(readonly session: DpopSession) {
-    super({
-      clientId: "demo-batch",
-      clientSecret: "demo-batch-secret",
-      scope: "mcp:tools:sentiment:read",
-      expectedIssuer: auth.issuer,
-    });
-  }
-  dpop() {
-    return this.session;
-  }
+/** The seeded machine client on the SDK v2, with a key of its own. */
+async function machineClient(): Promise<DpopClientCredentialsProvider> {
+  return new DpopClientCredentialsProvider(await DpopSession.create(), {
+    clientId: "demo-batch",
+    clientSecret: "demo-batch-secret",
+    scope: "mcp:tools:sentiment:read",
+    expectedIssuer: auth.issuer,
+  });
 }
 
-async function connected(provider: DpopMachineClient): Promise<Client> {
+async function connected(provider: DpopClientCredentialsProvider): Promise<Client> {
   const client = new Client({ name: "dpop-own-as-e2e", version: "1.0.0" });
   await client.connect(
     new StreamableHTTPClientTransport(new URL(mcp.url), { authProvider: provider }),
@@ -66,15 +57,10 @@ async function connected(provider: DpopMachineClient): Promise<Client> {
 
 describe("DPoP-bound tokens from our auth-server, with the MCP SDK v2 client", () => {
   it("gets a token bound to its key after the nonce round trip, and calls a tool with it", async () => {
-    const provider = new DpopMachineClient(await DpopSession.create());
+    const provider = await machineClient();
     const client = await connected(provider);
     try {
-      const tokens = await provider.tokens();
-      expect(tokens?.token_type).toBe("DPoP");
-      const [, payload = ""] = (tokens?.access_token ?? "").split(".");
-      const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
-      // RFC 9449 §6.1: the token names the client's key (its RFC 7638 thumbprint).
-      expect(claims.cnf).toEqual({ jkt: provider.session.thumbprint });
+      await expectBoundToItsKey(provider);
       const result = await client.callTool({
         name: "analyze_sentiment",
         arguments: { text: "Quartexa raised its full-year guidance." },
@@ -86,7 +72,7 @@ describe("DPoP-bound tokens from our auth-server, with the MCP SDK v2 client", (
   });
 
   it("refuses the token when stolen: sent as a bearer token, or with the thief's own key", async () => {
-    const provider = new DpopMachineClient(await DpopSession.create());
+    const provider = await machineClient();
     await (await connected(provider)).close();
     const stolen = (await provider.tokens())?.access_token ?? "";
     const thief = await DpopSession.create();
