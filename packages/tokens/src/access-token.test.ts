@@ -123,14 +123,10 @@ describe("issueAccessToken", () => {
 
   it("binds a token to a DPoP key with cnf.jkt (RFC 9449 §6.1), which verification keeps", async () => {
     const jkt = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I";
+    // `base` is the minimal token below; the test runs after the whole block is defined.
     const { accessToken, claims } = await issueAccessToken({
       signingKey: key,
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      subject: "s",
-      clientId: "c",
-      scopes: [],
-      lifetimeSeconds: 60,
+      ...base,
       cnf: { jkt },
     });
     expect(claims.cnf).toEqual({ jkt });
