@@ -18,6 +18,7 @@ const PORTABLE_SUITES = [
   "test/authorization-code-cimd.test.ts",
   "test/client-credentials.test.ts",
   "test/concurrency.test.ts",
+  "test/dpop.test.ts",
   "test/internal-login.test.ts",
   "test/introspect.test.ts",
   "test/mcp-admin-scope.test.ts",

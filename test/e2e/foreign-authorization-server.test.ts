@@ -5,17 +5,13 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  Client,
-  ClientCredentialsProvider,
-  DpopSession,
-  StreamableHTTPClientTransport,
-} from "@modelcontextprotocol/client";
+import { Client, DpopSession, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { OFFLINE_ACCESS_SCOPE, scopesForAudience } from "@repo/scopes";
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./support/browser";
 import { type DemoClientRun, exchanges, runDemoClient } from "./support/demo-client";
+import { DpopClientCredentialsProvider, expectBoundToItsKey } from "./support/dpop-machine-client";
 import { type ForeignIssuer, startForeignIssuer } from "./support/foreign-issuer";
 import { type McpServer, reserveMcpUrl, startMcpServer } from "./support/mcp-server";
 
@@ -214,38 +210,26 @@ describe("the MCP server with node-oidc-provider as its authorization server", (
   });
 });
 
-/** The SDK v2 machine client, signing DPoP proofs with its own key (RFC 9449) for every request. */
-class DpopClientCredentialsProvider extends ClientCredentialsProvider {
-  constructor(
-    readonly session: DpopSession,
-    issuer: string,
-  ) {
-    super({
-      clientId: MACHINE_CLIENT.id,
-      clientSecret: MACHINE_CLIENT.secret,
-      scope: "mcp:tools:sentiment:read mcp:data:client-info:read",
-      expectedIssuer: issuer,
-    });
-  }
-  dpop() {
-    return this.session;
-  }
+/** The machine client on the SDK v2, signing DPoP proofs with its own key (RFC 9449). */
+async function dpopMachineClient(): Promise<DpopClientCredentialsProvider> {
+  return new DpopClientCredentialsProvider(await DpopSession.create(), {
+    clientId: MACHINE_CLIENT.id,
+    clientSecret: MACHINE_CLIENT.secret,
+    scope: "mcp:tools:sentiment:read mcp:data:client-info:read",
+    expectedIssuer: foreign.issuer,
+  });
 }
 
 describe("DPoP-bound tokens from node-oidc-provider, with the MCP SDK v2 client (RFC 9449)", () => {
   it("the client proves its key at the token endpoint and at every MCP request; the server checks both", async () => {
-    const provider = new DpopClientCredentialsProvider(await DpopSession.create(), foreign.issuer);
+    const provider = await dpopMachineClient();
     const client = new Client({ name: "dpop-e2e", version: "1.0.0" });
     await client.connect(
       new StreamableHTTPClientTransport(new URL(mcp.url), { authProvider: provider }),
     );
     try {
-      const tokens = await provider.tokens();
-      expect(tokens?.token_type).toBe("DPoP");
-      const [, payload = ""] = (tokens?.access_token ?? "").split(".");
-      const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
       // RFC 9449 §6.1: the token names the client's key, so only that key's holder can use it.
-      expect(claims.cnf).toEqual({ jkt: provider.session.thumbprint });
+      await expectBoundToItsKey(provider);
       const result = await client.callTool({
         name: "analyze_sentiment",
         arguments: { text: "Margins widened sharply." },
@@ -257,7 +241,7 @@ describe("DPoP-bound tokens from node-oidc-provider, with the MCP SDK v2 client 
   });
 
   it("refuses the DPoP-bound token when stolen: sent as a bearer token, or with the thief's own key", async () => {
-    const provider = new DpopClientCredentialsProvider(await DpopSession.create(), foreign.issuer);
+    const provider = await dpopMachineClient();
     const client = new Client({ name: "dpop-e2e", version: "1.0.0" });
     await client.connect(
       new StreamableHTTPClientTransport(new URL(mcp.url), { authProvider: provider }),

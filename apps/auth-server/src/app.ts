@@ -89,7 +89,9 @@ export function createApp(server: AuthServer, options: CreateAppOptions = {}): H
   const publicCors = cors({
     origin: "*",
     allowMethods: ["GET", "POST"],
-    allowHeaders: ["Authorization", "Content-Type", "MCP-Protocol-Version"],
+    // RFC 9449: a browser client sends its proof in DPoP and reads the server's nonce in DPoP-Nonce.
+    allowHeaders: ["Authorization", "Content-Type", "MCP-Protocol-Version", "DPoP"],
+    exposeHeaders: ["DPoP-Nonce"],
     maxAge: 600,
   });
   for (const path of ["/.well-known/*", "/register", "/token", "/revoke", OPENAPI_PATH]) {

@@ -83,6 +83,8 @@ const EnvironmentSchema = z.object({
   KEY_RELOAD_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** Failed client authentications allowed per client id, and per address, every 15 minutes. */
   FAILED_CLIENT_AUTH_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** RFC 9449 §8: a DPoP proof at /token must carry this server's current nonce. */
+  DPOP_NONCE_REQUIRED: booleanFlag.default(false),
 });
 
 /** The environment variables the auth-server reads; docker-compose.yml is tested against this list. */
@@ -109,6 +111,8 @@ export interface AuthServerConfig extends ServerSettings {
   auditRetentionDays: number;
   pruneIntervalSeconds: number;
   keyReloadSeconds: number;
+  /** RFC 9449 §8: /token refuses a DPoP proof without the current nonce (`use_dpop_nonce`). */
+  dpopNonceRequired: boolean;
   seed: {
     enabled: boolean;
     demoBatchClientSecret: string;
@@ -213,6 +217,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Aut
     auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     pruneIntervalSeconds: env.PRUNE_INTERVAL_SECONDS,
     keyReloadSeconds: env.KEY_RELOAD_SECONDS,
+    dpopNonceRequired: env.DPOP_NONCE_REQUIRED,
     seed: {
       enabled: env.SEED_DEMO_DATA,
       demoBatchClientSecret: env.DEMO_BATCH_CLIENT_SECRET,

@@ -162,12 +162,24 @@ export const describeToken = describeRoute({
   tags: ["Tokens"],
   summary: "Token request (RFC 6749 §3.2)",
   description:
-    "Exchanges an authorization code (PKCE verified), rotates a refresh token, or issues a client-credentials token. Responses are never cached.",
+    "Exchanges an authorization code (PKCE verified), rotates a refresh token, or issues a client-credentials token. Responses are never cached. With a `DPoP` proof (RFC 9449 §5) the access token is bound to the proof's key.",
   security: CLIENT_AUTHENTICATION,
+  parameters: [
+    {
+      name: "DPoP",
+      in: "header",
+      required: false,
+      description:
+        "RFC 9449 §4 proof (`typ: dpop+jwt`, `htm: POST`, `htu`: this endpoint). Required for clients registered with `dpop_bound_access_tokens`, and with the server's nonce under DPOP_NONCE_REQUIRED.",
+      schema: { type: "string" },
+    },
+  ],
   requestBody: { required: true, content: { [FORM]: { schema: resolver(TokenRequest) } } },
   responses: {
     200: { description: "The tokens.", content: json(TokenResponse) },
-    400: oauthError("RFC 6749 §5.2 errors, and `invalid_target` (RFC 8707 §2)."),
+    400: oauthError(
+      "RFC 6749 §5.2 errors, `invalid_target` (RFC 8707 §2), and `invalid_dpop_proof` or `use_dpop_nonce` with a `DPoP-Nonce` header (RFC 9449 §5, §8).",
+    ),
     401: oauthError("`invalid_client`: client authentication failed."),
     429: THROTTLED,
     503: UNAVAILABLE,

@@ -1,4 +1,5 @@
 // What every endpoint handler needs: configuration, storage, keys and the clock, passed explicitly.
+import type { DpopReplayCache } from "@repo/tokens";
 import type { Context } from "hono";
 import type { AuthServerConfig } from "./config";
 import type { AuthStore } from "./db/database";
@@ -7,6 +8,7 @@ import type { LimitStores } from "./http/limit-stores";
 import type { KeyRing } from "./keys/key-ring";
 import type { AuthServerMetrics } from "./metrics";
 import type { ClientMetadataDocumentResolver } from "./oauth/client-metadata-document";
+import type { DpopNonces } from "./oauth/dpop";
 import type { ClientAssertionVerifier } from "./oauth/private-key-jwt";
 import type { ResourceRegistry } from "./oauth/resources";
 import type { ScryptCost } from "./security/passwords";
@@ -30,6 +32,10 @@ export interface AuthServer {
   limits: LimitStores;
   /** FAILED_CLIENT_AUTH_LIMIT's counters, per client id and per address. */
   failedClientAuthentication: FailedClientAuthenticationLimit;
+  /** DPoP proof ids seen at /token: in Redis under REDIS_URL, so every replica refuses a replay. */
+  dpopReplayCache: DpopReplayCache;
+  /** RFC 9449 §8 nonces, the same on every replica that shares KEY_ENCRYPTION_SECRET. */
+  dpopNonces: DpopNonces;
   /** This instance's Prometheus registry and counters (docs/observability.md). */
   metrics: AuthServerMetrics;
   /** RFC 7523 private_key_jwt: the keys of jwks_uri clients and the assertion ids already used. */

@@ -19,6 +19,7 @@ import {
   allowsPrivateNetworkFetches,
   createClientMetadataDocumentResolver,
 } from "./oauth/client-metadata-document";
+import { DpopNonces } from "./oauth/dpop";
 import { type authorizationServerMetadata, JWKS_PATH, METADATA_PATH } from "./oauth/metadata";
 import type { ResourceRegistry } from "./oauth/resources";
 import { OWASP_SCRYPT_COST, type ScryptCost } from "./security/passwords";
@@ -162,6 +163,8 @@ export async function createAuthServer(
         usedAssertions: limits.oneTimeKeys("client-assertions", "client assertion replay"),
       },
       clientMetadataDocuments,
+      dpopReplayCache: limits.oneTimeKeys("dpop-proofs", "DPoP replay"),
+      dpopNonces: new DpopNonces(config.keyEncryptionSecret, clock),
       metrics: new AuthServerMetrics({
         replica: config.observability.replicaName,
         databasePool: () => store.pool(),

@@ -1,13 +1,15 @@
 // REDIS_URL: the rate limits of several auth-server instances count in one Redis, keyed by the real
-// client address behind TRUST_PROXY, and an unreachable Redis refuses limited requests with 503.
+// client address behind TRUST_PROXY, and so do the DPoP proof ids /token has seen (RFC 9449 §11.1);
+// an unreachable Redis refuses limited requests, and requests with a proof, with 503.
 import { randomUUID } from "node:crypto";
 import { createServer, type Server, Socket } from "node:net";
 import { LimitUnavailableError } from "@repo/server-kit/limits-redis";
 import { sharedServicesForTests } from "@repo/server-kit/testing/services";
 import { Redis } from "ioredis";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openLimitStores } from "../src/http/limit-stores";
 import { LoginThrottle } from "../src/security/login-throttle";
+import { type DpopKey, dpopKey, tokenProof } from "./support/dpop";
 import {
   basicAuthorization,
   closedPort,
@@ -15,9 +17,15 @@ import {
   form,
   json,
   MCP_RESOURCE,
+  requestClientCredentialsToken,
   startTestAuthServer,
   type TestAuthServer,
 } from "./support/test-server";
+
+let key: DpopKey;
+beforeAll(async () => {
+  key = await dpopKey();
+});
 
 const REGISTRATION = {
   redirect_uris: ["http://localhost:8976/oauth/callback"],
@@ -51,8 +59,12 @@ function badClientSecret(server: TestAuthServer): Promise<Response> {
 }
 
 const started: TestAuthServer[] = [];
-async function start(environment: Record<string, string>, limitKeyPrefix?: string) {
-  const server = await startTestAuthServer(environment, { limitKeyPrefix });
+async function start(
+  environment: Record<string, string>,
+  limitKeyPrefix?: string,
+  issuer?: string,
+) {
+  const server = await startTestAuthServer(environment, { limitKeyPrefix, issuer });
   started.push(server);
   return server;
 }
@@ -98,6 +110,28 @@ describe("with REDIS_URL pointing at a closed port", () => {
       expect(await json(response)).toMatchObject({ error: "temporarily_unavailable" });
     }
     expect(server.serverErrors).toEqual([]);
+  });
+
+  it("refuses a token request with a DPoP proof with 503 and Retry-After, not 500", async () => {
+    const server = await start({ REDIS_URL: `redis://127.0.0.1:${await closedPort()}` });
+    const response = await requestClientCredentialsToken(server, undefined, undefined, {
+      DPoP: await tokenProof(server, key),
+    });
+    expect(response.status).toBe(503);
+    expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await json(response)).toMatchObject({ error: "temporarily_unavailable" });
+    expect(server.serverErrors).toEqual([]);
+  });
+
+  it("the DPoP replay cache refuses to answer rather than pass a proof it cannot check (replay by taking Redis down)", async () => {
+    const stores = await openLimitStores({ redisUrl: `redis://127.0.0.1:${await closedPort()}` });
+    try {
+      await expect(
+        stores.oneTimeKeys("dpop-proofs", "DPoP replay").firstUse("jkt:jti", 70),
+      ).rejects.toThrow(LimitUnavailableError);
+    } finally {
+      await stores.close();
+    }
   });
 
   it("refuses a login attempt rather than checking its password unthrottled", async () => {
@@ -157,6 +191,22 @@ if (services) {
         statuses.push((await badClientSecret(server)).status);
       }
       expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
+    });
+
+    it("share one DPoP replay cache: a proof used at one is refused at the other (cross-replica replay)", async () => {
+      const prefix = freshPrefix();
+      const first = await start({ REDIS_URL: redisUrl }, prefix);
+      const second = await start({ REDIS_URL: redisUrl }, prefix, first.issuer);
+      const captured = await tokenProof(first, key);
+      const used = await requestClientCredentialsToken(first, undefined, undefined, {
+        DPoP: captured,
+      });
+      expect((await json(used)).token_type).toBe("DPoP");
+      const replayed = await requestClientCredentialsToken(second, undefined, undefined, {
+        DPoP: captured,
+      });
+      expect(replayed.status).toBe(400);
+      expect((await json(replayed)).error).toBe("invalid_dpop_proof");
     });
 
     it("share one login throttle", async () => {

@@ -95,6 +95,8 @@ export const CreateClientRequest = z
      * it; a client that registers itself never has it.
      */
     introspectionAllowed: z.boolean().default(false),
+    /** RFC 9449 §5.2: /token issues this client nothing without a DPoP proof. */
+    dpopBoundAccessTokens: z.boolean().default(false),
   })
   .superRefine((request, context) => {
     const keys = [request.jwks, request.jwksUri].filter((value) => value !== undefined).length;
@@ -140,6 +142,7 @@ export const ClientDetail = ClientSummary.extend({
   allowedScopes: stringList.nullable(),
   allowedResources: stringList.nullable(),
   introspectionAllowed: z.boolean(),
+  dpopBoundAccessTokens: z.boolean(),
   uri: z.string().nullable(),
   logoUri: z.string().nullable(),
   tosUri: z.string().nullable(),

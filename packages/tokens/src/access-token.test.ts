@@ -149,6 +149,19 @@ describe("issueAccessToken", () => {
     expect(claims).toMatchObject({ jti: "fixed", scope: "" });
   });
 
+  it("binds a token to a DPoP key with cnf.jkt (RFC 9449 §6.1), which verification keeps", async () => {
+    const jkt = "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I";
+    // `base` is the minimal token below; the test runs after the whole block is defined.
+    const { accessToken, claims } = await issueAccessToken({
+      signingKey: key,
+      ...base,
+      cnf: { jkt },
+    });
+    expect(claims.cnf).toEqual({ jkt });
+    const verified = await verifyAccessToken(accessToken, { ...options, now: new Date() });
+    expect(verified.cnf).toEqual({ jkt });
+  });
+
   const base = {
     issuer: ISSUER,
     audience: AUDIENCE,
@@ -165,6 +178,7 @@ describe("issueAccessToken", () => {
     ["an empty audience", { audience: "" }],
     ["an empty subject", { subject: "" }],
     ["an empty jti", { jti: "" }],
+    ["a cnf.jkt that is no SHA-256 thumbprint", { cnf: { jkt: "short" } }],
   ])("refuses to mint a token with %s", async (_, override) => {
     await expect(issueAccessToken({ signingKey: key, ...base, ...override })).rejects.toThrow(
       TypeError,

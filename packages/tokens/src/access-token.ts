@@ -52,6 +52,8 @@ export interface IssueAccessTokenParams {
   now?: Date;
   /** Defaults to 128 random bits, base64url. */
   jti?: string;
+  /** RFC 9449 §6.1: binds the token to a DPoP key by its RFC 7638 SHA-256 thumbprint. */
+  cnf?: { jkt: string };
 }
 
 export type AccessTokenKeySource = JWTVerifyGetKey;
@@ -101,6 +103,9 @@ export async function issueAccessToken(
   if (params.jti !== undefined && !isNonEmptyString(params.jti)) {
     throw new TypeError("jti must be a non-empty string");
   }
+  if (params.cnf !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(params.cnf.jkt)) {
+    throw new TypeError("cnf.jkt must be a base64url SHA-256 JWK thumbprint");
+  }
 
   const iat = epochSeconds(params.now ?? new Date());
   const claims: AccessTokenClaims = {
@@ -114,6 +119,7 @@ export async function issueAccessToken(
     jti: params.jti ?? randomBytes(JTI_BYTES).toString("base64url"),
     iat,
     exp: iat + lifetimeSeconds,
+    ...(params.cnf === undefined ? {} : { cnf: { jkt: params.cnf.jkt } }),
   };
   const accessToken = signCompactJws(
     { alg: ACCESS_TOKEN_ALGORITHM, typ: ACCESS_TOKEN_TYPE, kid: signingKey.kid },

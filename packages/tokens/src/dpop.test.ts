@@ -193,6 +193,48 @@ describe("verifyDpopProof refuses", () => {
   });
 });
 
+describe("verifyDpopProof at a token endpoint (no access token yet, §5)", () => {
+  const tokenRequest = { accessToken: undefined };
+  const nonceOf = (accepted: string) => ({
+    ...tokenRequest,
+    acceptsNonce: (nonce: string) => nonce === accepted,
+  });
+
+  it("accepts a proof without ath, since there is no access token to hash", async () => {
+    const verified = await verifyDpopProof(
+      await proof(claims({ ath: undefined })),
+      options(tokenRequest),
+    );
+    expect(verified.jkt).toBe(key.jkt);
+  });
+
+  it("accepts a proof with the server's current nonce (§8)", async () => {
+    const fresh = await proof(claims({ ath: undefined, nonce: "n-1" }));
+    await expect(verifyDpopProof(fresh, options(nonceOf("n-1")))).resolves.toBeDefined();
+  });
+
+  it("refuses a proof without a nonce when the server requires one (a proof made in advance)", async () => {
+    await expectRefused(await proof(claims({ ath: undefined })), "missing_nonce", nonceOf("n-1"));
+  });
+
+  it("refuses a proof with a nonce the server no longer accepts (a proof kept for later)", async () => {
+    await expectRefused(
+      await proof(claims({ ath: undefined, nonce: "n-0" })),
+      "stale_nonce",
+      nonceOf("n-1"),
+    );
+  });
+
+  it("does not remember a proof refused for its nonce, so only checked proofs use up an id", async () => {
+    const replayCache = memoryReplayCache();
+    const payload = claims({ ath: undefined, nonce: "n-0" });
+    await expectRefused(await proof(payload), "stale_nonce", { ...nonceOf("n-1"), replayCache });
+    await expect(
+      verifyDpopProof(await proof(payload), options({ ...nonceOf("n-0"), replayCache })),
+    ).resolves.toBeDefined();
+  });
+});
+
 describe("memoryReplayCache", () => {
   it("forgets an id once its time to live has passed", async () => {
     const cache = memoryReplayCache();

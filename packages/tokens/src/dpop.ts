@@ -1,5 +1,7 @@
-// RFC 9449 DPoP at a resource server: the proof a client sends beside a DPoP-bound access token
-// (§4.3 checks, §7.1 `ath`), and the key binding to the token's `cnf.jkt` (§6.1, RFC 7638).
+// RFC 9449 DPoP proofs: at a resource server, the proof a client sends beside a DPoP-bound access
+// token (§4.3 checks, §7.1 `ath`) and the key binding to the token's `cnf.jkt` (§6.1, RFC 7638); at
+// an authorization server's token endpoint, the proof whose key a new token is bound to (§5), with the
+// server's nonce when it demands one (§8).
 import { createHash } from "node:crypto";
 import {
   calculateJwkThumbprint,
@@ -44,6 +46,8 @@ export type DpopProofErrorReason =
   | "too_old"
   | "issued_in_future"
   | "wrong_token_hash"
+  | "missing_nonce"
+  | "stale_nonce"
   | "replayed";
 
 const MESSAGES: Record<DpopProofErrorReason, string> = {
@@ -60,10 +64,15 @@ const MESSAGES: Record<DpopProofErrorReason, string> = {
   too_old: "the DPoP proof is too old",
   issued_in_future: "the DPoP proof was issued in the future",
   wrong_token_hash: "the DPoP proof's ath is not the hash of this access token",
+  missing_nonce: "the DPoP proof carries no nonce, and this server requires its nonce",
+  stale_nonce: "the DPoP proof's nonce is not one this server currently accepts",
   replayed: "the DPoP proof was already used",
 };
 
-/** A proof that fails §4.3: `invalid_dpop_proof` (§7.1), HTTP 401. */
+/**
+ * A proof that fails §4.3: `invalid_dpop_proof` (HTTP 401 at a resource server, §7.1; 400 at a token
+ * endpoint, §5), or `use_dpop_nonce` for the two nonce reasons (§8, §9; see isNonceRefusal).
+ */
 export class DpopProofError extends Error {
   override readonly name = "DpopProofError";
   readonly reason: DpopProofErrorReason;
@@ -72,6 +81,11 @@ export class DpopProofError extends Error {
     super(MESSAGES[reason], options);
     this.reason = reason;
   }
+}
+
+/** True for the refusals a client cures by sending the server's nonce (`use_dpop_nonce`, §8). */
+export function isNonceRefusal(error: DpopProofError): boolean {
+  return error.reason === "missing_nonce" || error.reason === "stale_nonce";
 }
 
 /** The replay cache did not answer: the proof may be good, so the request gets 503, never a pass. */
@@ -119,8 +133,16 @@ export interface VerifyDpopProofOptions {
   method: string;
   /** The request's URL as the client addressed it (the public URL behind a proxy). */
   url: string;
-  /** The access token presented with the proof (§7.1 `ath`). */
-  accessToken: string;
+  /**
+   * The access token presented with the proof (§7.1 `ath`). Absent at a token endpoint, where there
+   * is no access token yet and the proof needs no `ath` (§5).
+   */
+  accessToken?: string;
+  /**
+   * Set when the server requires its nonce (§8): whether a proof's `nonce` is one it currently
+   * accepts. Absent, a proof's nonce is not looked at.
+   */
+  acceptsNonce?: (nonce: string) => boolean;
   replayCache: DpopReplayCache;
   now?: Date;
   /** Leeway for the client's clock, in seconds; defaults to 5. */
@@ -204,7 +226,13 @@ export async function verifyDpopProof(
     const verified = await jwtVerify(proof, EmbeddedJWK, {
       typ: DPOP_PROOF_TYPE,
       algorithms: [...DPOP_SIGNING_ALGORITHMS],
-      requiredClaims: ["jti", "htm", "htu", "iat", "ath"],
+      requiredClaims: [
+        "jti",
+        "htm",
+        "htu",
+        "iat",
+        ...(options.accessToken === undefined ? [] : ["ath"]),
+      ],
       maxTokenAge: `${DPOP_PROOF_MAX_AGE_SECONDS}s`,
       clockTolerance: tolerance,
       currentDate: now,
@@ -215,8 +243,11 @@ export async function verifyDpopProof(
     throw toDpopProofError(error);
   }
 
-  const { jti, htm, htu, ath } = payload;
-  if (!isString(jti) || !isString(htm) || !isString(htu) || !isString(ath)) {
+  const { jti, htm, htu, ath, nonce } = payload;
+  if (!isString(jti) || !isString(htm) || !isString(htu)) {
+    throw new DpopProofError("invalid_claims");
+  }
+  if (options.accessToken !== undefined && !isString(ath)) {
     throw new DpopProofError("invalid_claims");
   }
   if (htm !== options.method) throw new DpopProofError("wrong_method");
@@ -224,7 +255,13 @@ export async function verifyDpopProof(
   if (expectedUrl === undefined || comparableUrl(htu) !== expectedUrl) {
     throw new DpopProofError("wrong_url");
   }
-  if (ath !== accessTokenHash(options.accessToken)) throw new DpopProofError("wrong_token_hash");
+  if (options.accessToken !== undefined && ath !== accessTokenHash(options.accessToken)) {
+    throw new DpopProofError("wrong_token_hash");
+  }
+  if (options.acceptsNonce !== undefined) {
+    if (nonce === undefined) throw new DpopProofError("missing_nonce");
+    if (!isString(nonce) || !options.acceptsNonce(nonce)) throw new DpopProofError("stale_nonce");
+  }
 
   const jkt = await calculateJwkThumbprint(jwk, "sha256");
   // Keyed by the key as well: ids are only unique per client, and one client cannot use up another's.

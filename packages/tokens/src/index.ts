@@ -26,6 +26,8 @@ export {
   DpopProofError,
   type DpopProofErrorReason,
   type DpopReplayCache,
+  DpopReplayCacheUnavailableError,
+  isNonceRefusal,
   memoryReplayCache,
   type VerifiedDpopProof,
   type VerifyDpopProofOptions,

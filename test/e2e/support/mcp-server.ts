@@ -27,11 +27,14 @@ export function startMcpServer(
     issuer,
     directory,
     jwksUrl,
+    environment = {},
   }: {
     issuer: string;
     directory: string;
     /** Where the issuer publishes its keys, when not at `${issuer}/.well-known/jwks.json`. */
     jwksUrl?: string;
+    /** Further settings, such as DPOP_REQUIRED. */
+    environment?: Record<string, string>;
   },
 ): McpServer {
   const server = startServerProcess(MCP_SERVER_ROOT, {
@@ -43,6 +46,7 @@ export function startMcpServer(
     ...(jwksUrl ? { JWKS_URL: jwksUrl } : {}),
     MCP_DATABASE_PATH: join(directory, "mcp-server.sqlite"),
     LOG_REQUESTS: "false",
+    ...environment,
   });
   return {
     url,

@@ -9,7 +9,7 @@ import {
   redisScriptClient,
   untilConnected,
 } from "@repo/server-kit/limits-redis";
-import { memoryReplayCache } from "@repo/tokens";
+import { type DpopReplayCache, memoryReplayCache } from "@repo/tokens";
 import { RedisStore, type Store } from "hono-rate-limiter";
 import type { Redis } from "ioredis";
 import type { RateLimiterAbstract } from "rate-limiter-flexible";
@@ -22,15 +22,11 @@ export interface LimitStores {
   /** A rate-limiter-flexible counter of `points` per `durationSeconds`, for limits that count failures. */
   counter(limit: string, points: number, durationSeconds: number): RateLimiterAbstract;
   /**
-   * Values that may be used once (RFC 7523 §3 `jti`s): `SET NX` in Redis, shared by every instance,
-   * or this process's memory. A Redis that does not answer is LimitUnavailableError (503).
+   * Values good once across every instance (RFC 9449 proof ids, RFC 7523 assertion `jti`s): `SET NX`
+   * in Redis, or this process's memory; `what` names it in log lines. A Redis that does not answer
+   * is LimitUnavailableError (503).
    */
-  oneTimeKeys(
-    limit: string,
-    what: string,
-  ): {
-    firstUse(key: string, ttlSeconds: number): Promise<boolean>;
-  };
+  oneTimeKeys(limit: string, what: string): DpopReplayCache;
   close(): Promise<void>;
 }
 

@@ -1,4 +1,5 @@
-// Error responses of RFC 6749 §5.2 (token), RFC 7591 §3.2.2 (registration), RFC 7009 §2.2.1 and RFC 8707 §2:
+// Error responses of RFC 6749 §5.2 (token), RFC 7591 §3.2.2 (registration), RFC 7009 §2.2.1, RFC 8707 §2
+// and RFC 9449 §5 and §8 (DPoP at the token endpoint):
 // one JSON shape, one type, each code knowing its HTTP status.
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -22,6 +23,9 @@ export const OAuthErrorCode = z.enum([
   "invalid_client_metadata",
   // RFC 7009 §2.2.1
   "unsupported_token_type",
+  // RFC 9449 §5, §8
+  "invalid_dpop_proof",
+  "use_dpop_nonce",
   // Not OAuth: a path or method this server does not serve.
   "not_found",
   "method_not_allowed",
@@ -50,6 +54,8 @@ const DEFAULT_STATUS: Record<OAuthErrorCode, ContentfulStatusCode> = {
   invalid_redirect_uri: 400,
   invalid_client_metadata: 400,
   unsupported_token_type: 400,
+  invalid_dpop_proof: 400,
+  use_dpop_nonce: 400,
   not_found: 404,
   method_not_allowed: 405,
 };

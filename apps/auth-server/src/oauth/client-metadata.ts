@@ -53,6 +53,8 @@ export const ClientRegistrationRequest = z
     scope: z.string().max(2000).optional(),
     software_id: displayText(200).optional(),
     software_version: displayText(200).optional(),
+    /** RFC 9449 §5.2: true, and /token issues this client nothing without a DPoP proof. */
+    dpop_bound_access_tokens: z.boolean().optional(),
   })
   .meta({ id: "ClientRegistrationRequest", description: "RFC 7591 §2 client metadata." });
 

@@ -26,7 +26,11 @@ export const IntrospectionResponse = z
     exp: z.number().int().optional(),
     iat: z.number().int().optional(),
     jti: z.string().optional(),
-    token_type: z.literal("Bearer").optional(),
+    token_type: z.enum(["Bearer", "DPoP"]).optional(),
+    cnf: z
+      .object({ jkt: z.string() })
+      .optional()
+      .describe("RFC 9449 §6.2: the DPoP key a bound token must be presented with."),
   })
   .meta({ id: "IntrospectionResponse", description: "RFC 7662 §2.2 introspection response." });
 type IntrospectionResponse = z.input<typeof IntrospectionResponse>;
@@ -92,7 +96,8 @@ export function introspectRoute(server: AuthServer) {
       exp: claims.exp,
       iat: claims.iat,
       jti: claims.jti,
-      token_type: "Bearer",
+      token_type: claims.cnf === undefined ? "Bearer" : "DPoP",
+      ...(claims.cnf === undefined ? {} : { cnf: { jkt: claims.cnf.jkt } }),
     } satisfies IntrospectionResponse);
   };
 }

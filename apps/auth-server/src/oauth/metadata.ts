@@ -1,8 +1,10 @@
 // RFC 8414 OAuth 2.0 Authorization Server Metadata (§2 fields, §3 location), plus RFC 9207 §3.
 import { scopesForAudience } from "@repo/scopes";
+import { DPOP_SIGNING_ALGORITHMS } from "@repo/tokens";
 import { z } from "zod";
 import type { AuthServer } from "../server-context";
 import { CLIENT_ASSERTION_ALGORITHMS } from "./client-keys";
+import { tokenEndpointUrl } from "./dpop";
 import { GRANT_HANDLERS } from "./token";
 
 export const METADATA_PATH = "/.well-known/oauth-authorization-server";
@@ -42,6 +44,9 @@ export const AuthorizationServerMetadata = z
     client_id_metadata_document_supported: z
       .boolean()
       .describe("Client ID Metadata Documents: a client_id may be an https URL."),
+    dpop_signing_alg_values_supported: z
+      .array(z.string())
+      .describe("RFC 9449 §5.1: the DPoP proof algorithms /token accepts."),
   })
   .meta({ id: "AuthorizationServerMetadata", description: "RFC 8414 §2 metadata." });
 
@@ -70,7 +75,7 @@ export function authorizationServerMetadata(
     // §3.3: must be identical to the issuer the metadata URL was built from.
     issuer,
     authorization_endpoint: `${issuer}/authorize`,
-    token_endpoint: `${issuer}/token`,
+    token_endpoint: tokenEndpointUrl(issuer),
     jwks_uri: `${issuer}${JWKS_PATH}`,
     registration_endpoint: `${issuer}/register`,
     revocation_endpoint: `${issuer}/revoke`,
@@ -99,6 +104,7 @@ export function authorizationServerMetadata(
     // draft-ietf-oauth-client-id-metadata-document-00 §5: MCP clients use a URL client_id only when this
     // is true. Like the grants above, it follows from what is wired in, not from a setting.
     client_id_metadata_document_supported: server.clientMetadataDocuments !== undefined,
+    dpop_signing_alg_values_supported: [...DPOP_SIGNING_ALGORITHMS],
   };
 }
 

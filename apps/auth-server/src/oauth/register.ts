@@ -56,6 +56,9 @@ export const ClientInformationResponse = z
     scope: z.string().optional(),
     software_id: z.string().optional(),
     software_version: z.string().optional(),
+    dpop_bound_access_tokens: z
+      .boolean()
+      .describe("RFC 9449 §5.2: true, and /token refuses this client's requests without a proof."),
   })
   .meta({ id: "ClientInformationResponse", description: "RFC 7591 §3.2.1 response." });
 
@@ -85,6 +88,7 @@ export function registrationResponse(
     grant_types: client.grantTypes,
     response_types: client.responseTypes,
     application_type: client.applicationType,
+    dpop_bound_access_tokens: client.dpopBoundAccessTokens,
     ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value != null)),
   };
 }
@@ -116,6 +120,7 @@ export function registerRoute(server: AuthServer) {
           softwareId: request.software_id ?? null,
           softwareVersion: request.software_version ?? null,
           scope: decision.scope ?? null,
+          dpopBoundAccessTokens: request.dpop_bound_access_tokens ?? false,
           createdAt: now,
         });
         await recordAuditEvent(

@@ -9,6 +9,7 @@ import {
   ClientAuthenticationError,
   ClientAuthenticationThrottledError,
 } from "./client-authentication";
+import { sendDpopNonce, tokenRequestProofKey } from "./dpop";
 import { authorizationCodeGrant } from "./grants/authorization-code";
 import { clientCredentialsGrant } from "./grants/client-credentials";
 import type { GrantHandler } from "./grants/grant";
@@ -26,6 +27,8 @@ export function tokenRoute(server: AuthServer) {
     const ipAddress = server.clientAddress(c);
     let clientId: string | undefined;
     let grantType: string | undefined;
+    // RFC 9449 §8: with nonces on, errors carry the current nonce as well as successes.
+    sendDpopNonce(server, c);
     try {
       const { single, repeated } = await readFormParameters(c, ["resource"]);
       grantType = single.grant_type;
@@ -43,11 +46,14 @@ export function tokenRoute(server: AuthServer) {
           `grant_type must be one of: ${Object.keys(GRANT_HANDLERS).join(", ")}`,
         );
       }
+      // RFC 9449 §5: checked before the grant, so a refused proof changes no grant's state.
+      const dpopJkt = await tokenRequestProofKey(server, c, authenticated.client);
       const response = await handler(server, {
         parameters: single,
         resources: repeated.resource,
         authenticated,
         ipAddress,
+        dpopJkt,
       });
       server.metrics.tokensIssued.inc({ grant_type: grantType });
       // RFC 6749 §5.1: tokens must never sit in a cache.

@@ -85,6 +85,18 @@ export async function touchGrant({ db, tables }: Executor, id: string, now: Date
   await db.update(tables.grants).set({ lastUsedAt: now }).where(eq(tables.grants.id, id));
 }
 
+/** RFC 9449 §5: binds a grant that has no DPoP key yet; a bound grant keeps its key. */
+export async function bindGrantToDpopKey(
+  { db, tables }: Executor,
+  id: string,
+  dpopJkt: string,
+): Promise<void> {
+  await db
+    .update(tables.grants)
+    .set({ dpopJkt })
+    .where(and(eq(tables.grants.id, id), isNull(tables.grants.dpopJkt)));
+}
+
 export async function insertRefreshToken(
   { db, tables }: Executor,
   token: typeof refreshTokens.$inferInsert,

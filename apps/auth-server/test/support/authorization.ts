@@ -285,6 +285,7 @@ export function redeemCode(
   server: TestAuthServer,
   authorized: AuthorizedCode,
   overrides: Record<string, string | undefined> = {},
+  headers: Record<string, string> = {},
 ): Promise<Response> {
   const parameters: Record<string, string> = {};
   const all: Record<string, string | undefined> = {
@@ -299,7 +300,11 @@ export function redeemCode(
   for (const [name, value] of Object.entries(all))
     if (value !== undefined) parameters[name] = value;
   const request = form(parameters);
-  return fetch(server.url("/token"), { method: "POST", ...request });
+  return fetch(server.url("/token"), {
+    method: "POST",
+    headers: { ...request.headers, ...headers },
+    body: request.body,
+  });
 }
 
 export function refresh(
@@ -307,6 +312,7 @@ export function refresh(
   clientId: string,
   refreshToken: string,
   extra: Record<string, string> = {},
+  headers: Record<string, string> = {},
 ): Promise<Response> {
   const request = form({
     grant_type: "refresh_token",
@@ -314,7 +320,11 @@ export function refresh(
     client_id: clientId,
     ...extra,
   });
-  return fetch(server.url("/token"), { method: "POST", ...request });
+  return fetch(server.url("/token"), {
+    method: "POST",
+    headers: { ...request.headers, ...headers },
+    body: request.body,
+  });
 }
 
 /** POST /introspect as the web app, the one seeded client allowed to introspect (RFC 7662 §4). */

@@ -141,14 +141,15 @@ export async function requestClientCredentialsToken(
   server: TestAuthServer,
   parameters: Record<string, string> = { resource: MCP_RESOURCE },
   credentials: { clientId: string; clientSecret: string } = DEMO_BATCH,
+  headers: ConstructorParameters<typeof Headers>[0] = {},
 ): Promise<Response> {
   const request = form({ grant_type: "client_credentials", ...parameters });
+  const all = new Headers(headers);
+  all.set("Content-Type", request.headers["Content-Type"] ?? "");
+  all.set("Authorization", basicAuthorization(credentials.clientId, credentials.clientSecret));
   return fetch(server.url("/token"), {
     method: "POST",
-    headers: {
-      ...request.headers,
-      Authorization: basicAuthorization(credentials.clientId, credentials.clientSecret),
-    },
+    headers: all,
     body: request.body,
   });
 }

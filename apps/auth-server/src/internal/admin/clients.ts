@@ -66,6 +66,7 @@ async function clientDetail(server: AuthServer, client: ClientRecord): Promise<C
     allowedScopes: client.allowedScopes,
     allowedResources: client.allowedResources,
     introspectionAllowed: client.introspectionAllowed,
+    dpopBoundAccessTokens: client.dpopBoundAccessTokens,
     uri: client.clientUri,
     logoUri: client.logoUri,
     tosUri: client.tosUri,
@@ -181,6 +182,7 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
         allowedScopes: [...new Set(request.allowedScopes)],
         allowedResources: [server.config.mcpResource],
         introspectionAllowed: request.introspectionAllowed,
+        dpopBoundAccessTokens: request.dpopBoundAccessTokens,
         createdAt: now,
       });
       if (!created) throw new InternalApiError("conflict", "a client with this id exists", 409);
@@ -200,6 +202,7 @@ export function adminClientRoutes(server: AuthServer): Hono<{ Variables: ActingU
               : { keyIds: created.jwks.keys.map((key) => key.kid ?? null) }),
             allowedScopes: created.allowedScopes,
             introspectionAllowed: created.introspectionAllowed,
+            dpopBoundAccessTokens: created.dpopBoundAccessTokens,
           },
         },
         now,

@@ -86,6 +86,7 @@ export async function authorizationCodeGrant(
   const accessToken = await signUserAccessToken(
     server,
     { clientId: client.clientId, userId: user.id, resource: code.resource, scopes: code.scopes },
+    input.dpopJkt,
     now,
   );
   const response = await server.store.transaction(async (tx) => {
@@ -101,6 +102,8 @@ export async function authorizationCodeGrant(
       scopes: code.scopes,
       createdAt: now,
       lastUsedAt: now,
+      // RFC 9449 §5: a public client's refresh tokens of this grant then need a proof of this key.
+      dpopJkt: input.dpopJkt ?? null,
     });
     await recordAuditEvent(
       tx,

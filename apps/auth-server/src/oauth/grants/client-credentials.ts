@@ -9,6 +9,7 @@ import { audit } from "../../store/audit";
 import { isConfidential } from "../../store/clients";
 import { type ProtectedResource, resolveResource, scopeFitsMachineToken } from "../resources";
 import type { GrantInput, TokenResponse } from "./grant";
+import { dpopBinding } from "./issue-for-grant";
 
 export const ClientCredentialsTokenRequest = z.object({
   grant_type: z.literal("client_credentials"),
@@ -79,6 +80,7 @@ export async function clientCredentialsGrant(
   }
 
   const now = server.clock();
+  const { cnf, tokenType } = dpopBinding(input.dpopJkt);
   const issued = await issueAccessToken({
     signingKey: server.keys.signingKey(),
     issuer: server.config.issuer,
@@ -88,6 +90,7 @@ export async function clientCredentialsGrant(
     clientId: client.clientId,
     scopes,
     lifetimeSeconds: server.config.accessTokenTtlSeconds,
+    cnf,
     now,
   });
   await audit(
@@ -110,7 +113,7 @@ export async function clientCredentialsGrant(
   );
   return {
     access_token: issued.accessToken,
-    token_type: "Bearer",
+    token_type: tokenType,
     expires_in: issued.expiresIn,
     scope: issued.claims.scope,
     resource: resource.identifier,

@@ -10,6 +10,8 @@ export interface GrantInput {
   resources: readonly string[] | undefined;
   authenticated: AuthenticatedClient;
   ipAddress: string | undefined;
+  /** RFC 7638 thumbprint of the request's verified DPoP proof key (RFC 9449 §5); none without one. */
+  dpopJkt: string | undefined;
 }
 
 /**
@@ -19,7 +21,9 @@ export interface GrantInput {
 export const TokenResponse = z
   .object({
     access_token: z.string().describe("An RFC 9068 JWT access token (`typ: at+jwt`, ES256)."),
-    token_type: z.literal("Bearer"),
+    token_type: z
+      .enum(["Bearer", "DPoP"])
+      .describe("`DPoP` when the request carried a DPoP proof: the token is bound to its key."),
     expires_in: z.number().int().positive().describe("Seconds until the access token expires."),
     scope: z.string().describe("The granted scopes, space-separated (RFC 6749 §3.3)."),
     resource: z

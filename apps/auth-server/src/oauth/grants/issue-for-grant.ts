@@ -15,6 +15,18 @@ export interface SignedAccessToken {
   expiresIn: number;
   scope: string;
   resource: string;
+  /** RFC 9449 §5: "DPoP" when the token carries `cnf.jkt`. */
+  tokenType: "Bearer" | "DPoP";
+}
+
+/** RFC 9449 §6.1: the confirmation claim of a token bound to a DPoP key, and its token_type. */
+export function dpopBinding(dpopJkt: string | undefined): {
+  cnf?: { jkt: string };
+  tokenType: "Bearer" | "DPoP";
+} {
+  return dpopJkt === undefined
+    ? { tokenType: "Bearer" }
+    : { cnf: { jkt: dpopJkt }, tokenType: "DPoP" };
 }
 
 /**
@@ -24,8 +36,10 @@ export interface SignedAccessToken {
 export async function signUserAccessToken(
   server: AuthServer,
   grant: { clientId: string; userId: string; resource: string; scopes: readonly string[] },
+  dpopJkt: string | undefined,
   now: Date,
 ): Promise<SignedAccessToken> {
+  const { cnf, tokenType } = dpopBinding(dpopJkt);
   const issued = await issueAccessToken({
     signingKey: server.keys.signingKey(),
     issuer: server.config.issuer,
@@ -34,6 +48,7 @@ export async function signUserAccessToken(
     clientId: grant.clientId,
     scopes: [...grant.scopes],
     lifetimeSeconds: server.config.accessTokenTtlSeconds,
+    cnf,
     now,
   });
   return {
@@ -43,6 +58,7 @@ export async function signUserAccessToken(
     expiresIn: issued.expiresIn,
     scope: formatScopeParameter(grant.scopes),
     resource: grant.resource,
+    tokenType,
   };
 }
 
@@ -71,7 +87,7 @@ export async function completeTokenResponse(
   });
   const response: TokenResponse = {
     access_token: accessToken.accessToken,
-    token_type: "Bearer",
+    token_type: accessToken.tokenType,
     expires_in: accessToken.expiresIn,
     scope: accessToken.scope,
     resource: accessToken.resource,

@@ -9,7 +9,9 @@ import { OAuthError } from "../../http/oauth-error";
 import { secretDigest } from "../../security/secrets";
 import type { AuthServer } from "../../server-context";
 import { recordAuditEvent } from "../../store/audit";
+import { type ClientRecord, isConfidential } from "../../store/clients";
 import {
+  bindGrantToDpopKey,
   findGrant,
   findRefreshToken,
   type GrantRecord,
@@ -36,6 +38,26 @@ export const RefreshTokenRequest = z.object({
 
 function invalidGrant(description = "the refresh token is invalid, expired or revoked") {
   return new OAuthError("invalid_grant", description);
+}
+
+/**
+ * RFC 9449 §5: a public client's refresh tokens from a grant bound to a DPoP key are good only with
+ * a proof of that key (a confidential client's are not bound: its authentication protects them).
+ * The answer is invalid_grant, as for any refresh token that is not valid for the request.
+ */
+function dpopBindingRefusal(
+  client: Pick<ClientRecord, "tokenEndpointAuthMethod">,
+  grant: Pick<GrantRecord, "dpopJkt">,
+  dpopJkt: string | undefined,
+): OAuthError | undefined {
+  if (isConfidential(client) || grant.dpopJkt === null || grant.dpopJkt === dpopJkt) {
+    return undefined;
+  }
+  return invalidGrant(
+    dpopJkt === undefined
+      ? "the refresh token is bound to a DPoP key: send a DPoP proof of that key"
+      : "the refresh token is bound to another DPoP key than this proof's",
+  );
 }
 
 /**
@@ -106,6 +128,13 @@ export async function refreshTokenGrant(
   // RFC 6749 §6: the refresh token must have been issued to the authenticated client.
   if (grant.clientId !== client.clientId) throw invalidGrant();
   if (grant.revokedAt !== null) throw invalidGrant();
+  // Before the token is classified, so a refusal here rotates nothing and revokes nothing, even for a
+  // rotated token. That is safe: reuse detection ends a family because two parties may both be
+  // able to use it, and a party without the key can use none of a bound family's tokens; revoking
+  // on its attempt would instead let anyone who saw a bound token (in a log, a backup) sign the user
+  // out. A party that has the key as well is judged by the reuse rules below like the client.
+  const bindingRefusal = dpopBindingRefusal(client, grant, input.dpopJkt);
+  if (bindingRefusal) throw bindingRefusal;
   // Decided again inside the transaction below; this early answer only spares a signature.
   // A reuse stays a reuse (what makes one never comes undone), so acting on it here is safe.
   const presentation = await server.store.run((x) => classifyPresentation(x, server, token, now));
@@ -133,6 +162,7 @@ export async function refreshTokenGrant(
   const accessToken = await signUserAccessToken(
     server,
     { clientId: client.clientId, userId: user.id, resource: grant.resource, scopes },
+    input.dpopJkt,
     now,
   );
   // Everything is decided again here, in one transaction: parallel refreshes with one token (or a
@@ -146,6 +176,9 @@ export async function refreshTokenGrant(
     const current = await lockGrant(tx, grant.id);
     const presented = await findRefreshToken(tx, tokenDigest);
     if (!current || current.revokedAt !== null || !presented) return "invalid" as const;
+    // A parallel refresh may have bound the grant since the check above.
+    const refusal = dpopBindingRefusal(client, current, input.dpopJkt);
+    if (refusal) return refusal;
     const decided = await classifyPresentation(tx, server, presented, now);
     // Under the grant's lock the compare-and-sets cannot fail after the reads above; they state the
     // invariant rather than trust the reads.
@@ -161,6 +194,11 @@ export async function refreshTokenGrant(
       return "invalid" as const;
     }
     await touchGrant(tx, grant.id, now);
+    // RFC 9449 §5: a refresh token issued to a public client with a proof is bound to its key, so a
+    // grant redeemed without DPoP is bound from its first refresh with a proof on.
+    if (!isConfidential(client) && current.dpopJkt === null && input.dpopJkt !== undefined) {
+      await bindGrantToDpopKey(tx, grant.id, input.dpopJkt);
+    }
     await recordAuditEvent(
       tx,
       {
@@ -185,6 +223,7 @@ export async function refreshTokenGrant(
     return issued.response;
   });
   if (response === "invalid") throw invalidGrant();
+  if (response instanceof OAuthError) throw response;
   return response;
 }
 
