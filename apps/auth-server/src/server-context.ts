@@ -8,7 +8,7 @@ import type { LimitStores } from "./http/limit-stores";
 import type { KeyRing } from "./keys/key-ring";
 import type { AuthServerMetrics } from "./metrics";
 import type { ClientMetadataDocumentResolver } from "./oauth/client-metadata-document";
-import type { DpopNonces } from "./oauth/dpop";
+import type { DpopNonces } from "./oauth/dpop-nonces";
 import type { ClientAssertionVerifier } from "./oauth/private-key-jwt";
 import type { ResourceRegistry } from "./oauth/resources";
 import type { ScryptCost } from "./security/passwords";

@@ -19,7 +19,7 @@ import {
   allowsPrivateNetworkFetches,
   createClientMetadataDocumentResolver,
 } from "./oauth/client-metadata-document";
-import { DpopNonces } from "./oauth/dpop";
+import { DpopNonces } from "./oauth/dpop-nonces";
 import { type authorizationServerMetadata, JWKS_PATH, METADATA_PATH } from "./oauth/metadata";
 import type { ResourceRegistry } from "./oauth/resources";
 import { OWASP_SCRYPT_COST, type ScryptCost } from "./security/passwords";
