@@ -18,6 +18,8 @@ const call = (id: unknown, name: unknown, args: unknown = {}) => ({
 });
 
 const TOOL_CALL = JSON.stringify(call(1, "analyze_sentiment", { text: "Shares rallied." }));
+/** Not a tool call, so the tool-call rate limit never answers it before the transport does. */
+const TOOLS_LIST = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list", params: {} });
 
 /** JSON-RPC that parses but is no valid MCP message, or a batch the server must refuse. */
 function badJsonRpc(random: Random): unknown {
@@ -78,7 +80,9 @@ function mcpPost(random: Random, targets: McpServerTargets): FuzzRequest {
         method: "POST",
         path,
         headers: { ...authorized, "Content-Type": malformed.contentType(random) },
-        body: TOOL_CALL,
+        // Half of them a tool call, which meets the rate limit's 429 once the stream has used up
+        // its allowance; the other half reach the transport's 415 whatever the seed.
+        body: random.chance(0.5) ? TOOL_CALL : TOOLS_LIST,
       };
     case 4:
       if (random.chance(0.3)) {
