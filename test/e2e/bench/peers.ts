@@ -13,9 +13,12 @@
 // MCP `tools/call analyze_sentiment`:
 //   the MCP SDK's documented stateless server, no authorization (bench/peers/sdk-stateless.ts) = 1;
 //   ours with a bearer token (verification, scope check, rate limit, audit row);
-//   ours refusing a call without a token (401 and its audit row).
+//   ours refusing a call without a token (401 and its audit row);
+//   ours with a DPoP-bound token and a fresh proof per call (RFC 9449), against the bearer row.
+// The token endpoint also runs once with a DPoP proof per request: what binding a token costs.
 // Memory: our servers' resident set after MEMORY_REQUESTS / 10 requests and after MEMORY_REQUESTS.
 import { execFileSync } from "node:child_process";
+import { createHash, generateKeyPairSync, randomBytes, sign } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -54,6 +57,48 @@ const MCP_HEADERS = {
   "content-type": "application/json",
   "mcp-protocol-version": "2025-11-25",
 };
+/**
+ * A DPoP key for this run and proofs made synchronously with node:crypto, because autocannon's
+ * per-request hook cannot wait for jose's asynchronous signing; every request needs its own proof
+ * (a fresh `jti`), so the load generator signs one per request, on its own core.
+ */
+const dpopKey = generateKeyPairSync("ec", { namedCurve: "P-256" });
+const dpopJwk = (({ kty, crv, x, y }) => ({ kty, crv, x, y }))(
+  dpopKey.publicKey.export({ format: "jwk" }),
+);
+function dpopProof(method: string, url: string, accessToken?: string): string {
+  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const claims = {
+    jti: randomBytes(12).toString("base64url"),
+    htm: method,
+    htu: url,
+    iat: Math.floor(Date.now() / 1000),
+    ...(accessToken === undefined
+      ? {}
+      : { ath: createHash("sha256").update(accessToken).digest("base64url") }),
+  };
+  const input = `${encode({ typ: "dpop+jwt", alg: "ES256", jwk: dpopJwk })}.${encode(claims)}`;
+  const signature = sign("sha256", Buffer.from(input), {
+    key: dpopKey.privateKey,
+    dsaEncoding: "ieee-p1363",
+  });
+  return `${input}.${signature.toString("base64url")}`;
+}
+
+/** autocannon requests that each carry a new DPoP proof for `method` `url`. */
+function withDpopProofs(method: string, url: string, accessToken?: string): autocannon.Options {
+  return {
+    requests: [
+      {
+        setupRequest: (request) => ({
+          ...request,
+          headers: { ...request.headers, dpop: dpopProof(method, url, accessToken) },
+        }),
+      },
+    ],
+  } as Partial<autocannon.Options> as autocannon.Options;
+}
+
 /** Far above what a run sends, so the limits are paid for but never refuse. */
 const NO_LIMITS = {
   auth: { FAILED_CLIENT_AUTH_LIMIT: "100000", AUTHORIZATION_RATE_LIMIT: "100000" },
@@ -197,10 +242,18 @@ function toolRow(name: string, url: string, token: string | undefined, baseline 
   };
 }
 
-async function clientCredentialsToken(tokenEndpoint: string, resource: string): Promise<string> {
+async function clientCredentialsToken(
+  tokenEndpoint: string,
+  resource: string,
+  dpop = false,
+): Promise<string> {
   const response = await fetch(tokenEndpoint, {
     method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", authorization: BASIC },
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      authorization: BASIC,
+      ...(dpop ? { dpop: dpopProof("POST", tokenEndpoint) } : {}),
+    },
     body: new URLSearchParams({ grant_type: "client_credentials", resource, scope: SCOPE }),
   });
   const body = (await response.json()) as { access_token?: string };
@@ -310,12 +363,26 @@ async function main(): Promise<void> {
     );
 
     const token = await clientCredentialsToken(`${issuer}/token`, resource);
+    const boundToken = await clientCredentialsToken(`${issuer}/token`, resource, true);
+    const dpopTokenRow = tokenRow("ours, SQLite, with a DPoP proof", `${issuer}/token`, resource);
+    dpopTokenRow.options = {
+      ...dpopTokenRow.options,
+      ...withDpopProofs("POST", `${issuer}/token`),
+    };
+    dpopTokenRow.verifyBody = (body) => body.includes('"token_type":"DPoP"');
+    const boundCallRow = toolRow("ours, DPoP-bound token and proof", resource, boundToken);
+    boundCallRow.options = {
+      ...boundCallRow.options,
+      headers: { ...MCP_HEADERS, authorization: `DPoP ${boundToken}` },
+      ...withDpopProofs("POST", resource, boundToken),
+    };
     const rows: Row[] = [
       tokenRow("node-oidc-provider", `http://127.0.0.1:${oidcPort}/token`, resource, true),
       tokenRow("ours, SQLite", `${issuer}/token`, resource),
       ...(authPg
         ? [tokenRow("ours, PostgreSQL", `http://127.0.0.1:${authPgPort}/token`, resource)]
         : []),
+      dpopTokenRow,
       tokenRow(
         "Hono + jose + one SQLite insert",
         `http://127.0.0.1:${ceilingPort}/token`,
@@ -323,6 +390,7 @@ async function main(): Promise<void> {
       ),
       toolRow("MCP SDK stateless, no auth", `http://127.0.0.1:${sdkPort}/mcp`, undefined, true),
       toolRow("ours, with a bearer token", resource, token),
+      boundCallRow,
       toolRow("ours, no token (401)", resource, undefined),
     ];
 
