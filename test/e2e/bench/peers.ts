@@ -16,6 +16,8 @@
 //   ours refusing a call without a token (401 and its audit row);
 //   ours with a DPoP-bound token and a fresh proof per call (RFC 9449), against the bearer row.
 // The token endpoint also runs once with a DPoP proof per request: what binding a token costs.
+// Person's flow, server side: authorize → the consent page's view → allow → code for tokens, one
+//   after another (the browser and the web app's rendering excluded), p50 and p99 over PERSON_FLOWS.
 // Memory: our servers' resident set after MEMORY_REQUESTS / 10 requests and after MEMORY_REQUESTS.
 import { execFileSync } from "node:child_process";
 import { createHash, generateKeyPairSync, randomBytes, sign } from "node:crypto";
@@ -34,6 +36,7 @@ const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? "10,50").split(",").map(Nu
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 2);
 const MEMORY_REQUESTS = Number(process.env.BENCH_MEMORY_REQUESTS ?? 100_000);
 const WARM_UP_SECONDS = 2;
+const PERSON_FLOWS = Number(process.env.BENCH_PERSON_FLOWS ?? 200);
 
 const REPOSITORY = fileURLToPath(new URL("../../../", import.meta.url));
 const AUTH_SERVER_ROOT = join(REPOSITORY, "apps/auth-server");
@@ -101,7 +104,11 @@ function withDpopProofs(method: string, url: string, accessToken?: string): auto
 
 /** Far above what a run sends, so the limits are paid for but never refuse. */
 const NO_LIMITS = {
-  auth: { FAILED_CLIENT_AUTH_LIMIT: "100000", AUTHORIZATION_RATE_LIMIT: "100000" },
+  auth: {
+    FAILED_CLIENT_AUTH_LIMIT: "100000",
+    AUTHORIZATION_RATE_LIMIT: "100000",
+    REGISTRATION_RATE_LIMIT: "100000",
+  },
   mcp: { TOOL_RATE_LIMIT: "1000000" },
 };
 
@@ -261,6 +268,139 @@ async function clientCredentialsToken(
     throw new Error(`${tokenEndpoint} refused the token request: ${response.status}`);
   }
   return body.access_token;
+}
+
+/** The seeded web app client and person of a development auth-server (its published defaults). */
+const WEB_BASIC = `Basic ${Buffer.from("web:web-client-secret").toString("base64")}`;
+const PERSON = { email: "demo@example.com", password: "demo-password" };
+
+/** The response's JSON body (none for a redirect), or an error naming the step if the status is wrong. */
+async function expectJson<T = undefined>(
+  response: Response,
+  status: number,
+  what: string,
+): Promise<T> {
+  if (response.status !== status) {
+    throw new Error(`${what}: ${response.status} ${await response.text()}`);
+  }
+  return (status === 303 ? undefined : await response.json()) as T;
+}
+
+/**
+ * What the web app and an MCP client send the auth-server for one person's authorization, timed
+ * from /authorize to the token response. Each flow uses a client of its own (registered beforehand,
+ * untimed), so a remembered consent never shortens the flow.
+ */
+async function personFlowLatencies(issuer: string, resource: string, count: number) {
+  const form = (values: Record<string, string>) => ({
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", authorization: WEB_BASIC },
+    body: new URLSearchParams(values),
+  });
+  const internal = await expectJson<{ access_token: string }>(
+    await fetch(
+      `${issuer}/token`,
+      form({
+        grant_type: "client_credentials",
+        resource: `${issuer}/internal`,
+        scope: "internal:interactions",
+      }),
+    ),
+    200,
+    "the web app's internal API token",
+  );
+  const api = (path: string, init: { body?: unknown; headers?: Record<string, string> } = {}) =>
+    fetch(`${issuer}/internal${path}`, {
+      method: init.body === undefined ? "GET" : "POST",
+      headers: {
+        authorization: `Bearer ${internal.access_token}`,
+        ...(init.body === undefined ? {} : { "content-type": "application/json" }),
+        ...init.headers,
+      },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+  const { user } = await expectJson<{ user: { id: string; sessionEpoch: number } }>(
+    await api("/login", { body: PERSON }),
+    200,
+    "sign-in",
+  );
+  const redirectUri = "http://127.0.0.1:53682/callback";
+  const clients: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const registered = await expectJson<{ client_id: string }>(
+      await fetch(`${issuer}/register`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          client_name: `bench client ${i}`,
+          redirect_uris: [redirectUri],
+          grant_types: ["authorization_code", "refresh_token"],
+          response_types: ["code"],
+          token_endpoint_auth_method: "none",
+        }),
+      }),
+      201,
+      "registration",
+    );
+    clients.push(registered.client_id);
+  }
+  const latencies: number[] = [];
+  for (const clientId of clients) {
+    const verifier = randomBytes(32).toString("base64url");
+    const started = performance.now();
+    const authorization = await fetch(
+      `${issuer}/authorize?${new URLSearchParams({
+        response_type: "code",
+        client_id: clientId,
+        redirect_uri: redirectUri,
+        scope: SCOPE,
+        resource,
+        state: "s",
+        code_challenge: createHash("sha256").update(verifier).digest("base64url"),
+        code_challenge_method: "S256",
+      })}`,
+      { redirect: "manual" },
+    );
+    await expectJson(authorization, 303, "/authorize");
+    const interaction =
+      new URL(authorization.headers.get("location") ?? "").searchParams.get("interaction") ?? "";
+    const person = {
+      "acting-user": user.id,
+      "acting-user-session-epoch": String(user.sessionEpoch),
+      "browser-binding": randomBytes(32).toString("base64url"),
+    };
+    await expectJson(await api(`/interactions/${interaction}`, { headers: person }), 200, "view");
+    const decided = await expectJson<{ redirectTo: string }>(
+      await api(`/interactions/${interaction}/consent`, {
+        body: { decision: "allow" },
+        headers: person,
+      }),
+      200,
+      "consent",
+    );
+    const code = new URL(decided.redirectTo).searchParams.get("code") ?? "";
+    const tokens = await expectJson<{ refresh_token?: string }>(
+      await fetch(`${issuer}/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          grant_type: "authorization_code",
+          code,
+          code_verifier: verifier,
+          redirect_uri: redirectUri,
+          client_id: clientId,
+          resource,
+        }),
+      }),
+      200,
+      "the code for tokens",
+    );
+    if (!tokens.refresh_token) throw new Error("the person's flow gave no refresh token");
+    latencies.push(performance.now() - started);
+  }
+  const sorted = latencies.sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { count, p50Ms: at(0.5), p99Ms: at(0.99) };
 }
 
 function median(values: readonly number[]): number {
@@ -439,6 +579,11 @@ async function main(): Promise<void> {
       }
     }
     console.table(table);
+
+    const flows = await personFlowLatencies(issuer, resource, PERSON_FLOWS);
+    console.log(
+      `Person's flow on SQLite, server side (authorize → consent view → allow → token), ${flows.count} flows one after another: p50 ${flows.p50Ms.toFixed(1)} ms, p99 ${flows.p99Ms.toFixed(1)} ms.`,
+    );
 
     // Memory with work: a server that keeps something per request grows between the two readings.
     const tenth = Math.round(MEMORY_REQUESTS / 10);
