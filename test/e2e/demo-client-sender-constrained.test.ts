@@ -3,39 +3,25 @@
 // DPoP-bound token, and takes bearer tokens too, so that --private-key-jwt alone can be shown):
 // --dpop binds the token to a key made for the run, --private-key-jwt authenticates the seeded
 // demo-batch-jwt client with a signed assertion. The printed trace is the evidence.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { startTestAuthServer, type TestAuthServer } from "@repo/auth-server/test-server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { exchanges, runDemoClient } from "./support/demo-client";
-import { type McpServer, reserveMcpUrl, startMcpServer } from "./support/mcp-server";
+import { useDpopStack } from "./support/dpop-stack";
 
-let directory: string;
-let auth: TestAuthServer;
-let mcp: McpServer;
+const stack = useDpopStack();
 
-beforeAll(async () => {
-  directory = mkdtempSync(join(tmpdir(), "demo-client-sender-"));
-  const mcpUrl = await reserveMcpUrl();
-  auth = await startTestAuthServer({ MCP_RESOURCE: mcpUrl, DPOP_NONCE_REQUIRED: "true" });
-  mcp = startMcpServer(mcpUrl, { issuer: auth.issuer, directory });
-  await mcp.ready();
-});
-
-afterAll(async () => {
-  await mcp?.close();
-  if (auth) {
-    const errors = auth.serverErrors;
-    await auth.close();
-    expect(errors).toEqual([]);
-  }
-  rmSync(directory, { recursive: true, force: true });
-});
+/** Discovery, the token request refused for the nonce and retried with it, then the MCP call. */
+const NONCE_ROUND_TRIP = [
+  "POST /mcp → 401",
+  "GET /.well-known/oauth-protected-resource/mcp → 200",
+  "GET /.well-known/oauth-authorization-server → 200",
+  "POST /token → 400",
+  "POST /token → 200",
+  "POST /mcp → 200",
+];
 
 async function machineFlow(...flags: string[]) {
-  const run = await runDemoClient(["--client-credentials", "--server", mcp.url, ...flags], {
-    ISSUER: auth.issuer,
+  const run = await runDemoClient(["--client-credentials", "--server", stack.mcp.url, ...flags], {
+    ISSUER: stack.auth.issuer,
   }).exited;
   expect(run.stderr).toBe("");
   expect(run.code).toBe(0);
@@ -54,14 +40,7 @@ describe("the demo client's machine flow, sender-constrained", () => {
     const stdout = await machineFlow("--dpop");
     const thumbprint = stdout.match(/thumbprint \(RFC 7638\) ([\w-]{43})\./)?.[1] ?? "";
     expect(thumbprint).not.toBe("");
-    expect(exchanges(stdout).slice(0, 6)).toEqual([
-      "POST /mcp → 401",
-      "GET /.well-known/oauth-protected-resource/mcp → 200",
-      "GET /.well-known/oauth-authorization-server → 200",
-      "POST /token → 400",
-      "POST /token → 200",
-      "POST /mcp → 200",
-    ]);
+    expect(exchanges(stdout).slice(0, 6)).toEqual(NONCE_ROUND_TRIP);
     expect(stdout).toContain("error: use_dpop_nonce");
     expect(stdout).toContain("the server wants its nonce in the proof (use_dpop_nonce");
 
@@ -76,7 +55,7 @@ describe("the demo client's machine flow, sender-constrained", () => {
     const first = detail(stdout, "DPoP claims", tokenRequests[0]);
     const second = detail(stdout, "DPoP claims", tokenRequests[1]);
     expect(first).toMatch(
-      new RegExp(`^htm POST, htu ${auth.issuer}/token, iat \\d+, jti [\\w-]{36}$`),
+      new RegExp(`^htm POST, htu ${stack.auth.issuer}/token, iat \\d+, jti [\\w-]{36}$`),
     );
     expect(second).toMatch(/, nonce \S+…$/);
     expect(stdout).toContain("token_type: DPoP");
@@ -86,7 +65,7 @@ describe("the demo client's machine flow, sender-constrained", () => {
     const call = stdout.indexOf("Access  ");
     expect(detail(stdout, "Authorization", call)).toMatch(/^DPoP \S+…$/);
     expect(detail(stdout, "DPoP claims", call)).toMatch(
-      new RegExp(`^htm POST, htu ${mcp.url}, iat \\d+, jti [\\w-]{36}, ath [\\w-]{43}$`),
+      new RegExp(`^htm POST, htu ${stack.mcp.url}, iat \\d+, jti [\\w-]{36}, ath [\\w-]{43}$`),
     );
     expect(stdout.slice(call)).not.toMatch(/Authorization: Bearer/);
     expect(stdout).toMatch(/get_ticker_sentiment: Quartexa/);
@@ -108,7 +87,7 @@ describe("the demo client's machine flow, sender-constrained", () => {
     expect(detail(stdout, "client_assertion header", token)).toBe("typ JWT, alg ES256");
     expect(detail(stdout, "client_assertion claims", token)).toMatch(
       new RegExp(
-        `^iss demo-batch-jwt, sub demo-batch-jwt, aud ${auth.issuer}, exp \\d+, iat \\d+, jti \\S+$`,
+        `^iss demo-batch-jwt, sub demo-batch-jwt, aud ${stack.auth.issuer}, exp \\d+, iat \\d+, jti \\S+$`,
       ),
     );
     expect(stdout).not.toContain("Authorization: Basic");
@@ -117,14 +96,7 @@ describe("the demo client's machine flow, sender-constrained", () => {
 
   it("--private-key-jwt --dpop: the nonce retry carries a new assertion, never the spent one (a replayed jti is refused)", async () => {
     const stdout = await machineFlow("--private-key-jwt", "--dpop");
-    expect(exchanges(stdout).slice(0, 6)).toEqual([
-      "POST /mcp → 401",
-      "GET /.well-known/oauth-protected-resource/mcp → 200",
-      "GET /.well-known/oauth-authorization-server → 200",
-      "POST /token → 400",
-      "POST /token → 200",
-      "POST /mcp → 200",
-    ]);
+    expect(exchanges(stdout).slice(0, 6)).toEqual(NONCE_ROUND_TRIP);
     expect(stdout).toContain("and a new client assertion: its jti is single-use (RFC 7523 §3)");
     const jtis = [...stdout.matchAll(/client_assertion claims: .*, jti (\S+)$/gm)].map((m) => m[1]);
     expect(jtis).toHaveLength(2);
