@@ -2,40 +2,12 @@
 // with its key at the auth-server's /token, which demands its nonce (DPOP_NONCE_REQUIRED) and binds
 // the token to that key, and at every MCP request; the MCP server, accepting DPoP-bound tokens only
 // (DPOP_REQUIRED), checks the binding. A copy of the token without the key is refused.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Client, DpopSession, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { startTestAuthServer, type TestAuthServer } from "@repo/auth-server/test-server";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DpopClientCredentialsProvider, expectBoundToItsKey } from "./support/dpop-machine-client";
-import { type McpServer, reserveMcpUrl, startMcpServer } from "./support/mcp-server";
+import { useDpopStack } from "./support/dpop-stack";
 
-let directory: string;
-let auth: TestAuthServer;
-let mcp: McpServer;
-
-beforeAll(async () => {
-  directory = mkdtempSync(join(tmpdir(), "dpop-own-as-"));
-  const mcpUrl = await reserveMcpUrl();
-  auth = await startTestAuthServer({ MCP_RESOURCE: mcpUrl, DPOP_NONCE_REQUIRED: "true" });
-  mcp = startMcpServer(mcpUrl, {
-    issuer: auth.issuer,
-    directory,
-    environment: { DPOP_REQUIRED: "true" },
-  });
-  await mcp.ready();
-});
-
-afterAll(async () => {
-  await mcp?.close();
-  if (auth) {
-    const errors = auth.serverErrors;
-    await auth.close();
-    expect(errors).toEqual([]);
-  }
-  rmSync(directory, { recursive: true, force: true });
-});
+const stack = useDpopStack({ DPOP_REQUIRED: "true" });
 
 /** The seeded machine client on the SDK v2, with a key of its own. */
 async function machineClient(): Promise<DpopClientCredentialsProvider> {
@@ -43,14 +15,14 @@ async function machineClient(): Promise<DpopClientCredentialsProvider> {
     clientId: "demo-batch",
     clientSecret: "demo-batch-secret",
     scope: "mcp:tools:sentiment:read",
-    expectedIssuer: auth.issuer,
+    expectedIssuer: stack.auth.issuer,
   });
 }
 
 async function connected(provider: DpopClientCredentialsProvider): Promise<Client> {
   const client = new Client({ name: "dpop-own-as-e2e", version: "1.0.0" });
   await client.connect(
-    new StreamableHTTPClientTransport(new URL(mcp.url), { authProvider: provider }),
+    new StreamableHTTPClientTransport(new URL(stack.mcp.url), { authProvider: provider }),
   );
   return client;
 }
@@ -80,11 +52,11 @@ describe("DPoP-bound tokens from our auth-server, with the MCP SDK v2 client", (
       { Authorization: `Bearer ${stolen}` },
       {
         Authorization: `DPoP ${stolen}`,
-        DPoP: await thief.buildProof({ htm: "POST", htu: mcp.url, accessToken: stolen }),
+        DPoP: await thief.buildProof({ htm: "POST", htu: stack.mcp.url, accessToken: stolen }),
       },
     ];
     for (const headers of attempts) {
-      const response = await fetch(mcp.url, {
+      const response = await fetch(stack.mcp.url, {
         method: "POST",
         headers: {
           ...headers,

@@ -23,6 +23,32 @@ export const DEVELOPMENT_SECRETS = {
   WEB_CLIENT_SECRET: "web-client-secret",
 } as const;
 
+/**
+ * The public half of the seeded `private_key_jwt` client demo-batch-jwt's development key, whose
+ * private half the demo client publishes (apps/demo-client, `--private-key-jwt`). Anyone can sign
+ * as that client with it, so like the secrets above it is refused where others reach the server.
+ */
+export const DEVELOPMENT_JWT_CLIENT_PUBLIC_KEY = {
+  kty: "EC",
+  crv: "P-256",
+  x: "BFZ9pOkls0zMIDtljBbW92GKLTj9EUqADr_vGdA3Bzs",
+  y: "SMP2j-tKueIUS_f4SSnCilxjTantnvT5l7pO2qI3X0Q",
+} as const;
+
+/** A JSON object (a JWK); checkPublicJwks in the seed decides whether it is a usable public key. */
+const jwkSetting = z.string().transform((text, ctx) => {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      return value as Record<string, unknown>;
+    }
+  } catch {
+    // reported below
+  }
+  ctx.addIssue({ code: "custom", message: "must be a JWK: a JSON object" });
+  return z.NEVER;
+});
+
 const EnvironmentSchema = z.object({
   /** NODE_ENV, HOST, PORT, LOG_REQUESTS, DATABASE_POOL_SIZE, TRUST_PROXY, REDIS_*, observability. */
   ...SERVER_ENVIRONMENT,
@@ -64,6 +90,8 @@ const EnvironmentSchema = z.object({
   AUTHORIZATION_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
   SEED_DEMO_DATA: booleanFlag.default(true),
   DEMO_BATCH_CLIENT_SECRET: z.string().min(8).default(DEVELOPMENT_SECRETS.DEMO_BATCH_CLIENT_SECRET),
+  /** The public JWK of the seeded private_key_jwt client demo-batch-jwt (RFC 7523 §2.2). */
+  DEMO_BATCH_JWT_PUBLIC_KEY: jwkSetting.default({ ...DEVELOPMENT_JWT_CLIENT_PUBLIC_KEY }),
   DEMO_USER_PASSWORD: z.string().min(8).default(DEVELOPMENT_SECRETS.DEMO_USER_PASSWORD),
   ANALYST_USER_PASSWORD: z.string().min(8).default(DEVELOPMENT_SECRETS.ANALYST_USER_PASSWORD),
   /** The web app's confidential client for the internal API (docs/internal-api.md); always seeded. */
@@ -116,6 +144,7 @@ export interface AuthServerConfig extends ServerSettings {
   seed: {
     enabled: boolean;
     demoBatchClientSecret: string;
+    demoBatchJwtPublicKey: Record<string, unknown>;
     demoUserPassword: string;
     analystUserPassword: string;
   };
@@ -166,6 +195,15 @@ export function loadConfig(environment: Record<string, string | undefined>): Aut
           `${variable}: still the published development default, refused ${deployment}; set a secret value`,
         );
       }
+    }
+    if (
+      env.SEED_DEMO_DATA &&
+      env.DEMO_BATCH_JWT_PUBLIC_KEY.x === DEVELOPMENT_JWT_CLIENT_PUBLIC_KEY.x &&
+      env.DEMO_BATCH_JWT_PUBLIC_KEY.y === DEVELOPMENT_JWT_CLIENT_PUBLIC_KEY.y
+    ) {
+      problems.push(
+        `DEMO_BATCH_JWT_PUBLIC_KEY: still the published development key (its private half is in the demo client), refused ${deployment}; set the public JWK of a key of your own`,
+      );
     }
     if (env.SEED_DEMO_DATA && env.DEMO_BATCH_CLIENT_SECRET.length < 32) {
       problems.push(
@@ -221,6 +259,7 @@ export function loadConfig(environment: Record<string, string | undefined>): Aut
     seed: {
       enabled: env.SEED_DEMO_DATA,
       demoBatchClientSecret: env.DEMO_BATCH_CLIENT_SECRET,
+      demoBatchJwtPublicKey: env.DEMO_BATCH_JWT_PUBLIC_KEY,
       demoUserPassword: env.DEMO_USER_PASSWORD,
       analystUserPassword: env.ANALYST_USER_PASSWORD,
     },

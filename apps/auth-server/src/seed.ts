@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { scopesForAudience } from "@repo/scopes";
 import type { AuthServerConfig } from "./config";
 import type { AuthStore } from "./db/database";
+import { type ClientJwks, checkPublicJwks } from "./oauth/client-keys";
 import { hashPassword, type ScryptCost } from "./security/passwords";
 import { secretDigest, secretMatchesDigest } from "./security/secrets";
 import { recordAuditEvent } from "./store/audit";
@@ -13,12 +14,15 @@ import {
   findClient,
   insertClientIfAbsent,
   lockClient,
+  updateClientKeys,
   updateClientSecretDigest,
   updatePreRegisteredPolicy,
 } from "./store/clients";
 import { findUserByEmail, insertUserIfAbsent } from "./store/users";
 
 export const DEMO_BATCH_CLIENT_ID = "demo-batch";
+/** The same batch job as a `private_key_jwt` client (RFC 7523 §2.2): a public key, no secret. */
+export const DEMO_BATCH_JWT_CLIENT_ID = "demo-batch-jwt";
 
 export const DEMO_USERS = [
   {
@@ -89,11 +93,25 @@ export async function seedDemoData(
     {
       clientId: DEMO_BATCH_CLIENT_ID,
       clientName: "Demo batch job",
-      clientSecret: config.seed.demoBatchClientSecret,
-      secretSetting: "DEMO_BATCH_CLIENT_SECRET",
+      credential: { secret: config.seed.demoBatchClientSecret },
+      credentialSetting: "DEMO_BATCH_CLIENT_SECRET",
       allowedScopes: [...DEMO_BATCH_SCOPES],
       allowedResources: [config.mcpResource],
       // A batch job is a client, not a resource server (RFC 7662 §4).
+      introspectionAllowed: false,
+    },
+    now,
+  );
+  await ensurePreRegisteredClient(
+    store,
+    {
+      clientId: DEMO_BATCH_JWT_CLIENT_ID,
+      clientName: "Demo batch job (private_key_jwt)",
+      // Checked like a key pasted in the admin console: public, for signing, importable.
+      credential: { jwks: await checkPublicJwks({ keys: [config.seed.demoBatchJwtPublicKey] }) },
+      credentialSetting: "DEMO_BATCH_JWT_PUBLIC_KEY",
+      allowedScopes: [...DEMO_BATCH_SCOPES],
+      allowedResources: [config.mcpResource],
       introspectionAllowed: false,
     },
     now,
@@ -116,8 +134,8 @@ export async function seedSystemClients(
     {
       clientId: WEB_CLIENT_ID,
       clientName: "Sign-in and consent web app",
-      clientSecret: config.webClientSecret,
-      secretSetting: "WEB_CLIENT_SECRET",
+      credential: { secret: config.webClientSecret },
+      credentialSetting: "WEB_CLIENT_SECRET",
       // The internal API (sign-in, consent, connected apps, admin console), and the MCP server's
       // admin audit endpoint; no other client is ever allowed these scopes.
       allowedScopes: [...scopesForAudience("internal"), ...scopesForAudience("mcp-admin")],
@@ -133,16 +151,17 @@ export async function seedSystemClients(
 interface PreRegisteredMachineClient {
   clientId: string;
   clientName: string;
-  clientSecret: string;
-  /** The environment variable the secret comes from, named in the audit row when it changes. */
-  secretSetting: string;
+  /** A secret (client_secret_basic), or the public keys of a private_key_jwt client. */
+  credential: { secret: string } | { jwks: ClientJwks };
+  /** The environment variable the credential comes from, named in the audit row when it changes. */
+  credentialSetting: string;
   allowedScopes: string[];
   allowedResources: string[];
   /** Whether it may call /introspect: only resource servers (oauth/introspect.ts). */
   introspectionAllowed: boolean;
 }
 
-/** Creates a client_credentials client, or brings its policy and secret in line with the config. */
+/** Creates a client_credentials client, or brings its policy and credential in line with the config. */
 async function ensurePreRegisteredClient(
   store: AuthStore,
   spec: PreRegisteredMachineClient,
@@ -153,14 +172,23 @@ async function ensurePreRegisteredClient(
     allowedResources: spec.allowedResources,
     introspectionAllowed: spec.introspectionAllowed,
   };
+  const { credential } = spec;
   await store.transaction(async (tx) => {
     const existing = await lockClient(tx, spec.clientId);
     if (!existing) {
       const inserted = await insertClientIfAbsent(tx, {
         clientId: spec.clientId,
         registrationType: "pre_registered",
-        clientSecretDigest: secretDigest(spec.clientSecret),
-        tokenEndpointAuthMethod: "client_secret_basic",
+        ...("secret" in credential
+          ? {
+              clientSecretDigest: secretDigest(credential.secret),
+              tokenEndpointAuthMethod: "client_secret_basic",
+            }
+          : {
+              clientSecretDigest: null,
+              tokenEndpointAuthMethod: "private_key_jwt",
+              jwks: credential.jwks,
+            }),
         applicationType: "web",
         redirectUris: [],
         grantTypes: ["client_credentials"],
@@ -178,23 +206,31 @@ async function ensurePreRegisteredClient(
         return;
       }
     }
-    // Resource URLs and secrets come from the environment; follow them when they change. The policy is
-    // rewritten on every start, so a row created before introspection_allowed existed (migration 0002
-    // added it as false) gets the permission too: the seed, not the migration, owns these clients.
+    // Resource URLs and credentials come from the environment; follow them when they change. The
+    // policy is rewritten on every start, so a row created before introspection_allowed existed
+    // (migration 0002 added it as false) gets the permission too: the seed, not the migration, owns
+    // these clients.
     await updatePreRegisteredPolicy(tx, spec.clientId, allowed);
     const current = existing ?? (await findClient(tx, spec.clientId));
-    if (!secretMatchesDigest(spec.clientSecret, current?.clientSecretDigest ?? null)) {
-      await updateClientSecretDigest(tx, spec.clientId, secretDigest(spec.clientSecret));
-      await recordAuditEvent(
-        tx,
-        {
-          event: "client.secret_changed",
-          outcome: "success",
-          clientId: spec.clientId,
-          details: { reason: `${spec.secretSetting} changed` },
-        },
-        now,
-      );
+    const changed =
+      "secret" in credential
+        ? !secretMatchesDigest(credential.secret, current?.clientSecretDigest ?? null)
+        : JSON.stringify(current?.jwks ?? null) !== JSON.stringify(credential.jwks);
+    if (!changed) return;
+    if ("secret" in credential) {
+      await updateClientSecretDigest(tx, spec.clientId, secretDigest(credential.secret));
+    } else {
+      await updateClientKeys(tx, spec.clientId, credential.jwks);
     }
+    await recordAuditEvent(
+      tx,
+      {
+        event: "secret" in credential ? "client.secret_changed" : "client.keys_changed",
+        outcome: "success",
+        clientId: spec.clientId,
+        details: { reason: `${spec.credentialSetting} changed` },
+      },
+      now,
+    );
   });
 }

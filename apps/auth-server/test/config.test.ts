@@ -1,8 +1,9 @@
 // Configuration: bad variables are named, and production refuses every published default.
 import { configProblems, describeServerSettings } from "@repo/server-kit/testing/server-settings";
 import { describe, expect, it } from "vitest";
-import { DEVELOPMENT_SECRETS, loadConfig } from "../src/config";
+import { DEVELOPMENT_JWT_CLIENT_PUBLIC_KEY, DEVELOPMENT_SECRETS, loadConfig } from "../src/config";
 import { allowsPrivateNetworkFetches } from "../src/oauth/client-metadata-document";
+import { DEPLOYMENT_JWT_CLIENT_PUBLIC_KEY } from "./support/test-server";
 
 const problemsOf = (environment: Record<string, string>) => configProblems(loadConfig, environment);
 
@@ -24,6 +25,7 @@ const PRODUCTION_SECRETS = {
   KEY_ENCRYPTION_SECRET: "k".repeat(48),
   WEB_CLIENT_SECRET: "w".repeat(48),
   DEMO_BATCH_CLIENT_SECRET: "s".repeat(48),
+  DEMO_BATCH_JWT_PUBLIC_KEY: DEPLOYMENT_JWT_CLIENT_PUBLIC_KEY,
   DEMO_USER_PASSWORD: "a-real-password-1",
   ANALYST_USER_PASSWORD: "a-real-password-2",
 };
@@ -85,6 +87,23 @@ describe("loadConfig", () => {
       expect(problems.some((problem) => problem.startsWith(variable))).toBe(true);
     },
   );
+
+  it("refuses production with the published development key of demo-batch-jwt, however it is written", () => {
+    for (const written of [undefined, JSON.stringify(DEVELOPMENT_JWT_CLIENT_PUBLIC_KEY, null, 2)]) {
+      const environment: Record<string, string> = { ...PRODUCTION_SECRETS };
+      if (written === undefined) delete environment.DEMO_BATCH_JWT_PUBLIC_KEY;
+      else environment.DEMO_BATCH_JWT_PUBLIC_KEY = written;
+      expect(problemsOf(environment)).toEqual([
+        expect.stringMatching(/^DEMO_BATCH_JWT_PUBLIC_KEY: still the published development key/),
+      ]);
+    }
+  });
+
+  it("names a DEMO_BATCH_JWT_PUBLIC_KEY that is not a JSON object", () => {
+    expect(problemsOf({ DEMO_BATCH_JWT_PUBLIC_KEY: "[1]" })[0]).toMatch(
+      /^DEMO_BATCH_JWT_PUBLIC_KEY: must be a JWK/,
+    );
+  });
 
   it("needs no demo secrets in production when demo data is not seeded", () => {
     expect(

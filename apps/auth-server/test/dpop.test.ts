@@ -7,8 +7,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { admin } from "./support/admin";
 import {
   type AuthorizedCode,
+  authorize,
   introspect,
   obtainAuthorizationCode,
+  pkcePair,
   redeemCode,
   refresh,
   registerPublicClient,
@@ -16,6 +18,7 @@ import {
 import { confirmationOf, type DpopKey, dpopKey, tokenProof } from "./support/dpop";
 import {
   json,
+  MCP_RESOURCE,
   registerClient,
   requestClientCredentialsToken,
   startTestAuthServer,
@@ -287,6 +290,62 @@ describe("DPoP at the token endpoint", () => {
         "invalid_dpop_proof",
       );
       await expectBoundTo(await redeemCode(server, authorized, {}, await proofHeader()), key.jkt);
+    });
+  });
+
+  describe("dpop_jkt at /authorize binds the code to a key (§10)", () => {
+    const boundCode = () => obtainAuthorizationCode(server, { extra: { dpop_jkt: key.jkt } });
+
+    it("redeems the code with a proof of that key, the token and the grant bound to it", async () => {
+      const authorized = await boundCode();
+      const body = await expectBoundTo(
+        await redeemCode(server, authorized, {}, await proofHeader()),
+        key.jkt,
+      );
+      // The refresh tokens of the grant need the same key (§5), as for a code bound at /token.
+      await expectRefused(
+        await refresh(server, authorized.clientId, body.refresh_token),
+        "invalid_grant",
+      );
+    });
+
+    it("refuses a stolen code redeemed with the thief's own key, and the client can still redeem it", async () => {
+      const authorized = await boundCode();
+      await expectRefused(
+        await redeemCode(server, authorized, {}, await proofHeader(otherKey)),
+        "invalid_grant",
+      );
+      await expectBoundTo(await redeemCode(server, authorized, {}, await proofHeader()), key.jkt);
+    });
+
+    it("refuses a stolen code redeemed without a proof (as a bearer-token client would)", async () => {
+      const authorized = await boundCode();
+      await expectRefused(await redeemCode(server, authorized), "invalid_grant");
+      await expectBoundTo(await redeemCode(server, authorized, {}, await proofHeader()), key.jkt);
+    });
+
+    it("leaves a code requested without dpop_jkt redeemable by any key, bound at /token", async () => {
+      const authorized = await obtainAuthorizationCode(server);
+      await expectBoundTo(
+        await redeemCode(server, authorized, {}, await proofHeader(otherKey)),
+        otherKey.jkt,
+      );
+    });
+
+    it("refuses a malformed dpop_jkt at /authorize with invalid_request", async () => {
+      const client = await registerPublicClient(server);
+      const response = await authorize(server, {
+        clientId: client.clientId,
+        redirectUri: client.redirectUri,
+        scope: "mcp:tools:sentiment:read",
+        resource: MCP_RESOURCE,
+        codeChallenge: pkcePair().codeChallenge,
+        extra: { dpop_jkt: "not-a-thumbprint" },
+      });
+      expect(response.status).toBe(302);
+      const location = new URL(response.headers.get("location") ?? "");
+      expect(location.searchParams.get("error")).toBe("invalid_request");
+      expect(location.searchParams.get("error_description")).toMatch(/^dpop_jkt must be/);
     });
   });
 

@@ -9,7 +9,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config";
 import { createAuthServer } from "../src/server";
 import { findUserByEmail } from "../src/store/users";
-import { startTestAuthServer, TEST_PASSWORD_HASH_COST } from "./support/test-server";
+import {
+  DEPLOYMENT_JWT_CLIENT_PUBLIC_KEY,
+  startTestAuthServer,
+  TEST_PASSWORD_HASH_COST,
+} from "./support/test-server";
 
 let directory: string | undefined;
 afterEach(() => {
@@ -29,6 +33,7 @@ function productionConfig() {
     KEY_ENCRYPTION_SECRET: secret(),
     WEB_CLIENT_SECRET: secret(),
     DEMO_BATCH_CLIENT_SECRET: secret(),
+    DEMO_BATCH_JWT_PUBLIC_KEY: DEPLOYMENT_JWT_CLIENT_PUBLIC_KEY,
     DEMO_USER_PASSWORD: secret(),
     ANALYST_USER_PASSWORD: secret(),
     AUTH_DATABASE_PATH: join(directory, "auth-server.sqlite"),

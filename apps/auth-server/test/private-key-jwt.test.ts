@@ -7,8 +7,11 @@ import { closeLimitsRedis, openLimitsRedis, redisOneTimeKeys } from "@repo/serve
 import { sharedServicesForTests } from "@repo/server-kit/testing/services";
 import { SignJWT, UnsecuredJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEVELOPMENT_JWT_CLIENT_PUBLIC_KEY } from "../src/config";
 import { JWKS_REFETCH_INTERVAL_SECONDS } from "../src/oauth/client-keys";
+import { DEMO_BATCH_JWT_CLIENT_ID, DEMO_BATCH_SCOPES, seedDemoData } from "../src/seed";
 import { listAuditEvents } from "../src/store/audit";
+import { findClient } from "../src/store/clients";
 import { admin, callInternal } from "./support/admin";
 import { WEB_CLIENT } from "./support/authorization";
 import {
@@ -23,9 +26,11 @@ import {
   basicAuthorization,
   closedPort,
   DEMO_BATCH,
+  DEPLOYMENT_JWT_CLIENT_PUBLIC_KEY,
   json,
   MCP_RESOURCE,
   startTestAuthServer,
+  TEST_PASSWORD_HASH_COST,
   useTestAuthServer,
 } from "./support/test-server";
 
@@ -252,6 +257,68 @@ describe("private_key_jwt at /token", () => {
   });
 });
 
+describe("the seeded private_key_jwt client demo-batch-jwt", () => {
+  it("is seeded with the development public key, no secret, and the batch job's scopes", async () => {
+    const client = await server.instance.server.store.run((x) =>
+      findClient(x, DEMO_BATCH_JWT_CLIENT_ID),
+    );
+    expect(client).toMatchObject({
+      registrationType: "pre_registered",
+      tokenEndpointAuthMethod: "private_key_jwt",
+      clientSecretDigest: null,
+      jwks: { keys: [DEVELOPMENT_JWT_CLIENT_PUBLIC_KEY] },
+      grantTypes: ["client_credentials"],
+      allowedScopes: DEMO_BATCH_SCOPES,
+      introspectionAllowed: false,
+    });
+  });
+
+  it("follows DEMO_BATCH_JWT_PUBLIC_KEY: the next start registers the new key, audited, and only a registered key signs in", async () => {
+    const { store, config, clock } = server.instance.server;
+    const replacement = await clientKey("ES256", "deployment-key");
+    const seedWith = (publicKey: Record<string, unknown>) =>
+      seedDemoData(
+        store,
+        { ...config, seed: { ...config.seed, demoBatchJwtPublicKey: publicKey } },
+        clock(),
+        TEST_PASSWORD_HASH_COST,
+      );
+    try {
+      await seedWith({ ...replacement.publicJwk });
+      const [changed] = await store.run((x) =>
+        listAuditEvents(x, {
+          event: "client.keys_changed",
+          clientId: DEMO_BATCH_JWT_CLIENT_ID,
+          limit: 1,
+        }),
+      );
+      expect(changed?.details).toEqual({ reason: "DEMO_BATCH_JWT_PUBLIC_KEY changed" });
+      const signed = await signAssertion(server, DEMO_BATCH_JWT_CLIENT_ID, replacement);
+      expect((await postWithAssertion(server, signed)).status).toBe(200);
+      // A key the seed never registered is refused, as for any private_key_jwt client.
+      const stale = await signAssertion(server, DEMO_BATCH_JWT_CLIENT_ID, otherKey);
+      await expectInvalidClient(
+        await postWithAssertion(server, stale),
+        /kid|signature/,
+        DEMO_BATCH_JWT_CLIENT_ID,
+      );
+    } finally {
+      await seedWith({ ...DEVELOPMENT_JWT_CLIENT_PUBLIC_KEY });
+    }
+  });
+
+  it("refuses to start on a DEMO_BATCH_JWT_PUBLIC_KEY that is a private key (a private key in the database)", async () => {
+    const { store, config, clock } = server.instance.server;
+    const seeding = seedDemoData(
+      store,
+      { ...config, seed: { ...config.seed, demoBatchJwtPublicKey: { ...otherKey.privateJwk } } },
+      clock(),
+      TEST_PASSWORD_HASH_COST,
+    );
+    await expect(seeding).rejects.toThrow(/private or symmetric key/);
+  });
+});
+
 describe("private_key_jwt at /introspect and /revoke", () => {
   it("authenticates a resource server at /introspect and a client at /revoke", async () => {
     const resourceKey = await clientKey("ES256");
@@ -464,6 +531,7 @@ describe("a server that others reach", () => {
       KEY_ENCRYPTION_SECRET: "k".repeat(48),
       WEB_CLIENT_SECRET: webSecret,
       DEMO_BATCH_CLIENT_SECRET: "b".repeat(48),
+      DEMO_BATCH_JWT_PUBLIC_KEY: DEPLOYMENT_JWT_CLIENT_PUBLIC_KEY,
       DEMO_USER_PASSWORD: "demo-password-for-this-test",
       ANALYST_USER_PASSWORD: "analyst-password-for-this-test",
     });

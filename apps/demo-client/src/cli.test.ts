@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SERVER_URL, DEFAULT_STATE_FILE, parseCli, UsageError } from "./cli";
+import {
+  DEFAULT_SERVER_URL,
+  DEFAULT_STATE_FILE,
+  DEVELOPMENT_JWT_CLIENT_PRIVATE_KEY,
+  parseCli,
+  UsageError,
+} from "./cli";
 
 describe("parseCli", () => {
   it("runs the user flow against the demo's MCP server by default", () => {
@@ -49,13 +55,28 @@ describe("parseCli", () => {
       serverUrl: new URL(DEFAULT_SERVER_URL),
       issuer: "http://auth.test:4000",
       clientId: "demo-batch",
-      clientSecret: "from-env",
+      authentication: { method: "client_secret_basic", clientSecret: "from-env" },
+      dpop: false,
       ticker: "QTXA",
     });
     expect(parseCli(["--client-credentials"], {})).toMatchObject({
       issuer: "http://localhost:4000",
-      clientSecret: "demo-batch-secret",
+      authentication: { clientSecret: "demo-batch-secret" },
     });
+  });
+
+  it("machine flow with --private-key-jwt: demo-batch-jwt and its published development key", () => {
+    expect(parseCli(["--client-credentials", "--private-key-jwt", "--dpop"], {})).toMatchObject({
+      clientId: "demo-batch-jwt",
+      authentication: { method: "private_key_jwt", privateKey: DEVELOPMENT_JWT_CLIENT_PRIVATE_KEY },
+      dpop: true,
+    });
+    const own = { kty: "EC", crv: "P-256", x: "x", y: "y", d: "d" };
+    expect(
+      parseCli(["--client-credentials", "--private-key-jwt"], {
+        DEMO_BATCH_JWT_PRIVATE_KEY: JSON.stringify(own),
+      }),
+    ).toMatchObject({ authentication: { privateKey: own } });
   });
 
   it.each([
@@ -68,12 +89,24 @@ describe("parseCli", () => {
     [["--no-browser", "--authorize=fetch"], "disagree"],
     [["--client-credentials", "--step-up"], "--step-up is for the user flow"],
     [["--issuer", "http://x.test"], "--issuer needs --client-credentials"],
+    [["--dpop"], "--dpop needs --client-credentials"],
+    [["--private-key-jwt"], "--private-key-jwt needs --client-credentials"],
     [["--ticker", "<script>"], "is not a ticker symbol"],
     [["--frobnicate"], "Unknown option '--frobnicate'"],
     [["http://a.test/mcp", "http://b.test/mcp"], "at most one server URL"],
   ])("refuses %j with a one-line usage error", (argv, message) => {
     expect(() => parseCli(argv, {})).toThrow(UsageError);
     expect(() => parseCli(argv, {})).toThrow(message);
+  });
+
+  it("refuses a DEMO_BATCH_JWT_PRIVATE_KEY that is not a P-256 private JWK", () => {
+    for (const value of ["not json", JSON.stringify({ kty: "EC", crv: "P-256", x: "x", y: "y" })]) {
+      expect(() =>
+        parseCli(["--client-credentials", "--private-key-jwt"], {
+          DEMO_BATCH_JWT_PRIVATE_KEY: value,
+        }),
+      ).toThrow(/^DEMO_BATCH_JWT_PRIVATE_KEY: /);
+    }
   });
 
   it("shows help", () => {

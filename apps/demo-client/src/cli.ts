@@ -21,13 +21,34 @@ export interface UserFlowOptions {
   ticker: string;
 }
 
+/**
+ * The development default of the private key of the seeded `private_key_jwt` client demo-batch-jwt.
+ * Published, like demo-batch's secret: the auth-server refuses its public half outside a developer's
+ * computer (DEMO_BATCH_JWT_PUBLIC_KEY), and a deployment registers its own key.
+ */
+export const DEVELOPMENT_JWT_CLIENT_PRIVATE_KEY = {
+  kty: "EC",
+  crv: "P-256",
+  x: "BFZ9pOkls0zMIDtljBbW92GKLTj9EUqADr_vGdA3Bzs",
+  y: "SMP2j-tKueIUS_f4SSnCilxjTantnvT5l7pO2qI3X0Q",
+  d: "lLXLOxYGslByo8abCpc5CzK_Qg2kFarVk70WzSCSh34",
+} as const;
+
+/** How the machine client proves who it is at /token. */
+export type ClientAuthentication =
+  | { method: "client_secret_basic"; clientSecret: string }
+  /** RFC 7523 §2.2: an ES256 assertion signed with this private JWK. */
+  | { method: "private_key_jwt"; privateKey: Record<string, unknown> };
+
 export interface ClientCredentialsOptions {
   flow: "client-credentials";
   serverUrl: URL;
-  /** The only authorization server the client secret is ever sent to. */
+  /** The only authorization server the client's credentials are ever sent to. */
   issuer: string;
   clientId: string;
-  clientSecret: string;
+  authentication: ClientAuthentication;
+  /** RFC 9449: a key pair for this run, and tokens bound to it. */
+  dpop: boolean;
   ticker: string;
 }
 
@@ -49,7 +70,10 @@ Options:
   --reset                 forget the stored registration and tokens first
   --ticker <symbol>       company to ask about (default: ${DEFAULT_TICKER})
   --client-credentials    machine flow as the pre-registered client (secret from $DEMO_BATCH_CLIENT_SECRET)
-  --client-id <id>        the machine client (default: demo-batch)
+  --private-key-jwt       with --client-credentials: authenticate with a signed assertion (RFC 7523) as
+                          demo-batch-jwt (private JWK from $DEMO_BATCH_JWT_PRIVATE_KEY)
+  --dpop                  with --client-credentials: a key pair for this run, tokens bound to it (RFC 9449)
+  --client-id <id>        the machine client (default: demo-batch, or demo-batch-jwt)
   --issuer <url>          the authorization server the secret may go to (default: $ISSUER, else ${DEFAULT_ISSUER})
   -h, --help              this text`;
 
@@ -91,6 +115,7 @@ export function parseCli(argv: readonly string[], environment: NodeJS.ProcessEnv
         throw new UsageError(`--${flag} is for the user flow, not --client-credentials`);
       }
     }
+    const privateKeyJwt = values["private-key-jwt"] ?? false;
     return {
       flow: "client-credentials",
       serverUrl,
@@ -98,12 +123,21 @@ export function parseCli(argv: readonly string[], environment: NodeJS.ProcessEnv
         values.issuer ?? nonEmpty(environment.ISSUER) ?? DEFAULT_ISSUER,
         "--issuer",
       ).href.replace(/\/$/, ""),
-      clientId: values["client-id"] ?? "demo-batch",
-      clientSecret: nonEmpty(environment.DEMO_BATCH_CLIENT_SECRET) ?? "demo-batch-secret",
+      clientId: values["client-id"] ?? (privateKeyJwt ? "demo-batch-jwt" : "demo-batch"),
+      authentication: privateKeyJwt
+        ? {
+            method: "private_key_jwt",
+            privateKey: parsePrivateJwk(environment.DEMO_BATCH_JWT_PRIVATE_KEY),
+          }
+        : {
+            method: "client_secret_basic",
+            clientSecret: nonEmpty(environment.DEMO_BATCH_CLIENT_SECRET) ?? "demo-batch-secret",
+          },
+      dpop: values.dpop ?? false,
       ticker,
     };
   }
-  for (const flag of ["issuer", "client-id"] as const) {
+  for (const flag of ["issuer", "client-id", "private-key-jwt", "dpop"] as const) {
     if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --client-credentials`);
   }
   if (values["no-browser"] && values.authorize !== undefined && values.authorize !== "print") {
@@ -137,6 +171,8 @@ function parseWithNode(argv: readonly string[]) {
       ticker: { type: "string" },
       "client-credentials": { type: "boolean" },
       "client-id": { type: "string" },
+      "private-key-jwt": { type: "boolean" },
+      dpop: { type: "boolean" },
       issuer: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -145,6 +181,30 @@ function parseWithNode(argv: readonly string[]) {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
+
+/** An EC P-256 private JWK (ES256) from the environment, or the published development default. */
+function parsePrivateJwk(value: string | undefined): Record<string, unknown> {
+  const text = nonEmpty(value);
+  if (text === undefined) return { ...DEVELOPMENT_JWT_CLIENT_PRIVATE_KEY };
+  let jwk: unknown;
+  try {
+    jwk = JSON.parse(text);
+  } catch {
+    throw new UsageError("DEMO_BATCH_JWT_PRIVATE_KEY: not JSON (expected a private JWK)");
+  }
+  if (
+    typeof jwk !== "object" ||
+    jwk === null ||
+    (jwk as { kty?: unknown }).kty !== "EC" ||
+    (jwk as { crv?: unknown }).crv !== "P-256" ||
+    typeof (jwk as { d?: unknown }).d !== "string"
+  ) {
+    throw new UsageError(
+      "DEMO_BATCH_JWT_PRIVATE_KEY: expected an EC P-256 private JWK (for ES256)",
+    );
+  }
+  return jwk as Record<string, unknown>;
 }
 
 function parseHttpUrl(value: string, what: string): URL {

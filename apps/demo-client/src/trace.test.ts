@@ -1,4 +1,6 @@
+import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
+import { accessTokenHash, DpopKey } from "./dpop";
 import {
   describeRequest,
   describeResponseBody,
@@ -62,7 +64,7 @@ describe("phaseOf", () => {
 });
 
 describe("describeRequest", () => {
-  it("shortens a bearer token and shows the MCP protocol version and JSON-RPC method", () => {
+  it("shortens a bearer token and shows the MCP protocol version and JSON-RPC method", async () => {
     const headers = new Headers({
       Authorization: "Bearer eyJhbGciOiJFUzI1NiJ9.payload.signature",
       "MCP-Protocol-Version": "2025-11-25",
@@ -74,19 +76,19 @@ describe("describeRequest", () => {
       method: "tools/call",
       params: { name: "get_ticker_sentiment", arguments: { ticker: "QTXA" } },
     });
-    expect(describeRequest(headers, body)).toEqual([
+    expect(await describeRequest(headers, body)).toEqual([
       ["Authorization", "Bearer eyJhbGci…"],
       ["MCP-Protocol-Version", "2025-11-25"],
       ["JSON-RPC", 'tools/call get_ticker_sentiment {"ticker":"QTXA"}'],
     ]);
   });
 
-  it("names the client of client_secret_basic and never shows its secret", () => {
+  it("names the client of client_secret_basic and never shows its secret", async () => {
     const headers = new Headers({
       Authorization: `Basic ${Buffer.from("demo-batch:demo-batch-secret").toString("base64")}`,
       "Content-Type": "application/x-www-form-urlencoded",
     });
-    const details = describeRequest(headers, "grant_type=client_credentials");
+    const details = await describeRequest(headers, "grant_type=client_credentials");
     expect(details).toEqual([
       ["Authorization", "Basic demo-batch:… (client_secret_basic)"],
       ["grant_type", "client_credentials"],
@@ -94,7 +96,7 @@ describe("describeRequest", () => {
     expect(JSON.stringify(details)).not.toContain("demo-batch-secret");
   });
 
-  it("shortens the code, the PKCE verifier and refresh tokens in a token request", () => {
+  it("shortens the code, the PKCE verifier and refresh tokens in a token request", async () => {
     const headers = new Headers({ "Content-Type": "application/x-www-form-urlencoded" });
     const body = new URLSearchParams({
       grant_type: "authorization_code",
@@ -102,11 +104,76 @@ describe("describeRequest", () => {
       code_verifier: "verifier-verifier-verifier",
       refresh_token: "refresh-refresh-refresh",
     }).toString();
-    expect(describeRequest(headers, body)).toEqual([
+    expect(await describeRequest(headers, body)).toEqual([
       ["grant_type", "authorization_code"],
       ["code", "c0de-c0d…"],
       ["code_verifier", "verifier…"],
       ["refresh_token", "refresh-…"],
+    ]);
+  });
+});
+
+describe("describeRequest with signed JWTs", () => {
+  it("decodes a DPoP proof: header typ, alg and the key's thumbprint, then its claims", async () => {
+    const key = await DpopKey.generate();
+    const proof = await key.proof({
+      htm: "POST",
+      htu: "http://localhost:4100/mcp",
+      nonce: "a-nonce-from-the-server",
+      accessToken: "the-access-token",
+    });
+    const { jti, iat } = decodeJwt(proof);
+    const details = await describeRequest(
+      new Headers({ Authorization: "DPoP the-access-token", DPoP: proof }),
+      undefined,
+    );
+    expect(details).toEqual([
+      ["Authorization", "DPoP the-acce…"],
+      ["DPoP", `${proof.slice(0, 8)}…`],
+      ["DPoP header", `typ dpop+jwt, alg ES256, jwk EC P-256 thumbprint ${key.thumbprint}`],
+      [
+        "DPoP claims",
+        `htm POST, htu http://localhost:4100/mcp, iat ${iat}, jti ${jti}, nonce a-nonce-from…, ath ${accessTokenHash("the-access-token")}`,
+      ],
+    ]);
+  });
+
+  it("decodes a client assertion (RFC 7523): iss, sub, aud, exp, jti, and never shows a key", async () => {
+    const { privateKey } = await generateKeyPair("ES256", { extractable: true });
+    const assertion = await new SignJWT({})
+      .setProtectedHeader({ alg: "ES256", typ: "JWT", kid: "k1" })
+      .setIssuer("demo-batch-jwt")
+      .setSubject("demo-batch-jwt")
+      .setAudience("http://localhost:4000")
+      .setIssuedAt(1_700_000_000)
+      .setExpirationTime(1_700_000_060)
+      .setJti("j-1")
+      .sign(privateKey);
+    const details = await describeRequest(
+      new Headers({ "Content-Type": "application/x-www-form-urlencoded" }),
+      new URLSearchParams({
+        grant_type: "client_credentials",
+        client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        client_assertion: assertion,
+      }).toString(),
+    );
+    expect(details).toEqual([
+      ["grant_type", "client_credentials"],
+      ["client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"],
+      ["client_assertion", `${assertion.slice(0, 8)}…`],
+      ["client_assertion header", "typ JWT, alg ES256, kid k1"],
+      [
+        "client_assertion claims",
+        "iss demo-batch-jwt, sub demo-batch-jwt, aud http://localhost:4000, exp 1700000060, iat 1700000000, jti j-1",
+      ],
+    ]);
+    const { d } = await exportJWK(privateKey);
+    expect(JSON.stringify(details)).not.toContain(String(d));
+  });
+
+  it("shows a DPoP header that is not a JWT shortened only", async () => {
+    expect(await describeRequest(new Headers({ DPoP: "not-a-jwt-at-all" }), undefined)).toEqual([
+      ["DPoP", "not-a-jw…"],
     ]);
   });
 });

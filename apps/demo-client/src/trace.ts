@@ -1,12 +1,13 @@
 // The narrated trace: every HTTP exchange the MCP SDK makes, grouped by phase (Discovery, Authorization, Access).
 import type { FetchLike } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, type JWK } from "jose";
 
 export type Phase = "Discovery" | "Authorization" | "Access";
 
 const PHASE_SUBTITLES: Record<Phase, string> = {
   Discovery: "find the authorization server that protects the MCP server (RFC 9728, RFC 8414)",
   Authorization: "obtain an access token for the MCP server (OAuth 2.1, RFC 8707)",
-  Access: "call the MCP server with the bearer token (RFC 6750)",
+  Access: "call the MCP server with the access token (RFC 6750, or RFC 9449 with DPoP)",
 };
 
 /** Secrets and one-time values are shown only far enough to tell them apart. */
@@ -119,18 +120,30 @@ export function phaseOf(url: URL, headers: Headers, mcpUrl: URL): Phase {
   return url.pathname.includes("/.well-known/") ? "Discovery" : "Authorization";
 }
 
-/** The request's headers and body as the trace shows them: credentials shortened, secrets hidden. */
-export function describeRequest(headers: Headers, body: string | undefined): Detail[] {
+/**
+ * The request's headers and body as the trace shows them: credentials shortened, secrets hidden, and
+ * the signed JWTs a client sends (a DPoP proof, a client assertion) decoded to what they claim.
+ */
+export async function describeRequest(
+  headers: Headers,
+  body: string | undefined,
+): Promise<Detail[]> {
   const details: Detail[] = [];
   const authorization = headers.get("authorization");
   if (authorization) details.push(["Authorization", describeAuthorization(authorization)]);
+  const proof = headers.get("dpop");
+  if (proof) details.push(...(await describeSignedJwt("DPoP", proof, DPOP_PROOF_CLAIMS)));
   const version = headers.get("mcp-protocol-version");
   if (version) details.push(["MCP-Protocol-Version", version]);
   if (body === undefined) return details;
   const contentType = headers.get("content-type") ?? "";
   if (contentType.startsWith("application/x-www-form-urlencoded")) {
     for (const [name, value] of new URLSearchParams(body)) {
-      details.push([name, SECRET_FIELDS.has(name) ? shorten(value) : value]);
+      if (name === "client_assertion") {
+        details.push(...(await describeSignedJwt(name, value, CLIENT_ASSERTION_CLAIMS)));
+      } else {
+        details.push([name, SECRET_FIELDS.has(name) ? shorten(value) : value]);
+      }
     }
   } else if (contentType.startsWith("application/json")) {
     details.push(...describeJsonRequest(body));
@@ -150,6 +163,45 @@ export function redactUrl(href: string): string {
   });
   const redacted = `${href.slice(0, queryStart)}?${pairs.join("&")}`;
   return fragment === undefined ? redacted : `${redacted}#${fragment}`;
+}
+
+/** RFC 9449 §4.2: what a proof claims (nonce only when the server asked for one). */
+const DPOP_PROOF_CLAIMS = ["htm", "htu", "iat", "jti", "nonce", "ath"];
+/** RFC 7523 §3: what a client assertion claims. */
+const CLIENT_ASSERTION_CLAIMS = ["iss", "sub", "aud", "exp", "iat", "jti"];
+
+/**
+ * A compact JWS as three lines: the value shortened, its protected header (with the RFC 7638
+ * thumbprint of an embedded public key rather than the key), and the named claims. A JWT carries
+ * no private key; the signature is not shown. What does not decode is shown shortened only.
+ */
+async function describeSignedJwt(name: string, jwt: string, claims: string[]): Promise<Detail[]> {
+  const details: Detail[] = [[name, shorten(jwt)]];
+  try {
+    const header = decodeProtectedHeader(jwt);
+    const payload = decodeJwt(jwt);
+    const headerParts = [`typ ${String(header.typ ?? "(none)")}`, `alg ${String(header.alg)}`];
+    if (header.kid !== undefined) headerParts.push(`kid ${header.kid}`);
+    if (header.jwk !== undefined) {
+      const { kty, crv } = header.jwk;
+      const thumbprint = await calculateJwkThumbprint(header.jwk as JWK);
+      headerParts.push(`jwk ${[kty, crv].filter(Boolean).join(" ")} thumbprint ${thumbprint}`);
+    }
+    details.push([`${name} header`, headerParts.join(", ")]);
+    const claimParts = claims
+      .filter((claim) => payload[claim] !== undefined)
+      .map((claim) => `${claim} ${formatClaim(claim, payload[claim])}`);
+    details.push([`${name} claims`, claimParts.join(", ")]);
+  } catch {
+    // Not a JWT: the server will say so; the trace shows what was sent.
+  }
+  return details;
+}
+
+function formatClaim(claim: string, value: unknown): string {
+  if (claim === "nonce" && typeof value === "string") return shorten(value, 12);
+  if (Array.isArray(value)) return value.map(String).join(" ");
+  return String(value);
 }
 
 function describeAuthorization(value: string): string {
@@ -312,7 +364,7 @@ export function tracingFetch(trace: Trace, mcpUrl: URL, base: FetchLike = fetch)
     const url = new URL(request.url);
     const headers = new Headers(init?.headers ?? request.headers);
     const phase = phaseOf(url, headers, mcpUrl);
-    const requestDetails = describeRequest(headers, bodyText(init?.body));
+    const requestDetails = await describeRequest(headers, bodyText(init?.body));
     // Request and response are printed together, so exchanges running side by side (the SDK opens
     // its GET stream without waiting) do not interleave.
     const printRequest = () => {

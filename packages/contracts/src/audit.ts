@@ -26,6 +26,7 @@ export const AUTH_SERVER_AUDIT_EVENTS = [
   "client.deleted",
   "client.seeded",
   "client.secret_changed",
+  "client.keys_changed",
   "authorization.requested",
   "authorization.rejected",
   "consent.granted",

@@ -128,6 +128,11 @@ export const interactions = pgTable(
     scopes: jsonb("scopes").$type<string[]>().notNull(),
     resource: text("resource").notNull(),
     codeChallenge: text("code_challenge").notNull(),
+    /**
+     * RFC 9449 §10 `dpop_jkt`: the thumbprint of the DPoP key the client named at /authorize. The
+     * code is then redeemable only with a proof signed by that key.
+     */
+    dpopJkt: text("dpop_jkt"),
     createdAt: time("created_at").notNull(),
     expiresAt: time("expires_at").notNull(),
     completedAt: time("completed_at"),
@@ -191,6 +196,8 @@ export const authorizationCodes = pgTable(
     resource: text("resource").notNull(),
     scopes: jsonb("scopes").$type<string[]>().notNull(),
     codeChallenge: text("code_challenge").notNull(),
+    /** The interaction's `dpop_jkt`, if any: /token refuses the code with a proof of any other key. */
+    dpopJkt: text("dpop_jkt"),
     createdAt: time("created_at").notNull(),
     expiresAt: time("expires_at").notNull(),
     redeemedAt: time("redeemed_at"),

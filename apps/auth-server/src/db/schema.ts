@@ -150,6 +150,11 @@ export const interactions = sqliteTable(
     scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
     resource: text("resource").notNull(),
     codeChallenge: text("code_challenge").notNull(),
+    /**
+     * RFC 9449 §10 `dpop_jkt`: the thumbprint of the DPoP key the client named at /authorize. The
+     * code is then redeemable only with a proof signed by that key.
+     */
+    dpopJkt: text("dpop_jkt"),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
     /** Set once, when consent is granted or denied: an interaction is never completed twice. */
@@ -231,6 +236,8 @@ export const authorizationCodes = sqliteTable(
     resource: text("resource").notNull(),
     scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
     codeChallenge: text("code_challenge").notNull(),
+    /** The interaction's `dpop_jkt`, if any: /token refuses the code with a proof of any other key. */
+    dpopJkt: text("dpop_jkt"),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
     redeemedAt: integer("redeemed_at", { mode: "timestamp_ms" }),

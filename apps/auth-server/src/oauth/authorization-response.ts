@@ -75,6 +75,7 @@ export async function authorizationResponse(
       resource: interaction.resource,
       scopes: interaction.scopes,
       codeChallenge: interaction.codeChallenge,
+      dpopJkt: interaction.dpopJkt,
       createdAt: now,
       expiresAt: new Date(now.getTime() + AUTHORIZATION_CODE_LIFETIME_SECONDS * 1000),
     });

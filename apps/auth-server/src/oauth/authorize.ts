@@ -26,6 +26,8 @@ import { type ProtectedResource, resolveResource, scopeAudience } from "./resour
 /** How long a person has to sign in and decide (the issue: ten minutes). */
 export const INTERACTION_LIFETIME_SECONDS = 600;
 const MAX_STATE_LENGTH = 2000;
+/** An RFC 7638 SHA-256 thumbprint, base64url without padding: 43 characters. */
+const JWK_THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
 
 /**
  * The query parameters once the client and redirect URI are known to be genuine (OAuth 2.1 §4.1.1).
@@ -75,6 +77,16 @@ export const AuthorizationRequest = z.object({
     .url()
     .optional()
     .describe("RFC 8707 resource indicator: the canonical URL of the MCP server."),
+  dpop_jkt: z
+    .string()
+    .regex(
+      JWK_THUMBPRINT,
+      "dpop_jkt must be the base64url SHA-256 JWK thumbprint (RFC 7638) of the client's DPoP key",
+    )
+    .optional()
+    .describe(
+      "RFC 9449 §10: the JWK thumbprint of the client's DPoP key; the code is then redeemable only with a proof signed by that key.",
+    ),
 });
 
 /** RFC 6749 §4.1.2.1 error codes, plus RFC 8707's invalid_target. */
@@ -215,6 +227,7 @@ export function authorizeRoute(server: AuthServer) {
           scopes: interaction.scopes,
           resource: interaction.resource.identifier,
           codeChallenge: interaction.codeChallenge,
+          dpopJkt: interaction.dpopJkt ?? null,
           createdAt: now,
           expiresAt: new Date(now.getTime() + INTERACTION_LIFETIME_SECONDS * 1000),
         });
@@ -279,6 +292,7 @@ interface ValidAuthorizationRequest {
   resource: ProtectedResource;
   scopes: string[];
   codeChallenge: string;
+  dpopJkt: string | undefined;
 }
 
 /**
@@ -341,7 +355,7 @@ function validateAuthorizationRequest(
   }
 
   const scopes = requestedScopes(client, request.data.scope, resource);
-  return { resource, scopes, codeChallenge };
+  return { resource, scopes, codeChallenge, dpopJkt: request.data.dpop_jkt };
 }
 
 function requestedScopes(

@@ -57,6 +57,15 @@ export async function updateClientSecretDigest(
   await db.update(clients).set({ clientSecretDigest }).where(eq(clients.clientId, clientId));
 }
 
+/** The public keys of a private_key_jwt client (the seed follows DEMO_BATCH_JWT_PUBLIC_KEY). */
+export async function updateClientKeys(
+  { db, tables: { clients } }: Executor,
+  clientId: string,
+  jwks: { keys: Record<string, unknown>[] },
+): Promise<void> {
+  await db.update(clients).set({ jwks }).where(eq(clients.clientId, clientId));
+}
+
 export async function updatePreRegisteredPolicy(
   { db, tables: { clients } }: Executor,
   clientId: string,

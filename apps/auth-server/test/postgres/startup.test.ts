@@ -35,10 +35,11 @@ describe.runIf(services)("two replicas starting at once on an empty database", (
           sql`select (select count(*)::int from users) as users, (select count(*)::int from clients) as clients`,
         ),
       );
-      expect(counts.rows[0]).toEqual({ users: 2, clients: 2 });
+      expect(counts.rows[0]).toEqual({ users: 2, clients: 3 });
       const audit = await store.run((x) => listAuditEvents(x, { limit: 1000 }));
       const seeded = audit.filter((row) => row.event.endsWith(".seeded")).map((row) => row.event);
       expect(seeded.sort()).toEqual([
+        "client.seeded",
         "client.seeded",
         "client.seeded",
         "user.seeded",
@@ -67,7 +68,7 @@ describe.runIf(services)("two replicas starting at once on an empty database", (
         const audit = await third.instance.server.store.run((x) =>
           listAuditEvents(x, { limit: 1000 }),
         );
-        expect(audit.filter((row) => row.event.endsWith(".seeded"))).toHaveLength(4);
+        expect(audit.filter((row) => row.event.endsWith(".seeded"))).toHaveLength(5);
         const token = (await json(requestClientCredentialsToken(third))).access_token as string;
         expect((await introspect(deployment.replicas[0], token)).active).toBe(true);
       } finally {

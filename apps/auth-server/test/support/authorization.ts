@@ -257,6 +257,8 @@ export async function obtainAuthorizationCode(
     client?: { clientId: string; redirectUri: string };
     scope?: string;
     user?: { email: string; password: string };
+    /** Further authorization request parameters, such as dpop_jkt. */
+    extra?: Record<string, string>;
   } = {},
 ): Promise<AuthorizedCode> {
   const client = options.client ?? (await registerPublicClient(server));
@@ -268,6 +270,7 @@ export async function obtainAuthorizationCode(
     resource: MCP_RESOURCE,
     state: "state-123",
     codeChallenge,
+    ...(options.extra === undefined ? {} : { extra: options.extra }),
   });
   const userId = await signedInUserId(server, options.user);
   const callback = await decide(server, interaction, userId);

@@ -13,6 +13,13 @@ import { type AuthServerInstance, createAuthServer } from "../../src/server";
 
 export const DEMO_BATCH = { clientId: "demo-batch", clientSecret: "demo-batch-secret" } as const;
 export const MCP_RESOURCE = "http://localhost:4100/mcp";
+/** A deployment's own public key for demo-batch-jwt, in place of the published development key. */
+export const DEPLOYMENT_JWT_CLIENT_PUBLIC_KEY = JSON.stringify({
+  kty: "EC",
+  crv: "P-256",
+  x: "zwW6tABxPuLPLd4aZ3oZBpkww33IR78qg6uKIMvsFHU",
+  y: "NEuEXk9lHuy5Puo8w2VUg9fRR6twJOBB6hu4MdeYbPk",
+});
 
 /**
  * The scrypt cost of the passwords a test server hashes: 1 MiB and a few milliseconds per hash. Each

@@ -16,7 +16,7 @@ import type { RegistrationType } from "../../db/schema";
 import { ClientKeysError, checkPublicJwks, validateJwksUri } from "../../oauth/client-keys";
 import { allowsPrivateNetworkFetches } from "../../oauth/client-metadata-document";
 import { randomIdentifier, randomSecret, secretDigest } from "../../security/secrets";
-import { DEMO_BATCH_CLIENT_ID, WEB_CLIENT_ID } from "../../seed";
+import { DEMO_BATCH_CLIENT_ID, DEMO_BATCH_JWT_CLIENT_ID, WEB_CLIENT_ID } from "../../seed";
 import type { AuthServer } from "../../server-context";
 import { lastTokenIssuedAt, recordAuditEvent } from "../../store/audit";
 import {
@@ -35,8 +35,12 @@ import { InternalApiError, parseJsonBody, parseQuery } from "../internal-error";
 import { isoTime, page } from "../pagination";
 import { revokeAccess } from "../revocation";
 
-/** Clients whose secret comes from the environment: rotating it here would be undone at the next start. */
-const CONFIGURED_CLIENTS: ReadonlySet<string> = new Set([WEB_CLIENT_ID, DEMO_BATCH_CLIENT_ID]);
+/** Clients whose credential (secret or key) comes from the environment: changing it here would be undone at the next start. */
+const CONFIGURED_CLIENTS: ReadonlySet<string> = new Set([
+  WEB_CLIENT_ID,
+  DEMO_BATCH_CLIENT_ID,
+  DEMO_BATCH_JWT_CLIENT_ID,
+]);
 
 function clientSummary(client: ClientRecord, lastUsedAt: Date | undefined): ClientSummary {
   return {

@@ -59,6 +59,15 @@ export async function authorizationCodeGrant(
     throw invalidGrant();
   }
   if (code.expiresAt.getTime() <= now.getTime()) throw invalidGrant();
+  // RFC 9449 §10: a code bound at /authorize goes only to the holder of that key. A refusal leaves the
+  // code unused, so a thief's attempt does not spend the client's code.
+  if (code.dpopJkt !== null && input.dpopJkt !== code.dpopJkt) {
+    throw invalidGrant(
+      input.dpopJkt === undefined
+        ? "the authorization code is bound to a DPoP key (dpop_jkt): send a DPoP proof signed with it"
+        : "the DPoP proof is not signed with the key the authorization code is bound to (dpop_jkt)",
+    );
+  }
   if (!verifyCodeVerifier(request.data.code_verifier, code.codeChallenge)) {
     throw invalidGrant("code_verifier does not match the code_challenge (PKCE)");
   }
