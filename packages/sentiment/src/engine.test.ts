@@ -658,3 +658,40 @@ describe("cost", () => {
     }
   });
 });
+
+describe("attempts that failed and degrees on the verb", () => {
+  it.each([
+    ["A lawsuit that threatened Cardew Mining's licence was thrown out.", 1],
+    ["The strike that had threatened to shut Marden Steel's plant was averted.", 1],
+    [
+      "The shareholder vote that could have forced Brimley Foods to sell its bakery unit failed.",
+      1,
+    ],
+    ["The regulator's attempt to block Morland Media's acquisition failed.", 1],
+    ["The takeover bid for Dunmore Chemicals fell through.", -1],
+    ["Kessock Bank's attempt to raise capital failed.", -1],
+    ["Kessock Bank failed to win the contract.", -1],
+    ["Hexley Pharma's merger with a rival was blocked by regulators.", -1],
+  ])("%s has sign %d", (text, sign) => {
+    expect(Math.sign(score(text))).toBe(sign);
+    expect(Math.abs(score(text))).toBeGreaterThanOrEqual(0.15);
+  });
+
+  it("reverses what a failed attempt would have done, not what it failed to win", () => {
+    const result = analyzeSentiment(
+      "The motion that could have blocked Ashby Retail's refinancing failed to win a majority.",
+    );
+    expect(result.score).toBeGreaterThan(0.15);
+    expect(result.evidence.map((item) => item.phrase)).not.toContain("failed to win");
+  });
+
+  it.each([
+    ["Ormesby Retail's sales shrank faster than expected.", -1],
+    ["Aysgarth Bank's bad loans grew more slowly than expected.", 1],
+    ["Yeadon Software grew more slowly than the market.", -1],
+    ["Perranporth Bank's cost of deposits rose faster than its loan yields.", -1],
+  ])("%s measures the move by the degree after its verb (sign %d)", (text, sign) => {
+    expect(Math.sign(score(text))).toBe(sign);
+    expect(Math.abs(score(text))).toBeGreaterThanOrEqual(0.15);
+  });
+});

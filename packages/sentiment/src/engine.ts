@@ -13,6 +13,7 @@ import {
   DIRECTIONS,
   type DirectionEntry,
   EXPECTATION_WORDS,
+  FAILED_OUTCOMES,
   FAILURE_NEGATORS,
   HEDGE_MARKERS,
   INTENSIFIERS,
@@ -26,6 +27,7 @@ import {
   PASSIVE_CANCELLATIONS,
   QUANTIFIED_NEGATORS,
   REACH_FILLERS as REACH_FILLER_WORDS,
+  VERB_DEGREES as VERB_DEGREE_WORDS,
 } from "./lexicon";
 import { type Token, tokenize } from "./tokenize";
 
@@ -113,6 +115,8 @@ interface Pattern {
   verdict?: boolean;
   /** Counts only when a negator reaches it ("no orders", "not included"). */
   latent?: boolean;
+  /** A movement verb with the degree after it ("grew more slowly"): its "than" is judged here. */
+  degree?: boolean;
 }
 
 interface Span {
@@ -226,11 +230,28 @@ const COMPARATIVES = new Set(["as", "so"]);
 const OCCURRENCES = new Set(NEGATED_OCCURRENCES);
 const PASSIVE_CANCELLED = new Set(PASSIVE_CANCELLATIONS);
 const EFFECTS_DENIED = new Set(NEGATED_EFFECTS);
-const CANCELLING = new Set([...CANCELLATIONS, ...PASSIVE_CANCELLATIONS]);
+const CANCELLING = new Set([...CANCELLATIONS, ...PASSIVE_CANCELLATIONS, ...FAILED_OUTCOMES]);
+const FAILED = new Set(FAILED_OUTCOMES);
+const FAILING = new Set(["failed to", "fails to", "fail to"]);
+// "The motion failed to win a majority": failing to get what an attempt needed is the attempt
+// failing, so like "the motion failed" it reverses what the attempt would have meant.
+const SUCCESS_VERBS = new Set([
+  "win",
+  "pass",
+  "gain",
+  "secure",
+  "get",
+  "attract",
+  "muster",
+  "clear",
+  "achieve",
+  "succeed",
+]);
 const CANCEL_FACTOR = -1;
 const COMPARATIVE_WORDS = new Set(COMPARATIVE_DIRECTIONS);
 // The weight of "a smaller fall than feared" when no quantity is named with it.
 const COMPARED_MOVE = 1.2;
+const VERB_DEGREES = new Set(VERB_DEGREE_WORDS);
 const LEVEL_WORDS = new Set(["stable", "steady", "unchanged", "flat", "held steady", "no change"]);
 const AUXILIARIES = new Set(["be", "been", "being", "have", "has", "had", "were", "was"]);
 
@@ -324,6 +345,60 @@ function mergeComparatives(tokens: Token[], spans: Span[]): Span[] {
           weight: alone,
           verdict,
           direction: { ...measured, sign, alone },
+        },
+      };
+    } else if (
+      span.role === "direction" &&
+      previous?.role === "direction" &&
+      previous.last + 1 === span.first &&
+      measured &&
+      measure &&
+      VERB_DEGREES.has(span.pattern.tokens.join(" ")) &&
+      !VERB_DEGREES.has(previous.pattern.tokens.join(" ")) &&
+      !COMPARATIVE_WORDS.has(previous.pattern.tokens.join(" "))
+    ) {
+      // "Sales shrank faster than expected", "bad loans grew more slowly": a degree after the verb
+      // measures its move, so growing more slowly is less of a rise.
+      const verdict = tokens[span.last + 1]?.text === "than";
+      const sign = measured.sign === measure.sign ? 1 : -1;
+      const alone = verdict ? sign * COMPARED_MOVE : measure.alone * measured.sign;
+      merged[merged.length - 1] = {
+        role: "direction",
+        first: previous.first,
+        last: span.last,
+        pattern: {
+          ...previous.pattern,
+          weight: alone,
+          verdict,
+          degree: true,
+          direction: { ...measure, sign, alone },
+        },
+      };
+    } else if (
+      span.role === "direction" &&
+      previous?.role === "direction" &&
+      previous.last + 1 === span.first &&
+      measured &&
+      measure &&
+      VERB_DEGREES.has(span.pattern.tokens.join(" ")) &&
+      !VERB_DEGREES.has(previous.pattern.tokens.join(" ")) &&
+      !COMPARATIVE_WORDS.has(previous.pattern.tokens.join(" "))
+    ) {
+      // "Sales shrank faster than expected", "bad loans grew more slowly": a degree after the verb
+      // measures its move, so growing more slowly is less of a rise.
+      const verdict = tokens[span.last + 1]?.text === "than";
+      const sign = measured.sign === measure.sign ? 1 : -1;
+      const alone = verdict ? sign * COMPARED_MOVE : measure.alone * measured.sign;
+      merged[merged.length - 1] = {
+        role: "direction",
+        first: previous.first,
+        last: span.last,
+        pattern: {
+          ...previous.pattern,
+          weight: alone,
+          verdict,
+          degree: true,
+          direction: { ...measure, sign, alone },
         },
       };
     } else {
@@ -723,7 +798,8 @@ function comparisonUnits(
         if (lastObject) headBefore.set(span, lastObject);
         lastObject = span;
       }
-      if (span.role === "lexicon") covered.fill(1, span.first, span.last + 1);
+      if (span.role === "lexicon" || span.pattern.degree)
+        covered.fill(1, span.first, span.last + 1);
     }
     objectBefore[position] = lastObject;
   }
@@ -908,6 +984,10 @@ function applyModifiers(
   // cancelled the orders" the cancellation is undone, and in "did not call off the strike" the
   // strike is bad news again.
   const negators = spans.filter((span) => span.role === "negator").reverse();
+  // Where each clause's first negator is, and which clauses a later negator has reached back over.
+  const subjectNegators = new Map<number, number>();
+  for (const span of negators) subjectNegators.set(clause[span.first] ?? -1, span.first);
+  const reachedBack = new Map<number, { before: number; factor: number }>();
   // What each negator negated, by its first token, for a negator that denies it in turn.
   const negatedBy = new Map<number, Unit[]>();
   const byLast = new Map<number, Unit[]>();
@@ -1000,8 +1080,6 @@ function applyModifiers(
       unit.negatedBack = true;
       negatedSomething = true;
     }
-    const [want] = deniedWants;
-    if (!negatedSomething && want) negate(want);
     if (negated.length > 0) negatedBy.set(span.first, negated);
     for (const [from, to, inClause] of causes.splice(0)) {
       for (let anchor = from; anchor <= to; anchor++) {
@@ -1016,8 +1094,10 @@ function applyModifiers(
     // "The tariff was not imposed", "the hurricane did not make landfall": when what is negated is
     // the event happening at all, the negation reaches back to its subject.
     const occurs =
-      PASSIVE_CANCELLED.has(span.pattern.tokens.join(" ")) ||
-      EFFECTS_DENIED.has(span.pattern.tokens.join(" ")) ||
+      PASSIVE_CANCELLED.has(words) ||
+      EFFECTS_DENIED.has(words) ||
+      FAILED.has(words) ||
+      (FAILING.has(words) && SUCCESS_VERBS.has(tokens[span.last + 1]?.text ?? "")) ||
       OCCURRENCES.has(tokens[span.last + 1]?.text ?? "") ||
       OCCURRENCES.has(`${tokens[span.last + 1]?.text} ${tokens[span.last + 2]?.text}`) ||
       (AUXILIARIES.has(tokens[span.last + 1]?.text ?? "") &&
@@ -1026,6 +1106,7 @@ function applyModifiers(
       const key = clause[span.first] ?? -1;
       const inClause = byClause.get(key) ?? [];
       let at = subjectsDone.get(key) ?? 0;
+      let reversed = 0;
       for (; at < inClause.length; at++) {
         work.steps++;
         const unit = inClause[at];
@@ -1037,9 +1118,22 @@ function applyModifiers(
         unit.latent = false;
         unit.negatedBack = true;
         negatedSomething = true;
+        reversed++;
       }
       subjectsDone.set(key, at);
+      // "The motion that could have blocked the refinancing failed to win a majority": once the
+      // subject is reversed, what it failed to win is only how it failed.
+      if (FAILING.has(words) && (reversed > 0 || subjectNegators.get(key) !== span.first)) {
+        for (const unit of negated) if (unit.anchor === span.last + 1) unit.weight = 0;
+      }
+      // An earlier negator's own failure is reversed too, once it is read: in "the motion that
+      // could have blocked the refinancing failed", the block did not happen.
+      reachedBack.set(key, { before: span.first, factor });
+      if (subjectNegators.has(key) && (subjectNegators.get(key) ?? 0) < span.first)
+        negatedSomething = true;
     }
+    const [want] = deniedWants;
+    if (!negatedSomething && want) negate(want);
     if (!negatedSomething && span.pattern.weight !== 0) {
       // A failure on its own is bad news, and an earlier negator can still deny it.
       const failure: Unit = {
@@ -1049,6 +1143,8 @@ function applyModifiers(
         weight: span.pattern.weight,
         rule: "negation",
       };
+      const back = reachedBack.get(clause[span.first] ?? -1);
+      if (back && span.first < back.before) failure.weight *= back.factor;
       units.push(failure);
       const list = byAnchor.get(failure.anchor);
       if (list) list.push(failure);

@@ -1011,6 +1011,7 @@ export const LEXICON: Readonly<Record<string, number>> = {
   "pushes back": -1,
   cautioned: -0.8,
   "forced to": -0.8,
+  "forced * to": -0.8,
   idle: -0.8,
   idled: -1,
   idling: -1,
@@ -1954,6 +1955,26 @@ const COMPARATIVE_ENTRIES: [string, DirectionEntry][] = [
   ["steeper", rise(1.2)],
 ];
 
+/** Degrees after a movement verb that measure it ("shrank faster", "grew more slowly"). */
+const VERB_DEGREE_ENTRIES: [string, DirectionEntry][] = [
+  ["more slowly", fall(1)],
+  ["less quickly", fall(1)],
+  ["less rapidly", fall(1)],
+  ["less sharply", fall(1)],
+  ["less steeply", fall(1)],
+  ["more quickly", rise(1)],
+  ["more rapidly", rise(1)],
+  ["more sharply", rise(1)],
+  ["more steeply", rise(1)],
+  ["quicker", rise(1)],
+];
+
+export const VERB_DEGREES: readonly string[] = [
+  ...VERB_DEGREE_ENTRIES.map(([word]) => word),
+  "faster",
+  "slower",
+];
+
 /** Comparatives that measure a movement noun after them ("a smaller drop", "a bigger rise"). */
 export const COMPARATIVE_DIRECTIONS: readonly string[] = [
   ...COMPARATIVE_ENTRIES.map(([word]) => word),
@@ -1986,6 +2007,7 @@ function comparatives(): Record<string, DirectionEntry> {
 }
 
 export const DIRECTIONS: Readonly<Record<string, DirectionEntry>> = {
+  ...Object.fromEntries(VERB_DEGREE_ENTRIES),
   rose: rise(),
   rises: rise(),
   rise: rise(1, 0, "before"),
@@ -2296,6 +2318,26 @@ export const CANCELLATIONS: readonly string[] = [
  * "The levy was dropped", "the strike was called off": a passive cancellation reverses its subject.
  * Nothing known to reverse, it is a setback ("the listing was scrapped").
  */
+/** Passive stops whose subject, when the lexicon does not know it, is no setback ("was averted"). */
+export const PASSIVE_STOPS_NEUTRAL: readonly string[] = [
+  "averted",
+  "prevented",
+  "stopped",
+  "halted",
+];
+
+const PASSIVE_STOPS: readonly string[] = [
+  ...PASSIVE_STOPS_NEUTRAL,
+  "rejected",
+  "blocked",
+  "thrown out",
+  "dismissed",
+  "defeated",
+  "voted down",
+  "turned down",
+  "vetoed",
+];
+
 export const PASSIVE_CANCELLATIONS: readonly string[] = [
   "was",
   "were",
@@ -2315,8 +2357,29 @@ export const PASSIVE_CANCELLATIONS: readonly string[] = [
     "overturned",
     "struck down",
     "ditched",
+    // A proposal, a motion or a threat turned down or stopped: "the plan to cap prices was
+    // rejected", "the strike that had threatened the plant was averted".
+    ...PASSIVE_STOPS,
   ].map((verb) => `${auxiliary} ${verb}`),
 );
+
+/**
+ * An attempt that came to nothing: "the motion that could have blocked the refinancing failed",
+ * "the takeover bid fell through". Said of a subject, they reverse what the subject would have
+ * meant; nothing known to reverse, they are a setback.
+ */
+export const FAILED_OUTCOMES: readonly string[] = [
+  "failed",
+  "fails",
+  "fell through",
+  "falls through",
+  "fell apart",
+  "falls apart",
+  "came to nothing",
+  "come to nothing",
+  "was voted down",
+  "were voted down",
+];
 
 /** "The closure had little effect on its schedules": an effect that did not happen negates its cause. */
 export const NEGATED_EFFECTS: readonly string[] = [
@@ -2462,6 +2525,7 @@ export const NEGATORS: readonly string[] = [
   "no need to",
   "not required to",
   ...PASSIVE_CANCELLATIONS,
+  ...FAILED_OUTCOMES,
   ...NEGATED_EFFECTS,
   // A cancelled event reverses what the event would have meant: "called off the strike" is good
   // news, "scrapped the buyback" bad; cancelling something the lexicon does not know is a setback.
@@ -2673,7 +2737,13 @@ export const FAILURE_NEGATORS: Readonly<Record<string, number>> = {
     ).map((word) => [word, -1]),
   ),
   "yet to": -0.5,
-  ...Object.fromEntries(PASSIVE_CANCELLATIONS.map((words) => [words, -0.8])),
+  ...Object.fromEntries(
+    PASSIVE_CANCELLATIONS.map((words) => [
+      words,
+      PASSIVE_STOPS_NEUTRAL.includes(words.split(" ").at(-1) ?? "") ? 0 : -0.8,
+    ]),
+  ),
+  ...Object.fromEntries(FAILED_OUTCOMES.map((words) => [words, -1])),
   "unlikely to": -0.6,
   "failed to": -1,
   "fails to": -1,
