@@ -316,94 +316,51 @@ function mergeObjects(tokens: Token[], spans: Span[]): Span[] {
 }
 
 // "A smaller drop than analysts had braced for", "a bigger rise": a comparative in front of a
-// movement noun measures that movement, so "smaller" turns a drop into less of a drop. The two
-// read as one direction whose sign is the product of theirs.
+// movement noun measures that movement, so "smaller" turns a drop into less of a drop. "Sales shrank
+// faster", "bad loans grew more slowly": a degree after a movement verb measures it the same way.
+// The two read as one direction whose sign is the product of theirs.
 function mergeComparatives(tokens: Token[], spans: Span[]): Span[] {
   const merged: Span[] = [];
   for (const span of spans) {
     const previous = merged.at(-1);
-    const measured = span.pattern.direction;
-    const measure = previous?.pattern.direction;
-    if (
+    const adjacent =
       span.role === "direction" &&
       previous?.role === "direction" &&
-      previous.last + 1 === span.first &&
-      measured &&
-      measure &&
-      COMPARATIVE_WORDS.has(previous.pattern.tokens.join(" "))
-    ) {
-      // "A smaller fall than the market had braced for" judges the move against expectations.
-      const verdict = tokens[span.last + 1]?.text === "than";
-      const sign = measured.sign === measure.sign ? 1 : -1;
-      const alone = verdict ? sign * COMPARED_MOVE : measured.alone * measure.sign;
-      merged[merged.length - 1] = {
-        role: "direction",
-        first: previous.first,
-        last: span.last,
-        pattern: {
-          ...span.pattern,
-          weight: alone,
-          verdict,
-          direction: { ...measured, sign, alone },
-        },
-      };
-    } else if (
-      span.role === "direction" &&
-      previous?.role === "direction" &&
-      previous.last + 1 === span.first &&
-      measured &&
-      measure &&
-      VERB_DEGREES.has(span.pattern.tokens.join(" ")) &&
-      !VERB_DEGREES.has(previous.pattern.tokens.join(" ")) &&
-      !COMPARATIVE_WORDS.has(previous.pattern.tokens.join(" "))
-    ) {
-      // "Sales shrank faster than expected", "bad loans grew more slowly": a degree after the verb
-      // measures its move, so growing more slowly is less of a rise.
-      const verdict = tokens[span.last + 1]?.text === "than";
-      const sign = measured.sign === measure.sign ? 1 : -1;
-      const alone = verdict ? sign * COMPARED_MOVE : measure.alone * measured.sign;
-      merged[merged.length - 1] = {
-        role: "direction",
-        first: previous.first,
-        last: span.last,
-        pattern: {
-          ...previous.pattern,
-          weight: alone,
-          verdict,
-          degree: true,
-          direction: { ...measure, sign, alone },
-        },
-      };
-    } else if (
-      span.role === "direction" &&
-      previous?.role === "direction" &&
-      previous.last + 1 === span.first &&
-      measured &&
-      measure &&
-      VERB_DEGREES.has(span.pattern.tokens.join(" ")) &&
-      !VERB_DEGREES.has(previous.pattern.tokens.join(" ")) &&
-      !COMPARATIVE_WORDS.has(previous.pattern.tokens.join(" "))
-    ) {
-      // "Sales shrank faster than expected", "bad loans grew more slowly": a degree after the verb
-      // measures its move, so growing more slowly is less of a rise.
-      const verdict = tokens[span.last + 1]?.text === "than";
-      const sign = measured.sign === measure.sign ? 1 : -1;
-      const alone = verdict ? sign * COMPARED_MOVE : measure.alone * measured.sign;
-      merged[merged.length - 1] = {
-        role: "direction",
-        first: previous.first,
-        last: span.last,
-        pattern: {
-          ...previous.pattern,
-          weight: alone,
-          verdict,
-          degree: true,
-          direction: { ...measure, sign, alone },
-        },
-      };
-    } else {
+      previous.last + 1 === span.first;
+    const before = previous?.pattern.tokens.join(" ") ?? "";
+    const after = span.pattern.tokens.join(" ");
+    // The move is the noun after a comparative, or the verb before a degree.
+    const move = !adjacent
+      ? undefined
+      : COMPARATIVE_WORDS.has(before)
+        ? span
+        : VERB_DEGREES.has(after) && !VERB_DEGREES.has(before)
+          ? previous
+          : undefined;
+    const degree = move === span ? previous : span;
+    const moved = move?.pattern.direction;
+    const measure = degree?.pattern.direction;
+    if (!previous || !move || !moved || !measure) {
       merged.push(span);
+      continue;
     }
+    // "A smaller fall than the market had braced for" judges the move against expectations.
+    const verdict = tokens[span.last + 1]?.text === "than";
+    const sign = moved.sign === measure.sign ? 1 : -1;
+    const alone = verdict ? sign * COMPARED_MOVE : moved.alone * measure.sign;
+    merged[merged.length - 1] = {
+      role: "direction",
+      first: previous.first,
+      last: span.last,
+      pattern: {
+        ...move.pattern,
+        weight: alone,
+        verdict,
+        // A verb's degree and its "than" are judged here, not again as a comparison.
+        degree: move === previous,
+        direction: { ...moved, sign, alone },
+      },
+    };
   }
   return merged;
 }
