@@ -73,6 +73,7 @@ const MAX_INTENSIFIERS = 2;
 const CONTRAST_BEFORE = 0.5;
 const CONTRAST_AFTER = 1.5;
 const CONCESSION_FACTOR = 0.5;
+const ASIDE_FACTOR = 0.5;
 // A question asserts nothing: "Will X beat estimates?" is a preview, not a result.
 const QUESTION_FACTOR = 0.2;
 // Squashes the raw sum into (-1, 1): one clear signal (weight 1) lands near 0.3, Somewhat-*;
@@ -225,6 +226,7 @@ const PATTERNS = compilePatterns();
 const SENTENCE_ENDS = new Set([".", "!", "?", ";"]);
 const CLAUSE_PUNCTUATION = new Set([",", ":", "—", "–", "(", ")"]);
 const CLAUSE_WORDS = new Set(CLAUSE_BREAKS);
+const RELATIVES = new Set(["which", "who", "whose", "whom"]);
 const NEGATION_STOP_WORDS = new Set(NEGATION_BREAKS);
 const COMPARATIVES = new Set(["as", "so"]);
 const OCCURRENCES = new Set(NEGATED_OCCURRENCES);
@@ -408,6 +410,8 @@ interface Structure {
   spans: Span[];
   sentence: number[];
   clause: number[];
+  /** Relative clauses between commas ("…, which had promised a higher dividend, …"): background. */
+  asides: Set<number>;
   /** `wordsBefore[i]`: word and number tokens (not punctuation) among `tokens[0..i)`. */
   wordsBefore: Int32Array;
   /** `bysBefore[i]`: "by" tokens among `tokens[0..i)`. */
@@ -465,10 +469,15 @@ function structure(text: string, tokens: Token[], spans: Span[], work: Work): St
   const sentenceLast: number[] = [];
   let sentenceIndex = 0;
   let clauseIndex = 0;
+  let clauses = 0;
+  // "Generic copies of its drug, which bring in 40% of sales, cannot launch": a relative clause
+  // between commas is its own clause, and after it the clause it interrupted goes on.
+  let interrupted: number | undefined;
+  const asides = new Set<number>();
   tokens.forEach((token, index) => {
     work.steps++;
     const isClauseWord = CLAUSE_WORDS.has(token.text) || markerStarts.has(index);
-    if (isClauseWord) clauseIndex++;
+    if (isClauseWord) clauseIndex = ++clauses;
     sentence.push(sentenceIndex);
     clause.push(clauseIndex);
     const stop = NEGATION_STOP_WORDS.has(token.text);
@@ -478,12 +487,29 @@ function structure(text: string, tokens: Token[], spans: Span[], work: Work): St
     sentenceLast[sentenceIndex] = index;
     if (endsSentence(text, tokens, index)) {
       sentenceIndex++;
-      clauseIndex++;
+      clauseIndex = ++clauses;
+      interrupted = undefined;
+    } else if (token.text === "," && interrupted !== undefined) {
+      asides.add(clauseIndex);
+      clauseIndex = interrupted;
+      interrupted = undefined;
     } else if (CLAUSE_PUNCTUATION.has(token.text)) {
-      clauseIndex++;
+      if (token.text === "," && RELATIVES.has(tokens[index + 1]?.text ?? ""))
+        interrupted = clauseIndex;
+      clauseIndex = ++clauses;
     }
   });
-  return { tokens, spans, sentence, clause, wordsBefore, stopsBefore, bysBefore, sentenceLast };
+  return {
+    tokens,
+    spans,
+    sentence,
+    clause,
+    asides,
+    wordsBefore,
+    stopsBefore,
+    bysBefore,
+    sentenceLast,
+  };
 }
 
 /** How many of `counts` fall strictly between token positions `from` and `to` (a prefix array). */
@@ -1196,6 +1222,9 @@ function applyModifiers(
     if (earlier > 0) unit.weight *= CONTRAST_BEFORE;
     const whileAt = openingWhile.get(clause[unit.anchor] ?? -1);
     if (whileAt !== undefined && unit.first > whileAt) unit.weight *= CONCESSION_FACTOR;
+    // "Rudby Chemicals, which had promised a higher dividend, cut it": the aside is background,
+    // the clause it interrupts the news.
+    if (shape.asides.has(clause[unit.anchor] ?? -1)) unit.weight *= ASIDE_FACTOR;
     // A question asserts nothing.
     const last = shape.sentenceLast[sentence[unit.anchor] ?? 0];
     if (last !== undefined && tokens[last]?.text === "?") unit.weight *= QUESTION_FACTOR;
