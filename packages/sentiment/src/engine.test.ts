@@ -695,3 +695,34 @@ describe("attempts that failed and degrees on the verb", () => {
     expect(Math.abs(score(text))).toBeGreaterThanOrEqual(0.15);
   });
 });
+
+describe("relative clauses between commas", () => {
+  it("lets a negation reach the subject across an interrupting relative clause", () => {
+    expect(
+      score(
+        "Generic copies of Pentire Pharma's main drug, which brings in half its sales, cannot launch before 2030.",
+      ),
+    ).toBeGreaterThan(0.15);
+  });
+
+  it("weighs the interrupted clause above the background aside", () => {
+    expect(
+      score("Rudby Chemicals, which had promised a higher dividend, cut its dividend instead."),
+    ).toBeLessThan(-0.15);
+  });
+});
+
+describe("broader finance vocabulary", () => {
+  it.each([
+    ["Chedworth Airlines is running out of cash.", -1],
+    ["Canewdon Steel's auditor flagged material weaknesses.", -1],
+    ["Carhampton Pharma's drug was linked to serious side effects.", -1],
+    ["Corfe Telecom is haemorrhaging customers.", -1],
+    ["Deddington Foods' new brand is flying off shelves.", 1],
+    ["Chilham Media's film topped the box office.", 1],
+    ["Broadway Pharma settled its patent dispute on favourable terms.", 1],
+  ])("%s has sign %d", (text, sign) => {
+    expect(Math.sign(score(text))).toBe(sign);
+    expect(Math.abs(score(text))).toBeGreaterThanOrEqual(0.15);
+  });
+});
