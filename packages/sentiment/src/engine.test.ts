@@ -726,3 +726,29 @@ describe("broader finance vocabulary", () => {
     expect(Math.abs(score(text))).toBeGreaterThanOrEqual(0.15);
   });
 });
+
+describe("negated plans, wants and descriptions", () => {
+  it.each([
+    ["Saltash Steel failed to find a buyer for its loss-making plant.", -1],
+    ["Washfield Homes will not pay a final dividend.", -1],
+    ["Selworthy Airlines ended the season without a profit.", -1],
+    ["Sheviock Retail's turnaround is not working.", -1],
+    ["Uffculme Airlines' planned merger will not go ahead.", -1],
+    ["Witheridge Energy's new field did not produce any oil.", -1],
+    ["Whimple Chemicals did not meet its cost-saving target.", -1],
+    ["Tallaton Shipping's vessels were not affected by the canal closure.", 1],
+    ["Ludford Retail's bid to refinance its debt fell through.", -1],
+    ["Sawley Homes' cancellation rate, which had doubled last year, fell back to normal.", 1],
+  ])("%s has sign %d", (text, sign) => {
+    expect(Math.sign(score(text))).toBe(sign);
+    expect(Math.abs(score(text))).toBeGreaterThanOrEqual(0.15);
+  });
+
+  it.each([
+    "Atherington Software neither raised nor cut its forecast.",
+    "Helford Energy has never paid a dividend.",
+    "Tidworth Foods will pay a final dividend of 4p on 3 June.",
+  ])("%s stays Neutral", (text) => {
+    expect(analyzeSentiment(text).label).toBe("Neutral");
+  });
+});

@@ -234,6 +234,10 @@ const PASSIVE_CANCELLED = new Set(PASSIVE_CANCELLATIONS);
 const EFFECTS_DENIED = new Set(NEGATED_EFFECTS);
 const CANCELLING = new Set([...CANCELLATIONS, ...PASSIVE_CANCELLATIONS, ...FAILED_OUTCOMES]);
 const FAILED = new Set(FAILED_OUTCOMES);
+const PROCEEDING = new Set(["go ahead", "went ahead", "goes ahead", "proceed", "proceeded"]);
+const STALLED = -0.8;
+// Prepositions that start a description of what a negator denied ("a buyer for its plant").
+const DESCRIBING = new Set(["for", "at", "in", "from", "across", "with", "on"]);
 const FAILING = new Set(["failed to", "fails to", "fail to"]);
 // "The motion failed to win a majority": failing to get what an attempt needed is the attempt
 // failing, so like "the motion failed" it reverses what the attempt would have meant.
@@ -414,6 +418,8 @@ interface Structure {
   asides: Set<number>;
   /** `wordsBefore[i]`: word and number tokens (not punctuation) among `tokens[0..i)`. */
   wordsBefore: Int32Array;
+  /** `asideWordsBefore[i]`: those of them inside an aside, which a subject's verb looks past. */
+  asideWordsBefore: Int32Array;
   /** `bysBefore[i]`: "by" tokens among `tokens[0..i)`. */
   bysBefore: Int32Array;
   /** `stopsBefore[i]`: negation-stopping words among `tokens[0..i)`. */
@@ -499,12 +505,18 @@ function structure(text: string, tokens: Token[], spans: Span[], work: Work): St
       clauseIndex = ++clauses;
     }
   });
+  const asideWordsBefore = new Int32Array(tokens.length + 1);
+  tokens.forEach((token, index) => {
+    const inAside = token.kind !== "punct" && asides.has(clause[index] ?? -1);
+    asideWordsBefore[index + 1] = (asideWordsBefore[index] ?? 0) + (inAside ? 1 : 0);
+  });
   return {
     tokens,
     spans,
     sentence,
     clause,
     asides,
+    asideWordsBefore,
     wordsBefore,
     stopsBefore,
     bysBefore,
@@ -591,7 +603,9 @@ function nearestObject(
     clause[before.first] === directionClause &&
     // "avoided layoffs by cutting executive pay": what follows "by" is the means, a new predicate.
     countBetween(shape.bysBefore, before.last, direction.first) === 0 &&
-    countBetween(wordsBefore, before.last, direction.first) < reachBack
+    countBetween(wordsBefore, before.last, direction.first) -
+      countBetween(shape.asideWordsBefore, before.last, direction.first) <
+      reachBack
       ? before
       : undefined;
   // Looking ahead stops at "as" and "and": "rose 9% as inflation eased" is two moves, not one.
@@ -1015,6 +1029,16 @@ function applyModifiers(
       negatedSomething = true;
     };
     for (let anchor = span.last + 1; anchor <= span.last + reach; anchor++) {
+      // "Failed to find a buyer for its loss-making plant": once the negator has found what it
+      // denies, a prepositional phrase after it only describes that thing.
+      if (
+        !wholeClause &&
+        (negated.length > 0 || deniedWants.length > 0) &&
+        DESCRIBING.has(tokens[anchor]?.text ?? "")
+      )
+        break;
+      // "Neither raised nor cut its forecast": each half has its own negator.
+      if (words === "neither" && tokens[anchor]?.text === "nor") break;
       // "never cancelled the strike it had threatened": denying a negation denies all it negated.
       const reachable =
         clause[anchor] === clause[span.last] && countBetween(stopsBefore, span.last, anchor) === 0;
@@ -1043,11 +1067,10 @@ function applyModifiers(
         negate(unit);
         // "Not affected by the strike", "none were delayed by the closure": the harm denied is the
         // cause's, so the cause after "by" is negated with it.
-        if (
-          tokens[unit.last + 1]?.text === "by" &&
-          OCCURRENCES.has(tokens[unit.last]?.text ?? "")
-        ) {
-          causes.push([unit.last + 2, unit.last + 1 + NEGATION_REACH, clause[unit.anchor] ?? -1]);
+        // The "by" may be the phrase's own last word ("affected by").
+        const by = tokens[unit.last]?.text === "by" ? unit.last : unit.last + 1;
+        if (tokens[by]?.text === "by" && OCCURRENCES.has(tokens[by - 1]?.text ?? "")) {
+          causes.push([by + 1, by + NEGATION_REACH, clause[unit.anchor] ?? -1]);
         }
       }
     }
@@ -1090,11 +1113,16 @@ function applyModifiers(
       const inClause = byClause.get(key) ?? [];
       let at = subjectsDone.get(key) ?? 0;
       let reversed = 0;
+      let wantReversed = false;
       for (; at < inClause.length; at++) {
         work.steps++;
         const unit = inClause[at];
         if (!unit || unit.anchor >= span.first) break;
         if (unit.rule === "negation") continue;
+        // "The bid to refinance its debt fell through": the subject's head is what failed, so only
+        // the first want in it is denied.
+        if (unit.latent && wantReversed) continue;
+        if (unit.latent) wantReversed = true;
         unit.weight *= factor;
         unit.last = Math.max(unit.last, span.last);
         unit.rule = "negation";
@@ -1117,13 +1145,24 @@ function applyModifiers(
     }
     const [want] = deniedWants;
     if (!negatedSomething && want) negate(want);
-    if (!negatedSomething && span.pattern.weight !== 0) {
+    // "The planned merger will not go ahead": a plan that does not happen, nothing known to
+    // reverse, is a setback like a cancelled one.
+    const proceeds = [1, 2].find((length) =>
+      PROCEEDING.has(
+        tokens
+          .slice(span.last + 1, span.last + 1 + length)
+          .map((token) => token.text)
+          .join(" "),
+      ),
+    );
+    const failureWeight = occurs && proceeds ? STALLED : span.pattern.weight;
+    if (!negatedSomething && failureWeight !== 0) {
       // A failure on its own is bad news, and an earlier negator can still deny it.
       const failure: Unit = {
         first: span.first,
-        last: span.last,
+        last: span.last + (occurs && proceeds ? proceeds : 0),
         anchor: span.first,
-        weight: span.pattern.weight,
+        weight: failureWeight,
         rule: "negation",
       };
       const back = reachedBack.get(clause[span.first] ?? -1);

@@ -2628,6 +2628,19 @@ export const DENIABLE: Readonly<Record<string, number>> = {
   deal: 0.6,
   contract: 0.6,
   contracts: 0.6,
+  // What a company means to do or to have: "will not pay a dividend", "ended the year without a
+  // profit", "the plan is not working", "did not produce any oil", "did not meet its target".
+  "pay * dividend": 0.8,
+  "pay * dividends": 0.8,
+  profit: 0.8,
+  working: 0.6,
+  produce: 0.6,
+  produced: 0.6,
+  meet: 0.8,
+  attract: 0.6,
+  attracted: 0.6,
+  subscribers: 0.6,
+  approve: 0.8,
   // A quantity that is bad news has its sign from the quantity: "has no debt" is good news.
   debt: 0.6,
 };
@@ -2929,6 +2942,11 @@ export const NEGATED_OCCURRENCES: readonly string[] = [
   "went ahead",
   "take effect",
   "take place",
+  // A plan that is not working: "the turnaround is not working", "the cuts have not paid off".
+  "working",
+  "paying off",
+  "paid off",
+  "pay off",
   "make landfall",
   // "Generic copies cannot launch before 2031": a rival's launch that cannot happen.
   "launch",
