@@ -752,3 +752,17 @@ describe("negated plans, wants and descriptions", () => {
     expect(analyzeSentiment(text).label).toBe("Neutral");
   });
 });
+
+describe("quantities of runway, depletion and stock", () => {
+  it.each([
+    ["Cranham Chemicals' inventory days lengthened again.", -1],
+    ["Duntisbourne Shipping's day rates firmed.", 1],
+    ["Ebrington Pharma's cash runway now extends into 2029.", 1],
+    ["Edgeworth Energy's decline rates at its older fields accelerated.", -1],
+    ["Dursley Retail's gross margin contracted as it cleared stock.", -1],
+    ["Appleby Retail may have to close up to 40 stores.", -1],
+  ])("%s has sign %d", (text, sign) => {
+    expect(Math.sign(score(text))).toBe(sign);
+    expect(Math.abs(score(text))).toBeGreaterThanOrEqual(0.15);
+  });
+});

@@ -304,7 +304,14 @@ function closures(): Record<string, number> {
     "center",
   ];
   const entries: Record<string, number> = {};
-  for (const verb of verbs) for (const site of sites) entries[`${verb} * ${site}`] = -1;
+  for (const verb of verbs) {
+    for (const site of sites) {
+      entries[`${verb} * ${site}`] = -1;
+      // "May have to close up to 40 stores", "will shut as many as 12 plants".
+      entries[`${verb} up to * ${site}`] = -1;
+      entries[`${verb} as many as * ${site}`] = -1;
+    }
+  }
   return entries;
 }
 
@@ -1678,6 +1685,15 @@ export const LEXICON: Readonly<Record<string, number>> = {
   "reported a record profit": 1.5,
   "posted a record profit": 1.5,
   "running out of money": -1.5,
+  "takeover target": 0.8,
+  "bid target": 0.6,
+  "worst is behind": 1.5,
+  "worst is over": 1.5,
+  // Selling off old stock is how a margin fell, not a clearance.
+  "cleared stock": 0,
+  "clear stock": 0,
+  "clearing stock": 0,
+  "cleared inventory": 0,
   // Neutral anchors: matched so their words cannot be read as something else, then dropped.
   "not only": 0,
   "as well": 0,
@@ -1846,6 +1862,14 @@ export const OBJECTS: Readonly<Record<string, ObjectEntry>> = {
   "combined ratio": down(),
   layoffs: down(-1.2),
   "cash burn": down(-0.5),
+  // How long the cash lasts, how fast old fields deplete, how long stock sits, what a ship earns.
+  "cash runway": up(),
+  "decline rate": down(),
+  "decline rates": down(),
+  "inventory days": down(),
+  "days of inventory": down(),
+  "day rates": up(),
+  "day rate": up(),
   inventories: down(),
   inventory: down(),
   unemployment: down(),
@@ -2194,6 +2218,10 @@ export const DIRECTIONS: Readonly<Record<string, DirectionEntry>> = {
   widens: rise(),
   widening: rise(1, 0, "before"),
   accelerated: rise(1.2, 0.5),
+  firmed: rise(0.8),
+  lengthened: rise(),
+  lengthens: rise(),
+  extends: rise(0.8),
   accelerating: rise(1.2, 0.5, "before"),
   accelerates: rise(1.2, 0.5),
   swelled: rise(1.2),
