@@ -384,10 +384,16 @@ function findSpans(tokens: Token[], work: Work): Span[] {
       // A word that only counts when denied gives way to any other reading of the same words.
       const rank = (candidate: Pattern) =>
         ROLE_PRIORITY.indexOf(candidate.role) + (candidate.latent ? ROLE_PRIORITY.length : 0);
+      // On the same words, a pattern that names them all beats one with a gap: "reported a
+      // record profit" says more than "reported a * profit".
+      const gaps = (candidate: Pattern) => candidate.tokens.filter((word) => word === GAP).length;
       const better =
         best === undefined ||
         last > best.last ||
-        (last === best.last && rank(pattern) < rank(best.pattern));
+        (last === best.last && rank(pattern) < rank(best.pattern)) ||
+        (last === best.last &&
+          rank(pattern) === rank(best.pattern) &&
+          gaps(pattern) < gaps(best.pattern));
       if (better) best = { role: pattern.role, first: index, last, pattern };
     }
     if (best) {
