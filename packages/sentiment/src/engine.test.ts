@@ -766,3 +766,17 @@ describe("quantities of runway, depletion and stock", () => {
     expect(Math.abs(score(text))).toBeGreaterThanOrEqual(0.15);
   });
 });
+
+describe("stalled plans, ratings around a name, denied comparatives", () => {
+  it.each([
+    ["We cut Bransford Retail to Sell; the recovery has stalled.", -1],
+    ["Growth at Tilbury Foods has stalled.", -1],
+    ["Putley Software's pipeline of deals has never been stronger.", 1],
+    ["Mathon Energy's pipeline project was put on hold.", -1],
+    ["Leintwardine Bank's capital fell below regulatory minimums.", -1],
+    ["Holme Lacy Telecom's spectrum bid was unsuccessful.", -1],
+  ])("%s has sign %d", (text, sign) => {
+    expect(Math.sign(score(text))).toBe(sign);
+    expect(Math.abs(score(text))).toBeGreaterThanOrEqual(0.15);
+  });
+});
