@@ -780,3 +780,13 @@ describe("stalled plans, ratings around a name, denied comparatives", () => {
     expect(Math.abs(score(text))).toBeGreaterThanOrEqual(0.15);
   });
 });
+
+describe("a verb measured by its degree", () => {
+  it("reads 'lost less money than predicted' as one verdict, verb included", () => {
+    const result = analyzeSentiment("Pendle Airlines lost less money than analysts had predicted.");
+    expect(result.score).toBeGreaterThan(0.35);
+    expect(result.evidence.map((item) => item.phrase)).toEqual([
+      "lost less money than analysts had predicted",
+    ]);
+  });
+});

@@ -872,10 +872,18 @@ function comparisonUnits(
       ? directionEnding[comparison.first - 1]
       : undefined;
     const moveSign = !comparison.signed && moved ? (moved.pattern.direction?.sign ?? 1) : 1;
+    // "Lost less money than predicted": the verb the degree measures is part of the verdict, not
+    // a loss of its own.
+    if (!comparison.signed && moved) compared.add(moved);
     const polarity = (comparison.measures ?? subject?.pattern.object?.polarity ?? 1) * moveSign;
     const weight = comparison.signed && !subject ? SIGNED_ALONE : comparison.weight;
     units.push({
-      first: subject && comparison.signed ? subject.first : comparison.first,
+      first:
+        subject && comparison.signed
+          ? subject.first
+          : !comparison.signed && moved
+            ? moved.first
+            : comparison.first,
       last: comparison.last,
       anchor: comparison.anchor,
       weight: comparison.sign * polarity * weight,
