@@ -790,3 +790,16 @@ describe("a verb measured by its degree", () => {
     ]);
   });
 });
+
+describe("threats that came to nothing, quantities eliminated", () => {
+  it.each([
+    ["The protest that threatened to delay Somerford Energy's pipeline fizzled out.", 1],
+    ["The ban that would have stopped Aldsworth Motors selling diesel cars was overturned.", 1],
+    ["Willersey Retail's pension deficit has been eliminated.", 1],
+    ["The investigation into Sudeley Insurance's accounts found no wrongdoing.", 1],
+    ["The contract Skenfrith Defence had bid for was awarded to a rival.", -1],
+  ])("%s has sign %d", (text, sign) => {
+    expect(Math.sign(score(text))).toBe(sign);
+    expect(Math.abs(score(text))).toBeGreaterThanOrEqual(0.15);
+  });
+});

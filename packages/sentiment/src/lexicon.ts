@@ -1724,6 +1724,13 @@ export const LEXICON: Readonly<Record<string, number>> = {
   "never been worse": -1.5,
   "never been weaker": -1.5,
   "never been lower": -1,
+  "found no wrongdoing": 2,
+  "found no evidence of wrongdoing": 2,
+  ban: -0.8,
+  "awarded to a rival": -1.2,
+  "awarded to a competitor": -1.2,
+  "went to a rival": -1.2,
+  "went to a competitor": -1.2,
   // Neutral anchors: matched so their words cannot be read as something else, then dropped.
   "not only": 0,
   "as well": 0,
@@ -2355,6 +2362,9 @@ export const DIRECTIONS: Readonly<Record<string, DirectionEntry>> = {
   halve: fall(1.8, 0, "before"),
   "wiping out": fall(2, -1.5, "before"),
   "wiped out": fall(2, -1.5, "before"),
+  // "The pension deficit has been eliminated": a quantity brought to nothing.
+  eliminated: fall(1.2),
+  eliminates: fall(1.2),
   lost: fall(1, -1, "before"),
   loses: fall(1, -1, "before"),
   losing: fall(1, -1, "before"),
@@ -2573,6 +2583,9 @@ export const FAILED_OUTCOMES: readonly string[] = [
   // "The recovery has stalled", "growth faltered": what stalls stops delivering what it meant.
   "stalled",
   "stalls",
+  "fizzled out",
+  "fizzled",
+  "petered out",
   "faltered",
   "falters",
   "fell through",
