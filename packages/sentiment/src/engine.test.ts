@@ -6,6 +6,11 @@ import { analyzeSentiment, countEngineSteps } from "./engine";
 import { tokenize } from "./tokenize";
 
 const score = (text: string) => analyzeSentiment(text).score;
+/** The sign of a sentence's score, outside the Neutral band (|score| ≥ 0.15). */
+const expectClearSign = (text: string, sign: number) => {
+  expect(Math.sign(score(text))).toBe(sign);
+  expect(Math.abs(score(text))).toBeGreaterThanOrEqual(0.15);
+};
 
 describe("analyzeSentiment: empty and evidence-free input", () => {
   it.each(["", "   ", "\n\t"])("scores %j as Neutral with no evidence", (text) => {
@@ -672,10 +677,7 @@ describe("attempts that failed and degrees on the verb", () => {
     ["Kessock Bank's attempt to raise capital failed.", -1],
     ["Kessock Bank failed to win the contract.", -1],
     ["Hexley Pharma's merger with a rival was blocked by regulators.", -1],
-  ])("%s has sign %d", (text, sign) => {
-    expect(Math.sign(score(text))).toBe(sign);
-    expect(Math.abs(score(text))).toBeGreaterThanOrEqual(0.15);
-  });
+  ])("%s has sign %d", expectClearSign);
 
   it("reverses what a failed attempt would have done, not what it failed to win", () => {
     const result = analyzeSentiment(
@@ -690,10 +692,7 @@ describe("attempts that failed and degrees on the verb", () => {
     ["Aysgarth Bank's bad loans grew more slowly than expected.", 1],
     ["Yeadon Software grew more slowly than the market.", -1],
     ["Perranporth Bank's cost of deposits rose faster than its loan yields.", -1],
-  ])("%s measures the move by the degree after its verb (sign %d)", (text, sign) => {
-    expect(Math.sign(score(text))).toBe(sign);
-    expect(Math.abs(score(text))).toBeGreaterThanOrEqual(0.15);
-  });
+  ])("%s measures the move by the degree after its verb (sign %d)", expectClearSign);
 });
 
 describe("relative clauses between commas", () => {
@@ -721,10 +720,7 @@ describe("broader finance vocabulary", () => {
     ["Deddington Foods' new brand is flying off shelves.", 1],
     ["Chilham Media's film topped the box office.", 1],
     ["Broadway Pharma settled its patent dispute on favourable terms.", 1],
-  ])("%s has sign %d", (text, sign) => {
-    expect(Math.sign(score(text))).toBe(sign);
-    expect(Math.abs(score(text))).toBeGreaterThanOrEqual(0.15);
-  });
+  ])("%s has sign %d", expectClearSign);
 });
 
 describe("negated plans, wants and descriptions", () => {
@@ -739,10 +735,7 @@ describe("negated plans, wants and descriptions", () => {
     ["Tallaton Shipping's vessels were not affected by the canal closure.", 1],
     ["Ludford Retail's bid to refinance its debt fell through.", -1],
     ["Sawley Homes' cancellation rate, which had doubled last year, fell back to normal.", 1],
-  ])("%s has sign %d", (text, sign) => {
-    expect(Math.sign(score(text))).toBe(sign);
-    expect(Math.abs(score(text))).toBeGreaterThanOrEqual(0.15);
-  });
+  ])("%s has sign %d", expectClearSign);
 
   it.each([
     "Atherington Software neither raised nor cut its forecast.",
@@ -761,10 +754,7 @@ describe("quantities of runway, depletion and stock", () => {
     ["Edgeworth Energy's decline rates at its older fields accelerated.", -1],
     ["Dursley Retail's gross margin contracted as it cleared stock.", -1],
     ["Appleby Retail may have to close up to 40 stores.", -1],
-  ])("%s has sign %d", (text, sign) => {
-    expect(Math.sign(score(text))).toBe(sign);
-    expect(Math.abs(score(text))).toBeGreaterThanOrEqual(0.15);
-  });
+  ])("%s has sign %d", expectClearSign);
 });
 
 describe("stalled plans, ratings around a name, denied comparatives", () => {
@@ -775,10 +765,7 @@ describe("stalled plans, ratings around a name, denied comparatives", () => {
     ["Mathon Energy's pipeline project was put on hold.", -1],
     ["Leintwardine Bank's capital fell below regulatory minimums.", -1],
     ["Holme Lacy Telecom's spectrum bid was unsuccessful.", -1],
-  ])("%s has sign %d", (text, sign) => {
-    expect(Math.sign(score(text))).toBe(sign);
-    expect(Math.abs(score(text))).toBeGreaterThanOrEqual(0.15);
-  });
+  ])("%s has sign %d", expectClearSign);
 });
 
 describe("a verb measured by its degree", () => {
@@ -798,8 +785,5 @@ describe("threats that came to nothing, quantities eliminated", () => {
     ["Willersey Retail's pension deficit has been eliminated.", 1],
     ["The investigation into Sudeley Insurance's accounts found no wrongdoing.", 1],
     ["The contract Skenfrith Defence had bid for was awarded to a rival.", -1],
-  ])("%s has sign %d", (text, sign) => {
-    expect(Math.sign(score(text))).toBe(sign);
-    expect(Math.abs(score(text))).toBeGreaterThanOrEqual(0.15);
-  });
+  ])("%s has sign %d", expectClearSign);
 });
