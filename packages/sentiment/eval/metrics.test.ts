@@ -101,6 +101,14 @@ describe("sentence files", () => {
     );
   });
 
+  it("keeps a sentence's id when the file gives one", () => {
+    const [item] = parseSentences(
+      [{ id: "ind-0001", text: "a", label: "neutral", kinds: ["plain"], split: "dev" }],
+      "t",
+    );
+    expect(item?.id).toBe("ind-0001");
+  });
+
   it("reads the held-out look count from the README line", () => {
     expect(heldOutLooks("# Set\n\nHeld-out half scored: 2 times\n")).toBe(2);
     expect(heldOutLooks("Held-out half scored: 1 time")).toBe(1);

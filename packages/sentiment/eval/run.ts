@@ -4,7 +4,9 @@
 //   npm run eval -w @repo/sentiment                      the project's set, and the independent
 //                                                        set's development half
 //   npm run eval -w @repo/sentiment -- --heldout         also the independent held-out half (a look:
-//                                                        record it in eval/independent/README.md)
+//                                                        record it in eval/independent/README.md),
+//                                                        whole and the first batch's (ind-0001 to
+//                                                        ind-0739) alone, comparable with looks 1-3
 //   npm run eval -w @repo/sentiment -- --set file.json   any file of {text, label, kind(s), split}
 //   npm run eval -w @repo/sentiment -- --errors          every development sentence the engine misses
 
@@ -12,6 +14,7 @@ import { readFileSync } from "node:fs";
 import { analyzeSentiment } from "../src/engine";
 import { ENGINE_VERSION } from "../src/labels";
 import { generalLexiconPolarity, majorityClass } from "./baselines";
+import { LATER_BATCHES } from "./independent/split";
 import {
   type KindScores,
   POLARITIES,
@@ -239,6 +242,16 @@ if (isMain) {
     for (const report of reports) {
       const title = report.split === "dev" ? "Development half" : "HELD-OUT half";
       sections.push(splitDetails(title, report));
+    }
+    if (withHeldOut && file === undefined) {
+      // The first batch alone, so that a look stays comparable with the looks before the second.
+      const first = LATER_BATCHES[0]?.first ?? Number.POSITIVE_INFINITY;
+      const batch = independent.filter((item) => Number(item.id?.slice("ind-".length)) < first);
+      const [report] = evaluateSet(batch, ["heldout"]);
+      const title = `HELD-OUT half, first batch only (ids below ind-${String(first).padStart(4, "0")})`;
+      if (report) {
+        sections.push(`${title}\n\n${methodTable([report])}`, splitDetails(title, report));
+      }
     }
     if (withErrors)
       sections.push(

@@ -15,6 +15,8 @@ export interface LabelledSentence {
   kinds: string[];
   /** "dev" (tune on it) or "heldout" (score only at the end of a round of work). */
   split: "dev" | "heldout";
+  /** The sentence's id, when its file gives one ("ind-0001"). */
+  id?: string;
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -53,6 +55,7 @@ export function parseSentences(json: unknown, source: string): LabelledSentence[
       label: label as Polarity,
       kinds: kinds.length > 0 ? [...new Set(kinds)] : ["untagged"],
       split: normaliseSplit(item.split),
+      ...(typeof item.id === "string" ? { id: item.id } : {}),
     };
   });
 }

@@ -6,6 +6,11 @@ import { analyzeSentiment, countEngineSteps } from "./engine";
 import { tokenize } from "./tokenize";
 
 const score = (text: string) => analyzeSentiment(text).score;
+/** The sign of a sentence's score, outside the Neutral band (|score| ≥ 0.15). */
+const expectClearSign = (text: string, sign: number) => {
+  expect(Math.sign(score(text))).toBe(sign);
+  expect(Math.abs(score(text))).toBeGreaterThanOrEqual(0.15);
+};
 
 describe("analyzeSentiment: empty and evidence-free input", () => {
   it.each(["", "   ", "\n\t"])("scores %j as Neutral with no evidence", (text) => {
@@ -657,4 +662,128 @@ describe("cost", () => {
       expect(countEngineSteps(text)).toBeLessThanOrEqual(STEPS_PER_TOKEN * tokenize(text).length);
     }
   });
+});
+
+describe("attempts that failed and degrees on the verb", () => {
+  it.each([
+    ["A lawsuit that threatened Cardew Mining's licence was thrown out.", 1],
+    ["The strike that had threatened to shut Marden Steel's plant was averted.", 1],
+    [
+      "The shareholder vote that could have forced Brimley Foods to sell its bakery unit failed.",
+      1,
+    ],
+    ["The regulator's attempt to block Morland Media's acquisition failed.", 1],
+    ["The takeover bid for Dunmore Chemicals fell through.", -1],
+    ["Kessock Bank's attempt to raise capital failed.", -1],
+    ["Kessock Bank failed to win the contract.", -1],
+    ["Hexley Pharma's merger with a rival was blocked by regulators.", -1],
+  ])("%s has sign %d", expectClearSign);
+
+  it("reverses what a failed attempt would have done, not what it failed to win", () => {
+    const result = analyzeSentiment(
+      "The motion that could have blocked Ashby Retail's refinancing failed to win a majority.",
+    );
+    expect(result.score).toBeGreaterThan(0.15);
+    expect(result.evidence.map((item) => item.phrase)).not.toContain("failed to win");
+  });
+
+  it.each([
+    ["Ormesby Retail's sales shrank faster than expected.", -1],
+    ["Aysgarth Bank's bad loans grew more slowly than expected.", 1],
+    ["Yeadon Software grew more slowly than the market.", -1],
+    ["Perranporth Bank's cost of deposits rose faster than its loan yields.", -1],
+  ])("%s measures the move by the degree after its verb (sign %d)", expectClearSign);
+});
+
+describe("relative clauses between commas", () => {
+  it("lets a negation reach the subject across an interrupting relative clause", () => {
+    expect(
+      score(
+        "Generic copies of Pentire Pharma's main drug, which brings in half its sales, cannot launch before 2030.",
+      ),
+    ).toBeGreaterThan(0.15);
+  });
+
+  it("weighs the interrupted clause above the background aside", () => {
+    expect(
+      score("Rudby Chemicals, which had promised a higher dividend, cut its dividend instead."),
+    ).toBeLessThan(-0.15);
+  });
+});
+
+describe("broader finance vocabulary", () => {
+  it.each([
+    ["Chedworth Airlines is running out of cash.", -1],
+    ["Canewdon Steel's auditor flagged material weaknesses.", -1],
+    ["Carhampton Pharma's drug was linked to serious side effects.", -1],
+    ["Corfe Telecom is haemorrhaging customers.", -1],
+    ["Deddington Foods' new brand is flying off shelves.", 1],
+    ["Chilham Media's film topped the box office.", 1],
+    ["Broadway Pharma settled its patent dispute on favourable terms.", 1],
+  ])("%s has sign %d", expectClearSign);
+});
+
+describe("negated plans, wants and descriptions", () => {
+  it.each([
+    ["Saltash Steel failed to find a buyer for its loss-making plant.", -1],
+    ["Washfield Homes will not pay a final dividend.", -1],
+    ["Selworthy Airlines ended the season without a profit.", -1],
+    ["Sheviock Retail's turnaround is not working.", -1],
+    ["Uffculme Airlines' planned merger will not go ahead.", -1],
+    ["Witheridge Energy's new field did not produce any oil.", -1],
+    ["Whimple Chemicals did not meet its cost-saving target.", -1],
+    ["Tallaton Shipping's vessels were not affected by the canal closure.", 1],
+    ["Ludford Retail's bid to refinance its debt fell through.", -1],
+    ["Sawley Homes' cancellation rate, which had doubled last year, fell back to normal.", 1],
+  ])("%s has sign %d", expectClearSign);
+
+  it.each([
+    "Atherington Software neither raised nor cut its forecast.",
+    "Helford Energy has never paid a dividend.",
+    "Tidworth Foods will pay a final dividend of 4p on 3 June.",
+  ])("%s stays Neutral", (text) => {
+    expect(analyzeSentiment(text).label).toBe("Neutral");
+  });
+});
+
+describe("quantities of runway, depletion and stock", () => {
+  it.each([
+    ["Cranham Chemicals' inventory days lengthened again.", -1],
+    ["Duntisbourne Shipping's day rates firmed.", 1],
+    ["Ebrington Pharma's cash runway now extends into 2029.", 1],
+    ["Edgeworth Energy's decline rates at its older fields accelerated.", -1],
+    ["Dursley Retail's gross margin contracted as it cleared stock.", -1],
+    ["Appleby Retail may have to close up to 40 stores.", -1],
+  ])("%s has sign %d", expectClearSign);
+});
+
+describe("stalled plans, ratings around a name, denied comparatives", () => {
+  it.each([
+    ["We cut Bransford Retail to Sell; the recovery has stalled.", -1],
+    ["Growth at Tilbury Foods has stalled.", -1],
+    ["Putley Software's pipeline of deals has never been stronger.", 1],
+    ["Mathon Energy's pipeline project was put on hold.", -1],
+    ["Leintwardine Bank's capital fell below regulatory minimums.", -1],
+    ["Holme Lacy Telecom's spectrum bid was unsuccessful.", -1],
+  ])("%s has sign %d", expectClearSign);
+});
+
+describe("a verb measured by its degree", () => {
+  it("reads 'lost less money than predicted' as one verdict, verb included", () => {
+    const result = analyzeSentiment("Pendle Airlines lost less money than analysts had predicted.");
+    expect(result.score).toBeGreaterThan(0.35);
+    expect(result.evidence.map((item) => item.phrase)).toEqual([
+      "lost less money than analysts had predicted",
+    ]);
+  });
+});
+
+describe("threats that came to nothing, quantities eliminated", () => {
+  it.each([
+    ["The protest that threatened to delay Somerford Energy's pipeline fizzled out.", 1],
+    ["The ban that would have stopped Aldsworth Motors selling diesel cars was overturned.", 1],
+    ["Willersey Retail's pension deficit has been eliminated.", 1],
+    ["The investigation into Sudeley Insurance's accounts found no wrongdoing.", 1],
+    ["The contract Skenfrith Defence had bid for was awarded to a rival.", -1],
+  ])("%s has sign %d", expectClearSign);
 });

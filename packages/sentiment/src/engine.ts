@@ -13,6 +13,7 @@ import {
   DIRECTIONS,
   type DirectionEntry,
   EXPECTATION_WORDS,
+  FAILED_OUTCOMES,
   FAILURE_NEGATORS,
   HEDGE_MARKERS,
   INTENSIFIERS,
@@ -26,6 +27,7 @@ import {
   PASSIVE_CANCELLATIONS,
   QUANTIFIED_NEGATORS,
   REACH_FILLERS as REACH_FILLER_WORDS,
+  VERB_DEGREES as VERB_DEGREE_WORDS,
 } from "./lexicon";
 import { type Token, tokenize } from "./tokenize";
 
@@ -71,6 +73,7 @@ const MAX_INTENSIFIERS = 2;
 const CONTRAST_BEFORE = 0.5;
 const CONTRAST_AFTER = 1.5;
 const CONCESSION_FACTOR = 0.5;
+const ASIDE_FACTOR = 0.5;
 // A question asserts nothing: "Will X beat estimates?" is a preview, not a result.
 const QUESTION_FACTOR = 0.2;
 // Squashes the raw sum into (-1, 1): one clear signal (weight 1) lands near 0.3, Somewhat-*;
@@ -113,6 +116,8 @@ interface Pattern {
   verdict?: boolean;
   /** Counts only when a negator reaches it ("no orders", "not included"). */
   latent?: boolean;
+  /** A movement verb with the degree after it ("grew more slowly"): its "than" is judged here. */
+  degree?: boolean;
 }
 
 interface Span {
@@ -221,16 +226,38 @@ const PATTERNS = compilePatterns();
 const SENTENCE_ENDS = new Set([".", "!", "?", ";"]);
 const CLAUSE_PUNCTUATION = new Set([",", ":", "—", "–", "(", ")"]);
 const CLAUSE_WORDS = new Set(CLAUSE_BREAKS);
+const RELATIVES = new Set(["which", "who", "whose", "whom"]);
 const NEGATION_STOP_WORDS = new Set(NEGATION_BREAKS);
 const COMPARATIVES = new Set(["as", "so"]);
 const OCCURRENCES = new Set(NEGATED_OCCURRENCES);
 const PASSIVE_CANCELLED = new Set(PASSIVE_CANCELLATIONS);
 const EFFECTS_DENIED = new Set(NEGATED_EFFECTS);
-const CANCELLING = new Set([...CANCELLATIONS, ...PASSIVE_CANCELLATIONS]);
+const CANCELLING = new Set([...CANCELLATIONS, ...PASSIVE_CANCELLATIONS, ...FAILED_OUTCOMES]);
+const FAILED = new Set(FAILED_OUTCOMES);
+const PROCEEDING = new Set(["go ahead", "went ahead", "goes ahead", "proceed", "proceeded"]);
+const STALLED = -0.8;
+// Prepositions that start a description of what a negator denied ("a buyer for its plant").
+const DESCRIBING = new Set(["for", "at", "in", "from", "across", "with", "on"]);
+const FAILING = new Set(["failed to", "fails to", "fail to"]);
+// "The motion failed to win a majority": failing to get what an attempt needed is the attempt
+// failing, so like "the motion failed" it reverses what the attempt would have meant.
+const SUCCESS_VERBS = new Set([
+  "win",
+  "pass",
+  "gain",
+  "secure",
+  "get",
+  "attract",
+  "muster",
+  "clear",
+  "achieve",
+  "succeed",
+]);
 const CANCEL_FACTOR = -1;
 const COMPARATIVE_WORDS = new Set(COMPARATIVE_DIRECTIONS);
 // The weight of "a smaller fall than feared" when no quantity is named with it.
 const COMPARED_MOVE = 1.2;
+const VERB_DEGREES = new Set(VERB_DEGREE_WORDS);
 const LEVEL_WORDS = new Set(["stable", "steady", "unchanged", "flat", "held steady", "no change"]);
 const AUXILIARIES = new Set(["be", "been", "being", "have", "has", "had", "were", "was"]);
 
@@ -295,40 +322,51 @@ function mergeObjects(tokens: Token[], spans: Span[]): Span[] {
 }
 
 // "A smaller drop than analysts had braced for", "a bigger rise": a comparative in front of a
-// movement noun measures that movement, so "smaller" turns a drop into less of a drop. The two
-// read as one direction whose sign is the product of theirs.
+// movement noun measures that movement, so "smaller" turns a drop into less of a drop. "Sales shrank
+// faster", "bad loans grew more slowly": a degree after a movement verb measures it the same way.
+// The two read as one direction whose sign is the product of theirs.
 function mergeComparatives(tokens: Token[], spans: Span[]): Span[] {
   const merged: Span[] = [];
   for (const span of spans) {
     const previous = merged.at(-1);
-    const measured = span.pattern.direction;
-    const measure = previous?.pattern.direction;
-    if (
+    const adjacent =
       span.role === "direction" &&
       previous?.role === "direction" &&
-      previous.last + 1 === span.first &&
-      measured &&
-      measure &&
-      COMPARATIVE_WORDS.has(previous.pattern.tokens.join(" "))
-    ) {
-      // "A smaller fall than the market had braced for" judges the move against expectations.
-      const verdict = tokens[span.last + 1]?.text === "than";
-      const sign = measured.sign === measure.sign ? 1 : -1;
-      const alone = verdict ? sign * COMPARED_MOVE : measured.alone * measure.sign;
-      merged[merged.length - 1] = {
-        role: "direction",
-        first: previous.first,
-        last: span.last,
-        pattern: {
-          ...span.pattern,
-          weight: alone,
-          verdict,
-          direction: { ...measured, sign, alone },
-        },
-      };
-    } else {
+      previous.last + 1 === span.first;
+    const before = previous?.pattern.tokens.join(" ") ?? "";
+    const after = span.pattern.tokens.join(" ");
+    // The move is the noun after a comparative, or the verb before a degree.
+    const move = !adjacent
+      ? undefined
+      : COMPARATIVE_WORDS.has(before)
+        ? span
+        : VERB_DEGREES.has(after) && !VERB_DEGREES.has(before)
+          ? previous
+          : undefined;
+    const degree = move === span ? previous : span;
+    const moved = move?.pattern.direction;
+    const measure = degree?.pattern.direction;
+    if (!previous || !move || !moved || !measure) {
       merged.push(span);
+      continue;
     }
+    // "A smaller fall than the market had braced for" judges the move against expectations.
+    const verdict = tokens[span.last + 1]?.text === "than";
+    const sign = moved.sign === measure.sign ? 1 : -1;
+    const alone = verdict ? sign * COMPARED_MOVE : moved.alone * measure.sign;
+    merged[merged.length - 1] = {
+      role: "direction",
+      first: previous.first,
+      last: span.last,
+      pattern: {
+        ...move.pattern,
+        weight: alone,
+        verdict,
+        // A verb's degree and its "than" are judged here, not again as a comparison.
+        degree: move === previous,
+        direction: { ...moved, sign, alone },
+      },
+    };
   }
   return merged;
 }
@@ -346,10 +384,16 @@ function findSpans(tokens: Token[], work: Work): Span[] {
       // A word that only counts when denied gives way to any other reading of the same words.
       const rank = (candidate: Pattern) =>
         ROLE_PRIORITY.indexOf(candidate.role) + (candidate.latent ? ROLE_PRIORITY.length : 0);
+      // On the same words, a pattern that names them all beats one with a gap: "reported a
+      // record profit" says more than "reported a * profit".
+      const gaps = (candidate: Pattern) => candidate.tokens.filter((word) => word === GAP).length;
       const better =
         best === undefined ||
         last > best.last ||
-        (last === best.last && rank(pattern) < rank(best.pattern));
+        (last === best.last && rank(pattern) < rank(best.pattern)) ||
+        (last === best.last &&
+          rank(pattern) === rank(best.pattern) &&
+          gaps(pattern) < gaps(best.pattern));
       if (better) best = { role: pattern.role, first: index, last, pattern };
     }
     if (best) {
@@ -376,8 +420,12 @@ interface Structure {
   spans: Span[];
   sentence: number[];
   clause: number[];
+  /** Relative clauses between commas ("…, which had promised a higher dividend, …"): background. */
+  asides: Set<number>;
   /** `wordsBefore[i]`: word and number tokens (not punctuation) among `tokens[0..i)`. */
   wordsBefore: Int32Array;
+  /** `asideWordsBefore[i]`: those of them inside an aside, which a subject's verb looks past. */
+  asideWordsBefore: Int32Array;
   /** `bysBefore[i]`: "by" tokens among `tokens[0..i)`. */
   bysBefore: Int32Array;
   /** `stopsBefore[i]`: negation-stopping words among `tokens[0..i)`. */
@@ -433,10 +481,15 @@ function structure(text: string, tokens: Token[], spans: Span[], work: Work): St
   const sentenceLast: number[] = [];
   let sentenceIndex = 0;
   let clauseIndex = 0;
+  let clauses = 0;
+  // "Generic copies of its drug, which bring in 40% of sales, cannot launch": a relative clause
+  // between commas is its own clause, and after it the clause it interrupted goes on.
+  let interrupted: number | undefined;
+  const asides = new Set<number>();
   tokens.forEach((token, index) => {
     work.steps++;
     const isClauseWord = CLAUSE_WORDS.has(token.text) || markerStarts.has(index);
-    if (isClauseWord) clauseIndex++;
+    if (isClauseWord) clauseIndex = ++clauses;
     sentence.push(sentenceIndex);
     clause.push(clauseIndex);
     const stop = NEGATION_STOP_WORDS.has(token.text);
@@ -446,12 +499,35 @@ function structure(text: string, tokens: Token[], spans: Span[], work: Work): St
     sentenceLast[sentenceIndex] = index;
     if (endsSentence(text, tokens, index)) {
       sentenceIndex++;
-      clauseIndex++;
+      clauseIndex = ++clauses;
+      interrupted = undefined;
+    } else if (token.text === "," && interrupted !== undefined) {
+      asides.add(clauseIndex);
+      clauseIndex = interrupted;
+      interrupted = undefined;
     } else if (CLAUSE_PUNCTUATION.has(token.text)) {
-      clauseIndex++;
+      if (token.text === "," && RELATIVES.has(tokens[index + 1]?.text ?? ""))
+        interrupted = clauseIndex;
+      clauseIndex = ++clauses;
     }
   });
-  return { tokens, spans, sentence, clause, wordsBefore, stopsBefore, bysBefore, sentenceLast };
+  const asideWordsBefore = new Int32Array(tokens.length + 1);
+  tokens.forEach((token, index) => {
+    const inAside = token.kind !== "punct" && asides.has(clause[index] ?? -1);
+    asideWordsBefore[index + 1] = (asideWordsBefore[index] ?? 0) + (inAside ? 1 : 0);
+  });
+  return {
+    tokens,
+    spans,
+    sentence,
+    clause,
+    asides,
+    asideWordsBefore,
+    wordsBefore,
+    stopsBefore,
+    bysBefore,
+    sentenceLast,
+  };
 }
 
 /** How many of `counts` fall strictly between token positions `from` and `to` (a prefix array). */
@@ -533,7 +609,9 @@ function nearestObject(
     clause[before.first] === directionClause &&
     // "avoided layoffs by cutting executive pay": what follows "by" is the means, a new predicate.
     countBetween(shape.bysBefore, before.last, direction.first) === 0 &&
-    countBetween(wordsBefore, before.last, direction.first) < reachBack
+    countBetween(wordsBefore, before.last, direction.first) -
+      countBetween(shape.asideWordsBefore, before.last, direction.first) <
+      reachBack
       ? before
       : undefined;
   // Looking ahead stops at "as" and "and": "rose 9% as inflation eased" is two moves, not one.
@@ -723,7 +801,8 @@ function comparisonUnits(
         if (lastObject) headBefore.set(span, lastObject);
         lastObject = span;
       }
-      if (span.role === "lexicon") covered.fill(1, span.first, span.last + 1);
+      if (span.role === "lexicon" || span.pattern.degree)
+        covered.fill(1, span.first, span.last + 1);
     }
     objectBefore[position] = lastObject;
   }
@@ -793,10 +872,18 @@ function comparisonUnits(
       ? directionEnding[comparison.first - 1]
       : undefined;
     const moveSign = !comparison.signed && moved ? (moved.pattern.direction?.sign ?? 1) : 1;
+    // "Lost less money than predicted": the verb the degree measures is part of the verdict, not
+    // a loss of its own.
+    if (!comparison.signed && moved) compared.add(moved);
     const polarity = (comparison.measures ?? subject?.pattern.object?.polarity ?? 1) * moveSign;
     const weight = comparison.signed && !subject ? SIGNED_ALONE : comparison.weight;
     units.push({
-      first: subject && comparison.signed ? subject.first : comparison.first,
+      first:
+        subject && comparison.signed
+          ? subject.first
+          : !comparison.signed && moved
+            ? moved.first
+            : comparison.first,
       last: comparison.last,
       anchor: comparison.anchor,
       weight: comparison.sign * polarity * weight,
@@ -908,6 +995,10 @@ function applyModifiers(
   // cancelled the orders" the cancellation is undone, and in "did not call off the strike" the
   // strike is bad news again.
   const negators = spans.filter((span) => span.role === "negator").reverse();
+  // Where each clause's first negator is, and which clauses a later negator has reached back over.
+  const subjectNegators = new Map<number, number>();
+  for (const span of negators) subjectNegators.set(clause[span.first] ?? -1, span.first);
+  const reachedBack = new Map<number, { before: number; factor: number }>();
   // What each negator negated, by its first token, for a negator that denies it in turn.
   const negatedBy = new Map<number, Unit[]>();
   const byLast = new Map<number, Unit[]>();
@@ -952,6 +1043,16 @@ function applyModifiers(
       negatedSomething = true;
     };
     for (let anchor = span.last + 1; anchor <= span.last + reach; anchor++) {
+      // "Failed to find a buyer for its loss-making plant": once the negator has found what it
+      // denies, a prepositional phrase after it only describes that thing.
+      if (
+        !wholeClause &&
+        (negated.length > 0 || deniedWants.length > 0) &&
+        DESCRIBING.has(tokens[anchor]?.text ?? "")
+      )
+        break;
+      // "Neither raised nor cut its forecast": each half has its own negator.
+      if (words === "neither" && tokens[anchor]?.text === "nor") break;
       // "never cancelled the strike it had threatened": denying a negation denies all it negated.
       const reachable =
         clause[anchor] === clause[span.last] && countBetween(stopsBefore, span.last, anchor) === 0;
@@ -980,11 +1081,10 @@ function applyModifiers(
         negate(unit);
         // "Not affected by the strike", "none were delayed by the closure": the harm denied is the
         // cause's, so the cause after "by" is negated with it.
-        if (
-          tokens[unit.last + 1]?.text === "by" &&
-          OCCURRENCES.has(tokens[unit.last]?.text ?? "")
-        ) {
-          causes.push([unit.last + 2, unit.last + 1 + NEGATION_REACH, clause[unit.anchor] ?? -1]);
+        // The "by" may be the phrase's own last word ("affected by").
+        const by = tokens[unit.last]?.text === "by" ? unit.last : unit.last + 1;
+        if (tokens[by]?.text === "by" && OCCURRENCES.has(tokens[by - 1]?.text ?? "")) {
+          causes.push([by + 1, by + NEGATION_REACH, clause[unit.anchor] ?? -1]);
         }
       }
     }
@@ -1000,8 +1100,6 @@ function applyModifiers(
       unit.negatedBack = true;
       negatedSomething = true;
     }
-    const [want] = deniedWants;
-    if (!negatedSomething && want) negate(want);
     if (negated.length > 0) negatedBy.set(span.first, negated);
     for (const [from, to, inClause] of causes.splice(0)) {
       for (let anchor = from; anchor <= to; anchor++) {
@@ -1016,8 +1114,10 @@ function applyModifiers(
     // "The tariff was not imposed", "the hurricane did not make landfall": when what is negated is
     // the event happening at all, the negation reaches back to its subject.
     const occurs =
-      PASSIVE_CANCELLED.has(span.pattern.tokens.join(" ")) ||
-      EFFECTS_DENIED.has(span.pattern.tokens.join(" ")) ||
+      PASSIVE_CANCELLED.has(words) ||
+      EFFECTS_DENIED.has(words) ||
+      FAILED.has(words) ||
+      (FAILING.has(words) && SUCCESS_VERBS.has(tokens[span.last + 1]?.text ?? "")) ||
       OCCURRENCES.has(tokens[span.last + 1]?.text ?? "") ||
       OCCURRENCES.has(`${tokens[span.last + 1]?.text} ${tokens[span.last + 2]?.text}`) ||
       (AUXILIARIES.has(tokens[span.last + 1]?.text ?? "") &&
@@ -1026,29 +1126,61 @@ function applyModifiers(
       const key = clause[span.first] ?? -1;
       const inClause = byClause.get(key) ?? [];
       let at = subjectsDone.get(key) ?? 0;
+      let reversed = 0;
+      let wantReversed = false;
       for (; at < inClause.length; at++) {
         work.steps++;
         const unit = inClause[at];
         if (!unit || unit.anchor >= span.first) break;
         if (unit.rule === "negation") continue;
+        // "The bid to refinance its debt fell through": the subject's head is what failed, so only
+        // the first want in it is denied.
+        if (unit.latent && wantReversed) continue;
+        if (unit.latent) wantReversed = true;
         unit.weight *= factor;
         unit.last = Math.max(unit.last, span.last);
         unit.rule = "negation";
         unit.latent = false;
         unit.negatedBack = true;
         negatedSomething = true;
+        reversed++;
       }
       subjectsDone.set(key, at);
+      // "The motion that could have blocked the refinancing failed to win a majority": once the
+      // subject is reversed, what it failed to win is only how it failed.
+      if (FAILING.has(words) && (reversed > 0 || subjectNegators.get(key) !== span.first)) {
+        for (const unit of negated) if (unit.anchor === span.last + 1) unit.weight = 0;
+      }
+      // An earlier negator's own failure is reversed too, once it is read: in "the motion that
+      // could have blocked the refinancing failed", the block did not happen.
+      reachedBack.set(key, { before: span.first, factor });
+      if (subjectNegators.has(key) && (subjectNegators.get(key) ?? 0) < span.first)
+        negatedSomething = true;
     }
-    if (!negatedSomething && span.pattern.weight !== 0) {
+    const [want] = deniedWants;
+    if (!negatedSomething && want) negate(want);
+    // "The planned merger will not go ahead": a plan that does not happen, nothing known to
+    // reverse, is a setback like a cancelled one.
+    const proceeds = [1, 2].find((length) =>
+      PROCEEDING.has(
+        tokens
+          .slice(span.last + 1, span.last + 1 + length)
+          .map((token) => token.text)
+          .join(" "),
+      ),
+    );
+    const failureWeight = occurs && proceeds ? STALLED : span.pattern.weight;
+    if (!negatedSomething && failureWeight !== 0) {
       // A failure on its own is bad news, and an earlier negator can still deny it.
       const failure: Unit = {
         first: span.first,
-        last: span.last,
+        last: span.last + (occurs && proceeds ? proceeds : 0),
         anchor: span.first,
-        weight: span.pattern.weight,
+        weight: failureWeight,
         rule: "negation",
       };
+      const back = reachedBack.get(clause[span.first] ?? -1);
+      if (back && span.first < back.before) failure.weight *= back.factor;
       units.push(failure);
       const list = byAnchor.get(failure.anchor);
       if (list) list.push(failure);
@@ -1143,6 +1275,9 @@ function applyModifiers(
     if (earlier > 0) unit.weight *= CONTRAST_BEFORE;
     const whileAt = openingWhile.get(clause[unit.anchor] ?? -1);
     if (whileAt !== undefined && unit.first > whileAt) unit.weight *= CONCESSION_FACTOR;
+    // "Rudby Chemicals, which had promised a higher dividend, cut it": the aside is background,
+    // the clause it interrupts the news.
+    if (shape.asides.has(clause[unit.anchor] ?? -1)) unit.weight *= ASIDE_FACTOR;
     // A question asserts nothing.
     const last = shape.sentenceLast[sentence[unit.anchor] ?? 0];
     if (last !== undefined && tokens[last]?.text === "?") unit.weight *= QUESTION_FACTOR;

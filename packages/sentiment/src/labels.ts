@@ -1,6 +1,6 @@
 // Five-level sentiment labels on the Alpha Vantage NEWS_SENTIMENT scale, and the score → label mapping.
 
-export const ENGINE_VERSION = "finsent-1.4.0";
+export const ENGINE_VERSION = "finsent-1.5.0";
 
 export type SentimentLabel =
   | "Bearish"

@@ -304,7 +304,14 @@ function closures(): Record<string, number> {
     "center",
   ];
   const entries: Record<string, number> = {};
-  for (const verb of verbs) for (const site of sites) entries[`${verb} * ${site}`] = -1;
+  for (const verb of verbs) {
+    for (const site of sites) {
+      entries[`${verb} * ${site}`] = -1;
+      // "May have to close up to 40 stores", "will shut as many as 12 plants".
+      entries[`${verb} up to * ${site}`] = -1;
+      entries[`${verb} as many as * ${site}`] = -1;
+    }
+  }
   return entries;
 }
 
@@ -527,6 +534,15 @@ export const LEXICON: Readonly<Record<string, number>> = {
   "rated sell": -1,
   "cut to sell": -1.5,
   "raised to buy": 1.5,
+  // "We cut Bransford Retail to Sell", "upgrade Bourne Mining to Buy": the name sits between.
+  "cut * to sell": -1.5,
+  "cut * to underweight": -1.5,
+  "cut * to underperform": -1.5,
+  "downgrade * to sell": -1.5,
+  "raise * to buy": 1.5,
+  "raised * to buy": 1.5,
+  "upgrade * to buy": 1.5,
+  "upgrade * to overweight": 1.5,
   bullish: 1.2,
   bearish: -1.2,
   "top pick": 1.5,
@@ -645,7 +661,6 @@ export const LEXICON: Readonly<Record<string, number>> = {
   struggling: -1.2,
   slowdown: -1,
   "slowing demand": -1.2,
-  stalled: -1,
   stall: -0.8,
   stagnant: -0.8,
   stagnated: -0.8,
@@ -1011,6 +1026,7 @@ export const LEXICON: Readonly<Record<string, number>> = {
   "pushes back": -1,
   cautioned: -0.8,
   "forced to": -0.8,
+  "forced * to": -0.8,
   idle: -0.8,
   idled: -1,
   idling: -1,
@@ -1283,7 +1299,6 @@ export const LEXICON: Readonly<Record<string, number>> = {
   derailed: -1.2,
   stumble: -1,
   stumbled: -1,
-  faltered: -1.2,
   falter: -1,
   faltering: -1.2,
   stalling: -1,
@@ -1536,6 +1551,186 @@ export const LEXICON: Readonly<Record<string, number>> = {
   "matched * guidance": 0,
   "refused to sign": -1.5,
   ...loadedWordsAsNames(),
+  // Broader finance vocabulary, written from general knowledge of how results, deals, trials,
+  // operations, funding and legal news are reported: demand and milestones, contracts and
+  // approvals, cash running out, accounting and safety problems, plant incidents, price wars,
+  // insolvency procedures and enforcement.
+  "record profit": 1.5,
+  "record profits": 1.5,
+  "record revenue": 1.2,
+  "record sales": 1.2,
+  "record earnings": 1.5,
+  "best year": 1.2,
+  "strongest quarter": 1.2,
+  "flying off shelves": 1.2,
+  "flying off the shelves": 1.2,
+  "sells out": 1,
+  "sold-out": 1,
+  "waiting list": 0.8,
+  "waiting lists": 0.8,
+  "in high demand": 1,
+  "topped the box office": 1.2,
+  "box-office hit": 1.2,
+  "box office hit": 1.2,
+  "best-selling": 0.8,
+  bestseller: 0.8,
+  "first gas": 1,
+  "started production": 0.6,
+  "began production": 0.6,
+  "started producing": 0.6,
+  "began producing": 0.6,
+  "gained market share": 1,
+  "gaining market share": 1,
+  "gains market share": 1,
+  "took market share": 1,
+  "taking market share": 1,
+  "game-changer": 1,
+  "landmark deal": 1,
+  "war chest": 0.6,
+  "fortress balance sheet": 1.2,
+  "upgraded to investment grade": 1.5,
+  "won an appeal": 1.2,
+  "won its appeal": 1.2,
+  "won the appeal": 1.2,
+  "wins appeal": 1.2,
+  "settled * dispute": 0.6,
+  "resolved * dispute": 0.8,
+  "ended * dispute": 0.8,
+  "back in the black": 1.5,
+  "returned to growth": 1.2,
+  "return to growth": 1,
+  "returns to growth": 1.2,
+  "pricing power": 1,
+  "efficiency gains": 0.8,
+  "cash-flow positive": 1.2,
+  "cash flow positive": 1.2,
+  "free cash flow positive": 1.2,
+  "reached breakeven": 1,
+  "reached break-even": 1,
+  "contract wins": 1,
+  "awarded a contract": 1,
+  "awarded a * contract": 1,
+  "multi-year contract": 1,
+  "multiyear contract": 1,
+  "multi-year deal": 1,
+  "long-term contract": 0.8,
+  "signed a contract": 0.8,
+  "signed a * contract": 0.8,
+  "signed the * deal": 0.8,
+  "pay deal": 0.6,
+  "wage deal": 0.6,
+  "orphan drug designation": 0.8,
+  "breakthrough therapy": 1.2,
+  "rave reviews": 1.2,
+  "strong uptake": 1,
+  "rapid adoption": 1,
+  "running out of cash": -1.5,
+  "runs out of cash": -1.5,
+  "run out of cash": -1.5,
+  "ran out of cash": -1.5,
+  "running low on cash": -1.2,
+  "cash squeeze": -1.2,
+  "bleeding cash": -1.5,
+  haemorrhaging: -1.5,
+  hemorrhaging: -1.5,
+  "material weaknesses": -1.5,
+  "accounting errors": -1.2,
+  "serious side effects": -1.5,
+  "linked to * side effects": -1.2,
+  "safety concerns": -1.2,
+  "boxed warning": -1.2,
+  "black box warning": -1.5,
+  "fire at": -1,
+  "explosion at": -1.5,
+  "blaze at": -1,
+  "leak at": -1,
+  "oil spill": -1.5,
+  "was shut": -0.8,
+  "were shut": -0.8,
+  mothballed: -1,
+  mothball: -1,
+  "cut * prices": -0.6,
+  discounting: -0.6,
+  "heavy discounts": -0.8,
+  "to shift stock": -0.5,
+  "industrial action": -1,
+  "lost its licence": -1.5,
+  "lost its license": -1.5,
+  blacklisted: -1.5,
+  "export ban": -1.2,
+  "import ban": -1,
+  raided: -1.5,
+  "dawn raid": -1.2,
+  "pleaded guilty": -1.5,
+  "cut to junk": -1.8,
+  "junk status": -1.5,
+  "downgraded to junk": -2,
+  "rescue deal": -1,
+  "emergency loan": -1.5,
+  "went into administration": -2,
+  "fell into administration": -2,
+  "appointed administrators": -2,
+  "wound up": -1.8,
+  salmonella: -1.2,
+  listeria: -1.2,
+  anaemic: -1,
+  subdued: -0.6,
+  muted: -0.5,
+  "margin squeeze": -1.2,
+  defections: -1,
+  "deposit flight": -1.5,
+  "staff shortages": -1,
+  "supply shortages": -1,
+  "chip shortage": -1,
+  "got the go-ahead": 1,
+  "received the go-ahead": 1,
+  "won the go-ahead": 1,
+  "given the go-ahead": 1,
+  "high-grade deposit": 0.8,
+  "high-grade ore": 0.8,
+  "high-grade zone": 0.8,
+  "high-grade intercepts": 0.8,
+  "reported a record profit": 1.5,
+  "posted a record profit": 1.5,
+  "running out of money": -1.5,
+  "takeover target": 0.8,
+  "bid target": 0.6,
+  "worst is behind": 1.5,
+  "worst is over": 1.5,
+  // Selling off old stock is how a margin fell, not a clearance.
+  "cleared stock": 0,
+  "clear stock": 0,
+  "clearing stock": 0,
+  "cleared inventory": 0,
+  "took a * provision": -1,
+  "took a provision": -1,
+  "mis-selling": -1.2,
+  unsuccessful: -1,
+  "put on hold": -1,
+  "on hold": -0.8,
+  reopened: 0.8,
+  reopens: 0.6,
+  "pre-pandemic levels": 0.8,
+  "pre-crisis levels": 0.8,
+  "below regulatory minimums": -1.5,
+  "below the regulatory minimum": -1.5,
+  "below regulatory minimum": -1.5,
+  // A denied comparative that is a superlative: "has never been stronger".
+  "never been stronger": 1.5,
+  "never been better": 1.5,
+  "never been higher": 1,
+  "never been busier": 1.2,
+  "never been healthier": 1.2,
+  "never been worse": -1.5,
+  "never been weaker": -1.5,
+  "never been lower": -1,
+  "found no wrongdoing": 2,
+  "found no evidence of wrongdoing": 2,
+  ban: -0.8,
+  "awarded to a rival": -1.2,
+  "awarded to a competitor": -1.2,
+  "went to a rival": -1.2,
+  "went to a competitor": -1.2,
   // Neutral anchors: matched so their words cannot be read as something else, then dropped.
   "not only": 0,
   "as well": 0,
@@ -1704,6 +1899,14 @@ export const OBJECTS: Readonly<Record<string, ObjectEntry>> = {
   "combined ratio": down(),
   layoffs: down(-1.2),
   "cash burn": down(-0.5),
+  // How long the cash lasts, how fast old fields deplete, how long stock sits, what a ship earns.
+  "cash runway": up(),
+  "decline rate": down(),
+  "decline rates": down(),
+  "inventory days": down(),
+  "days of inventory": down(),
+  "day rates": up(),
+  "day rate": up(),
   inventories: down(),
   inventory: down(),
   unemployment: down(),
@@ -1954,6 +2157,26 @@ const COMPARATIVE_ENTRIES: [string, DirectionEntry][] = [
   ["steeper", rise(1.2)],
 ];
 
+/** Degrees after a movement verb that measure it ("shrank faster", "grew more slowly"). */
+const VERB_DEGREE_ENTRIES: [string, DirectionEntry][] = [
+  ["more slowly", fall(1)],
+  ["less quickly", fall(1)],
+  ["less rapidly", fall(1)],
+  ["less sharply", fall(1)],
+  ["less steeply", fall(1)],
+  ["more quickly", rise(1)],
+  ["more rapidly", rise(1)],
+  ["more sharply", rise(1)],
+  ["more steeply", rise(1)],
+  ["quicker", rise(1)],
+];
+
+export const VERB_DEGREES: readonly string[] = [
+  ...VERB_DEGREE_ENTRIES.map(([word]) => word),
+  "faster",
+  "slower",
+];
+
 /** Comparatives that measure a movement noun after them ("a smaller drop", "a bigger rise"). */
 export const COMPARATIVE_DIRECTIONS: readonly string[] = [
   ...COMPARATIVE_ENTRIES.map(([word]) => word),
@@ -1986,6 +2209,7 @@ function comparatives(): Record<string, DirectionEntry> {
 }
 
 export const DIRECTIONS: Readonly<Record<string, DirectionEntry>> = {
+  ...Object.fromEntries(VERB_DEGREE_ENTRIES),
   rose: rise(),
   rises: rise(),
   rise: rise(1, 0, "before"),
@@ -2031,6 +2255,10 @@ export const DIRECTIONS: Readonly<Record<string, DirectionEntry>> = {
   widens: rise(),
   widening: rise(1, 0, "before"),
   accelerated: rise(1.2, 0.5),
+  firmed: rise(0.8),
+  lengthened: rise(),
+  lengthens: rise(),
+  extends: rise(0.8),
   accelerating: rise(1.2, 0.5, "before"),
   accelerates: rise(1.2, 0.5),
   swelled: rise(1.2),
@@ -2134,6 +2362,9 @@ export const DIRECTIONS: Readonly<Record<string, DirectionEntry>> = {
   halve: fall(1.8, 0, "before"),
   "wiping out": fall(2, -1.5, "before"),
   "wiped out": fall(2, -1.5, "before"),
+  // "The pension deficit has been eliminated": a quantity brought to nothing.
+  eliminated: fall(1.2),
+  eliminates: fall(1.2),
   lost: fall(1, -1, "before"),
   loses: fall(1, -1, "before"),
   losing: fall(1, -1, "before"),
@@ -2296,6 +2527,26 @@ export const CANCELLATIONS: readonly string[] = [
  * "The levy was dropped", "the strike was called off": a passive cancellation reverses its subject.
  * Nothing known to reverse, it is a setback ("the listing was scrapped").
  */
+/** Passive stops whose subject, when the lexicon does not know it, is no setback ("was averted"). */
+export const PASSIVE_STOPS_NEUTRAL: readonly string[] = [
+  "averted",
+  "prevented",
+  "stopped",
+  "halted",
+];
+
+const PASSIVE_STOPS: readonly string[] = [
+  ...PASSIVE_STOPS_NEUTRAL,
+  "rejected",
+  "blocked",
+  "thrown out",
+  "dismissed",
+  "defeated",
+  "voted down",
+  "turned down",
+  "vetoed",
+];
+
 export const PASSIVE_CANCELLATIONS: readonly string[] = [
   "was",
   "were",
@@ -2315,8 +2566,37 @@ export const PASSIVE_CANCELLATIONS: readonly string[] = [
     "overturned",
     "struck down",
     "ditched",
+    // A proposal, a motion or a threat turned down or stopped: "the plan to cap prices was
+    // rejected", "the strike that had threatened the plant was averted".
+    ...PASSIVE_STOPS,
   ].map((verb) => `${auxiliary} ${verb}`),
 );
+
+/**
+ * An attempt that came to nothing: "the motion that could have blocked the refinancing failed",
+ * "the takeover bid fell through". Said of a subject, they reverse what the subject would have
+ * meant; nothing known to reverse, they are a setback.
+ */
+export const FAILED_OUTCOMES: readonly string[] = [
+  "failed",
+  "fails",
+  // "The recovery has stalled", "growth faltered": what stalls stops delivering what it meant.
+  "stalled",
+  "stalls",
+  "fizzled out",
+  "fizzled",
+  "petered out",
+  "faltered",
+  "falters",
+  "fell through",
+  "falls through",
+  "fell apart",
+  "falls apart",
+  "came to nothing",
+  "come to nothing",
+  "was voted down",
+  "were voted down",
+];
 
 /** "The closure had little effect on its schedules": an effect that did not happen negates its cause. */
 export const NEGATED_EFFECTS: readonly string[] = [
@@ -2424,6 +2704,19 @@ export const DENIABLE: Readonly<Record<string, number>> = {
   deal: 0.6,
   contract: 0.6,
   contracts: 0.6,
+  // What a company means to do or to have: "will not pay a dividend", "ended the year without a
+  // profit", "the plan is not working", "did not produce any oil", "did not meet its target".
+  "pay * dividend": 0.8,
+  "pay * dividends": 0.8,
+  profit: 0.8,
+  working: 0.6,
+  produce: 0.6,
+  produced: 0.6,
+  meet: 0.8,
+  attract: 0.6,
+  attracted: 0.6,
+  subscribers: 0.6,
+  approve: 0.8,
   // A quantity that is bad news has its sign from the quantity: "has no debt" is good news.
   debt: 0.6,
 };
@@ -2462,6 +2755,7 @@ export const NEGATORS: readonly string[] = [
   "no need to",
   "not required to",
   ...PASSIVE_CANCELLATIONS,
+  ...FAILED_OUTCOMES,
   ...NEGATED_EFFECTS,
   // A cancelled event reverses what the event would have meant: "called off the strike" is good
   // news, "scrapped the buyback" bad; cancelling something the lexicon does not know is a setback.
@@ -2579,6 +2873,7 @@ export const HEDGE_MARKERS: Readonly<Record<string, number>> = {
   "help firms": 0.2,
   "help businesses": 0.2,
   "cover against": 0.2,
+  "cover for": 0.2,
   "covers against": 0.2,
   "insures against": 0.2,
   "protects against": 0.2,
@@ -2673,7 +2968,13 @@ export const FAILURE_NEGATORS: Readonly<Record<string, number>> = {
     ).map((word) => [word, -1]),
   ),
   "yet to": -0.5,
-  ...Object.fromEntries(PASSIVE_CANCELLATIONS.map((words) => [words, -0.8])),
+  ...Object.fromEntries(
+    PASSIVE_CANCELLATIONS.map((words) => [
+      words,
+      PASSIVE_STOPS_NEUTRAL.includes(words.split(" ").at(-1) ?? "") ? 0 : -0.8,
+    ]),
+  ),
+  ...Object.fromEntries(FAILED_OUTCOMES.map((words) => [words, -1])),
   "unlikely to": -0.6,
   "failed to": -1,
   "fails to": -1,
@@ -2718,6 +3019,11 @@ export const NEGATED_OCCURRENCES: readonly string[] = [
   "went ahead",
   "take effect",
   "take place",
+  // A plan that is not working: "the turnaround is not working", "the cuts have not paid off".
+  "working",
+  "paying off",
+  "paid off",
+  "pay off",
   "make landfall",
   // "Generic copies cannot launch before 2031": a rival's launch that cannot happen.
   "launch",
