@@ -1,14 +1,7 @@
 // RFC 9449 §4.3 and §7.1 at a resource server, tested against the attacks each check stops.
-import {
-  base64url,
-  calculateJwkThumbprint,
-  exportJWK,
-  generateKeyPair,
-  type JWK,
-  type JWTPayload,
-  SignJWT,
-} from "jose";
+import { base64url, type JWTPayload, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
+import { type DpopClientKey, dpopClientKey } from "../test/dpop-client-key";
 import {
   accessTokenHash,
   DPOP_PROOF_MAX_AGE_SECONDS,
@@ -24,27 +17,9 @@ const ACCESS_TOKEN = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2lnbmF0dXJl";
 const NOW = new Date("2030-01-01T00:00:00Z");
 const NOW_SECONDS = Math.floor(NOW.getTime() / 1000);
 
-interface ClientKey {
-  privateKey: Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
-  publicJwk: JWK;
-  privateJwk: JWK;
-  jkt: string;
-}
-
-async function clientKey(alg = "ES256"): Promise<ClientKey> {
-  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
-  const publicJwk = await exportJWK(publicKey);
-  return {
-    privateKey,
-    publicJwk,
-    privateJwk: await exportJWK(privateKey),
-    jkt: await calculateJwkThumbprint(publicJwk, "sha256"),
-  };
-}
-
-let key: ClientKey;
+let key: DpopClientKey;
 beforeAll(async () => {
-  key = await clientKey();
+  key = await dpopClientKey();
 });
 
 function claims(overrides: Record<string, unknown> = {}): JWTPayload {
@@ -60,7 +35,7 @@ function claims(overrides: Record<string, unknown> = {}): JWTPayload {
 
 function proof(
   payload: JWTPayload = claims(),
-  { signer = key, header = {} }: { signer?: ClientKey; header?: Record<string, unknown> } = {},
+  { signer = key, header = {} }: { signer?: DpopClientKey; header?: Record<string, unknown> } = {},
 ): Promise<string> {
   return new SignJWT(payload)
     .setProtectedHeader({ alg: "ES256", typ: "dpop+jwt", jwk: signer.publicJwk, ...header })
@@ -179,7 +154,7 @@ describe("verifyDpopProof refuses", () => {
   });
 
   it("a proof signed by another key than the one in its header", async () => {
-    const other = await clientKey();
+    const other = await dpopClientKey();
     const forged = await proof(claims(), { signer: other, header: { jwk: key.publicJwk } });
     await expectRefused(forged, "invalid_signature");
   });

@@ -1,8 +1,9 @@
 // RFC 9449 §7 at the HTTP layer: requireBearer with DPoP on, over real HTTP on loopback.
 import type { ServerType } from "@hono/node-server";
 import { Hono } from "hono";
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import { SignJWT } from "jose";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { type DpopClientKey, dpopClientKey } from "../test/dpop-client-key";
 import {
   AUDIENCE,
   claimsAt,
@@ -20,25 +21,17 @@ import { toJwks } from "./keys";
 
 const SENTIMENT = "mcp:tools:sentiment:read";
 
-interface ClientKey {
-  privateKey: Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
-  publicJwk: JWK;
-  jkt: string;
-}
-
-async function clientKey(): Promise<ClientKey> {
-  const { privateKey, publicKey } = await generateKeyPair("ES256");
-  const publicJwk = await exportJWK(publicKey);
-  return { privateKey, publicJwk, jkt: await calculateJwkThumbprint(publicJwk, "sha256") };
-}
-
 let issuerKey: TestKey;
-let client: ClientKey;
-let thief: ClientKey;
+let client: DpopClientKey;
+let thief: DpopClientKey;
 const servers: ServerType[] = [];
 
 beforeAll(async () => {
-  [issuerKey, client, thief] = await Promise.all([createTestKey(), clientKey(), clientKey()]);
+  [issuerKey, client, thief] = await Promise.all([
+    createTestKey(),
+    dpopClientKey(),
+    dpopClientKey(),
+  ]);
 });
 
 afterEach(async () => {
@@ -94,7 +87,7 @@ function proof(
     htm = "POST",
     htu = AUDIENCE,
     iat = nowSeconds(),
-  }: { signer?: ClientKey; htm?: string; htu?: string; iat?: number } = {},
+  }: { signer?: DpopClientKey; htm?: string; htu?: string; iat?: number } = {},
 ): Promise<string> {
   return new SignJWT({ jti: crypto.randomUUID(), htm, htu, iat, ath: accessTokenHash(token) })
     .setProtectedHeader({ alg: "ES256", typ: "dpop+jwt", jwk: signer.publicJwk })

@@ -1,33 +1,11 @@
 // A client's DPoP key and the proofs it signs for /token (RFC 9449 §4.2), as a real client makes them.
-import {
-  calculateJwkThumbprint,
-  decodeJwt,
-  exportJWK,
-  generateKeyPair,
-  type JWK,
-  type JWTPayload,
-  SignJWT,
-} from "jose";
+
+import { type DpopClientKey, dpopClientKey } from "@repo/tokens/testing";
+import { decodeJwt, type JWTPayload, SignJWT } from "jose";
 import type { TestAuthServer } from "./test-server";
 
-export interface DpopKey {
-  privateKey: Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
-  publicJwk: JWK;
-  privateJwk: JWK;
-  /** RFC 7638 SHA-256 thumbprint: what a bound token's cnf.jkt must be. */
-  jkt: string;
-}
-
-export async function dpopKey(alg = "ES256"): Promise<DpopKey> {
-  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
-  const publicJwk = await exportJWK(publicKey);
-  return {
-    privateKey,
-    publicJwk,
-    privateJwk: await exportJWK(privateKey),
-    jkt: await calculateJwkThumbprint(publicJwk, "sha256"),
-  };
-}
+export type DpopKey = DpopClientKey;
+export const dpopKey = dpopClientKey;
 
 export interface ProofOptions {
   /** Claims to add or replace (undefined removes one). */
