@@ -19,14 +19,47 @@ async function clusterSuiteCanRun(): Promise<boolean> {
   return false;
 }
 
-export default defineConfig(async () => ({
-  test: {
-    include: ["**/*.test.ts"],
-    exclude: ["node_modules/**", ...((await clusterSuiteCanRun()) ? [] : ["cluster.test.ts"])],
-    // Real processes and a real browser: starting them takes seconds, not milliseconds.
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    // One browser and one `next start` per file; files must not compete for the two cores.
-    fileParallelism: false,
-  },
-}));
+/**
+ * The files that run alone, after the others: the cluster suite (eight server processes, nginx, and a
+ * replica killed under load, whose timing another file's browser would disturb) and `npm run demo`
+ * (it runs `next build` through turbo, which rewrites the .next directory other files' `next start`
+ * serve from).
+ */
+const ALONE = ["demo-command.test.ts", "cluster.test.ts"];
+
+// Real processes and a real browser: starting them takes seconds, not milliseconds.
+// isolate: false: one module graph per worker, so the auth-server, Playwright and the MCP SDK are
+// imported once per worker rather than once per file. The support modules keep no state of their
+// own; each file starts, and stops, its own servers and browser.
+const shared = { testTimeout: 60_000, hookTimeout: 60_000, isolate: false };
+
+export default defineConfig(async () => {
+  const alone = (await clusterSuiteCanRun()) ? ALONE : ALONE.filter((f) => f !== "cluster.test.ts");
+  return {
+    test: {
+      projects: [
+        {
+          test: {
+            ...shared,
+            name: "two-at-a-time",
+            include: ["**/*.test.ts"],
+            exclude: ["node_modules/**", ...ALONE],
+            // Two files at a time, each with its own servers, `next start` and browser, on ports of
+            // its own: most of a file's time is spent waiting on those processes and on the browser.
+            maxWorkers: 2,
+            sequence: { groupOrder: 0 },
+          },
+        },
+        {
+          test: {
+            ...shared,
+            name: "alone",
+            include: alone,
+            fileParallelism: false,
+            sequence: { groupOrder: 1 },
+          },
+        },
+      ],
+    },
+  };
+});
