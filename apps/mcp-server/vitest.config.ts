@@ -9,10 +9,9 @@ export default defineConfig({
     hookTimeout: 30_000,
     // One module graph per worker: the server code is imported once per worker instead of once per
     // file (a third of the run before). The files share no module state: each starts servers and
-    // databases of its own, and the one that stubs fetch puts it back after each test.
+    // databases of its own, and the one that stubs fetch puts it back after each test. One worker on
+    // two cores, as before: the process and fuzz files have start-up deadlines that a second worker
+    // beside the end-to-end browsers would put at risk.
     isolate: false,
-    // Two files at a time, even on two cores: the slow ones wait on child processes, busy databases
-    // and sockets. Vitest's default (one worker fewer than the cores) ran them one by one there.
-    maxWorkers: 2,
   },
 });
