@@ -20,12 +20,11 @@ async function clusterSuiteCanRun(): Promise<boolean> {
 }
 
 /**
- * The files that run alone, after the others: the cluster suite (eight server processes, nginx, and a
- * replica killed under load, whose timing another file's browser would disturb) and `npm run demo`
- * (it runs `next build` through turbo, which rewrites the .next directory other files' `next start`
- * serve from).
+ * `npm run demo` runs `next build` through turbo, which rewrites the .next directory that every other
+ * browser file's `next start` serves from: it runs alone, first, while the unit suites of the other
+ * workspaces still fill both cores.
  */
-const ALONE = ["demo-command.test.ts", "cluster.test.ts"];
+const ALONE = "demo-command.test.ts";
 
 // Real processes and a real browser: starting them takes seconds, not milliseconds.
 // isolate: false: one module graph per worker, so the auth-server, Playwright and the MCP SDK are
@@ -34,28 +33,22 @@ const ALONE = ["demo-command.test.ts", "cluster.test.ts"];
 const shared = { testTimeout: 60_000, hookTimeout: 60_000, isolate: false };
 
 export default defineConfig(async () => {
-  const alone = (await clusterSuiteCanRun()) ? ALONE : ALONE.filter((f) => f !== "cluster.test.ts");
+  const cluster = await clusterSuiteCanRun();
   return {
     test: {
       projects: [
+        {
+          test: { ...shared, name: "alone", include: [ALONE], sequence: { groupOrder: 0 } },
+        },
         {
           test: {
             ...shared,
             name: "two-at-a-time",
             include: ["**/*.test.ts"],
-            exclude: ["node_modules/**", ...ALONE],
-            // Two files at a time, each with its own servers, `next start` and browser, on ports of
+            exclude: ["node_modules/**", ALONE, ...(cluster ? [] : ["cluster.test.ts"])],
+            // Two files at a time, each with its own servers, `next start` and browser on ports of
             // its own: most of a file's time is spent waiting on those processes and on the browser.
             maxWorkers: 2,
-            sequence: { groupOrder: 0 },
-          },
-        },
-        {
-          test: {
-            ...shared,
-            name: "alone",
-            include: alone,
-            fileParallelism: false,
             sequence: { groupOrder: 1 },
           },
         },
