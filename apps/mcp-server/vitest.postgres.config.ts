@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     include: ["test/postgres/**/*.test.ts"],
     fileParallelism: false,
+    // One module graph for the three files (see vitest.config.ts).
+    isolate: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -19,14 +19,40 @@ async function clusterSuiteCanRun(): Promise<boolean> {
   return false;
 }
 
-export default defineConfig(async () => ({
-  test: {
-    include: ["**/*.test.ts"],
-    exclude: ["node_modules/**", ...((await clusterSuiteCanRun()) ? [] : ["cluster.test.ts"])],
-    // Real processes and a real browser: starting them takes seconds, not milliseconds.
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    // One browser and one `next start` per file; files must not compete for the two cores.
-    fileParallelism: false,
-  },
-}));
+/**
+ * `npm run demo` runs `next build` through turbo, which rewrites the .next directory that every other
+ * browser file's `next start` serves from: it runs alone, first, while the unit suites of the other
+ * workspaces still fill both cores.
+ */
+const ALONE = "demo-command.test.ts";
+
+// Real processes and a real browser: starting them takes seconds, not milliseconds.
+// isolate: false: one module graph per worker, so the auth-server, Playwright and the MCP SDK are
+// imported once per worker rather than once per file. The support modules keep no state of their
+// own; each file starts, and stops, its own servers and browser.
+const shared = { testTimeout: 60_000, hookTimeout: 60_000, isolate: false };
+
+export default defineConfig(async () => {
+  const cluster = await clusterSuiteCanRun();
+  return {
+    test: {
+      projects: [
+        {
+          test: { ...shared, name: "alone", include: [ALONE], sequence: { groupOrder: 0 } },
+        },
+        {
+          test: {
+            ...shared,
+            name: "two-at-a-time",
+            include: ["**/*.test.ts"],
+            exclude: ["node_modules/**", ALONE, ...(cluster ? [] : ["cluster.test.ts"])],
+            // Two files at a time, each with its own servers, `next start` and browser on ports of
+            // its own: most of a file's time is spent waiting on those processes and on the browser.
+            maxWorkers: 2,
+            sequence: { groupOrder: 1 },
+          },
+        },
+      ],
+    },
+  };
+});
