@@ -4,7 +4,6 @@
 // (`none`), as §3.2.1 allows at the token endpoint.
 import type { Context } from "hono";
 import { decodeJwt } from "jose";
-import type { Executor } from "../db/database";
 import type { TokenEndpointAuthMethod } from "../db/schema";
 import type { Refusal } from "../http/client-authentication-limit";
 import { OAuthError } from "../http/oauth-error";
@@ -222,16 +221,6 @@ async function verifyCredentials(
   return { client, method: presented.method };
 }
 
-/** Identifies and authenticates the client (see verifyCredentials). */
-export async function authenticateClient(
-  server: AuthServer,
-  x: Executor,
-  input: ClientAuthenticationInput,
-): Promise<AuthenticatedClient> {
-  const presented = presentedCredentials(input);
-  return verifyCredentials(server, presented, await findClient(x, presented.clientId));
-}
-
 /**
  * Answered instead of invalid_client once failures from this address, or on this client id, pass
  * FAILED_CLIENT_AUTH_LIMIT. RFC 6749 §5.2 defines no code for throttling; `temporarily_unavailable`
@@ -249,8 +238,9 @@ export class ClientAuthenticationThrottledError extends OAuthError {
 }
 
 /**
- * authenticateClient behind FAILED_CLIENT_AUTH_LIMIT, recording failures in the audit log (the client
- * itself only sees invalid_client). Over the limit, one audit row per key and window says so, and the
+ * Identifies and authenticates the client (presentedCredentials, verifyCredentials) behind
+ * FAILED_CLIENT_AUTH_LIMIT, recording failures in the audit log (the client itself only sees
+ * invalid_client). Over the limit, one audit row per key and window says so, and the
  * attempts after it write nothing.
  */
 export async function authenticateClientAudited(
